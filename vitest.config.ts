@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs'
+import { playwright } from '@vitest/browser-playwright'
+import { defineConfig } from 'vitest/config'
+import { packageAliases } from './entries.mjs'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+// Property runs: a quick default, a bigger one in CI (same assertions, more cases).
+process.env.FC_NUM_RUNS ??= process.env.CI ? '1000' : '200'
+
+/** The suites that must pass identically against src/, the built dist/, and in the browser. */
+const PORTABLE = ['test/vectors/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/property/**/*.test.ts']
+
+const browserWanted = process.env.MFA_BROWSER !== '0'
+const browserAvailable = existsSync(CHROMIUM)
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        resolve: { alias: packageAliases('src') },
+        test: {
+          name: 'node',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/runtimes/**', 'test/storage/**', 'test/dist/**'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        resolve: { alias: packageAliases('dist') },
+        test: {
+          name: 'dist',
+          include: [...PORTABLE, 'test/dist/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      ...(browserWanted && browserAvailable
+        ? [
+            {
+              resolve: { alias: packageAliases('dist') },
+              optimizeDeps: { include: ['fast-check'] },
+              test: {
+                name: 'chromium',
+                include: PORTABLE,
+                exclude: ['test/**/*.node.test.ts'],
+                testTimeout: 60_000,
+                browser: {
+                  enabled: true,
+                  headless: true,
+                  screenshotFailures: false,
+                  provider: playwright({
+                    launchOptions: {
+                      executablePath: CHROMIUM,
+                      args: [
+                        '--no-sandbox',
+                        '--disable-gpu',
+                        '--disable-background-networking',
+                        '--disable-component-update',
+                        '--disable-sync',
+                        '--no-first-run',
+                      ],
+                    },
+                  }),
+                  instances: [{ browser: 'chromium' as const }],
+                },
+              },
+            },
+          ]
+        : []),
+    ],
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      reporter: ['text-summary', 'json-summary'],
+    },
+  },
+})
