@@ -1,0 +1,122 @@
+import { describe, OTPError } from './errors.js'
+import { isBytes } from './internal/bytes.js'
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+
+/** Character code -> 5-bit value, or -1; lower case maps like upper case (RFC 4648 §6 is case-insensitive here). */
+const VALUES = new Int8Array(128).fill(-1)
+for (let i = 0; i < 32; i++) {
+  VALUES[ALPHABET.charCodeAt(i)] = i
+  VALUES[ALPHABET.toLowerCase().charCodeAt(i)] = i
+}
+
+/** Pad characters needed after a final quantum of 2, 4, 5 or 7 characters (RFC 4648 §6); others cannot occur. */
+const PAD_FOR_REMAINDER: Readonly<Record<number, number>> = { 0: 0, 2: 6, 4: 4, 5: 3, 7: 1 }
+
+function invalidBase32(message: string): OTPError {
+  return new OTPError('ERR_BASE32_INVALID', message)
+}
+
+/**
+ * Encodes bytes as base32 (RFC 4648 §6), upper case, without padding unless asked: the form authenticator apps and
+ * `otpauth://` URIs use.
+ *
+ * @param bytes - the data, e.g. a secret from {@link generateSecret}
+ * @param options.padding - append `=` to a multiple of 8 characters (default false)
+ * @returns the base32 text
+ * @throws OTPError `ERR_INVALID_OPTION` when `bytes` is not a Uint8Array
+ * @example
+ * encodeBase32(new TextEncoder().encode('foobar')) // 'MZXW6YTBOI'
+ * @see RFC 4648 §6
+ */
+export function encodeBase32(bytes: Uint8Array, options?: { padding?: boolean }): string {
+  if (!isBytes(bytes)) throw new OTPError('ERR_INVALID_OPTION', `bytes must be a Uint8Array, got ${describe(bytes)}`)
+  const padding = options?.padding ?? false
+  let out = ''
+  let buffer = 0
+  let bits = 0
+  for (let i = 0; i < bytes.length; i++) {
+    buffer = ((buffer << 8) | (bytes[i] as number)) & 0xfff
+    bits += 8
+    while (bits >= 5) {
+      bits -= 5
+      out += ALPHABET[(buffer >>> bits) & 31]
+    }
+  }
+  if (bits > 0) out += ALPHABET[(buffer << (5 - bits)) & 31]
+  if (padding && out.length % 8 !== 0) out += '='.repeat(8 - (out.length % 8))
+  return out
+}
+
+/**
+ * Decodes base32 text (RFC 4648 §6) into bytes.
+ *
+ * Strict by default: the RFC alphabet in either case, padding absent or exactly right, and zero trailing bits, so
+ * each byte string has exactly one accepted spelling. With `loose`, it also takes what people type and paste:
+ * spaces, hyphens and other white space anywhere, missing or extra trailing `=`, and non-zero trailing bits (dropped).
+ *
+ * @param text - base32 text
+ * @param options.loose - accept typed and pasted forms (default false)
+ * @returns the decoded bytes
+ * @throws OTPError `ERR_BASE32_INVALID` with the position of the first problem (never the text itself);
+ *   `ERR_INVALID_OPTION` when `text` is not a string
+ * @example
+ * decodeBase32('MZXW6YTBOI') // bytes of 'foobar'
+ * decodeBase32('jbsw y3dp ehpk 3pxp', { loose: true }) // a key typed from a phone screen
+ * @see RFC 4648 §6 and §10 (test vectors)
+ */
+export function decodeBase32(text: string, options?: { loose?: boolean }): Uint8Array {
+  if (typeof text !== 'string') throw new OTPError('ERR_INVALID_OPTION', `text must be a string, got ${describe(text)}`)
+  const loose = options?.loose ?? false
+  // Data characters with their positions in the input, so errors can say where.
+  let data = text
+  let padStart = -1
+  if (loose) {
+    data = text.replace(/[\s-]+/g, '')
+    const end = data.length
+    let cut = end
+    while (cut > 0 && data.charCodeAt(cut - 1) === 61) cut--
+    data = data.slice(0, cut)
+  } else {
+    padStart = text.indexOf('=')
+    if (padStart !== -1) {
+      data = text.slice(0, padStart)
+      for (let i = padStart; i < text.length; i++) {
+        if (text.charCodeAt(i) !== 61) throw invalidBase32(`invalid base32 character at position ${i} (after padding)`)
+      }
+      if (text.length % 8 !== 0) {
+        throw invalidBase32(`padded base32 must be a multiple of 8 characters long, got ${text.length}`)
+      }
+      if (PAD_FOR_REMAINDER[data.length % 8] !== text.length - padStart) {
+        throw invalidBase32(`wrong amount of padding at position ${padStart}`)
+      }
+    }
+  }
+  const out = new Uint8Array(Math.floor((data.length * 5) / 8))
+  let buffer = 0
+  let bits = 0
+  let index = 0
+  for (let i = 0; i < data.length; i++) {
+    const c = data.charCodeAt(i)
+    const value = c < 128 ? (VALUES[c] as number) : -1
+    if (value === -1) {
+      const where = loose ? '' : ` at position ${i}`
+      throw invalidBase32(`invalid base32 character${where}: only A-Z and 2-7 are allowed`)
+    }
+    buffer = ((buffer << 5) | value) & 0xfff
+    bits += 5
+    if (bits >= 8) {
+      bits -= 8
+      out[index++] = buffer >>> bits
+    }
+  }
+  if (!loose) {
+    if (PAD_FOR_REMAINDER[data.length % 8] === undefined) {
+      throw invalidBase32(`base32 of ${data.length} characters cannot be complete (a character is missing or extra)`)
+    }
+    if ((buffer & ((1 << bits) - 1)) !== 0) {
+      throw invalidBase32(`non-zero trailing bits at position ${data.length - 1}: not a canonical encoding`)
+    }
+  }
+  return out
+}

@@ -1,0 +1,18 @@
+/**
+ * mfa-core: authenticator-app MFA for every JavaScript runtime.
+ *
+ * @packageDocumentation
+ */
+export { decodeBase32, encodeBase32 } from './base32.js'
+export { isOTPError, OTPError, type OTPErrorCode } from './errors.js'
+export {
+  generateHOTP,
+  type HOTPOptions,
+  type Secret,
+  type VerifyHOTPOptions,
+  type VerifyHOTPResult,
+  verifyHOTP,
+} from './hotp.js'
+export type { Algorithm } from './internal/otp.js'
+export { generateSecret, importSecret, MAX_SECRET_BYTES, MIN_SECRET_BYTES, OTPKey } from './secret.js'
+export { generateTOTP, type TOTPOptions, type VerifyTOTPOptions, type VerifyTOTPResult, verifyTOTP } from './totp.js'

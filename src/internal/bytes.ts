@@ -1,0 +1,32 @@
+// Byte helpers shared by the codecs and the OTP core. Not API.
+
+/** A fresh copy backed by its own ArrayBuffer, which WebCrypto's `BufferSource` typing requires (TS 5.7+). */
+export function copyBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const copy = new Uint8Array(bytes.length)
+  copy.set(bytes)
+  return copy
+}
+
+/** Compares two equal-length strings without an early exit, so timing does not reveal the first difference. */
+export function timingSafeEqualString(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}
+
+/** Compares two byte arrays without an early exit (lengths are not secret). */
+export function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number)
+  return diff === 0
+}
+
+/** Tells whether a value is a Uint8Array, also one from another realm (an iframe, a vm context). */
+export function isBytes(value: unknown): value is Uint8Array {
+  return (
+    value instanceof Uint8Array ||
+    (ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === '[object Uint8Array]')
+  )
+}

@@ -1,0 +1,79 @@
+// The only module that touches globalThis.crypto. It is looked up at call time, never at import, so importing
+// mfa-core never fails, and a runtime without WebCrypto gets a clear ERR_CRYPTO_UNAVAILABLE when it is used.
+import { OTPError } from '../errors.js'
+import { copyBytes } from './bytes.js'
+
+/** WebCrypto names of the HMAC hashes, keyed by the otpauth:// algorithm names. */
+export const WEBCRYPTO_HASH = { SHA1: 'SHA-1', SHA256: 'SHA-256', SHA512: 'SHA-512' } as const
+
+function webCrypto(): Crypto {
+  const crypto = (globalThis as { crypto?: Crypto }).crypto
+  if (crypto === undefined || typeof crypto.getRandomValues !== 'function') {
+    throw new OTPError(
+      'ERR_CRYPTO_UNAVAILABLE',
+      'WebCrypto (globalThis.crypto) is not available in this runtime; use mfa-core/sync, or a secure context (https or localhost) in browsers',
+    )
+  }
+  return crypto
+}
+
+function subtle(): SubtleCrypto {
+  const subtle = webCrypto().subtle
+  if (subtle === undefined || subtle === null) {
+    throw new OTPError(
+      'ERR_CRYPTO_UNAVAILABLE',
+      'crypto.subtle is not available: browsers expose it only in secure contexts (https or localhost); use mfa-core/sync elsewhere',
+    )
+  }
+  return subtle
+}
+
+/** Imports raw key bytes as a non-extractable HMAC signing key (RFC 2104) for the given hash. */
+export function importHMACKey(bytes: Uint8Array, hash: keyof typeof WEBCRYPTO_HASH): Promise<CryptoKey> {
+  return subtle().importKey('raw', copyBytes(bytes), { name: 'HMAC', hash: WEBCRYPTO_HASH[hash] }, false, ['sign'])
+}
+
+/** HMAC of `message` under an imported key. */
+export async function signHMAC(key: CryptoKey, message: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  return new Uint8Array(await subtle().sign('HMAC', key, message))
+}
+
+/** `length` bytes from the platform CSPRNG (getRandomValues takes at most 65536 bytes a call). */
+export function randomBytes(length: number): Uint8Array {
+  const crypto = webCrypto()
+  const out = new Uint8Array(length)
+  for (let i = 0; i < length; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65536)))
+  return out
+}
+
+/** SHA-256 digest of `bytes`. */
+export async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await subtle().digest('SHA-256', copyBytes(bytes)))
+}
+
+/** Imports a 128/192/256-bit raw key for AES-GCM encryption and decryption (non-extractable). */
+export function importAESKey(bytes: Uint8Array): Promise<CryptoKey> {
+  return subtle().importKey('raw', copyBytes(bytes), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt'])
+}
+
+/** AES-GCM encryption with a 96-bit IV and 128-bit tag; returns ciphertext || tag. */
+export async function aesGcmEncrypt(
+  key: CryptoKey,
+  iv: Uint8Array,
+  plaintext: Uint8Array,
+  additionalData: Uint8Array,
+): Promise<Uint8Array> {
+  const params = { name: 'AES-GCM', iv: copyBytes(iv), additionalData: copyBytes(additionalData), tagLength: 128 }
+  return new Uint8Array(await subtle().encrypt(params, key, copyBytes(plaintext)))
+}
+
+/** AES-GCM decryption; rejects (DOMException OperationError) when the tag, key, IV or associated data differ. */
+export async function aesGcmDecrypt(
+  key: CryptoKey,
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+  additionalData: Uint8Array,
+): Promise<Uint8Array> {
+  const params = { name: 'AES-GCM', iv: copyBytes(iv), additionalData: copyBytes(additionalData), tagLength: 128 }
+  return new Uint8Array(await subtle().decrypt(params, key, copyBytes(ciphertext)))
+}

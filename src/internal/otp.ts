@@ -1,0 +1,245 @@
+// Engine-neutral OTP logic shared by the WebCrypto entry and mfa-core/sync: option checks, the counter encoding,
+// RFC 4226 dynamic truncation, code normalisation and the window decision. Everything here is synchronous and pure;
+// only the HMAC differs between engines. Not API.
+import { describe, OTPError } from '../errors.js'
+import { timingSafeEqualString } from './bytes.js'
+
+/** HMAC hash, spelled as in otpauth:// URIs. */
+export type Algorithm = 'SHA1' | 'SHA256' | 'SHA512'
+
+/** Output length of each hash in bytes: RFC 4226 §4 asks for secrets at least this long (R6, 160 bits for SHA-1). */
+export const HASH_BYTES: Readonly<Record<Algorithm, number>> = { SHA1: 20, SHA256: 32, SHA512: 64 }
+
+/** 2^64 - 1: RFC 4226 §5.1 defines the counter as an 8-byte value. */
+export const MAX_COUNTER = 0xffff_ffff_ffff_ffffn
+
+/** The widest TOTP window accepted on either side, in steps (10 steps of 30 s = 5 minutes). */
+export const MAX_WINDOW = 10
+
+/** The most counters an HOTP verification looks ahead (RFC 4226 §7.4 leaves it to the server; keep it small). */
+export const MAX_LOOK_AHEAD = 100
+
+/** Longest code input looked at; anything longer is malformed without further work. */
+const MAX_CODE_INPUT = 64
+
+const POWERS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
+
+function invalid(message: string): OTPError {
+  return new OTPError('ERR_INVALID_OPTION', message)
+}
+
+/** Reads an options argument: undefined means defaults, anything but a plain object is misuse. */
+export function readOptions<T extends object>(options: T | undefined, name = 'options'): Partial<T> {
+  if (options === undefined) return {}
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalid(`${name} must be an object, got ${describe(options)}`)
+  }
+  return options
+}
+
+export function checkAlgorithm(value: unknown, fallback: Algorithm = 'SHA1'): Algorithm {
+  if (value === undefined) return fallback
+  if (value === 'SHA1' || value === 'SHA256' || value === 'SHA512') return value
+  throw invalid(`algorithm must be 'SHA1', 'SHA256' or 'SHA512', got ${describe(value)}`)
+}
+
+export function checkDigits(value: unknown): number {
+  if (value === undefined) return 6
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 6 && value <= 10) return value
+  throw invalid(`digits must be an integer from 6 to 10, got ${describe(value)}`)
+}
+
+/** Period (X in RFC 6238 §4.1), in whole seconds. */
+export function checkPeriod(value: unknown): number {
+  if (value === undefined) return 30
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value
+  throw invalid(`period must be a positive integer number of seconds, got ${describe(value)}`)
+}
+
+/** T0 of RFC 6238 §4.1, in whole seconds since the Unix epoch. */
+export function checkEpoch(value: unknown): number {
+  if (value === undefined) return 0
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value
+  throw invalid(`epoch must be an integer number of seconds (T0), got ${describe(value)}`)
+}
+
+/** The time to compute at, in milliseconds since the Unix epoch (like Date.now()). */
+export function checkTimestamp(value: unknown): number {
+  if (value === undefined) return Date.now()
+  if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) return value
+  throw invalid(`timestamp must be a finite number of milliseconds since the Unix epoch, got ${describe(value)}`)
+}
+
+/** RFC 6238 §4.2: T = floor((Current Unix time - T0) / X), with the time in milliseconds here. */
+export function timeStep(timestamp: number, epoch: number, period: number): number {
+  const step = Math.floor((timestamp - epoch * 1000) / (period * 1000))
+  if (step < 0) throw invalid('timestamp is before epoch (T0): no time step exists there')
+  return step
+}
+
+export interface TOTPSettings {
+  algorithm: Algorithm | undefined
+  digits: number
+  period: number
+  epoch: number
+  step: number
+}
+
+/** Validates the options shared by generateTOTP and verifyTOTP and computes the current step. */
+export function totpSettings(options: {
+  algorithm?: unknown
+  digits?: unknown
+  period?: unknown
+  epoch?: unknown
+  timestamp?: unknown
+}): TOTPSettings {
+  const algorithm = options.algorithm === undefined ? undefined : checkAlgorithm(options.algorithm)
+  const digits = checkDigits(options.digits)
+  const period = checkPeriod(options.period)
+  const epoch = checkEpoch(options.epoch)
+  const step = timeStep(checkTimestamp(options.timestamp), epoch, period)
+  return { algorithm, digits, period, epoch, step }
+}
+
+/** An HOTP counter (RFC 4226 §5.1: 8 bytes), as a bigint; numbers must be safe integers. */
+export function checkCounter(value: unknown): bigint {
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value) && value >= 0) return BigInt(value)
+    throw new OTPError(
+      'ERR_INVALID_COUNTER',
+      `counter must be a non-negative safe integer (use a bigint above 2^53 - 1), got ${describe(value)}`,
+    )
+  }
+  if (typeof value === 'bigint') {
+    if (value >= 0n && value <= MAX_COUNTER) return value
+    throw new OTPError('ERR_INVALID_COUNTER', `counter must be from 0 to 2^64 - 1, got ${describe(value)}`)
+  }
+  throw new OTPError('ERR_INVALID_COUNTER', `counter must be a number or a bigint, got ${describe(value)}`)
+}
+
+/** RFC 4226 §5.2: the counter as 8 bytes, big-endian. `counter` is a safe integer or a bigint in range. */
+export function counterBytes(counter: number | bigint): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(8)
+  const view = new DataView(bytes.buffer)
+  if (typeof counter === 'bigint') {
+    view.setUint32(0, Number(counter >> 32n))
+    view.setUint32(4, Number(counter & 0xffff_ffffn))
+  } else {
+    view.setUint32(0, Math.floor(counter / 0x1_0000_0000))
+    view.setUint32(4, counter >>> 0)
+  }
+  return bytes
+}
+
+/** RFC 4226 §5.3: dynamic truncation takes 31 bits at the offset given by the low nibble of the last byte. */
+export function truncate(mac: Uint8Array, digits: number): string {
+  const offset = (mac[mac.length - 1] as number) & 0x0f
+  const binary =
+    (((mac[offset] as number) & 0x7f) << 24) |
+    ((mac[offset + 1] as number) << 16) |
+    ((mac[offset + 2] as number) << 8) |
+    (mac[offset + 3] as number)
+  // 31 bits fit a double exactly; for 10 digits the modulus exceeds 2^31 and the value is kept whole.
+  return String(binary % (POWERS[digits] as number)).padStart(digits, '0')
+}
+
+/**
+ * What the user typed, reduced to `digits` ASCII digits, or null when it cannot be a code (malformed).
+ * Spaces (as people group codes: "123 456") are ignored; nothing else is.
+ */
+export function normalizeCode(code: unknown, digits: number): string | null {
+  if (typeof code !== 'string' || code.length > MAX_CODE_INPUT) return null
+  const compact = code.includes(' ') ? code.replaceAll(' ', '') : code
+  if (compact.length !== digits) return null
+  for (let i = 0; i < compact.length; i++) {
+    const c = compact.charCodeAt(i)
+    if (c < 48 || c > 57) return null
+  }
+  return compact
+}
+
+/** A window in steps: a number for both sides, or { past, future }. Capped at MAX_WINDOW each way. */
+export function checkWindow(value: unknown, fallback = 1): { past: number; future: number } {
+  if (value === undefined) return { past: fallback, future: fallback }
+  if (typeof value === 'number') {
+    const side = checkWindowSide(value, 'window')
+    return { past: side, future: side }
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const { past, future } = value as { past?: unknown; future?: unknown }
+    return { past: checkWindowSide(past ?? 0, 'window.past'), future: checkWindowSide(future ?? 0, 'window.future') }
+  }
+  throw invalid(`window must be a number of steps or { past, future }, got ${describe(value)}`)
+}
+
+function checkWindowSide(value: unknown, name: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_WINDOW) return value
+  throw invalid(`${name} must be an integer number of steps from 0 to ${MAX_WINDOW}, got ${describe(value)}`)
+}
+
+export function checkAfterStep(value: unknown): number {
+  if (value === undefined) return -1
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= -1) return value
+  throw invalid(`afterStep must be a time step (an integer, -1 for none), got ${describe(value)}`)
+}
+
+export function checkLookAhead(value: unknown): number {
+  if (value === undefined) return 0
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_LOOK_AHEAD) return value
+  throw invalid(`lookAhead must be an integer from 0 to ${MAX_LOOK_AHEAD}, got ${describe(value)}`)
+}
+
+/** The steps a TOTP verification computes, oldest first (steps below 0 do not exist). */
+export function windowSteps(step: number, window: { past: number; future: number }): number[] {
+  const steps: number[] = []
+  for (let s = Math.max(0, step - window.past); s <= step + window.future; s++) steps.push(s)
+  return steps
+}
+
+export type TOTPResult =
+  | { valid: true; step: number; delta: number }
+  | { valid: false; reason: 'malformed' | 'mismatch' | 'replayed' }
+
+/**
+ * Decides a TOTP verification from the codes of every step in the window. Every candidate is compared, in
+ * constant time and without an early exit; a step newer than `afterStep` wins over a replayed one.
+ */
+export function decideTOTP(
+  code: string,
+  steps: number[],
+  candidates: string[],
+  now: number,
+  after: number,
+): TOTPResult {
+  let matched = -1
+  let replayed = false
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i] as number
+    const equal = timingSafeEqualString(code, candidates[i] as string)
+    if (equal && step > after && matched === -1) matched = step
+    if (equal && step <= after) replayed = true
+  }
+  if (matched !== -1) return { valid: true, step: matched, delta: matched - now }
+  return { valid: false, reason: replayed ? 'replayed' : 'mismatch' }
+}
+
+export type HOTPResult =
+  | { valid: true; counter: bigint; delta: number }
+  | { valid: false; reason: 'malformed' | 'mismatch' }
+
+/** The counters an HOTP verification computes: counter .. counter + lookAhead, never past 2^64 - 1. */
+export function lookAheadCounters(counter: bigint, lookAhead: number): bigint[] {
+  const counters: bigint[] = []
+  for (let c = counter; c <= counter + BigInt(lookAhead) && c <= MAX_COUNTER; c++) counters.push(c)
+  return counters
+}
+
+/** Decides an HOTP verification; the lowest matching counter wins (RFC 4226 §7.4 resynchronises forward). */
+export function decideHOTP(code: string, counters: bigint[], candidates: string[]): HOTPResult {
+  let matched = -1
+  for (let i = 0; i < counters.length; i++) {
+    if (timingSafeEqualString(code, candidates[i] as string) && matched === -1) matched = i
+  }
+  if (matched === -1) return { valid: false, reason: 'mismatch' }
+  return { valid: true, counter: counters[matched] as bigint, delta: matched }
+}

@@ -1,0 +1,113 @@
+import { describe, OTPError } from './errors.js'
+import { isBytes } from './internal/bytes.js'
+import { importHMACKey, randomBytes } from './internal/crypto.js'
+import { type Algorithm, checkAlgorithm, HASH_BYTES, readOptions } from './internal/otp.js'
+
+/** The smallest secret {@link generateSecret} issues: 128 bits, RFC 4226 §4 R6's minimum. */
+export const MIN_SECRET_BYTES = 16
+/** The largest secret {@link generateSecret} issues. */
+export const MAX_SECRET_BYTES = 1024
+
+const KEY = Symbol.for('mfa-core.OTPKey')
+
+interface KeySlot {
+  readonly key: CryptoKey
+  readonly algorithm: Algorithm
+}
+
+/**
+ * A secret imported once for HMAC (a non-extractable WebCrypto key) and reused across many codes: the fast path for
+ * verifying the same secret repeatedly. Create it with {@link importSecret}. The raw bytes cannot be read back.
+ */
+export class OTPKey {
+  /** The HMAC hash this key was imported for; codes are computed with it. */
+  readonly algorithm: Algorithm
+  declare readonly [KEY]: KeySlot
+
+  /** @internal use {@link importSecret} */
+  constructor(key: CryptoKey, algorithm: Algorithm) {
+    this.algorithm = algorithm
+    Object.defineProperty(this, KEY, { value: { key, algorithm } satisfies KeySlot })
+  }
+}
+
+/**
+ * Generates a new random secret from the platform CSPRNG.
+ *
+ * @param options.bytes - length in bytes, 16 to 1024 (default: the hash output size, 20/32/64 for SHA1/SHA256/SHA512)
+ * @param options.algorithm - the HMAC algorithm the secret is for (default 'SHA1'); sets the default length
+ * @returns the secret bytes: store them encrypted, show them once as base32
+ * @throws OTPError `ERR_INVALID_OPTION` for a length outside 16..1024 or an unknown algorithm;
+ *   `ERR_CRYPTO_UNAVAILABLE` without WebCrypto
+ * @example
+ * const secret = generateSecret()
+ * const key = encodeBase32(secret) // 32 characters for 20 bytes
+ * @see RFC 4226 §4 (R6: at least 128 bits, 160 recommended)
+ */
+export function generateSecret(options?: { bytes?: number; algorithm?: Algorithm }): Uint8Array {
+  const { bytes, algorithm } = readOptions(options)
+  const length = bytes ?? HASH_BYTES[checkAlgorithm(algorithm)]
+  if (
+    typeof length !== 'number' ||
+    !Number.isInteger(length) ||
+    length < MIN_SECRET_BYTES ||
+    length > MAX_SECRET_BYTES
+  ) {
+    throw new OTPError(
+      'ERR_INVALID_OPTION',
+      `bytes must be an integer from ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES}, got ${describe(length)}`,
+    )
+  }
+  if (algorithm !== undefined) checkAlgorithm(algorithm)
+  return randomBytes(length)
+}
+
+/**
+ * Imports a secret once, as a non-extractable WebCrypto HMAC key, for repeated use: every later code skips the
+ * key import. The returned key may be passed wherever a secret is taken.
+ *
+ * @param secret - the raw secret bytes (any non-empty length, for interop with old 10-byte secrets)
+ * @param algorithm - the HMAC algorithm the key will compute (default 'SHA1')
+ * @returns a key bound to `algorithm`
+ * @throws OTPError `ERR_INVALID_SECRET` for an empty or non-Uint8Array secret; `ERR_INVALID_OPTION` for an unknown
+ *   algorithm; `ERR_CRYPTO_UNAVAILABLE` without WebCrypto
+ * @example
+ * const key = await importSecret(secretBytes)
+ * for (const code of codes) await verifyTOTP(key, code)
+ * @see RFC 2104 (HMAC keys)
+ */
+export async function importSecret(secret: Uint8Array, algorithm?: Algorithm): Promise<OTPKey> {
+  const alg = checkAlgorithm(algorithm)
+  checkSecretBytes(secret)
+  return new OTPKey(await importHMACKey(secret, alg), alg)
+}
+
+function checkSecretBytes(secret: unknown): asserts secret is Uint8Array {
+  if (!isBytes(secret)) {
+    throw new OTPError(
+      'ERR_INVALID_SECRET',
+      `secret must be a Uint8Array or an OTPKey (decode base32 text with decodeBase32 first), got ${describe(secret)}`,
+    )
+  }
+  if (secret.length === 0) throw new OTPError('ERR_INVALID_SECRET', 'secret must not be empty')
+}
+
+/** Resolves a secret argument to a CryptoKey and the algorithm to compute with. Not API. */
+export async function resolveKey(
+  secret: unknown,
+  algorithm: Algorithm | undefined,
+): Promise<{ key: CryptoKey; algorithm: Algorithm }> {
+  const slot = typeof secret === 'object' && secret !== null ? (secret as Partial<OTPKey>)[KEY] : undefined
+  if (slot !== undefined) {
+    if (algorithm !== undefined && algorithm !== slot.algorithm) {
+      throw new OTPError(
+        'ERR_INVALID_OPTION',
+        `algorithm ${algorithm} differs from the key's ${slot.algorithm}: import the secret again for ${algorithm}`,
+      )
+    }
+    return slot
+  }
+  checkSecretBytes(secret)
+  const alg = algorithm ?? 'SHA1'
+  return { key: await importHMACKey(secret, alg), algorithm: alg }
+}

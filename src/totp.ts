@@ -1,0 +1,105 @@
+import type { Secret } from './hotp.js'
+import { signHMAC } from './internal/crypto.js'
+import {
+  type Algorithm,
+  checkAfterStep,
+  checkWindow,
+  counterBytes,
+  decideTOTP,
+  normalizeCode,
+  readOptions,
+  type TOTPResult,
+  totpSettings,
+  truncate,
+  windowSteps,
+} from './internal/otp.js'
+import { resolveKey } from './secret.js'
+
+/** Options of {@link generateTOTP}. */
+export interface TOTPOptions {
+  /** HMAC hash (default 'SHA1', or the key's algorithm for an {@link OTPKey}). */
+  algorithm?: Algorithm
+  /** Code length, 6 to 10 (default 6). */
+  digits?: number
+  /** Time step X, in seconds (default 30). */
+  period?: number
+  /** T0, the Unix time in seconds when step 0 starts (default 0). */
+  epoch?: number
+  /** The time to compute at, in milliseconds since the Unix epoch (default `Date.now()`). */
+  timestamp?: number
+}
+
+/** Options of {@link verifyTOTP}. */
+export interface VerifyTOTPOptions extends TOTPOptions {
+  /** Steps accepted around now: a number for both sides, or `{ past, future }`; 0 to 10 each (default 1). */
+  window?: number | { past?: number; future?: number }
+  /** Replay guard: a code of this step or an earlier one is `replayed` (default -1: none). */
+  afterStep?: number
+}
+
+/** The outcome of {@link verifyTOTP}: the matched step (store it as `afterStep`), or why it failed. */
+export type VerifyTOTPResult = TOTPResult
+
+/**
+ * Computes the TOTP code of a moment: HOTP of the time step `floor((timestamp / 1000 - epoch) / period)`.
+ *
+ * @param secret - the shared secret, raw bytes or a key from {@link importSecret}
+ * @param options.timestamp - milliseconds since the Unix epoch (default `Date.now()`)
+ * @param options.period - step length in seconds (default 30)
+ * @param options.epoch - T0 in seconds (default 0)
+ * @param options.digits - code length, 6 to 10 (default 6)
+ * @param options.algorithm - HMAC hash (default 'SHA1')
+ * @returns the code, `digits` decimal digits with leading zeros
+ * @throws OTPError `ERR_INVALID_OPTION` for bad options (or a timestamp before epoch), `ERR_INVALID_SECRET`,
+ *   `ERR_CRYPTO_UNAVAILABLE`
+ * @example
+ * const code = await generateTOTP(secret, { timestamp: Date.now() })
+ * @see RFC 6238 §4 (algorithm), Appendix B (test vectors)
+ */
+export async function generateTOTP(secret: Secret, options?: TOTPOptions): Promise<string> {
+  const settings = totpSettings(readOptions(options))
+  const { key } = await resolveKey(secret, settings.algorithm)
+  return truncate(await signHMAC(key, counterBytes(settings.step)), settings.digits)
+}
+
+/**
+ * Checks a TOTP code typed by a user, across a small window of time steps.
+ *
+ * Every step in the window is computed and compared in constant time, so the time taken does not reveal which
+ * step matched. Pass the last accepted step as `afterStep` so that a code is never accepted twice.
+ *
+ * > [!WARNING]
+ * > Store `result.step` and pass it back as `afterStep`, and throttle failures: without both, a code can be replayed
+ * > within its window and 6 digits can be guessed. `createMFA` does both for you.
+ *
+ * @param secret - the shared secret, raw bytes or a key from {@link importSecret}
+ * @param code - what the user typed; spaces are ignored, anything else non-numeric is `malformed`
+ * @param options.window - steps accepted before and after now (default 1 each way, at most 10)
+ * @param options.afterStep - the last step accepted before; it and earlier steps are `replayed`
+ * @param options.timestamp - milliseconds since the Unix epoch (default `Date.now()`)
+ * @returns `{ valid: true, step, delta }` with the matched step and its distance from now in steps, or
+ *   `{ valid: false, reason }` with `malformed`, `mismatch` or `replayed`
+ * @throws OTPError for developer misuse only (bad options or secret), never for the code
+ * @example
+ * const result = await verifyTOTP(secret, '492039', { timestamp: Date.now(), afterStep: lastStep })
+ * if (result.valid) lastStep = result.step
+ * @see RFC 6238 §5.2 (window and replay)
+ */
+export async function verifyTOTP(secret: Secret, code: string, options?: VerifyTOTPOptions): Promise<VerifyTOTPResult> {
+  const opts = readOptions(options)
+  const settings = totpSettings(opts)
+  const window = checkWindow(opts.window)
+  const after = checkAfterStep(opts.afterStep)
+  const { key } = await resolveKey(secret, settings.algorithm)
+  const typed = normalizeCode(code, settings.digits)
+  if (typed === null) return { valid: false, reason: 'malformed' }
+  const steps = windowSteps(settings.step, window)
+  const macs = await Promise.all(steps.map((step) => signHMAC(key, counterBytes(step))))
+  return decideTOTP(
+    typed,
+    steps,
+    macs.map((mac) => truncate(mac, settings.digits)),
+    settings.step,
+    after,
+  )
+}
