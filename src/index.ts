@@ -15,4 +15,6 @@ export {
 } from './hotp.js'
 export type { Algorithm } from './internal/otp.js'
 export { generateSecret, importSecret, MAX_SECRET_BYTES, MIN_SECRET_BYTES, OTPKey } from './secret.js'
+export { type MemoryStoreOptions, memoryStore } from './storage/memory.js'
+export type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './storage/store.js'
 export { generateTOTP, type TOTPOptions, type VerifyTOTPOptions, type VerifyTOTPResult, verifyTOTP } from './totp.js'

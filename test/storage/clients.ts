@@ -1,0 +1,74 @@
+// Wires the store adapters to real clients, exactly as docs/storage.md shows, for the storage suites.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import Redis from 'ioredis'
+import { redisStore } from 'mfa-core/storage/redis'
+import { ensureTable, type SQLQuery, sqlStore } from 'mfa-core/storage/sql'
+import pg, { type PoolConfig } from 'pg'
+import { createClient } from 'redis'
+
+export interface Opened<T> {
+  store: T
+  close(): Promise<void>
+}
+
+/** A SQLite database file in a temp dir, in WAL mode with a busy timeout (as docs/storage.md advises). */
+export function sqliteFile(): { path: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'mfa-sqlite-'))
+  return { path: join(dir, 'mfa.db'), remove: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}) {
+  const db = new Database(path)
+  db.pragma('journal_mode = WAL')
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`)
+  const statements = new Map<string, Database.Statement>()
+  const query: SQLQuery = (sql, params) => {
+    let statement = statements.get(sql)
+    if (!statement) {
+      statement = db.prepare(sql)
+      statements.set(sql, statement)
+    }
+    // DDL returns no data: better-sqlite3 wants run() for it, all() for everything the store sends.
+    if (statement.reader) return { rows: statement.all(...params) as Record<string, unknown>[] }
+    statement.run(...params)
+    return { rows: [] }
+  }
+  return { db, query }
+}
+
+export async function sqliteStore(path: string, table = 'mfa_store') {
+  const { db, query } = openSqlite(path)
+  await ensureTable({ dialect: 'sqlite', query, table })
+  return { store: sqlStore({ dialect: 'sqlite', query, table }), db, close: async () => db.close() }
+}
+
+export async function postgresStore(connectionString: string, table = 'mfa_store', poolOptions: PoolConfig = {}) {
+  const pool = new pg.Pool({ connectionString, max: 10, ...poolOptions })
+  pool.on('error', () => {}) // an idle client lost its server: the next query reports it
+  const query: SQLQuery = (sql, params) => pool.query(sql, params)
+  return { store: sqlStore({ dialect: 'postgres', query, table }), pool, query, close: () => pool.end() }
+}
+
+export function ioredisStore(url: string, prefix = 'mfa:', redisOptions: Record<string, unknown> = {}) {
+  const redis = new Redis(url, { lazyConnect: false, ...redisOptions })
+  redis.on('error', () => {})
+  const store = redisStore({ eval: (script, keys, args) => redis.eval(script, keys.length, ...keys, ...args), prefix })
+  return {
+    store,
+    redis,
+    close: async () => {
+      redis.disconnect()
+    },
+  }
+}
+
+export async function nodeRedisStore(url: string, prefix = 'mfa:') {
+  const client = createClient({ url })
+  client.on('error', () => {})
+  await client.connect()
+  const store = redisStore({ eval: (script, keys, args) => client.eval(script, { keys, arguments: args }), prefix })
+  return { store, client, close: () => client.close() }
+}

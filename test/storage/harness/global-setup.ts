@@ -1,0 +1,55 @@
+// Starts one PostgreSQL and one Redis for all storage suites (the fault suite starts its own, since it stops them),
+// and decides, once, what is skipped: a missing binary is a loud SKIPPED line and an entry in
+// test-results/storage-skipped.json, or a failure when CI or MFA_REQUIRE_SERVERS=1 is set.
+import type { TestProject } from 'vitest/node'
+import type { SkippedSuite } from './servers.mjs'
+import { findPostgres, findRedis, recordSkipped, serversRequired, startPostgres, startRedis } from './servers.mjs'
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const skipped: SkippedSuite[] = []
+  const missing = (suite: string, reason: string): void => {
+    if (serversRequired) throw new Error(`storage suite ${suite} cannot run: ${reason} (CI / MFA_REQUIRE_SERVERS=1)`)
+    console.warn(
+      `\n!!!!! SKIPPED storage suite ${suite}: ${reason}. Install it (Debian: see .ci/run) to run it. !!!!!\n`,
+    )
+    skipped.push({ suite, reason })
+  }
+  let betterSqlite = true
+  try {
+    const { default: Database } = await import('better-sqlite3')
+    new Database(':memory:').close()
+  } catch (error) {
+    betterSqlite = false
+    missing('sqlite', `better-sqlite3 does not load (${(error as Error).message.split('\n')[0]})`)
+  }
+  const pgBin = findPostgres()
+  const redisBin = findRedis()
+  if (!pgBin) missing('postgres', 'PostgreSQL binaries (initdb, postgres) not found; set PG_BIN')
+  if (!redisBin) missing('redis', 'redis-server not found; set REDIS_SERVER')
+  const postgres = pgBin ? await startPostgres({ bin: pgBin }) : null
+  const redis = redisBin ? await startRedis({ bin: redisBin }) : null
+  recordSkipped(skipped)
+  project.provide('storageServers', {
+    sqlite: betterSqlite,
+    postgres: postgres && { connectionString: postgres.connectionString, port: postgres.port },
+    redis: redis && { url: redis.url, port: redis.port },
+    pgBin,
+    redisBin,
+  })
+  return async () => {
+    await postgres?.cleanup()
+    await redis?.cleanup()
+  }
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    storageServers: {
+      sqlite: boolean
+      postgres: { connectionString: string; port: number } | null
+      redis: { url: string; port: number } | null
+      pgBin: string | null
+      redisBin: string | null
+    }
+  }
+}

@@ -1,0 +1,31 @@
+export declare const serversRequired: boolean
+export declare function findPostgres(): string | null
+export declare function findRedis(): string | null
+export declare function freePort(): Promise<number>
+
+export interface ServerHandle {
+  host: string
+  port: number
+  dir: string
+  start(): Promise<void>
+  stop(mode?: 'fast' | 'immediate'): Promise<void>
+  cleanup(): Promise<void>
+}
+export interface PostgresHandle extends ServerHandle {
+  user: string
+  database: string
+  connectionString: string
+  readonly pid: number | undefined
+}
+export interface RedisHandle extends ServerHandle {
+  url: string
+}
+export declare function startPostgres(options?: { bin?: string; port?: number }): Promise<PostgresHandle>
+export declare function startRedis(options?: { bin?: string; port?: number; persist?: boolean }): Promise<RedisHandle>
+
+export interface SkippedSuite {
+  suite: string
+  reason: string
+}
+export declare function recordSkipped(entries: SkippedSuite[], file?: string): void
+export declare function readSkipped(file?: string): SkippedSuite[]

@@ -1,0 +1,239 @@
+// Starts real PostgreSQL and Redis servers on free loopback ports in temp dirs, and stops them. Used by the storage
+// tests (test/storage) and the storage benchmark (bench/storage.mjs). Plain ESM so both can import it.
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** True when missing servers must fail the run instead of skipping (CI, or MFA_REQUIRE_SERVERS=1). */
+export const serversRequired = Boolean(process.env.CI) || process.env.MFA_REQUIRE_SERVERS === '1'
+
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name)
+  }
+  return null
+}
+
+/** The directory holding initdb and postgres: $PG_BIN, else the newest /usr/lib/postgresql/N/bin, else PATH. */
+export function findPostgres() {
+  const candidates = []
+  if (process.env.PG_BIN) candidates.push(process.env.PG_BIN)
+  if (existsSync('/usr/lib/postgresql')) {
+    const versions = readdirSync('/usr/lib/postgresql')
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a))
+    candidates.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`))
+  }
+  const initdb = onPath('initdb')
+  if (initdb) candidates.push(initdb.slice(0, -'/initdb'.length))
+  return candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'postgres'))) ?? null
+}
+
+/** The redis-server binary: $REDIS_SERVER, else PATH, else /usr/bin. */
+export function findRedis() {
+  const candidates = [process.env.REDIS_SERVER, onPath('redis-server'), '/usr/bin/redis-server']
+  return candidates.find((path) => path && existsSync(path)) ?? null
+}
+
+/** A port that was free on 127.0.0.1 a moment ago. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+async function waitFor(check, what, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return
+    await sleep(50)
+  }
+  throw new Error(`${what} did not become ready within ${timeoutMs} ms`)
+}
+
+/** PostgreSQL refuses to run as root: as root, run it as the `postgres` user (else `nobody`). */
+function pgAccount() {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {}
+  for (const name of ['postgres', 'nobody']) {
+    try {
+      const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim())
+      const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim())
+      return { uid, gid }
+    } catch {}
+  }
+  throw new Error('running as root and neither a postgres nor a nobody user exists to run PostgreSQL')
+}
+
+function exited(child) {
+  return child.exitCode !== null || child.signalCode !== null
+}
+
+function waitExit(child, timeoutMs = 15_000) {
+  if (exited(child)) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not stop in time')), timeoutMs)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}
+
+/**
+ * Starts PostgreSQL: initdb into a temp dir (trust auth, UTF8, C locale, no fsync), then `postgres` on a free port
+ * of 127.0.0.1 with its socket in the temp dir. Returns a handle with the connection settings and stop/start.
+ */
+export async function startPostgres(options = {}) {
+  const bin = options.bin ?? findPostgres()
+  if (!bin) throw new Error('PostgreSQL binaries (initdb, postgres) not found; set PG_BIN')
+  const root = mkdtempSync(join(tmpdir(), 'mfa-pg-'))
+  const data = join(root, 'data')
+  const account = pgAccount()
+  if (account.uid !== undefined) chownSync(root, account.uid, account.gid)
+  const init = spawnSync(
+    join(bin, 'initdb'),
+    ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
+    { ...account, encoding: 'utf8' },
+  )
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.error}`)
+  const port = options.port ?? (await freePort())
+  let child = null
+  const handle = {
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    database: 'postgres',
+    connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    dir: root,
+    get pid() {
+      return child?.pid
+    },
+    async start() {
+      if (child && !exited(child)) return
+      child = spawn(
+        join(bin, 'postgres'),
+        [
+          ...['-D', data, '-k', root, '-p', String(port)],
+          ...['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
+          ...['-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'shared_buffers=32MB'],
+        ],
+        { ...account, stdio: ['ignore', 'ignore', 'pipe'] },
+      )
+      let log = ''
+      child.stderr.on('data', (chunk) => {
+        log = (log + chunk).slice(-4000)
+      })
+      const started = child
+      await waitFor(async () => {
+        if (exited(started)) throw new Error(`postgres exited at start: ${log}`)
+        return canConnect(port)
+      }, 'postgres')
+      // The port opens slightly before the server accepts queries; callers retry their first connection anyway.
+      await sleep(100)
+    },
+    /** Stops the server: 'fast' (SIGINT: clean) or 'immediate' (SIGQUIT: like a crash, recovery on next start). */
+    async stop(mode = 'fast') {
+      if (!child || exited(child)) return
+      child.kill(mode === 'immediate' ? 'SIGQUIT' : 'SIGINT')
+      await waitExit(child)
+    },
+    async cleanup() {
+      await handle.stop('immediate').catch(() => {})
+      rmSync(root, { recursive: true, force: true })
+    },
+  }
+  await handle.start()
+  return handle
+}
+
+/**
+ * Starts redis-server on a free port of 127.0.0.1. With `persist: true` every write is appended and fsynced to
+ * an AOF in the temp dir (so a restart keeps the data); otherwise there is no persistence at all.
+ */
+export async function startRedis(options = {}) {
+  const bin = options.bin ?? findRedis()
+  if (!bin) throw new Error('redis-server not found; set REDIS_SERVER')
+  const root = mkdtempSync(join(tmpdir(), 'mfa-redis-'))
+  const port = options.port ?? (await freePort())
+  const persistence = options.persist
+    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
+    : ['--appendonly', 'no', '--save', '']
+  let child = null
+  const handle = {
+    host: '127.0.0.1',
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    dir: root,
+    async start() {
+      if (child && !exited(child)) return
+      child = spawn(
+        bin,
+        ['--port', String(port), '--bind', '127.0.0.1', '--dir', root, ...persistence, '--protected-mode', 'no'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      )
+      let log = ''
+      const keep = (chunk) => {
+        log = (log + chunk).slice(-4000)
+      }
+      child.stdout.on('data', keep)
+      child.stderr.on('data', keep)
+      const started = child
+      await waitFor(async () => {
+        if (exited(started)) throw new Error(`redis-server exited at start: ${log}`)
+        return canConnect(port)
+      }, 'redis-server')
+    },
+    async stop(mode = 'fast') {
+      if (!child || exited(child)) return
+      child.kill(mode === 'immediate' ? 'SIGKILL' : 'SIGTERM')
+      await waitExit(child)
+    },
+    async cleanup() {
+      await handle.stop('immediate').catch(() => {})
+      rmSync(root, { recursive: true, force: true })
+    },
+  }
+  await handle.start()
+  return handle
+}
+
+/** Records a skipped suite in test-results/storage-skipped.json (read by scripts/test.mjs and .ci/run). */
+export function recordSkipped(entries, file = 'test-results/storage-skipped.json') {
+  mkdirSync('test-results', { recursive: true })
+  writeFileSync(file, `${JSON.stringify(entries, null, 2)}\n`)
+}
+
+/** Reads test-results/storage-skipped.json ([] when absent). */
+export function readSkipped(file = 'test-results/storage-skipped.json') {
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : []
+}
