@@ -1,0 +1,117 @@
+// Secrets at rest: AES-GCM with a key id, the user id as associated data, old key ids still decrypt.
+import { decodeBase32, encodeBase32 } from '../base32.js'
+import { describe, OTPError } from '../errors.js'
+import { aesGcmDecrypt, aesGcmEncrypt, importAESKey, randomBytes } from '../internal/crypto.js'
+import type { StoredSecret } from './record.js'
+
+/**
+ * AES-GCM keys for secrets at rest: new writes use `keys[current]`; any id in `keys` still decrypts, so keys can
+ * be rotated by adding a new one, making it current, and removing the old one once every record was rewritten.
+ *
+ * @example
+ * const encryptionKeys = { current: '2026-11', keys: { '2026-11': key32Bytes, '2026-01': olderKey } }
+ */
+export interface MFAEncryptionKeys {
+  /** The id of the key used for every write. */
+  current: string
+  /** Key id to 16, 24 or 32 raw key bytes. Ids: 1 to 64 characters of `A-Z a-z 0-9 . _ -`. */
+  keys: Readonly<Record<string, Uint8Array>>
+}
+
+/**
+ * Checks encryption keys once, when the service is created.
+ *
+ * @throws OTPError `ERR_INVALID_OPTION` when `current` is not among `keys`, an id is not a short plain string, or a
+ * key is not 16, 24 or 32 bytes
+ */
+export function checkEncryptionKeys(keys: unknown): MFAEncryptionKeys | undefined {
+  if (keys === undefined) return undefined
+  const k = keys as MFAEncryptionKeys
+  if (typeof k !== 'object' || k === null || typeof k.keys !== 'object' || k.keys === null) {
+    throw new OTPError('ERR_INVALID_OPTION', `encryptionKeys must be { current, keys }, got ${describe(keys)}`)
+  }
+  const copy: Record<string, Uint8Array> = {}
+  for (const [id, key] of Object.entries(k.keys)) {
+    if (!/^[\w.-]{1,64}$/.test(id)) {
+      throw new OTPError('ERR_INVALID_OPTION', 'encryptionKeys ids must be 1 to 64 characters of A-Z a-z 0-9 . _ -')
+    }
+    if (!(key instanceof Uint8Array) || ![16, 24, 32].includes(key.length)) {
+      throw new OTPError('ERR_INVALID_OPTION', `encryption key must be 16, 24 or 32 bytes, got ${describe(key)}`)
+    }
+    copy[id] = new Uint8Array(key)
+  }
+  if (typeof k.current !== 'string' || !Object.hasOwn(copy, k.current)) {
+    throw new OTPError('ERR_INVALID_OPTION', 'encryptionKeys.current must name one of encryptionKeys.keys')
+  }
+  return Object.freeze({ current: k.current, keys: Object.freeze(copy) })
+}
+
+const aad = (userId: string): Uint8Array => new TextEncoder().encode(`mfa-core/secret/v1\u0000${userId}`)
+
+/** Seals and opens stored secrets with one set of keys; imported AES keys are cached per key id. */
+export interface SecretBox {
+  /** Prepares a secret for storage: encrypted with the current key, or base32 in clear without keys. */
+  seal(secret: Uint8Array, userId: string): Promise<StoredSecret>
+  /**
+   * Recovers the raw secret of a stored one.
+   *
+   * @throws OTPError `ERR_DECRYPT` when the key id is unknown (or no keys are configured) or the ciphertext does
+   * not authenticate (wrong key, another user's record, tampering)
+   */
+  open(stored: StoredSecret, userId: string): Promise<Uint8Array>
+  /** True when a write should re-encrypt: in clear while keys exist, or under an older key id. */
+  stale(stored: StoredSecret): boolean
+}
+
+/**
+ * Creates the {@link SecretBox} of a service.
+ *
+ * @param keys - from {@link checkEncryptionKeys}; undefined stores secrets in clear (base32)
+ */
+export function createSecretBox(keys: MFAEncryptionKeys | undefined): SecretBox {
+  const imported = new Map<string, Promise<CryptoKey>>()
+  const aesKey = (kid: string): Promise<CryptoKey> => {
+    let key = imported.get(kid)
+    if (key === undefined) {
+      key = importAESKey(keys!.keys[kid]!)
+      imported.set(kid, key)
+      key.catch(() => imported.delete(kid))
+    }
+    return key
+  }
+  return {
+    async seal(secret, userId) {
+      if (keys === undefined) return { b32: encodeBase32(secret) }
+      const iv = randomBytes(12)
+      const ct = await aesGcmEncrypt(await aesKey(keys.current), iv, secret, aad(userId))
+      return { kid: keys.current, iv: encodeBase32(iv), ct: encodeBase32(ct) }
+    },
+    async open(stored, userId) {
+      if ('b32' in stored) {
+        try {
+          return decodeBase32(stored.b32)
+        } catch (error) {
+          throw new OTPError('ERR_RECORD_INVALID', 'stored MFA secret is not valid base32', { cause: error })
+        }
+      }
+      if (keys === undefined || !Object.hasOwn(keys.keys, stored.kid)) {
+        throw new OTPError('ERR_DECRYPT', 'stored MFA secret is encrypted under a key id that is not in encryptionKeys')
+      }
+      try {
+        return await aesGcmDecrypt(
+          await aesKey(stored.kid),
+          decodeBase32(stored.iv),
+          decodeBase32(stored.ct),
+          aad(userId),
+        )
+      } catch (error) {
+        throw new OTPError('ERR_DECRYPT', 'stored MFA secret could not be decrypted (wrong key or tampered record)', {
+          cause: error,
+        })
+      }
+    },
+    stale(stored) {
+      return keys !== undefined && ('b32' in stored || stored.kid !== keys.current)
+    },
+  }
+}

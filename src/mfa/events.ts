@@ -1,0 +1,76 @@
+/**
+ * What happened:
+ * - `enrollment_started`: `beginEnrollment` created a pending enrollment (`rotated`: it will replace an active one)
+ * - `enrolled`: two consecutive codes confirmed it; MFA is active (`rotated`: the old secret is gone)
+ * - `verified`: a code was accepted (`method`: `'totp'` or `'recovery'`)
+ * - `failed`: a code or a confirmation was refused (`reason`, e.g. `invalid`, `malformed`, `locked`)
+ * - `replay_rejected`: a code of an already used time step was refused
+ * - `locked`: too many failures; codes are not checked for `retryAfterMs` (or, for a pending enrollment, until
+ *   it expires or is begun again)
+ * - `disabled`: the user removed the authenticator with a fresh code
+ * - `reset`: support removed everything (`actor`, `reason` as passed to `reset`)
+ * - `recovery_used`: a recovery code was spent (`recoveryCodesLeft`)
+ * - `recovery_regenerated`: a new set of recovery codes replaced the old one
+ */
+export type MFAEventType =
+  | 'enrollment_started'
+  | 'enrolled'
+  | 'verified'
+  | 'failed'
+  | 'replay_rejected'
+  | 'locked'
+  | 'disabled'
+  | 'reset'
+  | 'recovery_used'
+  | 'recovery_regenerated'
+
+/** The service call that produced an event. */
+export type MFAOperation = 'enroll' | 'confirm' | 'verify' | 'disable' | 'regenerate' | 'reset'
+
+/**
+ * An audit event passed to `onEvent`. It never contains a secret, a code or a recovery code.
+ *
+ * @example
+ * createMFA({ store, issuer: 'Example', onEvent: (e) => audit.write(`${e.at} ${e.userId} ${e.type} ${e.reason ?? ''}`) })
+ */
+export interface MFAEvent {
+  type: MFAEventType
+  userId: string
+  /** When, in milliseconds since the Unix epoch (from the service's clock). */
+  at: number
+  operation: MFAOperation
+  /** Why it failed (a reason code), or the free text support gave to `reset`. */
+  reason?: string
+  method?: 'totp' | 'recovery'
+  retryAfterMs?: number
+  recoveryCodesLeft?: number
+  /** Who ran `reset`. */
+  actor?: string
+  rotated?: boolean
+}
+
+/** An event as the state machine produces it, before the service adds who and when. */
+export type MFAEventDraft = Omit<MFAEvent, 'userId' | 'at'>
+
+/**
+ * Delivers events to a handler that must not be able to break the operation: a throw or a rejected promise is
+ * swallowed (the state change has already been committed).
+ */
+export function emitEvents(
+  handler: ((event: MFAEvent) => unknown) | undefined,
+  drafts: readonly MFAEventDraft[],
+  userId: string,
+  at: number,
+): void {
+  if (handler === undefined) return
+  for (const draft of drafts) {
+    try {
+      const returned = handler(Object.freeze({ ...draft, userId, at }))
+      if (returned && typeof (returned as Promise<unknown>).then === 'function') {
+        ;(returned as Promise<unknown>).then(undefined, () => {})
+      }
+    } catch {
+      // An audit handler's failure must not undo or fail a committed state change.
+    }
+  }
+}

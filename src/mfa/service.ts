@@ -1,0 +1,407 @@
+// createMFA: load the record, compute the evidence (HMACs, digests), run the pure transition, write back with
+// compare-and-set, retry on conflict, emit events only after the write is committed.
+import { encodeBase32 } from '../base32.js'
+import { describe, OTPError } from '../errors.js'
+import { timingSafeEqualString } from '../internal/bytes.js'
+import { normalizeCode } from '../internal/otp.js'
+import { generateSecret, importSecret } from '../secret.js'
+import { memoryStore } from '../storage/memory.js'
+import type { MFAStore } from '../storage/store.js'
+import { generateTOTP, verifyTOTP } from '../totp.js'
+import { checkEncryptionKeys, createSecretBox, type MFAEncryptionKeys } from './encryption.js'
+import { emitEvents, type MFAEvent } from './events.js'
+import { createKeyURI } from './key-uri.js'
+import {
+  begin,
+  type CodeEvidence,
+  type CodeOperation,
+  type CodeReason,
+  type ConfirmEvidence,
+  type ConfirmReason,
+  codeGate,
+  confirm,
+  confirmGate,
+  reset,
+  type Transition,
+  useCode,
+} from './machine.js'
+import { type MFAPolicy, resolvePolicy } from './policy.js'
+import { type MFARecord, parseRecord } from './record.js'
+import { digestRecoveryCode, generateRecoveryCodes, normalizeRecoveryCode } from './recovery.js'
+
+/** Options of {@link createMFA}. */
+export interface MFAOptions {
+  /** Where records live (default: a new {@link memoryStore} on the service's clock, for one process only). */
+  store?: MFAStore
+  /** Shown by authenticator apps above the account name, e.g. `'Example Cloud'`. */
+  issuer: string
+  /** The clock, in milliseconds since the Unix epoch (default `Date.now`). Inject one in tests. */
+  now?: () => number
+  /** Changes to the {@link DEFAULT_POLICY}. */
+  policy?: Partial<MFAPolicy>
+  /** Encrypt secrets at rest (AES-GCM); without it secrets are stored as base32 in clear. */
+  encryptionKeys?: MFAEncryptionKeys
+  /** Receives audit events; its exceptions and rejections are swallowed. */
+  onEvent?: (event: MFAEvent) => unknown
+  /** Prefix of store keys: a user's record is at `${keyPrefix}${userId}` (default `'mfa:'`). */
+  keyPrefix?: string
+  /** Extra attempts after a compare-and-set conflict before failing with `ERR_STORAGE` (default 10). */
+  maxRetries?: number
+}
+
+/** What {@link MFA.beginEnrollment} returns: show the QR code of `uri` and `secret` for manual entry. */
+export interface MFAEnrollment {
+  /** The secret in base32 (RFC 4648, no padding), for typing into an authenticator app. */
+  secret: string
+  /** The `otpauth://totp/...` key URI to render as a QR code. */
+  uri: string
+  /** When the pending enrollment expires, in milliseconds since the Unix epoch. */
+  expiresAt: number
+}
+
+/** Result of {@link MFA.confirmEnrollment}. `recoveryCodes` are shown this once and never again. */
+export type ConfirmEnrollmentResult = { ok: true; recoveryCodes: string[] } | { ok: false; reason: ConfirmReason }
+
+/** Result of {@link MFA.verify}; `retryAfterMs` (ms) is set when the user is or just became locked. */
+export type VerifyResult =
+  | { ok: true; method: 'totp' | 'recovery' }
+  | { ok: false; reason: CodeReason; retryAfterMs?: number }
+
+/** Result of {@link MFA.disable}. */
+export type DisableResult = { ok: true } | { ok: false; reason: CodeReason; retryAfterMs?: number }
+
+/** Result of {@link MFA.regenerateRecoveryCodes}. */
+export type RegenerateResult =
+  | { ok: true; recoveryCodes: string[] }
+  | { ok: false; reason: CodeReason; retryAfterMs?: number }
+
+/** Result of {@link MFA.status}. Times in milliseconds since the Unix epoch. */
+export interface MFAStatus {
+  /** `active`: codes are required; `pending`: an enrollment awaits confirmation; `none`: neither. */
+  state: 'none' | 'pending' | 'active'
+  enabledAt?: number
+  rotatedAt?: number
+  recoveryCodesLeft?: number
+  /** Set while the user is locked out of code checks. */
+  lockedUntil?: number
+  /** Expiry of a pending enrollment (a first one, or a rotation while active). */
+  pendingExpiresAt?: number
+}
+
+/** The MFA service returned by {@link createMFA}. Every method validates `userId` (1 to 256 characters). */
+export interface MFA {
+  /**
+   * Starts an enrollment: a fresh secret, pending until confirmed by two consecutive codes. Call it only right after
+   * the application has re-authenticated the user (password again): it replaces any pending enrollment.
+   *
+   * @param userId - your stable user id
+   * @param options.accountName - shown in the authenticator app, e.g. the user's email
+   * @param options.replaceActive - rotate: the active secret stays valid until the new one is confirmed
+   * @returns the base32 secret, the key URI and the expiry (ms)
+   * @throws OTPError `ERR_INVALID_OPTION` for a bad argument, or when the user is active and `replaceActive` is not
+   * set; `ERR_STORAGE` when the store fails
+   */
+  beginEnrollment(userId: string, options: { accountName: string; replaceActive?: boolean }): Promise<MFAEnrollment>
+  /**
+   * Activates a pending enrollment with the codes of two consecutive time steps, in order. Consumes the second
+   * step: the next login needs a newer code.
+   *
+   * @returns ten recovery codes (shown once), or why not
+   * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`; never for what the user typed
+   */
+  confirmEnrollment(userId: string, code1: string, code2: string): Promise<ConfirmEnrollmentResult>
+  /**
+   * Checks a login code: a TOTP code newer than the last accepted one, or an unused recovery code.
+   *
+   * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`; never for what the user typed
+   */
+  verify(userId: string, code: string): Promise<VerifyResult>
+  /** Removes the authenticator after a fresh TOTP code (recovery codes are not accepted here). */
+  disable(userId: string, code: string): Promise<DisableResult>
+  /**
+   * The support path for a lost phone: removes everything without a code. Verify the person out of band first.
+   *
+   * @param options.actor - who did it (1 to 256 characters), for the `reset` event
+   * @param options.reason - why (up to 1000 characters), for the `reset` event
+   */
+  reset(userId: string, options: { actor: string; reason: string }): Promise<{ ok: true }>
+  /** What the user has: state, when enabled, recovery codes left, lock and pending expiry. */
+  status(userId: string): Promise<MFAStatus>
+  /** Replaces all recovery codes after a fresh TOTP code; the old ones stop working. */
+  regenerateRecoveryCodes(userId: string, code: string): Promise<RegenerateResult>
+}
+
+function checkString(name: string, value: unknown, max: number, min = 1): string {
+  if (typeof value !== 'string' || value.length < min || value.length > max) {
+    throw new OTPError(
+      'ERR_INVALID_OPTION',
+      `${name} must be a string of ${min} to ${max} characters, got ${describe(value)}`,
+    )
+  }
+  return value
+}
+
+async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    throw new OTPError('ERR_STORAGE', `the MFA store failed to ${what} a record; nothing was changed`, { cause: error })
+  }
+}
+
+/**
+ * Creates the MFA service: enrollment with two consecutive codes, login with replay protection and throttling,
+ * disable, support reset and recovery codes, over a compare-and-set {@link MFAStore}.
+ *
+ * > [!WARNING]
+ * > The default in-memory store holds state in this process only: with several app servers, pass a shared store,
+ * > or replay protection and throttling hold per server only.
+ *
+ * @param options - see {@link MFAOptions}; only `issuer` is required
+ * @returns the service
+ * @throws OTPError `ERR_INVALID_OPTION` when an option has the wrong type or is out of range
+ * @example
+ * const mfa = createMFA({ store: memoryStore(), issuer: 'Example Cloud' })
+ * const { uri, secret } = await mfa.beginEnrollment(user.id, { accountName: user.email })
+ * const confirmed = await mfa.confirmEnrollment(user.id, code1, code2)
+ * if (confirmed.ok) showOnce(confirmed.recoveryCodes)
+ * const login = await mfa.verify(user.id, typedCode)
+ * @see RFC 6238 §5.2 (window, resynchronisation, replay)
+ */
+export function createMFA(options: MFAOptions): MFA {
+  if (typeof options !== 'object' || options === null) {
+    throw new OTPError('ERR_INVALID_OPTION', `createMFA options must be an object, got ${describe(options)}`)
+  }
+  const issuer = checkString('issuer', options.issuer, 256)
+  const now = options.now ?? Date.now
+  if (typeof now !== 'function')
+    throw new OTPError('ERR_INVALID_OPTION', `now must be a function, got ${describe(now)}`)
+  const onEvent = options.onEvent
+  if (onEvent !== undefined && typeof onEvent !== 'function') {
+    throw new OTPError('ERR_INVALID_OPTION', `onEvent must be a function, got ${describe(onEvent)}`)
+  }
+  const keyPrefix = options.keyPrefix === undefined ? 'mfa:' : checkString('keyPrefix', options.keyPrefix, 64, 0)
+  const maxRetries = options.maxRetries ?? 10
+  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 1000) {
+    throw new OTPError(
+      'ERR_INVALID_OPTION',
+      `maxRetries must be an integer from 0 to 1000, got ${describe(maxRetries)}`,
+    )
+  }
+  const policy = resolvePolicy(options.policy)
+  const box = createSecretBox(checkEncryptionKeys(options.encryptionKeys))
+  const store = options.store ?? memoryStore({ now })
+  if (typeof store !== 'object' || store === null || typeof store.get !== 'function') {
+    throw new OTPError('ERR_INVALID_OPTION', `store must be an MFAStore, got ${describe(store)}`)
+  }
+
+  const clock = (): number => {
+    const t = now()
+    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > Number.MAX_SAFE_INTEGER) {
+      throw new OTPError(
+        'ERR_INVALID_OPTION',
+        `now() must return milliseconds since the Unix epoch, got ${describe(t)}`,
+      )
+    }
+    return Math.floor(t)
+  }
+
+  const user = (userId: unknown): string => checkString('userId', userId, 256)
+
+  /** Re-encrypts secrets under the current key on every write (key rotation happens as users come by). */
+  const reseal = async (record: MFARecord, userId: string): Promise<MFARecord> => {
+    const out = { ...record }
+    if (out.active !== null && box.stale(out.active.secret)) {
+      out.active = { ...out.active, secret: await box.seal(await box.open(out.active.secret, userId), userId) }
+    }
+    if (out.pending !== null && box.stale(out.pending.secret)) {
+      out.pending = { ...out.pending, secret: await box.seal(await box.open(out.pending.secret, userId), userId) }
+    }
+    return out
+  }
+
+  const load = async (key: string) => {
+    const entry = await storeCall('read', () => store.get(key))
+    return { entry, record: entry === null ? null : parseRecord(entry.data) }
+  }
+
+  async function commit<R>(
+    userId: string,
+    decide: (record: MFARecord | null, at: number) => Promise<Transition<R>>,
+  ): Promise<R> {
+    const key = keyPrefix + userId
+    for (let attempt = 0; attempt <= maxRetries; attempt++) {
+      const { entry, record } = await load(key)
+      const at = clock()
+      const { result, write, events } = await decide(record, at)
+      let done = true
+      if (write.kind === 'delete' && entry !== null) {
+        done = await storeCall('delete', () => store.delete(key, entry.version))
+      } else if (write.kind === 'write') {
+        const next = await reseal(write.record, userId)
+        const data = JSON.stringify(next)
+        const expected = entry?.version ?? null
+        // Only a record holding nothing but a pending enrollment may expire, and only one TTL after the enrollment
+        // did, so a late confirmation still hears `expired` rather than `not_pending`.
+        const ttlMs =
+          next.active === null && next.pending !== null
+            ? Math.max(1, next.pending.expiresAt - at) + policy.enrollmentTTLMs
+            : undefined
+        done = await storeCall('write', () =>
+          ttlMs === undefined ? store.set(key, data, expected) : store.set(key, data, expected, { ttlMs }),
+        )
+      }
+      if (done) {
+        emitEvents(onEvent, events, userId, at)
+        return result
+      }
+    }
+    throw new OTPError(
+      'ERR_STORAGE',
+      `the MFA record kept changing during ${maxRetries + 1} attempts; nothing was written`,
+    )
+  }
+
+  /** Classifies a typed code and computes what it matches; locked users never get here. */
+  const codeEvidence = async (
+    gate: Exclude<ReturnType<typeof codeGate>, { reason: string }>,
+    code: unknown,
+    userId: string,
+    allowRecovery: boolean,
+  ): Promise<CodeEvidence> => {
+    const { active } = gate
+    const typed = normalizeCode(code, active.digits)
+    if (typed !== null) {
+      const result = await verifyTOTP(await box.open(active.secret, userId), typed, {
+        algorithm: active.algorithm,
+        digits: active.digits,
+        period: active.period,
+        timestamp: gate.timestamp,
+        window: gate.window,
+        afterStep: gate.afterStep,
+      })
+      if (result.valid) return { kind: 'totp', step: result.step }
+      return result.reason === 'replayed' ? { kind: 'replayed' } : { kind: 'totp', step: null }
+    }
+    const canonical = allowRecovery && typeof code === 'string' ? normalizeRecoveryCode(code) : null
+    if (canonical === null) return { kind: 'malformed' }
+    return { kind: 'recovery', digest: await digestRecoveryCode(userId, canonical) }
+  }
+
+  const runCode = async (userId: string, operation: CodeOperation, code: unknown) => {
+    let codes: string[] = []
+    const result = await commit(user(userId), async (record, at) => {
+      const gate = codeGate(record, at, policy)
+      const evidence =
+        'reason' in gate
+          ? { kind: 'malformed' as const }
+          : await codeEvidence(gate, code, userId, operation === 'verify')
+      let digests: string[] = []
+      codes = []
+      if (operation === 'regenerate' && evidence.kind === 'totp' && evidence.step !== null) {
+        ;({ codes, digests } = await generateRecoveryCodes(userId, policy.recoveryCodes))
+      }
+      return useCode(record, operation, evidence, digests, at, policy)
+    })
+    return { result, codes }
+  }
+
+  return {
+    async beginEnrollment(userId, opts) {
+      user(userId)
+      if (typeof opts !== 'object' || opts === null) {
+        throw new OTPError(
+          'ERR_INVALID_OPTION',
+          `beginEnrollment options must be { accountName }, got ${describe(opts)}`,
+        )
+      }
+      const accountName = checkString('accountName', opts.accountName, 256)
+      const replaceActive = opts.replaceActive ?? false
+      if (typeof replaceActive !== 'boolean') {
+        throw new OTPError('ERR_INVALID_OPTION', `replaceActive must be a boolean, got ${describe(replaceActive)}`)
+      }
+      const { algorithm, digits, period } = policy
+      const bytes = generateSecret({ bytes: policy.secretBytes, algorithm })
+      const uri = createKeyURI({ type: 'totp', issuer, accountName, secret: bytes, algorithm, digits, period })
+      const params = { secret: await box.seal(bytes, userId), algorithm, digits, period }
+      const { expiresAt } = await commit(userId, async (record, at) => begin(record, params, replaceActive, at, policy))
+      return { secret: encodeBase32(bytes), uri, expiresAt }
+    },
+
+    async confirmEnrollment(userId, code1, code2) {
+      let codes: string[] = []
+      const result = await commit(user(userId), async (record, at) => {
+        const gate = confirmGate(record, at, policy)
+        let evidence: ConfirmEvidence = { kind: 'malformed' }
+        let digests: string[] = []
+        codes = []
+        if (!('reason' in gate)) {
+          const { pending } = gate
+          const a = normalizeCode(code1, pending.digits)
+          const b = normalizeCode(code2, pending.digits)
+          if (a !== null && b !== null && a === b) evidence = { kind: 'same_code' }
+          else if (a !== null && b !== null) {
+            const key = await importSecret(await box.open(pending.secret, userId), pending.algorithm)
+            const first: number[] = []
+            const second: number[] = []
+            for (let s = Math.max(0, gate.from); s <= gate.to; s++) {
+              const expected = await generateTOTP(key, {
+                digits: pending.digits,
+                period: pending.period,
+                timestamp: s * pending.period * 1000,
+              })
+              if (timingSafeEqualString(a, expected)) first.push(s)
+              if (timingSafeEqualString(b, expected)) second.push(s)
+            }
+            evidence = { kind: 'steps', first, second }
+            if (first.length > 0 && second.length > 0) {
+              ;({ codes, digests } = await generateRecoveryCodes(userId, policy.recoveryCodes))
+            }
+          }
+        }
+        return confirm(record, evidence, digests, at, policy)
+      })
+      return result.ok ? { ok: true, recoveryCodes: codes } : result
+    },
+
+    async verify(userId, code) {
+      return (await runCode(userId, 'verify', code)).result
+    },
+
+    async disable(userId, code) {
+      const { result } = await runCode(userId, 'disable', code)
+      return result.ok ? { ok: true } : result
+    },
+
+    async regenerateRecoveryCodes(userId, code) {
+      const { result, codes } = await runCode(userId, 'regenerate', code)
+      return result.ok ? { ok: true, recoveryCodes: codes } : result
+    },
+
+    async reset(userId, opts) {
+      user(userId)
+      if (typeof opts !== 'object' || opts === null) {
+        throw new OTPError('ERR_INVALID_OPTION', `reset options must be { actor, reason }, got ${describe(opts)}`)
+      }
+      const actor = checkString('actor', opts.actor, 256)
+      const reason = checkString('reason', opts.reason, 1000, 0)
+      return commit(userId, async (record) => reset(record, actor, reason))
+    },
+
+    async status(userId) {
+      const { record } = await load(keyPrefix + user(userId))
+      const at = clock()
+      const pending = record?.pending && at < record.pending.expiresAt ? record.pending : null
+      const active = record?.active ?? null
+      const out: MFAStatus = { state: active ? 'active' : pending ? 'pending' : 'none' }
+      if (active) {
+        out.enabledAt = active.enabledAt
+        if (active.rotatedAt !== null) out.rotatedAt = active.rotatedAt
+        out.recoveryCodesLeft = active.recovery.length
+        if (active.lockedUntil > at) out.lockedUntil = active.lockedUntil
+      }
+      if (pending) out.pendingExpiresAt = pending.expiresAt
+      return out
+    },
+  }
+}

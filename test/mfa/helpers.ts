@@ -1,0 +1,88 @@
+// Shared helpers of the MFA service tests: an injected clock, an authenticator app, and an event recorder that
+// checks no event ever carries a secret, a code or a recovery code.
+
+import { createMFA, decodeBase32, generateTOTP, type MFAEvent, type MFAOptions } from 'mfa-core'
+import { expect } from 'vitest'
+
+/** 2026-11-28T12:00:05Z: 5 s into a 30 s step. */
+export const T0 = Date.UTC(2026, 10, 28, 12, 0, 5)
+export const STEP_MS = 30_000
+
+export function fakeClock(start = T0) {
+  let t = start
+  return {
+    now: () => t,
+    set: (ms: number) => {
+      t = ms
+    },
+    advance: (ms: number) => {
+      t += ms
+    },
+    get t() {
+      return t
+    },
+  }
+}
+
+/** The code an authenticator app shows for `secret` (base32) at `ms`, optionally `steps` away. */
+export function codeAt(secret: string, ms: number, steps = 0): Promise<string> {
+  return generateTOTP(decodeBase32(secret), { timestamp: ms + steps * STEP_MS })
+}
+
+/** Everything that must never appear in an event. */
+export interface Secrets {
+  secrets: Set<string>
+  codes: Set<string>
+  recovery: Set<string>
+}
+
+export function harness(options: Partial<MFAOptions> = {}) {
+  const clock = fakeClock()
+  const events: MFAEvent[] = []
+  const sensitive: Secrets = { secrets: new Set(), codes: new Set(), recovery: new Set() }
+  const mfa = createMFA({
+    issuer: 'Example Cloud',
+    now: clock.now,
+    onEvent: (e) => {
+      events.push(e)
+    },
+    ...options,
+  })
+  const typed = (code: string) => {
+    sensitive.codes.add(code)
+    return code
+  }
+  return { mfa, clock, events, sensitive, typed }
+}
+
+/** Fails when an event contains a secret (base32, hex), a typed code, or a recovery code (any spelling). */
+export function expectCleanEvents(events: readonly MFAEvent[], s: Secrets): void {
+  expect(events.length).toBeGreaterThan(0)
+  const texts: string[] = []
+  const numbers: number[] = []
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') texts.push(v)
+    else if (typeof v === 'number') numbers.push(v)
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        walk(k)
+        walk(x)
+      }
+    }
+  }
+  walk(events)
+  const haystack = texts.join('\n').toLowerCase()
+  const compact = haystack.replace(/[ -]/g, '')
+  for (const secret of s.secrets) {
+    expect(haystack).not.toContain(secret.toLowerCase())
+    const hex = Array.from(decodeBase32(secret), (b) => b.toString(16).padStart(2, '0')).join('')
+    expect(compact).not.toContain(hex)
+  }
+  for (const code of s.codes) {
+    expect(compact).not.toContain(code.replace(/\s/g, ''))
+    expect(numbers).not.toContain(Number(code))
+  }
+  for (const code of s.recovery) {
+    expect(compact).not.toContain(code.replace('-', ''))
+  }
+}
