@@ -14,6 +14,26 @@ export {
   verifyHOTP,
 } from './hotp.js'
 export type { Algorithm } from './internal/otp.js'
+export {
+  type CodeReason,
+  type ConfirmEnrollmentResult,
+  type ConfirmReason,
+  createMFA,
+  DEFAULT_POLICY,
+  type DisableResult,
+  type MFA,
+  type MFAEncryptionKeys,
+  type MFAEnrollment,
+  type MFAEvent,
+  type MFAEventType,
+  type MFAOperation,
+  type MFAOptions,
+  type MFAPolicy,
+  type MFARecord,
+  type MFAStatus,
+  type RegenerateResult,
+  type VerifyResult,
+} from './mfa/index.js'
 export { generateSecret, importSecret, MAX_SECRET_BYTES, MIN_SECRET_BYTES, OTPKey } from './secret.js'
 export { type MemoryStoreOptions, memoryStore } from './storage/memory.js'
 export type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './storage/store.js'
