@@ -1,0 +1,71 @@
+// jsQR, an independent decoder, reads back what encodeQR makes: random text of lengths that land in every version
+// from 1 to 40 at every error-correction level, in ASCII, UTF-8 (emoji included) and binary-ish code points, and
+// key URIs. The matrices are rasterised at 3 pixels per module with the 4-module quiet zone. jsQR is loaded with its
+// version-23 alignment table fixed (see qr-helpers.ts: upstream cozmo/jsQR#251).
+import { encodeQR } from 'mfa-core/qr'
+import { describe, expect, it } from 'vitest'
+import { CAPACITY, jsQR, KEY_URIS, KINDS, LEVELS, random, randomText, rasterise } from './qr-helpers'
+
+const SEED = Number(process.env.QR_SEED ?? Math.floor(Math.random() * 2 ** 32))
+// texts per (version, level): 8 here, 16 in CI, or QR_PER_VERSION
+const PER_VERSION = Number(process.env.QR_PER_VERSION ?? (process.env.CI ? 16 : 8))
+const SCALE = 3
+
+function decode(
+  text: string,
+  options: Parameters<typeof encodeQR>[1],
+): { version: number; bytes: number[] | null; data: string | null } {
+  const m = encodeQR(text, options)
+  const { data, width } = rasterise(m, SCALE)
+  const result = jsQR(data, width, width, { inversionAttempts: 'dontInvert' })
+  return { version: m.version, bytes: result?.binaryData ?? null, data: result?.data ?? null }
+}
+
+describe(`jsQR decodes encodeQR (seed ${SEED}, QR_SEED to replay)`, () => {
+  for (const ecc of LEVELS) {
+    it(`level ${ecc}: ${PER_VERSION} random texts in each version 1-40, the last one of exactly its capacity`, () => {
+      const next = random(SEED ^ ecc.charCodeAt(0))
+      let decoded = 0
+      for (let version = 1; version <= 40; version++) {
+        const low = version === 1 ? 0 : CAPACITY[ecc][version - 2]!
+        const high = CAPACITY[ecc][version - 1]!
+        for (let i = 0; i < PER_VERSION; i++) {
+          const bytes = i === PER_VERSION - 1 ? high : low + 1 + Math.floor(next() * (high - low))
+          const kind = KINDS[i % KINDS.length]!
+          const text = randomText(next, kind, bytes)
+          const expected = Array.from(new TextEncoder().encode(text))
+          expect(expected.length).toBe(bytes)
+          const result = decode(text, { ecc })
+          const label = `seed ${SEED}, ${ecc} v${version} ${kind} ${bytes} bytes`
+          expect(result.version, label).toBe(version)
+          expect(result.bytes, label).toEqual(expected)
+          expect(result.data, label).toBe(text)
+          decoded++
+        }
+      }
+      console.info(`jsQR decoded ${decoded} symbols at level ${ecc}`)
+    })
+  }
+
+  it('decodes every sample key URI at every level and with every forced mask', () => {
+    let decoded = 0
+    for (const uri of KEY_URIS) {
+      for (const ecc of LEVELS) {
+        for (let mask = -1; mask < 8; mask++) {
+          const result = decode(uri, mask < 0 ? { ecc } : { ecc, mask })
+          expect(result.data, `${ecc} mask ${mask}: ${uri}`).toBe(uri)
+          decoded++
+        }
+      }
+    }
+    console.info(`jsQR decoded ${decoded} key URI symbols`)
+  })
+
+  it('decodes with minVersion raising the version above what the text needs', () => {
+    for (const minVersion of [3, 9, 10, 27, 40]) {
+      const result = decode('otpauth://totp/x?secret=JBSWY3DPEHPK3PXP', { minVersion, ecc: 'L' })
+      expect(result.version).toBe(minVersion)
+      expect(result.data).toBe('otpauth://totp/x?secret=JBSWY3DPEHPK3PXP')
+    }
+  })
+})
