@@ -38,3 +38,11 @@ export { generateSecret, importSecret, MAX_SECRET_BYTES, MIN_SECRET_BYTES, OTPKe
 export { type MemoryStoreOptions, memoryStore } from './storage/memory.js'
 export type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './storage/store.js'
 export { generateTOTP, type TOTPOptions, type VerifyTOTPOptions, type VerifyTOTPResult, verifyTOTP } from './totp.js'
+export {
+  createKeyURI,
+  formatKeyForManualEntry,
+  type KeyURIParams,
+  type ParsedKeyURI,
+  type ParseKeyURIOptions,
+  parseKeyURI,
+} from './uri.js'
