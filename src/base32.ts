@@ -1,4 +1,4 @@
-import { describe, OTPError } from './errors.js'
+import { mustBe, OTPError } from './errors.js'
 import { isBytes } from './internal/bytes.js'
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
@@ -14,7 +14,7 @@ for (let i = 0; i < 32; i++) {
 const PAD_FOR_REMAINDER: Readonly<Record<number, number>> = { 0: 0, 2: 6, 4: 4, 5: 3, 7: 1 }
 
 function invalidBase32(message: string): OTPError {
-  return new OTPError('ERR_BASE32_INVALID', message)
+  return new OTPError('ERR_BASE32_INVALID', `invalid base32: ${message}`)
 }
 
 /**
@@ -30,7 +30,7 @@ function invalidBase32(message: string): OTPError {
  * @see RFC 4648 §6
  */
 export function encodeBase32(bytes: Uint8Array, options?: { padding?: boolean }): string {
-  if (!isBytes(bytes)) throw new OTPError('ERR_INVALID_OPTION', `bytes must be a Uint8Array, got ${describe(bytes)}`)
+  if (!isBytes(bytes)) throw mustBe('bytes', 'a Uint8Array', bytes)
   const padding = options?.padding ?? false
   let out = ''
   let buffer = 0
@@ -66,43 +66,23 @@ export function encodeBase32(bytes: Uint8Array, options?: { padding?: boolean })
  * @see RFC 4648 §6 and §10 (test vectors)
  */
 export function decodeBase32(text: string, options?: { loose?: boolean }): Uint8Array {
-  if (typeof text !== 'string') throw new OTPError('ERR_INVALID_OPTION', `text must be a string, got ${describe(text)}`)
-  const loose = options?.loose ?? false
-  // Data characters with their positions in the input, so errors can say where.
-  let data = text
-  let padStart = -1
-  if (loose) {
-    data = text.replace(/[\s-]+/g, '')
-    const end = data.length
-    let cut = end
-    while (cut > 0 && data.charCodeAt(cut - 1) === 61) cut--
-    data = data.slice(0, cut)
-  } else {
-    padStart = text.indexOf('=')
-    if (padStart !== -1) {
-      data = text.slice(0, padStart)
-      for (let i = padStart; i < text.length; i++) {
-        if (text.charCodeAt(i) !== 61) throw invalidBase32(`invalid base32 character at position ${i} (after padding)`)
-      }
-      if (text.length % 8 !== 0) {
-        throw invalidBase32(`padded base32 must be a multiple of 8 characters long, got ${text.length}`)
-      }
-      if (PAD_FOR_REMAINDER[data.length % 8] !== text.length - padStart) {
-        throw invalidBase32(`wrong amount of padding at position ${padStart}`)
-      }
-    }
+  if (typeof text !== 'string') throw mustBe('text', 'a string', text)
+  const loose = options?.loose === true
+  const input = loose ? text.replace(/[\s-]+/g, '') : text
+  // Trailing '=' (a loop, not /=+$/, which backtracks quadratically on long runs of '=').
+  let end = input.length
+  while (end > 0 && input.charCodeAt(end - 1) === 61) end--
+  const padding = input.length - end
+  if (!loose && padding > 0 && (input.length % 8 !== 0 || PAD_FOR_REMAINDER[end % 8] !== padding)) {
+    throw invalidBase32(`wrong padding at position ${end}`)
   }
-  const out = new Uint8Array(Math.floor((data.length * 5) / 8))
+  const out = new Uint8Array((end * 5) >>> 3)
   let buffer = 0
   let bits = 0
   let index = 0
-  for (let i = 0; i < data.length; i++) {
-    const c = data.charCodeAt(i)
-    const value = c < 128 ? (VALUES[c] as number) : -1
-    if (value === -1) {
-      const where = loose ? '' : ` at position ${i}`
-      throw invalidBase32(`invalid base32 character${where}: only A-Z and 2-7 are allowed`)
-    }
+  for (let i = 0; i < end; i++) {
+    const value = VALUES[input.charCodeAt(i)] ?? -1
+    if (value < 0) throw invalidBase32(`character not in A-Z, 2-7${loose ? '' : ` at position ${i}`}`)
     buffer = ((buffer << 5) | value) & 0xfff
     bits += 5
     if (bits >= 8) {
@@ -110,13 +90,8 @@ export function decodeBase32(text: string, options?: { loose?: boolean }): Uint8
       out[index++] = buffer >>> bits
     }
   }
-  if (!loose) {
-    if (PAD_FOR_REMAINDER[data.length % 8] === undefined) {
-      throw invalidBase32(`base32 of ${data.length} characters cannot be complete (a character is missing or extra)`)
-    }
-    if ((buffer & ((1 << bits) - 1)) !== 0) {
-      throw invalidBase32(`non-zero trailing bits at position ${data.length - 1}: not a canonical encoding`)
-    }
-  }
+  // RFC 4648 §6: a final quantum has 2, 4, 5 or 7 characters, and the unused bits of the last one are zero.
+  if (!loose && PAD_FOR_REMAINDER[end % 8] === undefined) throw invalidBase32(`${end} characters cannot be complete`)
+  if (!loose && (buffer & ((1 << bits) - 1)) !== 0) throw invalidBase32(`non-zero trailing bits at position ${end - 1}`)
   return out
 }

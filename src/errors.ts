@@ -74,12 +74,13 @@ export function isOTPError(value: unknown, code?: OTPErrorCode): value is OTPErr
 
 /** Describes a value for an error message without ever echoing its content (it may be a secret or a code). */
 export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (value instanceof Uint8Array) return `a Uint8Array of ${value.length} bytes`
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value)
-  if (typeof value === 'bigint') return `${value}n`
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value)
   if (typeof value === 'string') return `a string of ${value.length} characters`
-  if (typeof value === 'object') return 'an object'
-  return typeof value
+  if (value instanceof Uint8Array) return `${value.length} bytes`
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
+}
+
+/** The one shape of a misuse message: "digits must be an integer from 6 to 10, got 12". */
+export function mustBe(name: string, expected: string, value: unknown): OTPError {
+  return new OTPError('ERR_INVALID_OPTION', `${name} must be ${expected}, got ${describe(value)}`)
 }

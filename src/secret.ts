@@ -1,4 +1,4 @@
-import { describe, OTPError } from './errors.js'
+import { describe, mustBe, OTPError } from './errors.js'
 import { isBytes } from './internal/bytes.js'
 import { importHMACKey, randomBytes } from './internal/crypto.js'
 import { type Algorithm, checkAlgorithm, HASH_BYTES, readOptions } from './internal/otp.js'
@@ -83,13 +83,10 @@ export async function importSecret(secret: Uint8Array, algorithm?: Algorithm): P
 }
 
 function checkSecretBytes(secret: unknown): asserts secret is Uint8Array {
-  if (!isBytes(secret)) {
-    throw new OTPError(
-      'ERR_INVALID_SECRET',
-      `secret must be a Uint8Array or an OTPKey (decode base32 text with decodeBase32 first), got ${describe(secret)}`,
-    )
+  if (!isBytes(secret) || secret.length === 0) {
+    const expected = 'a non-empty Uint8Array or OTPKey (decode base32 with decodeBase32)'
+    throw new OTPError('ERR_INVALID_SECRET', `secret must be ${expected}, got ${describe(secret)}`)
   }
-  if (secret.length === 0) throw new OTPError('ERR_INVALID_SECRET', 'secret must not be empty')
 }
 
 /** Resolves a secret argument to a CryptoKey and the algorithm to compute with. Not API. */
@@ -100,10 +97,7 @@ export async function resolveKey(
   const slot = typeof secret === 'object' && secret !== null ? (secret as Partial<OTPKey>)[KEY] : undefined
   if (slot !== undefined) {
     if (algorithm !== undefined && algorithm !== slot.algorithm) {
-      throw new OTPError(
-        'ERR_INVALID_OPTION',
-        `algorithm ${algorithm} differs from the key's ${slot.algorithm}: import the secret again for ${algorithm}`,
-      )
+      throw mustBe('algorithm', `the key's (${slot.algorithm}); import the secret again for another`, algorithm)
     }
     return slot
   }

@@ -6,25 +6,22 @@ import { copyBytes } from './bytes.js'
 /** WebCrypto names of the HMAC hashes, keyed by the otpauth:// algorithm names. */
 export const WEBCRYPTO_HASH = { SHA1: 'SHA-1', SHA256: 'SHA-256', SHA512: 'SHA-512' } as const
 
+function unavailable(what: string): OTPError {
+  return new OTPError(
+    'ERR_CRYPTO_UNAVAILABLE',
+    `${what} is missing (browsers have it on https and localhost pages only); use mfa-core/sync`,
+  )
+}
+
 function webCrypto(): Crypto {
   const crypto = (globalThis as { crypto?: Crypto }).crypto
-  if (crypto === undefined || typeof crypto.getRandomValues !== 'function') {
-    throw new OTPError(
-      'ERR_CRYPTO_UNAVAILABLE',
-      'WebCrypto (globalThis.crypto) is not available in this runtime; use mfa-core/sync, or a secure context (https or localhost) in browsers',
-    )
-  }
+  if (typeof crypto?.getRandomValues !== 'function') throw unavailable('WebCrypto (globalThis.crypto)')
   return crypto
 }
 
 function subtle(): SubtleCrypto {
   const subtle = webCrypto().subtle
-  if (subtle === undefined || subtle === null) {
-    throw new OTPError(
-      'ERR_CRYPTO_UNAVAILABLE',
-      'crypto.subtle is not available: browsers expose it only in secure contexts (https or localhost); use mfa-core/sync elsewhere',
-    )
-  }
+  if (!subtle) throw unavailable('crypto.subtle')
   return subtle
 }
 

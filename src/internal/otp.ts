@@ -1,7 +1,7 @@
 // Engine-neutral OTP logic shared by the WebCrypto entry and mfa-core/sync: option checks, the counter encoding,
 // RFC 4226 dynamic truncation, code normalisation and the window decision. Everything here is synchronous and pure;
 // only the HMAC differs between engines. Not API.
-import { describe, OTPError } from '../errors.js'
+import { describe, mustBe, OTPError } from '../errors.js'
 import { timingSafeEqualString } from './bytes.js'
 
 /** HMAC hash, spelled as in otpauth:// URIs. */
@@ -9,6 +9,9 @@ export type Algorithm = 'SHA1' | 'SHA256' | 'SHA512'
 
 /** Output length of each hash in bytes: RFC 4226 §4 asks for secrets at least this long (R6, 160 bits for SHA-1). */
 export const HASH_BYTES: Readonly<Record<Algorithm, number>> = { SHA1: 20, SHA256: 32, SHA512: 64 }
+
+/** Number.MAX_SAFE_INTEGER as a literal: a read of a global's property survives tree-shaking. */
+const SAFE = 0x1f_ffff_ffff_ffff
 
 /** 2^64 - 1: RFC 4226 §5.1 defines the counter as an 8-byte value. */
 export const MAX_COUNTER = 0xffff_ffff_ffff_ffffn
@@ -24,64 +27,55 @@ const MAX_CODE_INPUT = 64
 
 const POWERS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
 
-function invalid(message: string): OTPError {
-  return new OTPError('ERR_INVALID_OPTION', message)
+/**
+ * Reads an integer option: undefined gives the fallback; anything else must be a safe integer in [min, max].
+ * One message shape for all: "digits must be an integer from 6 to 10, got 12".
+ */
+export function integerOption(value: unknown, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max) return value
+  throw mustBe(name, `an integer from ${min} to ${max}`, value)
 }
 
 /** Reads an options argument: undefined means defaults, anything but a plain object is misuse. */
-export function readOptions<T extends object>(options: T | undefined, name = 'options'): Partial<T> {
+export function readOptions<T extends object>(options: T | undefined): Partial<T> {
   if (options === undefined) return {}
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalid(`${name} must be an object, got ${describe(options)}`)
-  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw mustBe('options', 'an object', options)
   return options
 }
 
 export function checkAlgorithm(value: unknown, fallback: Algorithm = 'SHA1'): Algorithm {
   if (value === undefined) return fallback
   if (value === 'SHA1' || value === 'SHA256' || value === 'SHA512') return value
-  throw invalid(`algorithm must be 'SHA1', 'SHA256' or 'SHA512', got ${describe(value)}`)
+  throw mustBe('algorithm', "'SHA1', 'SHA256' or 'SHA512'", value)
 }
 
-export function checkDigits(value: unknown): number {
-  if (value === undefined) return 6
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 6 && value <= 10) return value
-  throw invalid(`digits must be an integer from 6 to 10, got ${describe(value)}`)
-}
+export const checkDigits = (value: unknown): number => integerOption(value, 'digits', 6, 10, 6)
 
 /** Period (X in RFC 6238 §4.1), in whole seconds. */
-export function checkPeriod(value: unknown): number {
-  if (value === undefined) return 30
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value
-  throw invalid(`period must be a positive integer number of seconds, got ${describe(value)}`)
-}
+export const checkPeriod = (value: unknown): number => integerOption(value, 'period (seconds)', 1, SAFE, 30)
 
 /** T0 of RFC 6238 §4.1, in whole seconds since the Unix epoch. */
-export function checkEpoch(value: unknown): number {
-  if (value === undefined) return 0
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value
-  throw invalid(`epoch must be an integer number of seconds (T0), got ${describe(value)}`)
-}
+export const checkEpoch = (value: unknown): number => integerOption(value, 'epoch (T0, seconds)', -SAFE, SAFE, 0)
 
 /** The time to compute at, in milliseconds since the Unix epoch (like Date.now()). */
 export function checkTimestamp(value: unknown): number {
   if (value === undefined) return Date.now()
-  if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) return value
-  throw invalid(`timestamp must be a finite number of milliseconds since the Unix epoch, got ${describe(value)}`)
+  if (typeof value === 'number' && Math.abs(value) <= SAFE) return value
+  throw mustBe('timestamp', 'finite milliseconds since the Unix epoch', value)
 }
 
 /** RFC 6238 §4.2: T = floor((Current Unix time - T0) / X), with the time in milliseconds here. */
 export function timeStep(timestamp: number, epoch: number, period: number): number {
   const step = Math.floor((timestamp - epoch * 1000) / (period * 1000))
-  if (step < 0) throw invalid('timestamp is before epoch (T0): no time step exists there')
+  if (step < 0) throw mustBe('timestamp', 'at or after epoch (T0)', timestamp)
   return step
 }
 
 export interface TOTPSettings {
   algorithm: Algorithm | undefined
   digits: number
-  period: number
-  epoch: number
   step: number
 }
 
@@ -98,7 +92,7 @@ export function totpSettings(options: {
   const period = checkPeriod(options.period)
   const epoch = checkEpoch(options.epoch)
   const step = timeStep(checkTimestamp(options.timestamp), epoch, period)
-  return { algorithm, digits, period, epoch, step }
+  return { algorithm, digits, step }
 }
 
 /** An HOTP counter (RFC 4226 §5.1: 8 bytes), as a bigint; numbers must be safe integers. */
@@ -149,45 +143,26 @@ export function truncate(mac: Uint8Array, digits: number): string {
  */
 export function normalizeCode(code: unknown, digits: number): string | null {
   if (typeof code !== 'string' || code.length > MAX_CODE_INPUT) return null
-  const compact = code.includes(' ') ? code.replaceAll(' ', '') : code
-  if (compact.length !== digits) return null
-  for (let i = 0; i < compact.length; i++) {
-    const c = compact.charCodeAt(i)
-    if (c < 48 || c > 57) return null
-  }
-  return compact
+  const compact = code.replaceAll(' ', '')
+  return compact.length === digits && /^[0-9]+$/.test(compact) ? compact : null
 }
 
 /** A window in steps: a number for both sides, or { past, future }. Capped at MAX_WINDOW each way. */
 export function checkWindow(value: unknown, fallback = 1): { past: number; future: number } {
-  if (value === undefined) return { past: fallback, future: fallback }
-  if (typeof value === 'number') {
-    const side = checkWindowSide(value, 'window')
-    return { past: side, future: side }
-  }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const { past, future } = value as { past?: unknown; future?: unknown }
-    return { past: checkWindowSide(past ?? 0, 'window.past'), future: checkWindowSide(future ?? 0, 'window.future') }
+    return {
+      past: integerOption(past, 'window.past', 0, MAX_WINDOW, 0),
+      future: integerOption(future, 'window.future', 0, MAX_WINDOW, 0),
+    }
   }
-  throw invalid(`window must be a number of steps or { past, future }, got ${describe(value)}`)
+  const side = integerOption(value, 'window', 0, MAX_WINDOW, fallback)
+  return { past: side, future: side }
 }
 
-function checkWindowSide(value: unknown, name: string): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_WINDOW) return value
-  throw invalid(`${name} must be an integer number of steps from 0 to ${MAX_WINDOW}, got ${describe(value)}`)
-}
+export const checkAfterStep = (value: unknown): number => integerOption(value, 'afterStep', -1, SAFE, -1)
 
-export function checkAfterStep(value: unknown): number {
-  if (value === undefined) return -1
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= -1) return value
-  throw invalid(`afterStep must be a time step (an integer, -1 for none), got ${describe(value)}`)
-}
-
-export function checkLookAhead(value: unknown): number {
-  if (value === undefined) return 0
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_LOOK_AHEAD) return value
-  throw invalid(`lookAhead must be an integer from 0 to ${MAX_LOOK_AHEAD}, got ${describe(value)}`)
-}
+export const checkLookAhead = (value: unknown): number => integerOption(value, 'lookAhead', 0, MAX_LOOK_AHEAD, 0)
 
 /** The steps a TOTP verification computes, oldest first (steps below 0 do not exist). */
 export function windowSteps(step: number, window: { past: number; future: number }): number[] {

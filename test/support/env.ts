@@ -5,6 +5,6 @@ const fromBrowser = (import.meta as { env?: Record<string, string | undefined> }
 /** fast-check runs per property: small by default, bigger in CI (vitest.config sets FC_NUM_RUNS). */
 export const numRuns = Number(env.FC_NUM_RUNS ?? fromBrowser.FC_NUM_RUNS ?? 200)
 
-export const ascii = (text: string): Uint8Array => new TextEncoder().encode(text)
+export const ascii = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text)
 
 export const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')

@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Size budgets and bundle isolation, measured the way users ship us: each scenario is a tiny app importing only
+// what it names from the built dist/, bundled and minified by esbuild with tree-shaking, then gzipped.
+// A budget over its limit, or a marker of a module that should have been shaken out, fails the check.
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+// Strings that only a given module contains: if one shows up in a bundle that should not need it, isolation failed.
+const MARKERS = {
+  'the MFA service': /not_consecutive|beginEnrollment/,
+  'the QR encoder': /crispEdges|ERR_QR_TOO_LONG/,
+  'the sync HMAC engine': /1116352408|1518500249|0x428a2f98|0x5a827999/i,
+  WebCrypto: /\.subtle\b|getRandomValues/,
+}
+
+const SCENARIOS = [
+  {
+    name: 'generateTOTP + verifyTOTP + base32',
+    entry: 'index',
+    code: 'export { generateTOTP, verifyTOTP, encodeBase32, decodeBase32 } from "ENTRY"',
+    limit: 2.5,
+    forbid: ['the MFA service', 'the QR encoder', 'the sync HMAC engine'],
+  },
+  {
+    name: 'verifyTOTP alone',
+    entry: 'index',
+    code: 'export { verifyTOTP } from "ENTRY"',
+    limit: 2.5,
+    forbid: ['the MFA service', 'the QR encoder', 'the sync HMAC engine'],
+  },
+  {
+    name: 'base32 alone',
+    entry: 'index',
+    code: 'export { encodeBase32, decodeBase32 } from "ENTRY"',
+    limit: 1,
+    forbid: ['the MFA service', 'the QR encoder', 'the sync HMAC engine', 'WebCrypto'],
+  },
+  {
+    name: 'mfa-core (everything)',
+    entry: 'index',
+    code: 'export * from "ENTRY"',
+    limit: 12,
+    forbid: ['the QR encoder'],
+  },
+  {
+    name: 'createMFA + memoryStore',
+    entry: 'index',
+    code: 'export { createMFA, memoryStore } from "ENTRY"',
+    limit: 8,
+    forbid: ['the QR encoder'],
+    requires: 'src/mfa/index.ts',
+  },
+  {
+    name: 'mfa-core/qr',
+    entry: 'qr',
+    code: 'export * from "ENTRY"',
+    limit: 4,
+    forbid: ['WebCrypto', 'the MFA service', 'the sync HMAC engine'],
+  },
+  {
+    name: 'mfa-core/sync',
+    entry: 'sync',
+    code: 'export * from "ENTRY"',
+    limit: 3,
+    forbid: ['the MFA service', 'the QR encoder', 'WebCrypto'],
+  },
+  {
+    name: 'mfa-core/storage/sql',
+    entry: 'storage/sql',
+    code: 'export * from "ENTRY"',
+    limit: 2,
+    forbid: ['WebCrypto'],
+  },
+  {
+    name: 'mfa-core/storage/redis',
+    entry: 'storage/redis',
+    code: 'export * from "ENTRY"',
+    limit: 2,
+    forbid: ['WebCrypto'],
+  },
+]
+
+let ok = true
+console.log('scenario'.padEnd(40), 'gzip KB'.padStart(8), 'limit'.padStart(6))
+for (const scenario of SCENARIOS) {
+  const file = `${root}dist/${scenario.entry}.js`
+  if (!existsSync(file) || (scenario.requires && !existsSync(`${root}${scenario.requires}`))) {
+    console.log(scenario.name.padEnd(40), 'not built'.padStart(8))
+    continue
+  }
+  const result = await build({
+    stdin: { contents: scenario.code.replace('ENTRY', file), resolveDir: root, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'neutral',
+    write: false,
+    logLevel: 'silent',
+  })
+  const text = result.outputFiles[0].text
+  const kb = gzipSync(text, { level: 9 }).length / 1024
+  const over = kb > scenario.limit
+  const leaks = scenario.forbid.filter((name) => MARKERS[name].test(text))
+  if (over || leaks.length > 0) ok = false
+  console.log(
+    scenario.name.padEnd(40),
+    kb.toFixed(2).padStart(8),
+    String(scenario.limit).padStart(6),
+    over ? ' OVER BUDGET' : '',
+    leaks.length > 0 ? ` pulls in ${leaks.join(', ')}` : '',
+  )
+}
+if (!ok) {
+  console.error('bundle budgets or isolation failed')
+  process.exit(1)
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// `npm test`: everything a change must pass, in order, with one summary line at the end.
+// Steps: typecheck, lint, build, unit/vector/property/differential suites on src/ with coverage, the portable suites
+// against the built dist/ (Node ESM + CJS) and in headless Chromium, storage suites against real servers, the
+// package checks (size budgets, publint, arethetypeswrong, bundle isolation) and the type-checked docs.
+// In CI (CI=true) a missing browser or server fails the run; elsewhere it is skipped with a loud warning.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+
+const CI = Boolean(process.env.CI)
+const results = []
+let passed = 0
+let failed = 0
+let skipped = 0
+
+function step(name, command, args, { env = {}, vitestReport } = {}) {
+  const started = Date.now()
+  console.log(`\n=== ${name}: ${command} ${args.join(' ')}`)
+  if (vitestReport) rmSync(vitestReport, { force: true })
+  const run = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } })
+  const ok = run.status === 0
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  results.push({ name, ok, seconds })
+  if (vitestReport && existsSync(vitestReport)) {
+    const report = JSON.parse(readFileSync(vitestReport, 'utf8'))
+    passed += report.numPassedTests
+    failed += report.numFailedTests
+    skipped += report.numPendingTests + report.numTodoTests
+  } else {
+    if (ok) passed++
+    else failed++
+  }
+  if (!ok) console.error(`\n*** ${name} FAILED (exit ${run.status ?? run.signal})`)
+  return ok
+}
+
+mkdirSync('test-results', { recursive: true })
+const npx = 'npx'
+const vitest = (name, args, env) =>
+  step(
+    name,
+    npx,
+    ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile=test-results/${name}.json`],
+    {
+      env,
+      vitestReport: `test-results/${name}.json`,
+    },
+  )
+
+step('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']) &&
+  step('typecheck-tests', npx, ['tsc', '-p', 'tsconfig.test.json', '--noEmit'])
+step('lint', npx, ['biome', 'check', '.'])
+const built = step('build', npx, ['tsup', '--silent'])
+vitest('src', ['--project', 'node', '--coverage'])
+if (built) {
+  const browser = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')
+  if (!browser) {
+    const reason = 'no Chromium at /usr/bin/chromium (apt-get install chromium): browser suites not run'
+    if (CI) {
+      console.error(`*** ${reason}; CI requires the browser`)
+      failed++
+    } else console.warn(`\n*** SKIPPED chromium: ${reason} ***\n`)
+  }
+  vitest('dist', ['--project', 'dist', ...(browser ? ['--project', 'chromium'] : [])])
+  if (existsSync('vitest.storage.config.ts')) vitest('storage', ['--config', 'vitest.storage.config.ts'])
+  step('package', 'node', ['scripts/check-package.mjs'])
+}
+step('docs-code', 'node', ['scripts/check-docs.mjs'])
+
+console.log('\n=== summary')
+for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(16)} ${r.seconds} s`)
+const failedSteps = results.filter((r) => !r.ok).length
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`)
+process.exit(failedSteps > 0 || failed > 0 ? 1 : 0)
