@@ -8,9 +8,9 @@ import { generateSecret, importSecret } from '../secret.js'
 import { memoryStore } from '../storage/memory.js'
 import type { MFAStore } from '../storage/store.js'
 import { generateTOTP, verifyTOTP } from '../totp.js'
+import { createKeyURI } from '../uri.js'
 import { checkEncryptionKeys, createSecretBox, type MFAEncryptionKeys } from './encryption.js'
 import { emitEvents, type MFAEvent } from './events.js'
-import { createKeyURI } from './key-uri.js'
 import {
   begin,
   type CodeEvidence,
@@ -99,7 +99,7 @@ export interface MFA {
    * @param options.replaceActive - rotate: the active secret stays valid until the new one is confirmed
    * @returns the base32 secret, the key URI and the expiry (ms)
    * @throws OTPError `ERR_INVALID_OPTION` for a bad argument, or when the user is active and `replaceActive` is not
-   * set; `ERR_STORAGE` when the store fails
+   * set; `ERR_URI_INVALID` when `accountName` contains `:`; `ERR_STORAGE` when the store fails
    */
   beginEnrollment(userId: string, options: { accountName: string; replaceActive?: boolean }): Promise<MFAEnrollment>
   /**
@@ -173,6 +173,12 @@ export function createMFA(options: MFAOptions): MFA {
     throw new OTPError('ERR_INVALID_OPTION', `createMFA options must be an object, got ${describe(options)}`)
   }
   const issuer = checkString('issuer', options.issuer, 256)
+  if (issuer.includes(':')) {
+    throw new OTPError(
+      'ERR_INVALID_OPTION',
+      'issuer must not contain ":" (it separates issuer and account in key URIs)',
+    )
+  }
   const now = options.now ?? Date.now
   if (typeof now !== 'function')
     throw new OTPError('ERR_INVALID_OPTION', `now must be a function, got ${describe(now)}`)
