@@ -54,7 +54,7 @@ export async function generateHOTP(secret: Secret, counter: number | bigint, opt
   const digits = checkDigits(opts.digits)
   const algorithm = opts.algorithm === undefined ? undefined : checkAlgorithm(opts.algorithm)
   const value = checkCounter(counter)
-  const { key } = await resolveKey(secret, algorithm)
+  const key = await resolveKey(secret, algorithm)
   return truncate(await signHMAC(key, counterBytes(value)), digits)
 }
 
@@ -90,7 +90,7 @@ export async function verifyHOTP(
   const algorithm = opts.algorithm === undefined ? undefined : checkAlgorithm(opts.algorithm)
   const start = checkCounter(counter)
   const lookAhead = checkLookAhead(opts.lookAhead)
-  const { key } = await resolveKey(secret, algorithm)
+  const key = await resolveKey(secret, algorithm)
   const typed = normalizeCode(code, digits)
   if (typed === null) return { valid: false, reason: 'malformed' }
   const counters = lookAheadCounters(start, lookAhead)

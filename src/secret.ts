@@ -89,19 +89,18 @@ function checkSecretBytes(secret: unknown): asserts secret is Uint8Array {
   }
 }
 
-/** Resolves a secret argument to a CryptoKey and the algorithm to compute with. Not API. */
-export async function resolveKey(
-  secret: unknown,
-  algorithm: Algorithm | undefined,
-): Promise<{ key: CryptoKey; algorithm: Algorithm }> {
+/**
+ * Resolves a secret argument to the CryptoKey to compute with: an {@link OTPKey}'s own key, synchronously, or a key
+ * imported from raw bytes (a promise). Not API.
+ */
+export function resolveKey(secret: unknown, algorithm: Algorithm | undefined): CryptoKey | Promise<CryptoKey> {
   const slot = typeof secret === 'object' && secret !== null ? (secret as Partial<OTPKey>)[KEY] : undefined
   if (slot !== undefined) {
     if (algorithm !== undefined && algorithm !== slot.algorithm) {
       throw mustBe('algorithm', `the key's (${slot.algorithm}); import the secret again for another`, algorithm)
     }
-    return slot
+    return slot.key
   }
   checkSecretBytes(secret)
-  const alg = algorithm ?? 'SHA1'
-  return { key: await importHMACKey(secret, alg), algorithm: alg }
+  return importHMACKey(secret, algorithm ?? 'SHA1')
 }

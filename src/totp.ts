@@ -58,7 +58,7 @@ export type VerifyTOTPResult = TOTPResult
  */
 export async function generateTOTP(secret: Secret, options?: TOTPOptions): Promise<string> {
   const settings = totpSettings(readOptions(options))
-  const { key } = await resolveKey(secret, settings.algorithm)
+  const key = await resolveKey(secret, settings.algorithm)
   return truncate(await signHMAC(key, counterBytes(settings.step)), settings.digits)
 }
 
@@ -90,7 +90,7 @@ export async function verifyTOTP(secret: Secret, code: string, options?: VerifyT
   const settings = totpSettings(opts)
   const window = checkWindow(opts.window)
   const after = checkAfterStep(opts.afterStep)
-  const { key } = await resolveKey(secret, settings.algorithm)
+  const key = await resolveKey(secret, settings.algorithm)
   const typed = normalizeCode(code, settings.digits)
   if (typed === null) return { valid: false, reason: 'malformed' }
   const steps = windowSteps(settings.step, window)

@@ -126,7 +126,8 @@ export function counterBytes(counter: number | bigint): Uint8Array<ArrayBuffer> 
 }
 
 /** RFC 4226 §5.3: dynamic truncation takes 31 bits at the offset given by the low nibble of the last byte. */
-export function truncate(mac: Uint8Array, digits: number): string {
+export function truncate(hmac: Uint8Array | ArrayBuffer, digits: number): string {
+  const mac = ArrayBuffer.isView(hmac) ? hmac : new Uint8Array(hmac)
   const offset = (mac[mac.length - 1] as number) & 0x0f
   const binary =
     (((mac[offset] as number) & 0x7f) << 24) |
