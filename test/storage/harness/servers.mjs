@@ -110,8 +110,9 @@ function waitExit(child, timeoutMs = 15_000) {
 }
 
 /**
- * Starts PostgreSQL: initdb into a temp dir (trust auth, UTF8, C locale, no fsync), then `postgres` on a free port
- * of 127.0.0.1 with its socket in the temp dir. Returns a handle with the connection settings and stop/start.
+ * Starts PostgreSQL: initdb into a temp dir (trust auth, UTF8, C locale), then `postgres` on a free port of
+ * 127.0.0.1 with its socket in the temp dir. fsync is off: a killed server still keeps every acknowledged commit
+ * (only a machine crash would lose them). Returns a handle with the connection settings and stop/start.
  */
 export async function startPostgres(options = {}) {
   const bin = options.bin ?? findPostgres()
@@ -144,7 +145,7 @@ export async function startPostgres(options = {}) {
         join(bin, 'postgres'),
         [
           ...['-D', data, '-k', root, '-p', String(port)],
-          ...['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
+          ...['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
           ...['-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'shared_buffers=32MB'],
         ],
         { ...account, stdio: ['ignore', 'ignore', 'pipe'] },

@@ -1,0 +1,267 @@
+// Faults on real servers: the server stopped mid-run, a statement that times out, connections dropped under load.
+// Every operation must fail closed (OTPError ERR_STORAGE), nothing may be accepted twice, and once the server is
+// back the state is consistent: the enrollment is there and no used step is accepted again.
+import { isOTPError, type MFA, type MFAStore } from 'mfa-core'
+import { ensureTable } from 'mfa-core/storage/sql'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { ioredisStore, openSqlite, postgresStore, sqliteFile, sqliteStore } from './clients.js'
+import { type PostgresHandle, type RedisHandle, startPostgres, startRedis } from './harness/servers.mjs'
+import { activeOf, type Enrolled, enroll } from './helpers.js'
+
+const servers = inject('storageServers')
+const STEP = 30_000
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Runs an MFA call and classifies it: a result, or the code of the OTPError it threw (anything else is a bug). */
+async function attempt<T>(call: () => Promise<T>): Promise<T | { error: string }> {
+  try {
+    return await call()
+  } catch (error) {
+    return { error: isOTPError(error) ? error.code : `not an OTPError: ${error}` }
+  }
+}
+
+/**
+ * Verifies the codes of steps 3, 4, 5, ... (each several times at once) while `fault` runs, then checks: every
+ * failure was ERR_STORAGE, no step was accepted twice, and after `recover` every code of the run is refused and the
+ * next step's code is accepted.
+ */
+async function hammer(user: Enrolled, userId: string, fault: () => Promise<void>, recover: () => Promise<void>) {
+  const accepted = new Map<number, number>()
+  const errors = new Set<string>()
+  let stop = false
+  let step = 2
+  const codes: string[] = []
+  const loop = (async () => {
+    while (!stop) {
+      step++
+      const at = user.loginAt + (step - 2) * STEP
+      user.clock.now = at
+      const code = await user.codeAt(at)
+      codes.push(code)
+      const results = await Promise.all(Array.from({ length: 4 }, () => attempt(() => user.mfa.verify(userId, code))))
+      for (const r of results) {
+        if ('error' in r) errors.add(r.error)
+        else if (r.ok) accepted.set(step, (accepted.get(step) ?? 0) + 1)
+      }
+      await sleep(5)
+    }
+  })()
+  await sleep(100)
+  await fault()
+  stop = true
+  await loop
+  await recover()
+  await usable(user, userId)
+  expect([...errors].filter((code) => code !== 'ERR_STORAGE')).toEqual([])
+  expect([...accepted.values()].every((n) => n === 1)).toBe(true)
+  for (const code of codes) expect((await user.mfa.verify(userId, code)).ok).toBe(false)
+  user.clock.now = user.loginAt + (step + 1 - 2) * STEP
+  expect(await user.mfa.verify(userId, await user.codeAt(user.clock.now))).toEqual({ ok: true, method: 'totp' })
+  return { errors, accepted }
+}
+
+/** Waits until the store answers again (PostgreSQL refuses connections while it recovers after a crash). */
+async function usable(user: Enrolled, userId: string) {
+  for (let i = 0; i < 300; i++) {
+    const result = await attempt(() => user.mfa.status(userId))
+    if (!('error' in result)) return
+    await sleep(50)
+  }
+  throw new Error('the store did not come back')
+}
+
+/** Every kind of operation fails closed while the store is unusable. */
+async function expectAllFailClosed(mfa: MFA, userId: string, code: string) {
+  const results = await Promise.all([
+    attempt(() => mfa.verify(userId, code)),
+    attempt(() => mfa.status(userId)),
+    attempt(() => mfa.disable(userId, code)),
+    attempt(() => mfa.beginEnrollment(`${userId}-new`, { accountName: 'new@example.com' })),
+  ])
+  expect(results).toEqual(Array.from({ length: 4 }, () => ({ error: 'ERR_STORAGE' })))
+}
+
+describe.skipIf(!servers.pgBin)('PostgreSQL faults', () => {
+  let server: PostgresHandle
+  let opened: Awaited<ReturnType<typeof postgresStore>>
+  let admin: InstanceType<typeof pg.Client>
+  beforeAll(async () => {
+    server = await startPostgres({ bin: servers.pgBin! })
+    opened = await postgresStore(server.connectionString, 'fault_store', {
+      max: 4,
+      connectionTimeoutMillis: 1000,
+      statement_timeout: 400,
+    })
+    await ensureTable({ dialect: 'postgres', query: opened.query, table: 'fault_store' })
+  })
+  afterAll(async () => {
+    await admin?.end().catch(() => {})
+    await opened?.close().catch(() => {})
+    await server?.cleanup()
+  })
+
+  test('server stopped mid-run: fail closed, then consistent after restart', async () => {
+    const user = await enroll(opened.store, 'pg-stop')
+    expect(await user.mfa.verify('pg-stop', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    const { errors } = await hammer(
+      user,
+      'pg-stop',
+      async () => {
+        await server.stop('immediate')
+        await expectAllFailClosed(user.mfa, 'pg-stop', user.loginCode)
+        await sleep(300) // the verify loop keeps running against the stopped server
+      },
+      () => server.start(),
+    )
+    expect(errors.has('ERR_STORAGE')).toBe(true)
+    expect((await activeOf(opened.store, 'pg-stop'))?.failures).toBe(0)
+  })
+
+  test('a statement that times out fails closed and writes nothing', async () => {
+    const user = await enroll(opened.store, 'pg-timeout')
+    admin = new pg.Client({ connectionString: server.connectionString })
+    admin.on('error', () => {})
+    await admin.connect()
+    await admin.query('BEGIN')
+    await admin.query('LOCK TABLE fault_store IN ACCESS EXCLUSIVE MODE')
+    await expectAllFailClosed(user.mfa, 'pg-timeout', user.loginCode)
+    await admin.query('ROLLBACK')
+    // Nothing was written while the table was locked: the code is still good, exactly once.
+    expect(await user.mfa.verify('pg-timeout', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    expect((await user.mfa.verify('pg-timeout', user.loginCode)).ok).toBe(false)
+  })
+
+  test('connections dropped under load: fail closed, no step accepted twice', async () => {
+    const user = await enroll(opened.store, 'pg-drop')
+    const killer = new pg.Client({ connectionString: server.connectionString })
+    killer.on('error', () => {})
+    await killer.connect()
+    let kills = 0
+    await hammer(
+      user,
+      'pg-drop',
+      async () => {
+        for (let i = 0; i < 10; i++) {
+          const { rows } = await killer.query(
+            `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+             WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+          )
+          kills += Number(rows[0]?.n)
+          await sleep(40)
+        }
+      },
+      async () => {},
+    )
+    await killer.end()
+    expect(kills).toBeGreaterThan(0)
+  })
+})
+
+describe.skipIf(!servers.redisBin)('Redis faults', () => {
+  let server: RedisHandle
+  let opened: ReturnType<typeof ioredisStore>
+  const waitReady = async () => {
+    for (let i = 0; i < 100 && opened.redis.status !== 'ready'; i++) await sleep(50)
+  }
+  beforeAll(async () => {
+    server = await startRedis({ bin: servers.redisBin!, persist: true })
+    // Fail fast instead of queueing while disconnected; reconnect in the background.
+    opened = ioredisStore(server.url, 'fault:', {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: 400,
+      retryStrategy: () => 50,
+    })
+    await waitReady()
+    expect(await opened.redis.ping()).toBe('PONG')
+  })
+  afterAll(async () => {
+    await opened?.close()
+    await server?.cleanup()
+  })
+
+  test('server stopped mid-run: fail closed, then consistent after restart (AOF)', async () => {
+    const user = await enroll(opened.store, 'redis-stop')
+    expect(await user.mfa.verify('redis-stop', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    const { errors } = await hammer(
+      user,
+      'redis-stop',
+      async () => {
+        await server.stop('immediate')
+        await expectAllFailClosed(user.mfa, 'redis-stop', user.loginCode)
+        await sleep(300) // the verify loop keeps running against the stopped server
+      },
+      async () => {
+        await server.start()
+        await waitReady()
+      },
+    )
+    expect(errors.has('ERR_STORAGE')).toBe(true)
+  })
+
+  test('a command that times out (CLIENT PAUSE) fails closed and writes nothing', async () => {
+    const user = await enroll(opened.store, 'redis-timeout')
+    const { default: Redis } = await import('ioredis')
+    const admin = new Redis(server.url)
+    await admin.call('CLIENT', 'PAUSE', '1500', 'ALL')
+    await expectAllFailClosed(user.mfa, 'redis-timeout', user.loginCode)
+    await admin.call('CLIENT', 'UNPAUSE')
+    admin.disconnect()
+    await waitReady()
+    // Every call timed out at its first read, so nothing was written: the code is still good, exactly once.
+    expect(await user.mfa.verify('redis-timeout', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    expect((await user.mfa.verify('redis-timeout', user.loginCode)).ok).toBe(false)
+  })
+
+  test('connections dropped under load: fail closed, no step accepted twice', async () => {
+    const user = await enroll(opened.store, 'redis-drop')
+    const { default: Redis } = await import('ioredis')
+    const admin = new Redis(server.url)
+    let kills = 0
+    await hammer(
+      user,
+      'redis-drop',
+      async () => {
+        for (let i = 0; i < 10; i++) {
+          kills += Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'))
+          await sleep(40)
+        }
+      },
+      waitReady,
+    )
+    admin.disconnect()
+    expect(kills).toBeGreaterThan(0)
+  })
+})
+
+describe.skipIf(!servers.sqlite)('SQLite faults', () => {
+  const file = sqliteFile()
+  let opened: Awaited<ReturnType<typeof sqliteStore>>
+  let store: MFAStore
+  beforeAll(async () => {
+    opened = await sqliteStore(file.path, 'fault_store')
+    opened.db.pragma('busy_timeout = 200')
+    store = opened.store
+  })
+  afterAll(async () => {
+    await opened?.close()
+    file.remove()
+  })
+
+  test('a database locked by another process fails closed (SQLITE_BUSY) and writes nothing', async () => {
+    const user = await enroll(store, 'sqlite-busy')
+    const other = openSqlite(file.path)
+    other.db.exec('BEGIN EXCLUSIVE')
+    const results = await Promise.all([
+      attempt(() => user.mfa.verify('sqlite-busy', user.loginCode)),
+      attempt(() => user.mfa.beginEnrollment('sqlite-busy-new', { accountName: 'new@example.com' })),
+    ])
+    expect(results).toEqual([{ error: 'ERR_STORAGE' }, { error: 'ERR_STORAGE' }])
+    other.db.exec('ROLLBACK')
+    other.db.close()
+    expect(await user.mfa.verify('sqlite-busy', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    expect((await user.mfa.verify('sqlite-busy', user.loginCode)).ok).toBe(false)
+  })
+})

@@ -1,0 +1,68 @@
+// One app-server process of the multi-process tests: it opens its own connection to the shared store and runs
+// `verify` calls when the parent says so. Bundled by esbuild (see workers.ts) and started with child_process.fork.
+import { createMFA, isOTPError, type MFAStore } from 'mfa-core'
+import { ioredisStore, postgresStore, sqliteStore } from '../clients.js'
+
+export type Backend =
+  | { kind: 'sqlite'; path: string; table: string }
+  | { kind: 'postgres'; connectionString: string; table: string }
+  | { kind: 'redis'; url: string; prefix: string }
+
+export type ToWorker =
+  | { type: 'init'; backend: Backend }
+  | { type: 'verify'; id: number; userId: string; code: string; attempts: number; parallel: number; now: number }
+  | { type: 'exit' }
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; accepted: number; reasons: Record<string, number>; errors: Record<string, number> }
+  | { type: 'failed'; message: string }
+
+async function open(backend: Backend): Promise<{ store: MFAStore; close(): Promise<void> }> {
+  if (backend.kind === 'sqlite') return sqliteStore(backend.path, backend.table)
+  if (backend.kind === 'postgres') return postgresStore(backend.connectionString, backend.table)
+  return ioredisStore(backend.url, backend.prefix)
+}
+
+const send = (message: FromWorker): void => {
+  process.send?.(message)
+}
+
+let opened: { store: MFAStore; close(): Promise<void> } | undefined
+let clock = 0
+
+process.on('message', async (message: ToWorker) => {
+  try {
+    if (message.type === 'init') {
+      opened = await open(message.backend)
+      send({ type: 'ready' })
+    } else if (message.type === 'verify') {
+      clock = message.now
+      const mfa = createMFA({ store: opened!.store, issuer: 'Race Test', now: () => clock })
+      const reasons: Record<string, number> = {}
+      const errors: Record<string, number> = {}
+      let accepted = 0
+      let next = 0
+      const lane = async (): Promise<void> => {
+        while (next < message.attempts) {
+          next++
+          try {
+            const result = await mfa.verify(message.userId, message.code)
+            if (result.ok) accepted++
+            else reasons[result.reason] = (reasons[result.reason] ?? 0) + 1
+          } catch (error) {
+            const code = isOTPError(error) ? error.code : String(error)
+            errors[code] = (errors[code] ?? 0) + 1
+          }
+        }
+      }
+      await Promise.all(Array.from({ length: message.parallel }, lane))
+      send({ type: 'done', id: message.id, accepted, reasons, errors })
+    } else if (message.type === 'exit') {
+      await opened?.close()
+      process.exit(0)
+    }
+  } catch (error) {
+    send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) })
+  }
+})

@@ -1,0 +1,117 @@
+// Bundles mfa-worker.ts with esbuild (mfa-core resolved to src/ or dist/ like vitest does, drivers left external)
+// and forks app-server processes from it.
+import { type ChildProcess, fork } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import type { Backend, FromWorker, ToWorker } from './mfa-worker.js'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
+let bundled: Promise<string> | undefined
+
+/** Builds the worker once per test process; the bundle lives under node_modules/.cache so drivers resolve. */
+function bundle(): Promise<string> {
+  bundled ??= (async () => {
+    const outdir = join(root, 'node_modules/.cache/mfa-core-storage')
+    mkdirSync(outdir, { recursive: true })
+    const outfile = join(outdir, `mfa-worker-${process.pid}.mjs`)
+    const target = process.env.MFA_STORAGE_TARGET === 'dist' ? 'dist' : 'src'
+    // entries.mjs has no types: load it by URL and type what we use.
+    const entriesURL = new URL('../../../entries.mjs', import.meta.url).href
+    const entries = ((await import(entriesURL)) as { ENTRIES: Record<string, [string, string]> }).ENTRIES
+    await build({
+      entryPoints: [join(root, 'test/storage/harness/mfa-worker.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'error',
+      external: ['pg', 'ioredis', 'redis', 'better-sqlite3', 'esbuild'],
+      plugins: [
+        {
+          name: 'mfa-core',
+          setup(b) {
+            b.onResolve({ filter: /^mfa-core(\/.*)?$/ }, (args) => {
+              const entry = entries[args.path.slice('mfa-core'.length)]
+              if (!entry) return { errors: [{ text: `unknown entry ${args.path}` }] }
+              return { path: join(root, target === 'dist' ? `${entry[1]}.js` : entry[0]) }
+            })
+          },
+        },
+      ],
+    })
+    return outfile
+  })()
+  return bundled
+}
+
+export interface WorkerPool {
+  /** Runs `verify` in every worker at once (the messages go out back to back) and collects the tallies. */
+  verifyAll(
+    task: { userId: string; code: string; attempts: number; parallel?: number; now: number },
+    workers?: number,
+  ): Promise<Extract<FromWorker, { type: 'done' }>[]>
+  close(): Promise<void>
+}
+
+function next(child: ChildProcess): Promise<FromWorker> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: FromWorker): void => {
+      cleanup()
+      if (message.type === 'failed') reject(new Error(`worker failed: ${message.message}`))
+      else resolve(message)
+    }
+    const onExit = (code: number | null): void => {
+      cleanup()
+      reject(new Error(`worker exited with ${code}`))
+    }
+    const cleanup = (): void => {
+      child.off('message', onMessage)
+      child.off('exit', onExit)
+    }
+    child.on('message', onMessage)
+    child.on('exit', onExit)
+  })
+}
+
+/** Forks `count` app-server processes, each with its own connection to `backend`. */
+export async function startWorkers(count: number, backend: Backend): Promise<WorkerPool> {
+  const file = await bundle()
+  const children = Array.from({ length: count }, () =>
+    fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  )
+  const send = (child: ChildProcess, message: ToWorker): void => {
+    child.send(message)
+  }
+  const ready = children.map(next)
+  for (const child of children) send(child, { type: 'init', backend })
+  await Promise.all(ready)
+  let id = 0
+  return {
+    async verifyAll(task, workers = count) {
+      const chosen = children.slice(0, workers)
+      const replies = chosen.map(next)
+      const message: ToWorker = { type: 'verify', id: ++id, parallel: 4, ...task }
+      for (const child of chosen) send(child, message)
+      return (await Promise.all(replies)) as Extract<FromWorker, { type: 'done' }>[]
+    },
+    async close() {
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null) return resolve()
+              const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+              child.once('exit', () => {
+                clearTimeout(timer)
+                resolve()
+              })
+              send(child, { type: 'exit' })
+            }),
+        ),
+      )
+    },
+  }
+}

@@ -1,0 +1,46 @@
+// Enrolls a user through the real service on a fake clock, for the multi-process and fault suites.
+import { createMFA, decodeBase32, generateTOTP, type MFA, type MFAStore } from 'mfa-core'
+import { expect } from 'vitest'
+
+/** The start of a time step, so every offset below lands in a known step. */
+export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
+const STEP = 30_000
+
+export interface Enrolled {
+  mfa: MFA
+  clock: { now: number }
+  /** The TOTP code at a time (ms). */
+  codeAt(timestamp: number): Promise<string>
+  /** The first login: step s+2 after confirming with steps s and s+1. */
+  loginAt: number
+  loginCode: string
+  /** A well-formed code that matches no step of the login window. */
+  wrongCode: string
+}
+
+export async function enroll(store: MFAStore, userId: string, issuer = 'Storage Test'): Promise<Enrolled> {
+  const clock = { now: T0 + 1000 }
+  const mfa = createMFA({ store, issuer, now: () => clock.now })
+  const { secret } = await mfa.beginEnrollment(userId, { accountName: `${userId}@example.com` })
+  const key = decodeBase32(secret)
+  const codeAt = (timestamp: number): Promise<string> => generateTOTP(key, { timestamp })
+  const first = await codeAt(T0 + 1000)
+  clock.now = T0 + STEP + 1000
+  const second = await codeAt(clock.now)
+  const confirmed = await mfa.confirmEnrollment(userId, first, second)
+  expect(confirmed.ok).toBe(true)
+  const loginAt = T0 + 2 * STEP + 1000
+  clock.now = loginAt
+  const window = new Set(await Promise.all([-2, -1, 0, 1, 2].map((k) => codeAt(loginAt + k * STEP))))
+  let wrongCode = ''
+  for (let hour = 1; wrongCode === '' || window.has(wrongCode); hour++)
+    wrongCode = await codeAt(loginAt + hour * 3_600_000)
+  return { mfa, clock, codeAt, loginAt, loginCode: await codeAt(loginAt), wrongCode }
+}
+
+/** The stored record's active part, parsed (the record format is documented in docs/storage.md). */
+export async function activeOf(store: MFAStore, userId: string, keyPrefix = 'mfa:') {
+  const entry = await store.get(keyPrefix + userId)
+  const record = entry && (JSON.parse(entry.data) as { active: Record<string, unknown> | null })
+  return record?.active ?? null
+}

@@ -1,0 +1,141 @@
+// Many app servers, one store: 8 processes race `verify` with the same valid code (exactly one acceptance), and
+// wrong codes from many processes count exactly as sequential ones (no lost update), on SQLite, PostgreSQL, Redis.
+import { createMFA, type MFAStore, memoryStore } from 'mfa-core'
+import { ensureTable } from 'mfa-core/storage/sql'
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { ioredisStore, postgresStore, sqliteFile, sqliteStore } from './clients.js'
+import type { Backend } from './harness/mfa-worker.js'
+import { startWorkers, type WorkerPool } from './harness/workers.js'
+import { activeOf, enroll } from './helpers.js'
+
+const servers = inject('storageServers')
+const PROCESSES = 8
+const ATTEMPTS = 200
+
+interface Case {
+  name: string
+  available: boolean
+  open(): Promise<{ backend: Backend; store: MFAStore; close(): Promise<void> }>
+}
+
+const sqlite = sqliteFile()
+const cases: Case[] = [
+  {
+    name: 'SQLite (one file, WAL)',
+    available: servers.sqlite,
+    async open() {
+      const opened = await sqliteStore(sqlite.path, 'race_store')
+      return {
+        backend: { kind: 'sqlite', path: sqlite.path, table: 'race_store' },
+        store: opened.store,
+        close: async () => {
+          await opened.close()
+          sqlite.remove()
+        },
+      }
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    available: servers.postgres !== null,
+    async open() {
+      const opened = await postgresStore(servers.postgres!.connectionString, 'race_store')
+      await ensureTable({ dialect: 'postgres', query: opened.query, table: 'race_store' })
+      return {
+        backend: { kind: 'postgres', connectionString: servers.postgres!.connectionString, table: 'race_store' },
+        store: opened.store,
+        close: opened.close,
+      }
+    },
+  },
+  {
+    name: 'Redis',
+    available: servers.redis !== null,
+    async open() {
+      const opened = ioredisStore(servers.redis!.url, 'race:')
+      return {
+        backend: { kind: 'redis', url: servers.redis!.url, prefix: 'race:' },
+        store: opened.store,
+        close: opened.close,
+      }
+    },
+  },
+]
+
+/** What N wrong codes in a row do to a user's record, on the memory store: the reference. */
+async function sequentialReference(n: number) {
+  const store = memoryStore()
+  const user = await enroll(store, 'reference')
+  for (let i = 0; i < n; i++) await user.mfa.verify('reference', user.wrongCode)
+  return activeOf(store, 'reference')
+}
+
+for (const c of cases) {
+  describe.skipIf(!c.available)(`${PROCESSES} processes on ${c.name}`, () => {
+    let opened: Awaited<ReturnType<Case['open']>>
+    let pool: WorkerPool
+    beforeAll(async () => {
+      opened = await c.open()
+      pool = await startWorkers(PROCESSES, opened.backend)
+    })
+    afterAll(async () => {
+      await pool?.close()
+      await opened?.close()
+    })
+
+    test(`${PROCESSES} x ${ATTEMPTS} verify of one valid code: exactly one is accepted`, async () => {
+      const userId = `race-${Date.now()}`
+      const user = await enroll(opened.store, userId)
+      const tallies = await pool.verifyAll({ userId, code: user.loginCode, attempts: ATTEMPTS, now: user.loginAt })
+      const accepted = tallies.reduce((sum, t) => sum + t.accepted, 0)
+      const errors = tallies.flatMap((t) => Object.keys(t.errors))
+      const reasons = new Set(tallies.flatMap((t) => Object.keys(t.reasons)))
+      expect(accepted).toBe(1)
+      // Conflicts beyond the service's retries fail closed; nothing else may go wrong.
+      expect(errors.filter((code) => code !== 'ERR_STORAGE')).toEqual([])
+      expect([...reasons].filter((r) => r !== 'replayed' && r !== 'locked')).toEqual([])
+      const total = tallies.reduce(
+        (sum, t) =>
+          sum +
+          t.accepted +
+          Object.values(t.reasons).reduce((a, b) => a + b, 0) +
+          Object.values(t.errors).reduce((a, b) => a + b, 0),
+        0,
+      )
+      expect(total).toBe(PROCESSES * ATTEMPTS)
+      // The accepted step is recorded: the same code stays refused afterwards.
+      const again = await user.mfa.verify(userId, user.loginCode)
+      expect(again.ok).toBe(false)
+    })
+
+    for (const n of [4, PROCESSES]) {
+      test(`${n} wrong codes from ${n} processes count exactly as ${n} sequential ones`, async () => {
+        const userId = `failures-${n}-${Date.now()}`
+        const user = await enroll(opened.store, userId)
+        const tallies = await pool.verifyAll(
+          { userId, code: user.wrongCode, attempts: 1, parallel: 1, now: user.loginAt },
+          n,
+        )
+        expect(tallies.flatMap((t) => Object.keys(t.errors))).toEqual([])
+        expect(tallies.reduce((sum, t) => sum + t.accepted, 0)).toBe(0)
+        const reference = await sequentialReference(n)
+        const active = await activeOf(opened.store, userId)
+        expect({ failures: active?.failures, lockedUntil: active?.lockedUntil }).toEqual({
+          failures: reference?.failures,
+          lockedUntil: reference?.lockedUntil,
+        })
+        // One more wrong code locks the user only if none of the n was lost; then even the right code is refused.
+        await user.mfa.verify(userId, user.wrongCode)
+        const login = await user.mfa.verify(userId, user.loginCode)
+        expect(login).toMatchObject({ ok: false, reason: 'locked' })
+      })
+    }
+  })
+}
+
+test('the multi-process suites have a reference to compare with', async () => {
+  // Guards the reference itself: 4 failures do not lock, 5 do (the default policy).
+  expect((await sequentialReference(4))?.lockedUntil).toBe(0)
+  expect(Number((await sequentialReference(5))?.lockedUntil)).toBeGreaterThan(0)
+  expect(typeof createMFA).toBe('function')
+})
