@@ -1,0 +1,6 @@
+// Runs in the browser page: loads the built dist/ as ES modules and leaves the result for the launcher to read.
+import * as mfa from '../../dist/index.js'
+import * as qr from '../../dist/qr.js'
+import { run } from './conformance.mjs'
+
+globalThis.__conformance = run(mfa, qr).then((result) => ({ ...result, secureContext: globalThis.isSecureContext }))

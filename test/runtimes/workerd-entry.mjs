@@ -1,0 +1,12 @@
+// The workerd test worker: esbuild bundles it with dist/ and the suite into one ES module (see workerd.mjs).
+// `workerd test` calls test(); its console output carries the result as one JSON line after a marker.
+import * as mfa from '../../dist/index.js'
+import * as qr from '../../dist/qr.js'
+import { run } from './conformance.mjs'
+
+export default {
+  async test() {
+    const result = await run(mfa, qr)
+    console.log(`@@conformance ${JSON.stringify(result)}`)
+  },
+}
