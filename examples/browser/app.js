@@ -1,0 +1,306 @@
+// The seed's enrollment, in the browser: QR code and manual key, two consecutive codes, sign-in with replay
+// protection and throttling, recovery codes shown once, and disabling with a fresh code. Everything runs in the page
+// (WebCrypto, mfa-core's service over an in-memory store); a real application runs createMFA on its server.
+import { createMFA, decodeBase32, formatKeyForManualEntry, generateTOTP, isOTPError, memoryStore } from '/dist/index.js'
+import { renderSVG } from '/dist/qr.js'
+
+const ISSUER = 'Example Cloud'
+const USER = 'demo-user'
+const PERIOD = 30
+
+// --- The clock. `?now=<ms since the epoch>` freezes the page's clock at that instant, and
+// `window.__mfaDemoClock.advance(ms)` / `.set(ms)` move it: a test hook, so a test can type consecutive codes
+// without waiting 30 seconds. Without `?now` the page uses the real clock.
+const fixed = new URLSearchParams(location.search).get('now')
+let frozenAt = fixed !== null && /^\d{1,15}$/.test(fixed) ? Number(fixed) : null
+const clock = () => frozenAt ?? Date.now()
+window.__mfaDemoClock = {
+  now: clock,
+  advance(ms) {
+    frozenAt = clock() + ms
+    return refresh()
+  },
+  set(ms) {
+    frozenAt = ms
+    return refresh()
+  },
+}
+
+const $ = (id) => {
+  const element = document.getElementById(id)
+  if (element === null) throw new Error(`missing #${id}`)
+  return element
+}
+
+// --- Human messages, one per reason the service can return.
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`
+function wait(ms) {
+  const seconds = Math.max(1, Math.ceil(ms / 1000))
+  return seconds < 120 ? plural(seconds, 'second') : plural(Math.ceil(seconds / 60), 'minute')
+}
+
+const CONFIRM_MESSAGES = {
+  malformed: 'Each box needs the 6-digit code from your app. Check what you typed.',
+  same_code: 'You typed the same code twice. Wait until your app shows a new code, then type that one in “Next code”.',
+  reversed: 'These codes are in the wrong order: put the older code first and the newer code second.',
+  not_consecutive:
+    'Both codes are right, but they are not one after the other. Type the current code, wait for the very next one, and type that.',
+  invalid:
+    'These codes do not match this key. Scan the QR code on this page again (or re-type the key), and check that your phone sets its clock automatically.',
+  expired: 'This setup has expired (after 10 minutes). Start over to get a new QR code.',
+  locked: 'Too many wrong attempts for this setup. Start over to get a new QR code.',
+  not_pending: 'There is no setup in progress. Start over to get a new QR code.',
+}
+
+function codeMessage(result, action) {
+  switch (result.reason) {
+    case 'malformed':
+      return action === 'verify'
+        ? 'Enter the 6-digit code from your app, or a recovery code like abcde-12345.'
+        : 'Enter the 6-digit code from your app (recovery codes do not work here).'
+    case 'invalid':
+      return result.retryAfterMs !== undefined
+        ? `That code is not right, and that was one wrong code too many: try again in ${wait(result.retryAfterMs)}.`
+        : 'That code is not right. Check the account in your app and type the code it shows now.'
+    case 'replayed':
+      return 'That code has already been used. Wait until your app shows a new code, then type that one.'
+    case 'locked':
+      return `Too many wrong codes. For your security, codes are not checked for now: try again in ${wait(result.retryAfterMs ?? 0)}.`
+    case 'not_enrolled':
+      return 'Two-step verification is not on for this account.'
+    default:
+      return `Refused (${result.reason}).`
+  }
+}
+
+function say(element, kind, text, reason) {
+  element.hidden = false
+  element.dataset.kind = kind
+  if (reason === undefined) delete element.dataset.reason
+  else element.dataset.reason = reason
+  element.textContent = text
+}
+const quiet = (element) => {
+  element.hidden = true
+  element.textContent = ''
+  delete element.dataset.reason
+}
+
+function fatal(error) {
+  const text = isOTPError(error) ? `${error.code}: ${error.message}` : String(error?.message ?? error)
+  say($('fatal'), 'error', `Something went wrong: ${text}`)
+  console.error(error)
+}
+
+// --- The service, as a server would create it (here in the page, over an in-memory store).
+const events = $('events')
+const mfa = createMFA({
+  issuer: ISSUER,
+  store: memoryStore({ now: clock }),
+  now: clock,
+  onEvent(event) {
+    const item = document.createElement('li')
+    const time = new Date(event.at).toISOString().slice(11, 19)
+    const details = [event.reason, event.method, event.retryAfterMs && `retry in ${wait(event.retryAfterMs)}`]
+      .filter(Boolean)
+      .join(', ')
+    item.innerHTML = '<time></time> <b></b> <span></span>'
+    item.children[0].textContent = time
+    item.children[1].textContent = event.type
+    item.children[2].textContent = details ? `(${event.operation}: ${details})` : `(${event.operation})`
+    events.prepend(item)
+  },
+})
+
+let secretBytes = null
+let pendingExpiresAt = 0
+let showingRecovery = false
+
+const time = (ms, seconds = false) =>
+  new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) })
+
+/** Shows the sections that match the user's state. */
+async function refresh() {
+  const status = await mfa.status(USER)
+  const line = $('status')
+  line.dataset.state = status.state
+  if (status.state === 'active') {
+    const left = plural(status.recoveryCodesLeft ?? 0, 'recovery code')
+    const locked = status.lockedUntil ? ` · locked until ${time(status.lockedUntil, true)}` : ''
+    line.textContent = `On since ${time(status.enabledAt)} · ${left} left${locked}`
+  } else if (status.state === 'pending') {
+    line.textContent = 'Setting up: waiting for two consecutive codes'
+  } else {
+    line.textContent = 'Off: your account is protected by your password only'
+  }
+  $('start').hidden = status.state !== 'none'
+  $('enroll').hidden = status.state !== 'pending'
+  $('recovery').hidden = !(status.state === 'active' && showingRecovery)
+  $('login').hidden = status.state !== 'active'
+  $('disable').hidden = status.state !== 'active'
+  if (status.state !== 'pending' && secretBytes !== null) {
+    secretBytes = null
+    if (status.state === 'none') say($('start-message'), 'error', CONFIRM_MESSAGES.expired, 'expired')
+  }
+  await tickSimulator()
+}
+
+// --- Step 0: begin an enrollment.
+async function begin() {
+  const accountName = $('account').value.trim()
+  if (accountName === '' || accountName.includes(':')) {
+    say($('start-message'), 'error', 'Enter the account name your app should show, such as your email (no “:”).')
+    return
+  }
+  quiet($('start-message'))
+  const enrollment = await mfa.beginEnrollment(USER, { accountName })
+  secretBytes = decodeBase32(enrollment.secret)
+  pendingExpiresAt = enrollment.expiresAt
+  $('qr').innerHTML = renderSVG(enrollment.uri, {
+    moduleSize: 5,
+    title: `QR code for ${ISSUER}: scan it with your authenticator app`,
+  })
+  $('manual-key').textContent = formatKeyForManualEntry(enrollment.secret)
+  $('expires').textContent = `This setup expires at ${time(enrollment.expiresAt)} (in 10 minutes).`
+  for (const id of ['code1', 'code2']) $(id).value = ''
+  quiet($('confirm-message'))
+  await refresh()
+  $('code1').focus()
+}
+
+// --- Step 2: two consecutive codes.
+async function confirm() {
+  const result = await mfa.confirmEnrollment(USER, $('code1').value, $('code2').value)
+  if (!result.ok) {
+    const text = CONFIRM_MESSAGES[result.reason] ?? `Refused (${result.reason}).`
+    if (result.reason === 'expired' || result.reason === 'not_pending') {
+      // the setup is gone: say so where the user can start again
+      say($('start-message'), 'error', text, result.reason)
+      await refresh()
+      $('account').focus()
+      return
+    }
+    say($('confirm-message'), 'error', text, result.reason)
+    if (result.reason === 'reversed') $('code1').focus()
+    else if (result.reason === 'same_code') $('code2').select()
+    return
+  }
+  const list = $('recovery-codes')
+  list.replaceChildren(
+    ...result.recoveryCodes.map((code) => {
+      const item = document.createElement('li')
+      item.textContent = code
+      return item
+    }),
+  )
+  showingRecovery = true
+  say(
+    $('login-message'),
+    'info',
+    'Two-step verification is on. Your next sign-in needs a newer code than the two you just typed: wait for your app to show the next one.',
+    'enabled',
+  )
+  await refresh()
+  $('recovery').focus()
+}
+
+// --- Sign-in and disabling: one code each.
+async function login() {
+  const input = $('login-code')
+  const result = await mfa.verify(USER, input.value)
+  if (result.ok) {
+    const how = result.method === 'recovery' ? 'a recovery code (it will not work again)' : 'your authenticator code'
+    say($('login-message'), 'success', `Signed in with ${how}. Welcome back!`, `ok_${result.method}`)
+    input.value = ''
+  } else {
+    say($('login-message'), 'error', codeMessage(result, 'verify'), result.reason)
+    input.select()
+  }
+  await refresh()
+}
+
+async function disable() {
+  const input = $('disable-code')
+  const result = await mfa.disable(USER, input.value)
+  if (!result.ok) {
+    say($('disable-message'), 'error', codeMessage(result, 'disable'), result.reason)
+    input.select()
+    await refresh()
+    return
+  }
+  input.value = ''
+  showingRecovery = false
+  quiet($('disable-message'))
+  quiet($('login-message'))
+  say($('start-message'), 'success', 'Two-step verification is off. You can turn it on again at any time.', 'disabled')
+  await refresh()
+}
+
+// --- The demo authenticator: what an app would show for this key (collapsed by default).
+async function tickSimulator() {
+  if (secretBytes === null) return
+  const now = clock()
+  if (now >= pendingExpiresAt) return refresh()
+  const left = PERIOD - (Math.floor(now / 1000) % PERIOD)
+  $('sim-now').textContent = await generateTOTP(secretBytes, { timestamp: now })
+  $('sim-next').textContent = await generateTOTP(secretBytes, { timestamp: now + PERIOD * 1000 })
+  $('sim-left').textContent = frozenAt === null ? `(changes in ${plural(left, 'second')})` : '(clock frozen)'
+}
+
+async function copy(text, button) {
+  try {
+    await navigator.clipboard.writeText(text)
+    button.textContent = 'Copied'
+  } catch {
+    button.textContent = 'Copy failed'
+  }
+  setTimeout(() => {
+    button.textContent = button.id === 'copy-key' ? 'Copy' : 'Copy all'
+  }, 1500)
+}
+
+function on(id, event, handler) {
+  $(id).addEventListener(event, (e) => {
+    if (event === 'submit') e.preventDefault()
+    const busy = e.target.closest('form')?.querySelector('button[type=submit]')
+    if (busy) busy.disabled = true
+    Promise.resolve()
+      .then(() => handler(e))
+      .catch(fatal)
+      .finally(() => {
+        if (busy) busy.disabled = false
+        // lets a test wait for the end of each action
+        document.body.dataset.done = String(Number(document.body.dataset.done ?? 0) + 1)
+      })
+  })
+}
+
+on('start-form', 'submit', begin)
+on('confirm-form', 'submit', confirm)
+on('login-form', 'submit', login)
+on('disable-form', 'submit', disable)
+on('restart', 'click', begin)
+on('copy-key', 'click', (e) => copy($('manual-key').textContent.replace(/\s/g, ''), e.currentTarget))
+on('copy-recovery', 'click', (e) =>
+  copy(Array.from($('recovery-codes').children, (li) => li.textContent).join('\n'), e.currentTarget),
+)
+on('recovery-done', 'click', async () => {
+  showingRecovery = false
+  $('recovery-codes').replaceChildren()
+  await refresh()
+  $('login-code').focus()
+})
+
+if (frozenAt !== null) $('clock-note').textContent = `Test clock: frozen at ${new Date(frozenAt).toISOString()}.`
+
+if (!globalThis.crypto?.subtle) {
+  // WebCrypto exists only in secure contexts: https, or http on localhost / 127.0.0.1.
+  say($('fatal'), 'error', 'This page needs WebCrypto: open it over https or at http://127.0.0.1 (npm run demo:web).')
+} else {
+  setInterval(() => void tickSimulator().catch(fatal), 1000)
+  refresh()
+    .then(() => {
+      document.body.dataset.ready = 'true'
+    })
+    .catch(fatal)
+}

@@ -1,0 +1,262 @@
+// The browser demo (examples/browser), driven like a person in Debian's Chromium: read the setup key from the page,
+// compute the codes an authenticator app would show (with the library, in Node), type them, read the messages.
+// The page loads the built dist/ (run `npx tsup` first; `npm test` builds before this runs). Screenshots for
+// reviewers go to test-results/demo-*.png.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { decodeBase32, generateTOTP } from 'mfa-core'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const haveBrowser = existsSync(CHROMIUM)
+
+if (!haveBrowser) {
+  const reason = `no Chromium at ${CHROMIUM} (apt-get install chromium): the browser demo test is not run`
+  if (process.env.CI) throw new Error(`${reason}; CI requires it`)
+  console.warn(`\n*** SKIPPED browser demo: ${reason} ***\n`)
+}
+
+// A fixed instant 2 s into a time step; the page's clock is frozen there (?now=) and moved by the test hook.
+const T0 = Date.UTC(2026, 10, 28, 9, 0, 2)
+const STEP = 30_000
+
+describe.skipIf(!haveBrowser)('browser demo (examples/browser)', () => {
+  let server: ChildProcess | undefined
+  let browser: Browser | undefined
+  let page: Page
+  let url: string
+
+  beforeAll(async () => {
+    for (const file of ['dist/index.js', 'dist/qr.js']) {
+      if (!existsSync(`${root}${file}`)) throw new Error(`${file} is missing: build the package first (npx tsup)`)
+    }
+    mkdirSync(`${root}test-results`, { recursive: true })
+    const child = spawn(process.execPath, ['examples/browser/serve.mjs'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    server = child
+    url = await new Promise<string>((done, fail) => {
+      let output = ''
+      const timer = setTimeout(() => fail(new Error(`the demo server did not start: ${output}`)), 10_000)
+      const read = (chunk: Buffer) => {
+        output += chunk.toString()
+        const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(output)
+        if (match) {
+          clearTimeout(timer)
+          done(match[0])
+        }
+      }
+      child.stdout?.on('data', read)
+      child.stderr?.on('data', read)
+      child.on('exit', (code) => fail(new Error(`the demo server exited (${code}): ${output}`)))
+    })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    })
+    page = await browser.newPage({ viewport: { width: 900, height: 900 }, colorScheme: 'light' })
+  }, 30_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    server?.kill()
+  })
+
+  /** Clicks a submit button and waits until the page has finished handling it. */
+  async function submit(selector: string) {
+    const before = Number((await page.getAttribute('body', 'data-done')) ?? 0)
+    await page.click(selector)
+    await page.waitForFunction((n) => Number(document.body.dataset.done ?? 0) > n, before)
+  }
+
+  async function message(id: string) {
+    const element = page.locator(`#${id}`)
+    await expect(element.isVisible()).resolves.toBe(true)
+    return { reason: await element.getAttribute('data-reason'), text: (await element.textContent()) ?? '' }
+  }
+
+  const pageNow = () => page.evaluate(() => (window as any).__mfaDemoClock.now() as number)
+  const advance = (ms: number) => page.evaluate((by) => (window as any).__mfaDemoClock.advance(by), ms)
+
+  it('enrolls with two consecutive codes, signs in, refuses replays and wrong codes, locks, and disables', async () => {
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text())
+    })
+
+    // A page without ?now uses the real clock; this one is frozen at T0.
+    await page.goto(`${url}?now=${T0}`)
+    await page.waitForSelector('body[data-ready=true]')
+    expect(await page.textContent('#status')).toContain('Off')
+
+    // Step 0: start the enrollment.
+    await page.fill('#account', 'alice@example.com')
+    await submit('#start-form button[type=submit]')
+
+    // Step 1: the QR code and the manual key.
+    const svg = page.locator('#qr svg')
+    expect(await svg.getAttribute('aria-label')).toContain('scan it with your authenticator app')
+    const shownKey = (await page.textContent('#manual-key')) ?? ''
+    expect(shownKey).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/)
+    const secret = decodeBase32(shownKey.replace(/ /g, ''))
+    expect(secret.length).toBe(20)
+    expect(await page.textContent('#status')).toContain('Setting up')
+    await page.screenshot({ path: `${root}test-results/demo-enroll.png`, fullPage: true })
+
+    // What an authenticator app would show at step t + offset of the page's clock.
+    const code = async (offset: number) => generateTOTP(secret, { timestamp: (await pageNow()) + offset * STEP })
+
+    const confirm = async (a: string, b: string) => {
+      await page.fill('#code1', a)
+      await page.fill('#code2', b)
+      await submit('#confirm-form button[type=submit]')
+      return message('confirm-message')
+    }
+
+    let said = await confirm('12345', await code(0))
+    expect(said.reason).toBe('malformed')
+    expect(said.text).toContain('6-digit code')
+
+    said = await confirm(await code(0), await code(0))
+    expect(said.reason).toBe('same_code')
+    expect(said.text).toContain('same code twice')
+
+    said = await confirm(await code(0), await code(-1))
+    expect(said.reason).toBe('reversed')
+    expect(said.text).toContain('wrong order')
+
+    said = await confirm(await code(-2), await code(0))
+    expect(said.reason).toBe('not_consecutive')
+    expect(said.text).toContain('not one after the other')
+
+    // Steps t-1 and t: MFA is on, step t is consumed, ten recovery codes are shown once.
+    await page.fill('#code1', await code(-1))
+    await page.fill('#code2', await code(0))
+    await submit('#confirm-form button[type=submit]')
+    expect(await page.isVisible('#recovery')).toBe(true)
+    const recoveryCodes = await page.locator('#recovery-codes li').allTextContents()
+    expect(recoveryCodes).toHaveLength(10)
+    for (const c of recoveryCodes) expect(c).toMatch(/^[0-9a-z]{5}-[0-9a-z]{5}$/)
+    expect(await page.textContent('#status')).toMatch(/On since .* 10 recovery codes left/)
+    said = await message('login-message')
+    expect(said.reason).toBe('enabled')
+    expect(said.text).toContain('next sign-in needs a newer code')
+    await page.screenshot({ path: `${root}test-results/demo-enabled.png`, fullPage: true })
+
+    await page.click('#recovery-done')
+    expect(await page.isVisible('#recovery')).toBe(false)
+    expect(await page.locator('#recovery-codes li').count()).toBe(0)
+
+    const login = async (typed: string) => {
+      await page.fill('#login-code', typed)
+      await submit('#login-form button[type=submit]')
+      return message('login-message')
+    }
+
+    // The code just used for enrollment is refused: its step is consumed.
+    said = await login(await code(0))
+    expect(said.reason).toBe('replayed')
+    expect(said.text).toContain('already been used')
+
+    // The next code signs in, once.
+    const next = await code(1)
+    said = await login(next)
+    expect(said.reason).toBe('ok_totp')
+    expect(said.text).toContain('Signed in')
+    said = await login(next)
+    expect(said.reason).toBe('replayed')
+    await page.screenshot({ path: `${root}test-results/demo-replayed.png`, fullPage: true })
+
+    // A wrong code: one that no step in the window would produce.
+    const nearby = new Set([await code(-1), await code(0), await code(1), await code(2)])
+    let wrong = 100_000
+    while (nearby.has(String(wrong))) wrong++
+    said = await login(String(wrong))
+    expect(said.reason).toBe('invalid')
+    expect(said.text).toContain('not right')
+
+    said = await login('12-34')
+    expect(said.reason).toBe('malformed')
+
+    // A recovery code works once.
+    said = await login(recoveryCodes[3]!.toUpperCase())
+    expect(said.reason).toBe('ok_recovery')
+    expect(await page.textContent('#status')).toContain('9 recovery codes left')
+    said = await login(recoveryCodes[3]!)
+    expect(said.reason).toBe('invalid')
+
+    // Five consecutive failures lock: codes are not checked, and the message says when to retry.
+    for (let i = 0; i < 4; i++) said = await login(String(wrong))
+    expect(said.reason).toBe('invalid')
+    expect(said.text).toContain('try again in 30 seconds')
+    said = await login(await code(1))
+    expect(said.reason).toBe('locked')
+    expect(said.text).toContain('try again in')
+    expect(await page.textContent('#status')).toContain('locked until')
+    await page.screenshot({ path: `${root}test-results/demo-locked.png`, fullPage: true })
+
+    // After the back-off, a fresh code works again.
+    await advance(STEP * 2)
+    said = await login(await code(0))
+    expect(said.reason).toBe('ok_totp')
+
+    // Disabling needs a fresh code: the one just used is refused, a recovery code is not accepted.
+    const disable = async (typed: string) => {
+      await page.fill('#disable-code', typed)
+      await submit('#disable-form button[type=submit]')
+    }
+    await disable(await code(0))
+    said = await message('disable-message')
+    expect(said.reason).toBe('replayed')
+    await disable(recoveryCodes[0]!)
+    said = await message('disable-message')
+    expect(said.reason).toBe('malformed')
+    expect(said.text).toContain('recovery codes do not work here')
+    await advance(STEP)
+    await disable(await code(0))
+    said = await message('start-message')
+    expect(said.reason).toBe('disabled')
+    expect(await page.textContent('#status')).toContain('Off')
+    expect(await page.isVisible('#login')).toBe(false)
+    await page.click('.audit summary')
+    await page.screenshot({ path: `${root}test-results/demo-disabled.png`, fullPage: true })
+
+    // The audit log never shows the secret or a code.
+    const audit = (await page.textContent('#events')) ?? ''
+    expect(audit).toContain('enrolled')
+    expect(audit).toContain('replay_rejected')
+    expect(audit).toContain('disabled')
+    expect(audit).not.toContain(next)
+    expect(audit).not.toContain(shownKey.replace(/ /g, ''))
+    for (const c of recoveryCodes) expect(audit).not.toContain(c)
+
+    expect(errors).toEqual([])
+  }, 60_000)
+
+  it('says when a setup has expired and offers to start over', async () => {
+    await page.goto(`${url}?now=${T0}`)
+    await page.waitForSelector('body[data-ready=true]')
+    await submit('#start-form button[type=submit]')
+    expect(await page.isVisible('#confirm-form')).toBe(true)
+    await advance(10 * 60_000)
+    const said = await message('start-message')
+    expect(said.reason).toBe('expired')
+    expect(said.text).toContain('Start over')
+    expect(await page.isVisible('#confirm-form')).toBe(false)
+    expect(await page.textContent('#status')).toContain('Off')
+  }, 30_000)
+})
