@@ -2,6 +2,7 @@
 import { decodeBase32, encodeBase32 } from '../base32.js'
 import { describe, OTPError } from '../errors.js'
 import { aesGcmDecrypt, aesGcmEncrypt, importAESKey, randomBytes } from '../internal/crypto.js'
+import { misuse } from './policy.js'
 import type { StoredSecret } from './record.js'
 
 /**
@@ -28,20 +29,20 @@ export function checkEncryptionKeys(keys: unknown): MFAEncryptionKeys | undefine
   if (keys === undefined) return undefined
   const k = keys as MFAEncryptionKeys
   if (typeof k !== 'object' || k === null || typeof k.keys !== 'object' || k.keys === null) {
-    throw new OTPError('ERR_INVALID_OPTION', `encryptionKeys must be { current, keys }, got ${describe(keys)}`)
+    misuse(`encryptionKeys must be { current, keys }, got ${describe(keys)}`)
   }
   const copy: Record<string, Uint8Array> = {}
   for (const [id, key] of Object.entries(k.keys)) {
     if (!/^[\w.-]{1,64}$/.test(id)) {
-      throw new OTPError('ERR_INVALID_OPTION', 'encryptionKeys ids must be 1 to 64 characters of A-Z a-z 0-9 . _ -')
+      misuse('encryptionKeys ids must be 1 to 64 characters of A-Z a-z 0-9 . _ -')
     }
     if (!(key instanceof Uint8Array) || ![16, 24, 32].includes(key.length)) {
-      throw new OTPError('ERR_INVALID_OPTION', `encryption key must be 16, 24 or 32 bytes, got ${describe(key)}`)
+      misuse(`encryption key must be 16, 24 or 32 bytes, got ${describe(key)}`)
     }
     copy[id] = new Uint8Array(key)
   }
   if (typeof k.current !== 'string' || !Object.hasOwn(copy, k.current)) {
-    throw new OTPError('ERR_INVALID_OPTION', 'encryptionKeys.current must name one of encryptionKeys.keys')
+    misuse('encryptionKeys.current must name one of encryptionKeys.keys')
   }
   return Object.freeze({ current: k.current, keys: Object.freeze(copy) })
 }

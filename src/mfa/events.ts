@@ -49,8 +49,8 @@ export interface MFAEvent {
   rotated?: boolean
 }
 
-/** An event as the state machine produces it, before the service adds who and when. */
-export type MFAEventDraft = Omit<MFAEvent, 'userId' | 'at'>
+/** An event as the state machine produces it, before the service adds who, when and which operation. */
+export type MFAEventDraft = Omit<MFAEvent, 'userId' | 'at' | 'operation'>
 
 /**
  * Delivers events to a handler that must not be able to break the operation: a throw or a rejected promise is
@@ -59,13 +59,12 @@ export type MFAEventDraft = Omit<MFAEvent, 'userId' | 'at'>
 export function emitEvents(
   handler: ((event: MFAEvent) => unknown) | undefined,
   drafts: readonly MFAEventDraft[],
-  userId: string,
-  at: number,
+  context: Pick<MFAEvent, 'userId' | 'at' | 'operation'>,
 ): void {
   if (handler === undefined) return
   for (const draft of drafts) {
     try {
-      const returned = handler(Object.freeze({ ...draft, userId, at }))
+      const returned = handler(Object.freeze({ ...draft, ...context }))
       if (returned && typeof (returned as Promise<unknown>).then === 'function') {
         ;(returned as Promise<unknown>).then(undefined, () => {})
       }

@@ -20,13 +20,13 @@ export type ConfirmReason =
 /** Why `verify`, `disable` or `regenerateRecoveryCodes` refused. */
 export type CodeReason = 'malformed' | 'invalid' | 'replayed' | 'locked' | 'not_enrolled'
 
-/** What to do with the stored record. */
-export type Write = { kind: 'keep' } | { kind: 'write'; record: MFARecord } | { kind: 'delete' }
-
-/** The outcome of one transition. */
+/**
+ * The outcome of one transition: the result for the caller, what to store (`next`: absent = keep the record as it
+ * is, null = delete it, a record = write it; one with neither `active` nor `pending` is deleted), and the events.
+ */
 export interface Transition<R> {
   result: R
-  write: Write
+  next?: MFARecord | null
   events: MFAEventDraft[]
 }
 
@@ -52,10 +52,6 @@ export type CodeOperation = 'verify' | 'disable' | 'regenerate'
 export function stepAt(now: number, period: number): number {
   return Math.floor(now / 1000 / period)
 }
-
-const keep: Write = { kind: 'keep' }
-const writeOrDelete = (record: MFARecord): Write =>
-  record.active === null && record.pending === null ? { kind: 'delete' } : { kind: 'write', record }
 
 /**
  * Starts (or restarts) an enrollment with a secret the service generated.
@@ -87,8 +83,8 @@ export function begin(
   }
   return {
     result: { expiresAt },
-    write: { kind: 'write', record: { schema: 1, active, pending } },
-    events: [{ type: 'enrollment_started', operation: 'enroll', rotated: active !== null }],
+    next: { schema: 1, active, pending },
+    events: [{ type: 'enrollment_started', rotated: active !== null }],
   }
 }
 
@@ -123,23 +119,24 @@ export function confirm(
 ): Transition<{ ok: true } | { ok: false; reason: ConfirmReason }> {
   const gate = confirmGate(record, now, policy)
   if ('reason' in gate) {
-    const events: MFAEventDraft[] = [{ type: 'failed', operation: 'confirm', reason: gate.reason }]
-    if (gate.reason === 'expired' && record !== null) {
-      return { result: { ok: false, reason: 'expired' }, write: writeOrDelete({ ...record, pending: null }), events }
+    const t: Transition<{ ok: false; reason: ConfirmReason }> = {
+      result: { ok: false, reason: gate.reason },
+      events: [{ type: 'failed', reason: gate.reason }],
     }
-    return { result: { ok: false, reason: gate.reason }, write: keep, events }
+    if (gate.reason === 'expired') t.next = { ...(record as MFARecord), pending: null }
+    return t
   }
   const rec = record as MFARecord
   const { pending } = gate
   const t = stepAt(now, pending.period)
   const refuse = (reason: ConfirmReason, counts: boolean): Transition<{ ok: false; reason: ConfirmReason }> => {
-    const events: MFAEventDraft[] = [{ type: 'failed', operation: 'confirm', reason }]
-    if (!counts) return { result: { ok: false, reason }, write: keep, events }
+    const events: MFAEventDraft[] = [{ type: 'failed', reason }]
+    if (!counts) return { result: { ok: false, reason }, events }
     const attempts = pending.attempts + 1
-    if (attempts >= policy.maxEnrollmentAttempts) events.push({ type: 'locked', operation: 'confirm' })
+    if (attempts >= policy.maxEnrollmentAttempts) events.push({ type: 'locked' })
     return {
       result: { ok: false, reason },
-      write: { kind: 'write', record: { ...rec, pending: { ...pending, attempts } } },
+      next: { ...rec, pending: { ...pending, attempts } },
       events,
     }
   }
@@ -174,8 +171,8 @@ export function confirm(
   }
   return {
     result: { ok: true },
-    write: { kind: 'write', record: { schema: 1, active, pending: null } },
-    events: [{ type: 'enrolled', operation: 'confirm', rotated: previous !== null }],
+    next: { schema: 1, active, pending: null },
+    events: [{ type: 'enrolled', rotated: previous !== null }],
   }
 }
 
@@ -226,15 +223,14 @@ export function useCode(
       gate.reason === 'locked'
         ? { ok: false as const, reason: gate.reason, retryAfterMs: gate.retryAfterMs }
         : { ok: false as const, reason: gate.reason }
-    return { result, write: keep, events: [{ type: 'failed', operation, reason: gate.reason }] }
+    return { result, events: [{ type: 'failed', reason: gate.reason }] }
   }
   const rec = record as MFARecord
   const { active } = gate
   if (evidence.kind === 'malformed') {
     return {
       result: { ok: false, reason: 'malformed' },
-      write: keep,
-      events: [{ type: 'failed', operation, reason: 'malformed' }],
+      events: [{ type: 'failed', reason: 'malformed' }],
     }
   }
 
@@ -245,8 +241,7 @@ export function useCode(
   if (replayed) {
     return {
       result: { ok: false, reason: 'replayed' },
-      write: keep,
-      events: [{ type: 'replay_rejected', operation, reason: 'replayed' }],
+      events: [{ type: 'replay_rejected', reason: 'replayed' }],
     }
   }
   if (evidence.kind === 'totp' && evidence.step !== null) {
@@ -262,21 +257,21 @@ export function useCode(
 
   if (matched === null) {
     const failures = active.failures + 1
-    const events: MFAEventDraft[] = [{ type: 'failed', operation, reason: 'invalid' }]
+    const events: MFAEventDraft[] = [{ type: 'failed', reason: 'invalid' }]
     if (failures < policy.maxFailures) {
       return {
         result: { ok: false, reason: 'invalid' },
-        write: { kind: 'write', record: { ...rec, active: { ...active, failures } } },
+        next: { ...rec, active: { ...active, failures } },
         events,
       }
     }
     // Each failure past the limit doubles the lock, up to the cap.
     const retryAfterMs = Math.min(policy.lockBaseMs * 2 ** (failures - policy.maxFailures), policy.lockMaxMs)
-    events.push({ type: 'locked', operation, retryAfterMs })
+    events.push({ type: 'locked', retryAfterMs })
     const next = { ...active, failures, lockedUntil: now + retryAfterMs }
     return {
       result: { ok: false, reason: 'invalid', retryAfterMs },
-      write: { kind: 'write', record: { ...rec, active: next } },
+      next: { ...rec, active: next },
       events,
     }
   }
@@ -295,27 +290,27 @@ export function useCode(
   if (operation === 'disable') {
     return {
       result: { ok: true, method },
-      write: { kind: 'delete' },
-      events: [{ type: 'disabled', operation, method }],
+      next: null,
+      events: [{ type: 'disabled', method }],
     }
   }
   if (operation === 'regenerate') {
     next = { ...next, recovery: [...recovery] }
-    events.push({ type: 'recovery_regenerated', operation, recoveryCodesLeft: recovery.length })
+    events.push({ type: 'recovery_regenerated', recoveryCodesLeft: recovery.length })
   } else {
-    events.push({ type: 'verified', operation, method })
+    events.push({ type: 'verified', method })
     if (method === 'recovery') {
-      events.push({ type: 'recovery_used', operation, method, recoveryCodesLeft: next.recovery.length })
+      events.push({ type: 'recovery_used', method, recoveryCodesLeft: next.recovery.length })
     }
   }
-  return { result: { ok: true, method }, write: { kind: 'write', record: { ...rec, active: next } }, events }
+  return { result: { ok: true, method }, next: { ...rec, active: next }, events }
 }
 
 /** The support path: removes everything, no code needed. */
-export function reset(record: MFARecord | null, actor: string, reason: string): Transition<{ ok: true }> {
+export function reset(actor: string, reason: string): Transition<{ ok: true }> {
   return {
     result: { ok: true },
-    write: record === null ? keep : { kind: 'delete' },
-    events: [{ type: 'reset', operation: 'reset', actor, reason }],
+    next: null,
+    events: [{ type: 'reset', actor, reason }],
   }
 }

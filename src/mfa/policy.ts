@@ -20,7 +20,7 @@ export interface MFAPolicy {
   secretBytes: number
   /** How long a pending enrollment may be confirmed, in milliseconds (default 10 minutes). */
   enrollmentTTLMs: number
-  /** Steps around now accepted for the second enrollment code (default 2 back, 1 ahead). */
+  /** Steps around now accepted for the second enrollment code (default 2 back, 1 ahead; at most 5 back, 4 ahead). */
   enrollmentWindow: { past: number; future: number }
   /** Steps each way accepted at login, centred on the recorded drift (default 1). */
   loginWindow: number
@@ -52,14 +52,29 @@ export const DEFAULT_POLICY: Readonly<MFAPolicy> = Object.freeze({
   recoveryCodes: 10,
 })
 
-function int(name: string, value: unknown, min: number, max: number): number {
+// [field, min, max] of every integer field: one table instead of one check per field keeps the bundle small
+const LIMITS: [keyof MFAPolicy, number, number][] = [
+  ['digits', 6, 8],
+  ['period', 1, 3600],
+  ['secretBytes', 16, 64],
+  ['enrollmentTTLMs', 1000, 7 * 86_400_000],
+  ['loginWindow', 0, 10],
+  ['maxFailures', 1, 1000],
+  ['lockBaseMs', 0, 365 * 86_400_000],
+  ['lockMaxMs', 0, 365 * 86_400_000],
+  ['maxEnrollmentAttempts', 1, 1000],
+  ['recoveryCodes', 0, 100],
+]
+
+/** Throws the developer-misuse error. */
+export function misuse(message: string): never {
+  throw new OTPError('ERR_INVALID_OPTION', message)
+}
+
+function int(name: string, value: unknown, min: number, max: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new OTPError(
-      'ERR_INVALID_OPTION',
-      `policy.${name} must be an integer from ${min} to ${max}, got ${describe(value)}`,
-    )
+    misuse(`policy.${name} must be an integer from ${min} to ${max}, got ${describe(value)}`)
   }
-  return value
 }
 
 /**
@@ -72,35 +87,23 @@ function int(name: string, value: unknown, min: number, max: number): number {
 export function resolvePolicy(policy: Partial<MFAPolicy> | undefined): Readonly<MFAPolicy> {
   if (policy === undefined) return DEFAULT_POLICY
   if (typeof policy !== 'object' || policy === null) {
-    throw new OTPError('ERR_INVALID_OPTION', `policy must be an object, got ${describe(policy)}`)
+    misuse(`policy must be an object, got ${describe(policy)}`)
   }
-  const p = { ...DEFAULT_POLICY, ...policy }
-  if (p.algorithm !== 'SHA1' && p.algorithm !== 'SHA256' && p.algorithm !== 'SHA512') {
-    throw new OTPError('ERR_INVALID_OPTION', `policy.algorithm must be 'SHA1', 'SHA256' or 'SHA512'`)
+  const p: MFAPolicy = { ...DEFAULT_POLICY, ...policy }
+  if (!['SHA1', 'SHA256', 'SHA512'].includes(p.algorithm)) {
+    misuse(`policy.algorithm must be 'SHA1', 'SHA256' or 'SHA512'`)
   }
+  for (const [name, min, max] of LIMITS) int(name, p[name], min, max)
   const ew = p.enrollmentWindow
   if (typeof ew !== 'object' || ew === null) {
-    throw new OTPError('ERR_INVALID_OPTION', `policy.enrollmentWindow must be { past, future }, got ${describe(ew)}`)
+    misuse(`policy.enrollmentWindow must be { past, future }, got ${describe(ew)}`)
   }
-  const resolved: MFAPolicy = {
-    algorithm: p.algorithm,
-    digits: int('digits', p.digits, 6, 8),
-    period: int('period', p.period, 1, 3600),
-    secretBytes: int('secretBytes', p.secretBytes, 16, 64),
-    enrollmentTTLMs: int('enrollmentTTLMs', p.enrollmentTTLMs, 1000, 7 * 24 * 3600_000),
-    enrollmentWindow: Object.freeze({
-      past: int('enrollmentWindow.past', ew.past, 0, 10),
-      future: int('enrollmentWindow.future', ew.future, 0, 10),
-    }),
-    loginWindow: int('loginWindow', p.loginWindow, 0, 10),
-    maxFailures: int('maxFailures', p.maxFailures, 1, 1000),
-    lockBaseMs: int('lockBaseMs', p.lockBaseMs, 0, 365 * 24 * 3600_000),
-    lockMaxMs: int('lockMaxMs', p.lockMaxMs, 0, 365 * 24 * 3600_000),
-    maxEnrollmentAttempts: int('maxEnrollmentAttempts', p.maxEnrollmentAttempts, 1, 1000),
-    recoveryCodes: int('recoveryCodes', p.recoveryCodes, 0, 100),
+  // both codes are matched in one verification window of past + future + 1 steps, at most 10 (MAX_WINDOW)
+  int('enrollmentWindow.past', ew.past, 0, 5)
+  int('enrollmentWindow.future', ew.future, 0, 4)
+  if (p.lockMaxMs < p.lockBaseMs) {
+    misuse('policy.lockMaxMs must not be smaller than policy.lockBaseMs')
   }
-  if (resolved.lockMaxMs < resolved.lockBaseMs) {
-    throw new OTPError('ERR_INVALID_OPTION', 'policy.lockMaxMs must not be smaller than policy.lockBaseMs')
-  }
-  return Object.freeze(resolved)
+  p.enrollmentWindow = Object.freeze({ past: ew.past, future: ew.future })
+  return Object.freeze(p)
 }

@@ -52,22 +52,18 @@ export interface MFARecord {
   pending: PendingEnrollment | null
 }
 
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
-const isStr = (v: unknown): v is string => typeof v === 'string'
+const ALGORITHMS = ['SHA1', 'SHA256', 'SHA512']
 
-function badRecord(detail: string): never {
-  throw new OTPError('ERR_RECORD_INVALID', `stored MFA record is not readable: ${detail}`)
-}
-
-function checkSecretParams(o: any, where: string): void {
-  if (typeof o !== 'object' || o === null) badRecord(`${where} is not an object`)
-  const s = o.secret
-  const okSecret = typeof s === 'object' && s !== null && (isStr(s.b32) || (isStr(s.kid) && isStr(s.iv) && isStr(s.ct)))
-  if (!okSecret) badRecord(`${where}.secret has an unknown shape`)
-  if (o.algorithm !== 'SHA1' && o.algorithm !== 'SHA256' && o.algorithm !== 'SHA512') {
-    badRecord(`${where}.algorithm is unknown`)
-  }
-  if (!isInt(o.digits) || !isInt(o.period)) badRecord(`${where}.digits or period is not an integer`)
+/** True when `o` is a secret-holding part with integer fields `ints` (and digits, period). */
+function part(o: any, ints: string[]): boolean {
+  const s = o?.secret
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    (typeof s.b32 === 'string' || [s.kid, s.iv, s.ct].every((x) => typeof x === 'string')) &&
+    ALGORITHMS.includes(o.algorithm) &&
+    ['digits', 'period', ...ints].every((k) => Number.isSafeInteger(o[k]))
+  )
 }
 
 /**
@@ -82,25 +78,20 @@ export function parseRecord(data: string): MFARecord {
   let o: any
   try {
     o = JSON.parse(data)
-  } catch (error) {
-    throw new OTPError('ERR_RECORD_INVALID', 'stored MFA record is not JSON', { cause: error })
-  }
-  if (typeof o !== 'object' || o === null) badRecord('not an object')
-  if (o.schema !== 1) badRecord(`schema ${typeof o.schema === 'number' ? o.schema : '?'} is not supported (expected 1)`)
-  if (o.active === undefined || o.pending === undefined) badRecord('active or pending is missing')
-  if (o.active !== null) {
-    checkSecretParams(o.active, 'active')
-    const a = o.active
-    const ints = [a.enabledAt, a.lastStep, a.drift, a.failures, a.lockedUntil]
-    if (!ints.every(isInt) || !(a.rotatedAt === null || isInt(a.rotatedAt))) badRecord('active has a bad number')
-    if (!Array.isArray(a.recovery) || !a.recovery.every(isStr)) badRecord('active.recovery is not a string array')
-  }
-  if (o.pending !== null) {
-    checkSecretParams(o.pending, 'pending')
-    const p = o.pending
-    if (![p.createdAt, p.expiresAt, p.attempts].every(isInt) || typeof p.replaceActive !== 'boolean') {
-      badRecord('pending has a bad field')
-    }
+  } catch {}
+  const a = o?.active
+  const p = o?.pending
+  const ok =
+    o?.schema === 1 &&
+    (a === null ||
+      (part(a, ['enabledAt', 'lastStep', 'drift', 'failures', 'lockedUntil']) &&
+        (a.rotatedAt === null || Number.isSafeInteger(a.rotatedAt)) &&
+        Array.isArray(a.recovery) &&
+        a.recovery.every((d: unknown) => typeof d === 'string'))) &&
+    (p === null || (part(p, ['createdAt', 'expiresAt', 'attempts']) && typeof p.replaceActive === 'boolean'))
+  if (!ok) {
+    const schema = Number.isSafeInteger(o?.schema) ? o.schema : '?'
+    throw new OTPError('ERR_RECORD_INVALID', `stored MFA record is not a valid schema-1 record (schema: ${schema})`)
   }
   return o as MFARecord
 }

@@ -2,15 +2,14 @@
 // compare-and-set, retry on conflict, emit events only after the write is committed.
 import { encodeBase32 } from '../base32.js'
 import { describe, OTPError } from '../errors.js'
-import { timingSafeEqualString } from '../internal/bytes.js'
+import { randomBytes } from '../internal/crypto.js'
 import { normalizeCode } from '../internal/otp.js'
-import { generateSecret, importSecret } from '../secret.js'
 import { memoryStore } from '../storage/memory.js'
 import type { MFAStore } from '../storage/store.js'
-import { generateTOTP, verifyTOTP } from '../totp.js'
+import { verifyTOTP } from '../totp.js'
 import { createKeyURI } from '../uri.js'
 import { checkEncryptionKeys, createSecretBox, type MFAEncryptionKeys } from './encryption.js'
-import { emitEvents, type MFAEvent } from './events.js'
+import { emitEvents, type MFAEvent, type MFAOperation } from './events.js'
 import {
   begin,
   type CodeEvidence,
@@ -25,7 +24,7 @@ import {
   type Transition,
   useCode,
 } from './machine.js'
-import { type MFAPolicy, resolvePolicy } from './policy.js'
+import { type MFAPolicy, misuse, resolvePolicy } from './policy.js'
 import { type MFARecord, parseRecord } from './record.js'
 import { digestRecoveryCode, generateRecoveryCodes, normalizeRecoveryCode } from './recovery.js'
 
@@ -133,10 +132,7 @@ export interface MFA {
 
 function checkString(name: string, value: unknown, max: number, min = 1): string {
   if (typeof value !== 'string' || value.length < min || value.length > max) {
-    throw new OTPError(
-      'ERR_INVALID_OPTION',
-      `${name} must be a string of ${min} to ${max} characters, got ${describe(value)}`,
-    )
+    misuse(`${name} must be a string of ${min} to ${max} characters, got ${describe(value)}`)
   }
   return value
 }
@@ -170,44 +166,34 @@ async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
  */
 export function createMFA(options: MFAOptions): MFA {
   if (typeof options !== 'object' || options === null) {
-    throw new OTPError('ERR_INVALID_OPTION', `createMFA options must be an object, got ${describe(options)}`)
+    misuse(`createMFA options must be an object, got ${describe(options)}`)
   }
   const issuer = checkString('issuer', options.issuer, 256)
   if (issuer.includes(':')) {
-    throw new OTPError(
-      'ERR_INVALID_OPTION',
-      'issuer must not contain ":" (it separates issuer and account in key URIs)',
-    )
+    misuse('issuer must not contain ":" (it separates issuer and account in key URIs)')
   }
   const now = options.now ?? Date.now
-  if (typeof now !== 'function')
-    throw new OTPError('ERR_INVALID_OPTION', `now must be a function, got ${describe(now)}`)
+  if (typeof now !== 'function') misuse(`now must be a function, got ${describe(now)}`)
   const onEvent = options.onEvent
   if (onEvent !== undefined && typeof onEvent !== 'function') {
-    throw new OTPError('ERR_INVALID_OPTION', `onEvent must be a function, got ${describe(onEvent)}`)
+    misuse(`onEvent must be a function, got ${describe(onEvent)}`)
   }
   const keyPrefix = options.keyPrefix === undefined ? 'mfa:' : checkString('keyPrefix', options.keyPrefix, 64, 0)
   const maxRetries = options.maxRetries ?? 10
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 1000) {
-    throw new OTPError(
-      'ERR_INVALID_OPTION',
-      `maxRetries must be an integer from 0 to 1000, got ${describe(maxRetries)}`,
-    )
+    misuse(`maxRetries must be an integer from 0 to 1000, got ${describe(maxRetries)}`)
   }
   const policy = resolvePolicy(options.policy)
   const box = createSecretBox(checkEncryptionKeys(options.encryptionKeys))
   const store = options.store ?? memoryStore({ now })
   if (typeof store !== 'object' || store === null || typeof store.get !== 'function') {
-    throw new OTPError('ERR_INVALID_OPTION', `store must be an MFAStore, got ${describe(store)}`)
+    misuse(`store must be an MFAStore, got ${describe(store)}`)
   }
 
   const clock = (): number => {
     const t = now()
     if (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > Number.MAX_SAFE_INTEGER) {
-      throw new OTPError(
-        'ERR_INVALID_OPTION',
-        `now() must return milliseconds since the Unix epoch, got ${describe(t)}`,
-      )
+      misuse(`now() must return milliseconds since the Unix epoch, got ${describe(t)}`)
     }
     return Math.floor(t)
   }
@@ -233,32 +219,31 @@ export function createMFA(options: MFAOptions): MFA {
 
   async function commit<R>(
     userId: string,
+    operation: MFAOperation,
     decide: (record: MFARecord | null, at: number) => Promise<Transition<R>>,
   ): Promise<R> {
     const key = keyPrefix + userId
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
       const { entry, record } = await load(key)
       const at = clock()
-      const { result, write, events } = await decide(record, at)
+      const { result, next, events } = await decide(record, at)
       let done = true
-      if (write.kind === 'delete' && entry !== null) {
+      if (next !== undefined && entry !== null && (next === null || (next.active ?? next.pending) === null)) {
         done = await storeCall('delete', () => store.delete(key, entry.version))
-      } else if (write.kind === 'write') {
-        const next = await reseal(write.record, userId)
-        const data = JSON.stringify(next)
+      } else if (next && (next.active ?? next.pending) !== null) {
+        const sealed = await reseal(next, userId)
+        const data = JSON.stringify(sealed)
         const expected = entry?.version ?? null
         // Only a record holding nothing but a pending enrollment may expire, and only one TTL after the enrollment
         // did, so a late confirmation still hears `expired` rather than `not_pending`.
         const ttlMs =
-          next.active === null && next.pending !== null
-            ? Math.max(1, next.pending.expiresAt - at) + policy.enrollmentTTLMs
-            : undefined
+          sealed.active === null && sealed.pending ? sealed.pending.expiresAt - at + policy.enrollmentTTLMs : 0
         done = await storeCall('write', () =>
-          ttlMs === undefined ? store.set(key, data, expected) : store.set(key, data, expected, { ttlMs }),
+          ttlMs > 0 ? store.set(key, data, expected, { ttlMs }) : store.set(key, data, expected),
         )
       }
       if (done) {
-        emitEvents(onEvent, events, userId, at)
+        emitEvents(onEvent, events, { userId, at, operation })
         return result
       }
     }
@@ -296,7 +281,7 @@ export function createMFA(options: MFAOptions): MFA {
 
   const runCode = async (userId: string, operation: CodeOperation, code: unknown) => {
     let codes: string[] = []
-    const result = await commit(user(userId), async (record, at) => {
+    const result = await commit(user(userId), operation, async (record, at) => {
       const gate = codeGate(record, at, policy)
       const evidence =
         'reason' in gate
@@ -316,27 +301,27 @@ export function createMFA(options: MFAOptions): MFA {
     async beginEnrollment(userId, opts) {
       user(userId)
       if (typeof opts !== 'object' || opts === null) {
-        throw new OTPError(
-          'ERR_INVALID_OPTION',
-          `beginEnrollment options must be { accountName }, got ${describe(opts)}`,
-        )
+        misuse(`beginEnrollment options must be { accountName }, got ${describe(opts)}`)
       }
       const accountName = checkString('accountName', opts.accountName, 256)
       const replaceActive = opts.replaceActive ?? false
       if (typeof replaceActive !== 'boolean') {
-        throw new OTPError('ERR_INVALID_OPTION', `replaceActive must be a boolean, got ${describe(replaceActive)}`)
+        misuse(`replaceActive must be a boolean, got ${describe(replaceActive)}`)
       }
       const { algorithm, digits, period } = policy
-      const bytes = generateSecret({ bytes: policy.secretBytes, algorithm })
+      // a CSPRNG secret of the policy's length (validated 16 to 64 bytes when the service was created)
+      const bytes = randomBytes(policy.secretBytes)
       const uri = createKeyURI({ type: 'totp', issuer, accountName, secret: bytes, algorithm, digits, period })
       const params = { secret: await box.seal(bytes, userId), algorithm, digits, period }
-      const { expiresAt } = await commit(userId, async (record, at) => begin(record, params, replaceActive, at, policy))
+      const { expiresAt } = await commit(userId, 'enroll', async (record, at) =>
+        begin(record, params, replaceActive, at, policy),
+      )
       return { secret: encodeBase32(bytes), uri, expiresAt }
     },
 
     async confirmEnrollment(userId, code1, code2) {
       let codes: string[] = []
-      const result = await commit(user(userId), async (record, at) => {
+      const result = await commit(user(userId), 'confirm', async (record, at) => {
         const gate = confirmGate(record, at, policy)
         let evidence: ConfirmEvidence = { kind: 'malformed' }
         let digests: string[] = []
@@ -347,18 +332,20 @@ export function createMFA(options: MFAOptions): MFA {
           const b = normalizeCode(code2, pending.digits)
           if (a !== null && b !== null && a === b) evidence = { kind: 'same_code' }
           else if (a !== null && b !== null) {
-            const key = await importSecret(await box.open(pending.secret, userId), pending.algorithm)
-            const first: number[] = []
-            const second: number[] = []
-            for (let s = Math.max(0, gate.from); s <= gate.to; s++) {
-              const expected = await generateTOTP(key, {
+            const bytes = await box.open(pending.secret, userId)
+            // Both codes are matched over every step the gate allows (oldest first); a code matching none is [].
+            const match = async (code: string) => {
+              const r = await verifyTOTP(bytes, code, {
+                algorithm: pending.algorithm,
                 digits: pending.digits,
                 period: pending.period,
-                timestamp: s * pending.period * 1000,
+                timestamp: gate.to * pending.period * 1000,
+                window: { past: gate.to - gate.from, future: 0 },
               })
-              if (timingSafeEqualString(a, expected)) first.push(s)
-              if (timingSafeEqualString(b, expected)) second.push(s)
+              return r.valid ? [r.step] : []
             }
+            const first = await match(a)
+            const second = await match(b)
             evidence = { kind: 'steps', first, second }
             if (first.length > 0 && second.length > 0) {
               ;({ codes, digests } = await generateRecoveryCodes(userId, policy.recoveryCodes))
@@ -387,11 +374,11 @@ export function createMFA(options: MFAOptions): MFA {
     async reset(userId, opts) {
       user(userId)
       if (typeof opts !== 'object' || opts === null) {
-        throw new OTPError('ERR_INVALID_OPTION', `reset options must be { actor, reason }, got ${describe(opts)}`)
+        misuse(`reset options must be { actor, reason }, got ${describe(opts)}`)
       }
       const actor = checkString('actor', opts.actor, 256)
       const reason = checkString('reason', opts.reason, 1000, 0)
-      return commit(userId, async (record) => reset(record, actor, reason))
+      return commit(userId, 'reset', async () => reset(actor, reason))
     },
 
     async status(userId) {

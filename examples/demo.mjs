@@ -1,0 +1,167 @@
+// The console MFA flow in a terminal, on the in-memory store: scan the QR code with any authenticator app, type two
+// consecutive codes, log in, watch a replay being refused, disable with a fresh code.
+//
+//   npm run demo                 interactive (a real phone works)
+//   npm run demo -- --simulate   plays the authenticator itself on a fast clock; exits 1 if any step misbehaves
+import { createInterface } from 'node:readline/promises'
+import { createMFA, decodeBase32, formatKeyForManualEntry, generateTOTP } from '../dist/index.js'
+import { renderTerminal } from '../dist/qr.js'
+
+const simulate = process.argv.includes('--simulate')
+const USER = 'demo-user'
+const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s)
+const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
+const say = (s = '') => console.log(s)
+
+// The clock: real time interactively; a fake one in simulation, moved forward by the "phone" between codes.
+let fakeNow = Date.now()
+const now = simulate ? () => fakeNow : Date.now
+const wait = (ms) => {
+  fakeNow += ms
+  say(dim(`  (${ms / 1000} s pass)`))
+}
+
+const mfa = createMFA({
+  issuer: 'Example Cloud',
+  now,
+  onEvent: (e) => {
+    const extra = ['reason', 'method', 'retryAfterMs', 'recoveryCodesLeft', 'actor']
+      .filter((k) => e[k] !== undefined)
+      .map((k) => `${k}=${e[k]}`)
+      .join(' ')
+    say(dim(`  [event] ${e.type} (${e.operation}) ${extra}`))
+  },
+})
+
+let failures = 0
+function check(label, actual, expected) {
+  const ok = Object.entries(expected).every(([k, v]) => actual[k] === v)
+  if (!ok) failures++
+  if (simulate || !ok) say(`  ${ok ? 'ok  ' : 'FAIL'} ${label}${ok ? '' : `: ${JSON.stringify(actual)}`}`)
+  return ok
+}
+
+// Interactive input, or the simulated phone.
+const rl = simulate ? null : createInterface({ input: process.stdin, output: process.stdout, terminal: false })
+// Lines are read through the iterator, which buffers them: piped input works as well as typing.
+const lines = rl?.[Symbol.asyncIterator]()
+let secretBytes
+async function phone(stepOffset = 0) {
+  return generateTOTP(secretBytes, { timestamp: now() + stepOffset * 30_000 })
+}
+async function ask(prompt, simulated) {
+  if (simulate) {
+    const value = await simulated()
+    say(`${prompt}${value}   ${dim('(typed by the simulated phone)')}`)
+    return value
+  }
+  process.stdout.write(prompt)
+  const line = await lines.next()
+  if (line.done) {
+    console.error('\ninput closed before the demo finished (use --simulate to run without input)')
+    process.exit(1)
+  }
+  return line.value.trim()
+}
+
+try {
+  say(bold('\nmfa-core demo: the console MFA flow'))
+  say(dim('Steps 1-4 of the guide: you are logged in and have just re-entered your password (identity check).\n'))
+
+  say(bold('5-6. Bind a virtual MFA device'))
+  const enrollment = await mfa.beginEnrollment(USER, { accountName: 'you@example.com' })
+  secretBytes = decodeBase32(enrollment.secret)
+  say('Scan this QR code with Google Authenticator (or any TOTP app):\n')
+  say(renderTerminal(enrollment.uri))
+  say(`\nOr enter the key manually: ${bold(formatKeyForManualEntry(enrollment.secret))}`)
+  say(dim(`The enrollment expires at ${new Date(enrollment.expiresAt).toISOString()}.\n`))
+
+  say(bold('Enter two consecutive security codes'))
+  for (;;) {
+    const code1 = await ask('First code:  ', () => phone())
+    if (simulate) wait(30_000)
+    else say(dim('Wait until the app shows the next code (up to 30 s).'))
+    const code2 = await ask('Second code: ', () => phone())
+    const result = await mfa.confirmEnrollment(USER, code1, code2)
+    if (simulate) check('two consecutive codes enable MFA', result, { ok: true })
+    if (result.ok) {
+      say(`\nMFA is enabled. Recovery codes (shown once, keep them safe):`)
+      for (let i = 0; i < result.recoveryCodes.length; i += 5)
+        say(`  ${result.recoveryCodes.slice(i, i + 5).join('  ')}`)
+      break
+    }
+    say(`Not accepted: ${result.reason}. ${hint(result.reason)}`)
+    if (simulate || result.reason === 'expired' || result.reason === 'locked') throw new Error('enrollment failed')
+  }
+
+  say(bold('\nLog in with a security code'))
+  say(dim('The second enrollment code is used up: wait for the next code.'))
+  let login
+  for (;;) {
+    if (simulate) wait(30_000)
+    login = await ask('Code: ', () => phone())
+    const result = await mfa.verify(USER, login)
+    if (simulate) check('login with the next code', result, { ok: true, method: 'totp' })
+    if (result.ok) break
+    say(`Not accepted: ${result.reason}. ${hint(result.reason, result.retryAfterMs)}`)
+    if (simulate) throw new Error('login failed')
+  }
+  say('Logged in.')
+
+  say(bold('\nSomeone replays the same code'))
+  const replay = await mfa.verify(USER, login)
+  check('the same code again is a replay', replay, { ok: false, reason: 'replayed' })
+  say(`Refused: ${replay.ok ? 'NOT REFUSED' : replay.reason}`)
+
+  if (simulate) {
+    say(bold('\nA guesser is locked out'))
+    let last
+    for (let i = 0; i < 5; i++) last = await mfa.verify(USER, '000000')
+    check('five wrong codes lock the account', last, { ok: false, reason: 'invalid', retryAfterMs: 30_000 })
+    const locked = await mfa.verify(USER, await phone())
+    check('while locked, even the right code is refused', locked, { ok: false, reason: 'locked' })
+    wait(30_000)
+    check('after the back-off, the right code works', await mfa.verify(USER, await phone()), { ok: true })
+  }
+
+  say(bold('\nUnbind the MFA device (needs a fresh code)'))
+  for (;;) {
+    if (simulate) wait(30_000)
+    const code = await ask('Fresh code: ', () => phone())
+    const result = await mfa.disable(USER, code)
+    if (simulate) check('disable with a fresh code', result, { ok: true })
+    if (result.ok) break
+    say(`Not accepted: ${result.reason}. ${hint(result.reason, result.retryAfterMs)}`)
+    if (simulate) throw new Error('disable failed')
+  }
+  const status = await mfa.status(USER)
+  check('MFA is off', status, { state: 'none' })
+  say(`MFA is now ${status.state === 'none' ? 'disabled' : status.state}.`)
+  say(dim('(Lost phone? Support calls mfa.reset(userId, { actor, reason }) instead.)\n'))
+} catch (error) {
+  failures++
+  console.error(`demo stopped: ${error instanceof Error ? error.message : error}`)
+} finally {
+  rl?.close()
+}
+
+function hint(reason, retryAfterMs) {
+  return (
+    {
+      malformed: 'Type the 6 digits the app shows.',
+      same_code: 'Wait for the app to show the next code before typing the second one.',
+      reversed: 'The codes were in the wrong order: the older one first.',
+      not_consecutive: 'Use two codes in a row: type one, wait for the next, type it.',
+      invalid: 'Check the time on your phone and that you scanned this QR code.',
+      expired: 'The enrollment expired: start again.',
+      locked: retryAfterMs ? `Too many attempts: wait ${Math.ceil(retryAfterMs / 1000)} s.` : 'Too many attempts.',
+      replayed: 'That code was already used: wait for the next one.',
+      not_enrolled: 'MFA is not enabled.',
+      not_pending: 'No enrollment is in progress.',
+    }[reason] ?? ''
+  )
+}
+
+if (simulate)
+  say(failures === 0 ? bold('simulation: every step behaved as expected') : `simulation: ${failures} step(s) FAILED`)
+process.exitCode = failures === 0 ? 0 : 1
