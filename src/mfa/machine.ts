@@ -22,7 +22,7 @@ export type CodeReason = 'malformed' | 'invalid' | 'replayed' | 'locked' | 'not_
 
 /**
  * The outcome of one transition: the result for the caller, what to store (`next`: absent = keep the record as it
- * is, null = delete it, a record = write it; one with neither `active` nor `pending` is deleted), and the events.
+ * is, null = remove everything, a record = write it), and the events.
  */
 export interface Transition<R> {
   result: R

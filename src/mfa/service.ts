@@ -25,7 +25,7 @@ import {
   useCode,
 } from './machine.js'
 import { type MFAPolicy, misuse, resolvePolicy } from './policy.js'
-import { type MFARecord, parseRecord } from './record.js'
+import { emptyRecord, type MFARecord, parseRecord } from './record.js'
 import { digestRecoveryCode, generateRecoveryCodes, normalizeRecoveryCode } from './recovery.js'
 
 /** Options of {@link createMFA}. */
@@ -137,6 +137,9 @@ function checkString(name: string, value: unknown, max: number, min = 1): string
   return value
 }
 
+/** How long the empty record left by `disable` and `reset` is kept (1 day). */
+const TOMBSTONE_TTL_MS = 86_400_000
+
 async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call()
@@ -228,16 +231,19 @@ export function createMFA(options: MFAOptions): MFA {
       const at = clock()
       const { result, next, events } = await decide(record, at)
       let done = true
-      if (next !== undefined && entry !== null && (next === null || (next.active ?? next.pending) === null)) {
-        done = await storeCall('delete', () => store.delete(key, entry.version))
-      } else if (next && (next.active ?? next.pending) !== null) {
-        const sealed = await reseal(next, userId)
+      // Removal writes an empty record (a tombstone, kept a day) instead of deleting: versions keep growing, so a
+      // writer that read the old record can never match a re-created one (the ABA case described on MFAStore).
+      const sealed = next === null ? emptyRecord() : next && (await reseal(next, userId))
+      if (sealed && (entry !== null || sealed.active !== null || sealed.pending !== null)) {
         const data = JSON.stringify(sealed)
         const expected = entry?.version ?? null
-        // Only a record holding nothing but a pending enrollment may expire, and only one TTL after the enrollment
-        // did, so a late confirmation still hears `expired` rather than `not_pending`.
-        const ttlMs =
-          sealed.active === null && sealed.pending ? sealed.pending.expiresAt - at + policy.enrollmentTTLMs : 0
+        // Only a record without an active authenticator may expire: a tombstone after a day, a pending enrollment
+        // one TTL after it did (so a late confirmation still hears `expired` rather than `not_pending`).
+        const ttlMs = sealed.active
+          ? 0
+          : sealed.pending
+            ? sealed.pending.expiresAt - at + policy.enrollmentTTLMs
+            : TOMBSTONE_TTL_MS
         done = await storeCall('write', () =>
           ttlMs > 0 ? store.set(key, data, expected, { ttlMs }) : store.set(key, data, expected),
         )
