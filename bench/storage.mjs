@@ -1,0 +1,214 @@
+// What `mfa.verify` costs on top of the store's own compare-and-set round-trip, on real servers, at 1, 16 and 64
+// concurrent requests. For each store, three contenders, interleaved over rounds, medians printed:
+//   raw CAS   the read and the conditional write that a verify needs, sent straight through the driver
+//             (the same SQL or Lua the adapter uses), no mfa-core code at all: the server's floor
+//   store     the same two calls through the adapter (get + set with the expected version)
+//   verify    mfa.verify of a fresh valid code (load, parse, TOTP check, CAS write back), one user per lane
+// overhead = raw CAS throughput / verify throughput (aim: 1.5x or less).
+// Run: npm run build && node bench/storage.mjs   (BENCH_OPS, BENCH_ROUNDS to change the size)
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import Redis from 'ioredis'
+import pg from 'pg'
+import { createMFA, decodeBase32, generateTOTP } from '../dist/index.js'
+import { REDIS_SCRIPTS, redisStore } from '../dist/storage/redis.js'
+import { ensureTable, sqlStore } from '../dist/storage/sql.js'
+import { findPostgres, findRedis, startPostgres, startRedis } from '../test/storage/harness/servers.mjs'
+
+const OPS = Number(process.env.BENCH_OPS ?? 1600)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const CONCURRENCY = [1, 16, 64]
+const STEP = 30_000
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 5)
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+/** One user per lane, enrolled through the service; each lane has its own clock. */
+async function enrollLanes(store, name, lanes) {
+  const out = []
+  for (let i = 0; i < lanes; i++) {
+    const clock = { now: T0 }
+    const mfa = createMFA({ store, issuer: 'Bench', now: () => clock.now })
+    const userId = `bench-${name}-${i}`
+    const { secret } = await mfa.beginEnrollment(userId, { accountName: userId })
+    const bytes = decodeBase32(secret)
+    const c1 = await generateTOTP(bytes, { timestamp: clock.now })
+    clock.now += STEP
+    const done = await mfa.confirmEnrollment(userId, c1, await generateTOTP(bytes, { timestamp: clock.now }))
+    if (!done.ok) throw new Error(`enrollment failed: ${done.reason}`)
+    out.push({ mfa, clock, userId, bytes })
+  }
+  return out
+}
+
+/** Runs `ops` calls of `fn(lane, i)` over `lanes` concurrent lanes; returns calls per second. */
+async function throughput(lanes, ops, prepare, fn) {
+  const perLane = Math.ceil(ops / lanes)
+  const inputs = await Promise.all(Array.from({ length: lanes }, (_, lane) => prepare(lane, perLane)))
+  const start = performance.now()
+  await Promise.all(
+    inputs.map(async (laneInputs, lane) => {
+      for (const input of laneInputs) await fn(lane, input)
+    }),
+  )
+  return ((perLane * lanes) / (performance.now() - start)) * 1000
+}
+
+async function benchStore(name, { store, rawRead, rawCAS, close }) {
+  const users = await enrollLanes(store, name, Math.max(...CONCURRENCY))
+  // Keys for the raw and adapter contenders, one per lane, holding a record the size of a real one.
+  const sample = (await store.get(`mfa:${users[0].userId}`)).data
+  for (let i = 0; i < Math.max(...CONCURRENCY); i++) await store.set(`raw-${name}-${i}`, sample, null)
+
+  const contenders = {
+    'raw CAS': (lanes) =>
+      throughput(
+        lanes,
+        OPS,
+        (_, n) => Array.from({ length: n }, () => null),
+        async (lane) => {
+          const key = `raw-${name}-${lane}`
+          const { data, version } = await rawRead(key)
+          if (!(await rawCAS(key, data, version))) throw new Error('raw CAS lost on a private key')
+        },
+      ),
+    store: (lanes) =>
+      throughput(
+        lanes,
+        OPS,
+        (_, n) => Array.from({ length: n }, () => null),
+        async (lane) => {
+          const key = `raw-${name}-${lane}`
+          const entry = await store.get(key)
+          if (!(await store.set(key, entry.data, entry.version))) throw new Error('CAS lost on a private key')
+        },
+      ),
+    verify: (lanes) =>
+      throughput(
+        lanes,
+        OPS,
+        async (lane, n) => {
+          const user = users[lane]
+          const steps = []
+          for (let i = 0; i < n; i++) {
+            user.clock.now += STEP
+            steps.push({
+              timestamp: user.clock.now,
+              code: await generateTOTP(user.bytes, { timestamp: user.clock.now }),
+            })
+          }
+          user.clock.now = steps[0].timestamp - STEP
+          return steps
+        },
+        async (lane, { timestamp, code }) => {
+          const user = users[lane]
+          user.clock.now = timestamp
+          const result = await user.mfa.verify(user.userId, code)
+          if (!result.ok) throw new Error(`verify refused: ${result.reason}`)
+        },
+      ),
+  }
+  const rows = []
+  for (const lanes of CONCURRENCY) {
+    const results = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]))
+    for (const run of Object.values(contenders)) await run(lanes) // warm-up
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [contender, run] of Object.entries(contenders)) results[contender].push(await run(lanes))
+    }
+    const raw = median(results['raw CAS'])
+    const verify = median(results.verify)
+    rows.push({
+      store: name,
+      concurrency: lanes,
+      'raw CAS/s': Math.round(raw),
+      'store get+set/s': Math.round(median(results.store)),
+      'verify/s': Math.round(verify),
+      overhead: `${(raw / verify).toFixed(2)}x`,
+    })
+  }
+  await close()
+  return rows
+}
+
+const rows = []
+const cleanups = []
+
+// SQLite: better-sqlite3 on a temp file, WAL.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'mfa-bench-'))
+  const db = new Database(join(dir, 'bench.db'))
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  const cache = new Map()
+  const prepare = (sql) => cache.get(sql) ?? cache.set(sql, db.prepare(sql)).get(sql)
+  const query = (sql, params) => {
+    const statement = prepare(sql)
+    if (statement.reader) return { rows: statement.all(...params) }
+    statement.run(...params)
+    return { rows: [] }
+  }
+  await ensureTable({ dialect: 'sqlite', query })
+  const read = prepare('SELECT data, version FROM mfa_store WHERE id = ?')
+  const cas = prepare('UPDATE mfa_store SET data = ?, version = version + 1 WHERE id = ? AND version = ?')
+  rows.push(
+    ...(await benchStore('sqlite', {
+      store: sqlStore({ dialect: 'sqlite', query }),
+      rawRead: async (key) => read.get(key),
+      rawCAS: async (key, data, version) => cas.run(data, key, version).changes === 1,
+      close: async () => {
+        db.close()
+        rmSync(dir, { recursive: true, force: true })
+      },
+    })),
+  )
+}
+
+if (findPostgres()) {
+  const server = await startPostgres()
+  cleanups.push(() => server.cleanup())
+  const pool = new pg.Pool({ connectionString: server.connectionString, max: 16 })
+  const query = (sql, params) => pool.query(sql, params)
+  await ensureTable({ dialect: 'postgres', query })
+  rows.push(
+    ...(await benchStore('postgres', {
+      store: sqlStore({ dialect: 'postgres', query }),
+      rawRead: async (key) => (await pool.query('SELECT data, version FROM mfa_store WHERE id = $1', [key])).rows[0],
+      rawCAS: async (key, data, version) =>
+        (
+          await pool.query('UPDATE mfa_store SET data = $1, version = version + 1 WHERE id = $2 AND version = $3', [
+            data,
+            key,
+            version,
+          ])
+        ).rowCount === 1,
+      close: () => pool.end(),
+    })),
+  )
+} else console.warn('SKIPPED postgres: PostgreSQL binaries not found')
+
+if (findRedis()) {
+  const server = await startRedis()
+  cleanups.push(() => server.cleanup())
+  const redis = new Redis(server.url)
+  const evalScript = (script, keys, args) => redis.eval(script, keys.length, ...keys, ...args)
+  rows.push(
+    ...(await benchStore('redis', {
+      store: redisStore({ eval: evalScript, prefix: '' }),
+      rawRead: async (key) => {
+        const [version, data] = await redis.hmget(key, 'v', 'd')
+        return { data, version: Number(version) }
+      },
+      rawCAS: async (key, data, version) =>
+        (await evalScript(REDIS_SCRIPTS.set, [key], [data, String(version), ''])) === 1,
+      close: async () => redis.disconnect(),
+    })),
+  )
+} else console.warn('SKIPPED redis: redis-server not found')
+
+for (const cleanup of cleanups) await cleanup()
+console.log(
+  `\nmfa.verify vs the store's bare CAS round-trip (${OPS} calls per measurement, median of ${ROUNDS} rounds)`,
+)
+console.table(rows)
+console.log('overhead = raw CAS/s divided by verify/s; the aim is 1.5x or less on the servers.')
