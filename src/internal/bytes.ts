@@ -15,14 +15,6 @@ export function timingSafeEqualString(a: string, b: string): boolean {
   return diff === 0
 }
 
-/** Compares two byte arrays without an early exit (lengths are not secret). */
-export function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number)
-  return diff === 0
-}
-
 /** Tells whether a value is a Uint8Array, also one from another realm (an iframe, a vm context). */
 export function isBytes(value: unknown): value is Uint8Array {
   return ArrayBuffer.isView(value) && (value as Uint8Array)[Symbol.toStringTag] === 'Uint8Array'
