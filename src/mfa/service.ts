@@ -206,11 +206,11 @@ export function createMFA(options: MFAOptions): MFA {
   /** Re-encrypts secrets under the current key on every write (key rotation happens as users come by). */
   const reseal = async (record: MFARecord, userId: string): Promise<MFARecord> => {
     const out = { ...record }
-    if (out.active !== null && box.stale(out.active.secret)) {
-      out.active = { ...out.active, secret: await box.seal(await box.open(out.active.secret, userId), userId) }
-    }
-    if (out.pending !== null && box.stale(out.pending.secret)) {
-      out.pending = { ...out.pending, secret: await box.seal(await box.open(out.pending.secret, userId), userId) }
+    for (const part of ['active', 'pending'] as const) {
+      const held = out[part]
+      if (held && box.stale(held.secret)) {
+        ;(out as any)[part] = { ...held, secret: await box.seal(await box.open(held.secret, userId), userId) }
+      }
     }
     return out
   }
