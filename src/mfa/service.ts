@@ -144,7 +144,10 @@ async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call()
   } catch (error) {
-    throw new OTPError('ERR_STORAGE', `the MFA store failed to ${what} a record; nothing was changed`, { cause: error })
+    // Fail closed: the operation is refused. A record is written whole or not at all, never half.
+    throw new OTPError('ERR_STORAGE', `the MFA store failed to ${what} the record; the operation was refused`, {
+      cause: error,
+    })
   }
 }
 
