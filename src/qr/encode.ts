@@ -1,7 +1,8 @@
-import { describe, OTPError } from '../errors.js'
-import { applyMask, drawFormat, drawFunctionPatterns, type Grid, penalty, placeCodewords } from './matrix.js'
+import { OTPError } from '../errors.js'
+import { drawFormat, layout, penalty, placeCodewords } from './matrix.js'
+import { checkInteger, mustBe } from './options.js'
 import { reedSolomon } from './reed-solomon.js'
-import { blockLayout, ECC_FORMAT_BITS, ECC_LEVELS, sizeOf } from './tables.js'
+import { blockLayout, ECC_LEVELS } from './tables.js'
 
 /** A QR code error-correction level: recovers about 7% (L), 15% (M), 25% (Q) or 30% (H) of damaged codewords. */
 export type QRErrorCorrection = 'L' | 'M' | 'Q' | 'H'
@@ -38,17 +39,6 @@ export interface QRMatrix {
 
 const ENCODER = /* @__PURE__ */ new TextEncoder()
 
-function invalid(message: string): OTPError {
-  return new OTPError('ERR_INVALID_OPTION', message)
-}
-
-function checkInteger(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalid(`${name} must be an integer from ${min} to ${max}, got ${describe(value)}`)
-  }
-  return value
-}
-
 /**
  * Encodes text as a QR code symbol, following ISO/IEC 18004: byte mode (the text as UTF-8), the smallest version
  * from 1 to 40 that holds it, Reed-Solomon error correction, and the mask with the lowest penalty score.
@@ -65,16 +55,15 @@ function checkInteger(name: string, value: unknown, min: number, max: number): n
  *   `ERR_INVALID_OPTION` when `text` is not a string or an option is out of range
  * @example
  * const qr = encodeQR('otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example')
- * console.log(qr.version, qr.size, qr.get(0, 0)) // 4 33 true
+ * console.log(qr.version, qr.size, qr.get(0, 0)) // 5 37 true
  * @see ISO/IEC 18004:2015 §7 (encoding procedure)
  */
 export function encodeQR(text: string, options: EncodeQROptions = {}): QRMatrix {
-  if (typeof text !== 'string') throw invalid(`text must be a string, got ${describe(text)}`)
-  if (typeof options !== 'object' || options === null)
-    throw invalid(`options must be an object, got ${describe(options)}`)
+  if (typeof text !== 'string') mustBe('text', 'a string', text)
+  if (typeof options !== 'object' || options === null) mustBe('options', 'an object', options)
   const ecc = options.ecc ?? 'M'
   const level = ECC_LEVELS.indexOf(ecc)
-  if (level < 0) throw invalid(`ecc must be 'L', 'M', 'Q' or 'H', got ${describe(ecc)}`)
+  if (level < 0) mustBe('ecc', "'L', 'M', 'Q' or 'H'", ecc)
   const minVersion = checkInteger('minVersion', options.minVersion ?? 1, 1, 40)
   const forcedMask = options.mask === undefined ? -1 : checkInteger('mask', options.mask, 0, 7)
 
@@ -82,57 +71,54 @@ export function encodeQR(text: string, options: EncodeQROptions = {}): QRMatrix 
   const n = bytes.length
   // §7.4.3: mode indicator 0100 (byte), then the character count in 8 bits (versions 1-9) or 16 bits (10-40)
   let version = minVersion
-  let layout = blockLayout(version, level)
-  while (4 + (version < 10 ? 8 : 16) + 8 * n > layout.data * 8) {
+  let shape = blockLayout(version, level)
+  while (4 + (version < 10 ? 8 : 16) + 8 * n > shape.data * 8) {
     if (++version > 40) {
-      throw new OTPError('ERR_QR_TOO_LONG', `text of ${n} UTF-8 bytes does not fit in a QR code at level ${ecc}`)
+      throw new OTPError('ERR_QR_TOO_LONG', `text of ${n} UTF-8 bytes is too long for a QR code at level ${ecc}`)
     }
-    layout = blockLayout(version, level)
+    shape = blockLayout(version, level)
   }
 
-  const data = new Uint8Array(layout.data)
-  let pos: number
-  if (version < 10) {
-    data[0] = 0x40 | (n >>> 4)
-    data[1] = (n & 0x0f) << 4
-    pos = 1
-  } else {
-    data[0] = 0x40 | (n >>> 12)
-    data[1] = (n >>> 4) & 0xff
-    data[2] = (n & 0x0f) << 4
-    pos = 2
+  const data = new Uint8Array(shape.data)
+  let bit = 0
+  const put = (value: number, length: number): void => {
+    for (let i = length - 1; i >= 0; i--, bit++)
+      data[bit >>> 3] = data[bit >>> 3]! | (((value >>> i) & 1) << (7 - (bit & 7)))
   }
-  // each byte straddles two codewords, 4 bits into the stream; the terminator (§7.4.9) is the zeros that follow
-  for (let i = 0; i < n; i++, pos++) {
-    const b = bytes[i]!
-    data[pos] = data[pos]! | (b >>> 4)
-    data[pos + 1] = (b & 0x0f) << 4
-  }
-  // §7.4.10: pad codewords 11101100 and 00010001 alternately
-  for (let i = pos + 1, pad = 0xec; i < data.length; i++, pad ^= 0xec ^ 0x11) data[i] = pad
+  put(4, 4)
+  put(n, version < 10 ? 8 : 16)
+  for (let i = 0; i < n; i++) put(bytes[i]!, 8)
+  // §7.4.9-7.4.10: the stream ends 4 bits short of a codeword; the terminator's zeros complete it, then pad
+  // codewords 11101100 and 00010001 alternate to the end
+  for (let i = (bit + 4) >>> 3, pad = 0xec; i < data.length; i++, pad ^= 0xec ^ 0x11) data[i] = pad
 
-  const grid = drawFunctionPatterns(version, sizeOf(version))
-  placeCodewords(grid, interleave(data, layout.blocks, layout.ecLength))
-  const formatData = ECC_FORMAT_BITS[level]! << 3
+  const { grid, masks } = layout(version)
+  const { size } = grid
+  const base = grid.modules.slice()
+  placeCodewords(base, grid, interleave(data, shape.blocks, shape.ecLength))
+  // §7.9.1 Table 12: the level bits of the format information are L 01, M 00, Q 11, H 10
+  const formatData = (level ^ 1) << 3
   let mask = forcedMask
   if (mask < 0) {
-    let best = Number.POSITIVE_INFINITY
-    for (let candidate = 0; candidate < 8; candidate++) {
-      applyMask(grid, candidate)
-      drawFormat(grid, formatData | candidate)
-      const score = penalty(grid)
+    // §7.8.3: try all eight masks (with their format information) and keep the lowest penalty score
+    const candidate = new Uint8Array(base.length)
+    let best = 1e9
+    for (let m = 0; m < 8; m++) {
+      const pattern = masks[m]!
+      for (let k = 0; k < base.length; k++) candidate[k] = base[k]! ^ pattern[k]!
+      drawFormat(candidate, size, formatData | m)
+      const score = penalty(candidate, size)
       if (score < best) {
         best = score
-        mask = candidate
+        mask = m
       }
-      applyMask(grid, candidate)
     }
   }
-  applyMask(grid, mask)
-  drawFormat(grid, formatData | mask)
-  return toMatrix(grid, version, ecc, mask)
+  const pattern = masks[mask]!
+  for (let k = 0; k < base.length; k++) base[k] = base[k]! ^ pattern[k]!
+  drawFormat(base, size, formatData | mask)
+  return toMatrix(base, size, version, ecc, mask)
 }
-
 /**
  * Splits the data codewords into blocks (§7.5.2: the shorter blocks first), appends each block's error-correction
  * codewords, and interleaves them column by column (§7.6).
@@ -158,8 +144,7 @@ function interleave(data: Uint8Array, blocks: number, ecLength: number): Uint8Ar
   return result
 }
 
-function toMatrix(grid: Grid, version: number, ecc: QRErrorCorrection, mask: number): QRMatrix {
-  const { size, modules } = grid
+function toMatrix(modules: Uint8Array, size: number, version: number, ecc: QRErrorCorrection, mask: number): QRMatrix {
   return Object.freeze({
     size,
     version,

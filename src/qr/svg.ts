@@ -1,6 +1,6 @@
-import { describe, OTPError } from '../errors.js'
 import type { QRErrorCorrection, QRMatrix } from './encode.js'
-import { checkMargin, toMatrix } from './to-matrix.js'
+import { checkInteger, mustBe } from './options.js'
+import { toMatrix } from './to-matrix.js'
 
 /** Options of {@link renderSVG}. */
 export interface RenderSVGOptions {
@@ -18,21 +18,21 @@ export interface RenderSVGOptions {
   ecc?: QRErrorCorrection
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-const escapeXML = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!)
+const escapeXML = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 function checkColour(name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback
   // loose on purpose (names, #hex, rgb(), hsl(), var(--x)...), but nothing that could leave the attribute
-  if (typeof value !== 'string' || !/^[-\w#(),.%/+ ]+$/.test(value) || !/\w/.test(value)) {
-    throw new OTPError('ERR_INVALID_OPTION', `${name} must be a colour such as '#000', got ${describe(value)}`)
+  if (typeof value !== 'string' || !/^(?=.*\w)[-\w#(),.%/+ ]+$/.test(value)) {
+    mustBe(name, "a colour such as '#000'", value)
   }
   return value
 }
 
 /**
- * Renders a QR code as a compact SVG document: one background rectangle and a single `<path>` of horizontal runs
- * of dark modules, with `shape-rendering="crispEdges"`, a quiet zone, and an accessible name.
+ * Renders a QR code as a compact SVG document: one background rectangle and a single `<path>` that strokes each
+ * horizontal run of dark modules as a rectangle one module high, with `shape-rendering="crispEdges"`, a quiet zone,
+ * and an accessible name.
  *
  * Inline it in HTML, serve it as `image/svg+xml`, or use it as a data URL. It has no script, no external reference
  * and no id, so several can sit on one page.
@@ -56,36 +56,37 @@ export function renderSVG(textOrMatrix: string | QRMatrix, options: RenderSVGOpt
   const matrix = toMatrix(textOrMatrix, options.ecc)
   const moduleSize = options.moduleSize ?? 4
   if (typeof moduleSize !== 'number' || !(moduleSize > 0 && moduleSize <= 1000)) {
-    throw new OTPError(
-      'ERR_INVALID_OPTION',
-      `moduleSize must be a number of pixels above 0, got ${describe(moduleSize)}`,
-    )
+    mustBe('moduleSize', 'a number of pixels above 0', moduleSize)
   }
-  const margin = checkMargin(options.margin, 4)
+  const margin = checkInteger('margin', options.margin ?? 4, 0, 1000)
   const dark = checkColour('dark', options.dark, '#000')
   const light = checkColour('light', options.light, '#fff')
   const title = options.title ?? 'QR code'
-  if (typeof title !== 'string')
-    throw new OTPError('ERR_INVALID_OPTION', `title must be a string, got ${describe(title)}`)
+  if (typeof title !== 'string') mustBe('title', 'a string', title)
 
   const { size } = matrix
   const total = size + 2 * margin
   const pixels = total * moduleSize
-  let d = ''
+  // each run of dark modules in a row is a horizontal stroke 1 module wide through the middle of the row, drawn
+  // with relative moves from the end of the previous run: M x y, then m dx dy h length
+  let d = `M${margin} ${margin + 0.5}`
+  let penX = 0
+  let penY = 0
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       if (!matrix.get(x, y)) continue
       const start = x
       while (x + 1 < size && matrix.get(x + 1, y)) x++
-      const run = x - start + 1
-      d += `M${start + margin} ${y + margin}h${run}v1h-${run}z`
+      d += `m${start - penX} ${y - penY}h${x + 1 - start}`
+      penX = x + 1
+      penY = y
     }
   }
   const label = escapeXML(title)
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${total} ${total}" width="${pixels}" height="${pixels}" ` +
     `shape-rendering="crispEdges" ${label === '' ? 'aria-hidden="true">' : `role="img" aria-label="${label}"><title>${label}</title>`}` +
-    `${light === 'none' ? '' : `<rect width="${total}" height="${total}" fill="${escapeXML(light)}"/>`}` +
-    `<path fill="${escapeXML(dark)}" d="${d}"/></svg>`
+    `${light === 'none' ? '' : `<rect width="${total}" height="${total}" fill="${light}"/>`}` +
+    `<path stroke="${dark}" d="${d}"/></svg>`
   )
 }

@@ -1,6 +1,6 @@
-import { OTPError } from '../errors.js'
 import type { QRErrorCorrection, QRMatrix } from './encode.js'
-import { checkMargin, toMatrix } from './to-matrix.js'
+import { checkInteger, mustBe } from './options.js'
+import { toMatrix } from './to-matrix.js'
 
 /** Options of {@link renderTerminal}. */
 export interface RenderTerminalOptions {
@@ -48,11 +48,10 @@ const GLYPHS = [' ', '▄', '▀', '█']
  */
 export function renderTerminal(textOrMatrix: string | QRMatrix, options: RenderTerminalOptions = {}): string {
   const matrix = toMatrix(textOrMatrix, options.ecc)
-  const margin = checkMargin(options.margin, 4)
+  const margin = checkInteger('margin', options.margin ?? 4, 0, 1000)
   const { ansi = true, invert = false } = options
-  if (typeof ansi !== 'boolean' || typeof invert !== 'boolean') {
-    throw new OTPError('ERR_INVALID_OPTION', 'ansi and invert must be booleans')
-  }
+  if (typeof ansi !== 'boolean') mustBe('ansi', 'a boolean', ansi)
+  if (typeof invert !== 'boolean') mustBe('invert', 'a boolean', invert)
   // with colours the ink is always black; without, it is the terminal's text colour
   const inkIsDark = ansi || !invert
   const total = matrix.size + 2 * margin

@@ -15,15 +15,24 @@ function expectInvalid(fn: () => unknown, label: string): void {
   expect(isOTPError(caught, 'ERR_INVALID_OPTION'), label).toBe(true)
 }
 
-/** Rebuilds the dark-module set from the path's `M x y h n v1 h-n z` runs. */
+/** Rebuilds the dark-module set from the path: `M x y+0.5`, then relative `m dx dy h length` strokes. */
 function pathModules(svg: string): Set<string> {
+  expect(svg).toMatch(/<path stroke="[^"]+" d="M\d+ \d+\.5(m-?\d+ -?\d+h\d+)*"\/>/)
   const d = /<path [^>]*d="([^"]*)"/.exec(svg)?.[1] ?? ''
+  const [, startX, startY] = /^M(\d+) (\d+)\.5/.exec(d) ?? []
+  let x = Number(startX)
+  let y = Number(startY)
   const dark = new Set<string>()
-  for (const [, x, y, run, back] of d.matchAll(/M(\d+) (\d+)h(\d+)v1h-(\d+)z/g)) {
-    expect(back).toBe(run)
-    for (let i = 0; i < Number(run); i++) dark.add(`${Number(x) + i},${y}`)
+  for (const [, dx, dy, run] of d.matchAll(/m(-?\d+) (-?\d+)h(\d+)/g)) {
+    x += Number(dx)
+    y += Number(dy)
+    expect(Number(run)).toBeGreaterThan(0)
+    for (let i = 0; i < Number(run); i++) {
+      expect(dark.has(`${x},${y}`)).toBe(false)
+      dark.add(`${x},${y}`)
+      x++
+    }
   }
-  expect(d.replace(/M(\d+) (\d+)h(\d+)v1h-(\d+)z/g, '')).toBe('')
   return dark
 }
 
@@ -53,7 +62,7 @@ describe('renderSVG', () => {
     expect(svg).toContain('shape-rendering="crispEdges"')
     expect(svg).toContain('role="img" aria-label="QR code"><title>QR code</title>')
     expect(svg).toContain(`<rect width="${total}" height="${total}" fill="#fff"/>`)
-    expect(svg).toContain('<path fill="#000" d="M4 4h7v1h-7z')
+    expect(svg).toContain('<path stroke="#000" d="M4 4.5m0 0h7m')
     expect(svg.endsWith('</svg>')).toBe(true)
   })
 
@@ -64,9 +73,9 @@ describe('renderSVG', () => {
 
   it('escapes the title, takes colours, and marks an empty title decorative', () => {
     const svg = renderSVG('x', { title: 'Scan <me> & "you" \'now\'', dark: 'rgb(10, 20, 30)', light: 'var(--bg)' })
-    expect(svg).toContain('aria-label="Scan &lt;me&gt; &amp; &quot;you&quot; &#39;now&#39;"')
-    expect(svg).toContain('<title>Scan &lt;me&gt; &amp; &quot;you&quot; &#39;now&#39;</title>')
-    expect(svg).toContain('fill="rgb(10, 20, 30)"')
+    expect(svg).toContain('aria-label="Scan &#60;me&#62; &#38; &#34;you&#34; &#39;now&#39;"')
+    expect(svg).toContain('<title>Scan &#60;me&#62; &#38; &#34;you&#34; &#39;now&#39;</title>')
+    expect(svg).toContain('stroke="rgb(10, 20, 30)"')
     expect(svg).toContain('fill="var(--bg)"')
     expect(renderSVG('x', { light: 'none' })).not.toContain('<rect')
     const decorative = renderSVG('x', { title: '' })
