@@ -70,23 +70,24 @@ async function sequentialReference(n: number) {
   return activeOf(store, 'reference')
 }
 
+// One set of worker processes for all stores (starting 8 processes costs more than the races themselves).
+let pool: WorkerPool | undefined
+afterAll(() => pool?.close())
+
 for (const c of cases) {
   describe.skipIf(!c.available)(`${PROCESSES} processes on ${c.name}`, () => {
     let opened: Awaited<ReturnType<Case['open']>>
-    let pool: WorkerPool
     beforeAll(async () => {
       opened = await c.open()
-      pool = await startWorkers(PROCESSES, opened.backend)
+      if (pool) await pool.use(opened.backend)
+      else pool = await startWorkers(PROCESSES, opened.backend)
     })
-    afterAll(async () => {
-      await pool?.close()
-      await opened?.close()
-    })
+    afterAll(() => opened?.close())
 
     test(`${PROCESSES} x ${ATTEMPTS} verify of one valid code: exactly one is accepted`, async () => {
       const userId = `race-${Date.now()}`
       const user = await enroll(opened.store, userId)
-      const tallies = await pool.verifyAll({ userId, code: user.loginCode, attempts: ATTEMPTS, now: user.loginAt })
+      const tallies = await pool!.verifyAll({ userId, code: user.loginCode, attempts: ATTEMPTS, now: user.loginAt })
       const accepted = tallies.reduce((sum, t) => sum + t.accepted, 0)
       const errors = tallies.flatMap((t) => Object.keys(t.errors))
       const reasons = new Set(tallies.flatMap((t) => Object.keys(t.reasons)))
@@ -112,7 +113,7 @@ for (const c of cases) {
       test(`${n} wrong codes from ${n} processes count exactly as ${n} sequential ones`, async () => {
         const userId = `failures-${n}-${Date.now()}`
         const user = await enroll(opened.store, userId)
-        const tallies = await pool.verifyAll(
+        const tallies = await pool!.verifyAll(
           { userId, code: user.wrongCode, attempts: 1, parallel: 1, now: user.loginAt },
           n,
         )

@@ -34,6 +34,7 @@ let clock = 0
 process.on('message', async (message: ToWorker) => {
   try {
     if (message.type === 'init') {
+      await opened?.close()
       opened = await open(message.backend)
       send({ type: 'ready' })
     } else if (message.type === 'verify') {

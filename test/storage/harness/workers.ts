@@ -48,6 +48,8 @@ function bundle(): Promise<string> {
 }
 
 export interface WorkerPool {
+  /** Points every worker at another store (closing the previous connection). */
+  use(backend: Backend): Promise<void>
   /** Runs `verify` in every worker at once (the messages go out back to back) and collects the tallies. */
   verifyAll(
     task: { userId: string; code: string; attempts: number; parallel?: number; now: number },
@@ -56,7 +58,7 @@ export interface WorkerPool {
   close(): Promise<void>
 }
 
-function next(child: ChildProcess): Promise<FromWorker> {
+function nextMessage(child: ChildProcess): Promise<FromWorker> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: FromWorker): void => {
       cleanup()
@@ -85,14 +87,18 @@ export async function startWorkers(count: number, backend: Backend): Promise<Wor
   const send = (child: ChildProcess, message: ToWorker): void => {
     child.send(message)
   }
-  const ready = children.map(next)
-  for (const child of children) send(child, { type: 'init', backend })
-  await Promise.all(ready)
+  const use = async (next: Backend): Promise<void> => {
+    const ready = children.map(nextMessage)
+    for (const child of children) send(child, { type: 'init', backend: next })
+    await Promise.all(ready)
+  }
+  await use(backend)
   let id = 0
   return {
+    use,
     async verifyAll(task, workers = count) {
       const chosen = children.slice(0, workers)
-      const replies = chosen.map(next)
+      const replies = chosen.map(nextMessage)
       const message: ToWorker = { type: 'verify', id: ++id, parallel: 4, ...task }
       for (const child of chosen) send(child, message)
       return (await Promise.all(replies)) as Extract<FromWorker, { type: 'done' }>[]
