@@ -2,7 +2,7 @@
 // from 1 to 40 at every error-correction level, in ASCII, UTF-8 (emoji included) and binary-ish code points, and
 // key URIs. The matrices are rasterised at 3 pixels per module with the 4-module quiet zone. jsQR is loaded with its
 // version-23 alignment table fixed (see qr-helpers.ts: upstream cozmo/jsQR#251).
-import { encodeQR } from 'mfa-core/qr'
+import { encodeQR, renderTerminal } from 'mfa-core/qr'
 import { describe, expect, it } from 'vitest'
 import { CAPACITY, jsQR, KEY_URIS, KINDS, LEVELS, random, randomText, rasterise } from './qr-helpers'
 
@@ -66,6 +66,39 @@ describe(`jsQR decodes encodeQR (seed ${SEED}, QR_SEED to replay)`, () => {
       const result = decode('otpauth://totp/x?secret=JBSWY3DPEHPK3PXP', { minVersion, ecc: 'L' })
       expect(result.version).toBe(minVersion)
       expect(result.data).toBe('otpauth://totp/x?secret=JBSWY3DPEHPK3PXP')
+    }
+  })
+
+  it('decodes renderTerminal output, drawn as a terminal would: ANSI black on white, and plain light-on-dark', () => {
+    // one glyph = one cell of 1 module wide, 2 modules high; ink is black with ANSI colours, the terminal's light
+    // text colour with { ansi: false, invert: true }, where blank cells show the dark terminal background
+    const draw = (text: string, inkIsDark: boolean) => {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping the ANSI escapes on purpose
+      const lines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n')
+      const size = [...lines[0]!].length
+      const rows = lines.length * 2
+      const dark = (x: number, y: number): boolean => {
+        const glyph = [...lines[y >> 1]!][x]!
+        const ink = y % 2 === 0 ? glyph === '▀' || glyph === '█' : glyph === '▄' || glyph === '█'
+        return ink === inkIsDark
+      }
+      return rasterise(
+        {
+          size: Math.max(size, rows),
+          version: 0,
+          ecc: 'M',
+          mask: 0,
+          get: (x, y) => x < size && y < rows && dark(x, y),
+        },
+        3,
+        0,
+      )
+    }
+    for (const uri of KEY_URIS) {
+      const colour = draw(renderTerminal(uri), true)
+      expect(jsQR(colour.data, colour.width, colour.width)?.data, `ansi ${uri}`).toBe(uri)
+      const plain = draw(renderTerminal(uri, { ansi: false, invert: true }), false)
+      expect(jsQR(plain.data, plain.width, plain.width)?.data, `plain inverted ${uri}`).toBe(uri)
     }
   })
 })
