@@ -27,24 +27,26 @@ function onPath(name) {
   return null
 }
 
-/** The directory holding initdb and postgres: $PG_BIN, else the newest /usr/lib/postgresql/N/bin, else PATH. */
+/** The directory holding initdb and postgres: $PG_BIN if set (only it), else the newest /usr/lib/postgresql/N/bin, else PATH. */
 export function findPostgres() {
   const candidates = []
   if (process.env.PG_BIN) candidates.push(process.env.PG_BIN)
-  if (existsSync('/usr/lib/postgresql')) {
+  else if (existsSync('/usr/lib/postgresql')) {
     const versions = readdirSync('/usr/lib/postgresql')
       .filter((v) => /^\d+$/.test(v))
       .sort((a, b) => Number(b) - Number(a))
     candidates.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`))
   }
-  const initdb = onPath('initdb')
+  const initdb = process.env.PG_BIN ? null : onPath('initdb')
   if (initdb) candidates.push(initdb.slice(0, -'/initdb'.length))
   return candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'postgres'))) ?? null
 }
 
-/** The redis-server binary: $REDIS_SERVER, else PATH, else /usr/bin. */
+/** The redis-server binary: $REDIS_SERVER if set (only it), else PATH, else /usr/bin. */
 export function findRedis() {
-  const candidates = [process.env.REDIS_SERVER, onPath('redis-server'), '/usr/bin/redis-server']
+  const candidates = process.env.REDIS_SERVER
+    ? [process.env.REDIS_SERVER]
+    : [onPath('redis-server'), '/usr/bin/redis-server']
   return candidates.find((path) => path && existsSync(path)) ?? null
 }
 
