@@ -2,6 +2,9 @@
 // from 1 to 40 at every error-correction level, in ASCII, UTF-8 (emoji included) and binary-ish code points, and
 // key URIs. The matrices are rasterised at 3 pixels per module with the 4-module quiet zone. jsQR is loaded with its
 // version-23 alignment table fixed (see qr-helpers.ts: upstream cozmo/jsQR#251).
+import { readdirSync, readFileSync } from 'node:fs'
+import fc from 'fast-check'
+import { type Algorithm, createKeyURI, type KeyURIParams, parseKeyURI } from 'mfa-core'
 import { encodeQR, renderTerminal } from 'mfa-core/qr'
 import { describe, expect, it } from 'vitest'
 import { CAPACITY, jsQR, KEY_URIS, KINDS, LEVELS, random, randomText, rasterise } from './qr-helpers'
@@ -100,5 +103,57 @@ describe(`jsQR decodes encodeQR (seed ${SEED}, QR_SEED to replay)`, () => {
       const plain = draw(renderTerminal(uri, { ansi: false, invert: true }), false)
       expect(jsQR(plain.data, plain.width, plain.width)?.data, `plain inverted ${uri}`).toBe(uri)
     }
+  })
+
+  it('decodes every otpauth:// URI written in the key-URI test suites, at every level', () => {
+    // read from the suites' sources, so that a URI added there is covered here too
+    const files = ['test/unit', 'test/property', 'test/vectors'].flatMap((dir) =>
+      readdirSync(dir)
+        .filter((f) => /^uri.*\.test\.ts$/.test(f))
+        .map((f) => `${dir}/${f}`),
+    )
+    const uris = new Set<string>()
+    for (const file of files) {
+      const source = readFileSync(file, 'utf8')
+      for (const [, uri] of source.matchAll(/'(otpauth:\/\/[^'\n]*)'/gi)) uris.add(uri!.replace(/\\'/g, "'"))
+      for (const [, uri] of source.matchAll(/`(otpauth:\/\/[^`$]*)`/gi)) uris.add(uri!)
+    }
+    expect(uris.size, `URIs found in ${files.join(', ')}`).toBeGreaterThanOrEqual(10)
+    for (const uri of uris) {
+      for (const ecc of LEVELS) expect(decode(uri, { ecc }).data, `${ecc}: ${uri}`).toBe(uri)
+    }
+    console.info(`jsQR decoded ${uris.size * 4} symbols of ${uris.size} URIs from ${files.length} URI suites`)
+  })
+
+  it('round-trips createKeyURI through encodeQR and jsQR into the same parseKeyURI result (property)', () => {
+    const text = fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 40 })
+      .filter((s) => !s.includes(':') && s.trim() === s)
+    const params: fc.Arbitrary<KeyURIParams> = fc
+      .record(
+        {
+          type: fc.constantFrom('totp' as const, 'hotp' as const),
+          issuer: text,
+          accountName: text,
+          secret: fc.uint8Array({ minLength: 10, maxLength: 64 }),
+          algorithm: fc.constantFrom<Algorithm>('SHA1', 'SHA256', 'SHA512'),
+          digits: fc.integer({ min: 6, max: 10 }),
+          period: fc.integer({ min: 1, max: 300 }),
+          counter: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        },
+        { requiredKeys: ['type', 'accountName', 'secret'] },
+      )
+      .map((p) =>
+        p.type === 'hotp' ? { ...p, period: undefined, counter: p.counter ?? 0n } : { ...p, counter: undefined },
+      )
+    fc.assert(
+      fc.property(params, fc.constantFrom(...LEVELS), (p, ecc) => {
+        const uri = createKeyURI(p)
+        const decoded = decode(uri, { ecc }).data
+        expect(decoded).toBe(uri)
+        expect(parseKeyURI(decoded!)).toEqual(parseKeyURI(uri))
+      }),
+      { numRuns: Math.min(Number(process.env.FC_NUM_RUNS ?? 200), 500), seed: SEED },
+    )
   })
 })
