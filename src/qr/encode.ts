@@ -4,10 +4,22 @@ import { checkInteger, mustBe } from './options.js'
 import { reedSolomon } from './reed-solomon.js'
 import { blockLayout, ECC_LEVELS } from './tables.js'
 
-/** A QR code error-correction level: recovers about 7% (L), 15% (M), 25% (Q) or 30% (H) of damaged codewords. */
+/**
+ * A QR code error-correction level: recovers about 7% (L), 15% (M), 25% (Q) or 30% (H) of damaged codewords.
+ * Higher levels need a larger symbol for the same text.
+ *
+ * @example
+ * const ecc: QRErrorCorrection = printedOnPaper ? 'Q' : 'M'
+ * @see ISO/IEC 18004:2015 §4.6 (error correction levels)
+ */
 export type QRErrorCorrection = 'L' | 'M' | 'Q' | 'H'
 
-/** Options of {@link encodeQR}. */
+/**
+ * Options of {@link encodeQR}.
+ *
+ * @example
+ * const qr = encodeQR(uri, { ecc: 'Q', minVersion: 6 })
+ */
 export interface EncodeQROptions {
   /** Error-correction level (default `'M'`, what authenticator enrollment pages use). */
   ecc?: QRErrorCorrection
@@ -17,7 +29,17 @@ export interface EncodeQROptions {
   mask?: number
 }
 
-/** A QR code symbol: a square of `size` x `size` modules. */
+/**
+ * A QR code symbol from {@link encodeQR}: a square of `size` x `size` modules, immutable. Draw it yourself (canvas,
+ * PDF, pixels) or pass it to {@link renderSVG} and {@link renderTerminal}; any object of this shape is accepted there.
+ *
+ * @example
+ * const qr = encodeQR(uri)
+ * const scale = 4
+ * for (let y = 0; y < qr.size; y++)
+ *   for (let x = 0; x < qr.size; x++) if (qr.get(x, y)) context.fillRect((x + 4) * scale, (y + 4) * scale, scale, scale)
+ * @see ISO/IEC 18004:2015 §6.3 (symbol structure)
+ */
 export interface QRMatrix {
   /** Modules per side, without a quiet zone: 17 + 4 x version. */
   readonly size: number

@@ -2,7 +2,12 @@ import type { QRErrorCorrection, QRMatrix } from './encode.js'
 import { checkInteger, mustBe } from './options.js'
 import { toMatrix } from './to-matrix.js'
 
-/** Options of {@link renderSVG}. */
+/**
+ * Options of {@link renderSVG}.
+ *
+ * @example
+ * const svg = renderSVG(uri, { moduleSize: 6, dark: '#1a237e', title: 'Scan with your authenticator app' })
+ */
 export interface RenderSVGOptions {
   /** Pixels per module for the `width` and `height` attributes (default 4); the drawing scales with its viewBox. */
   moduleSize?: number

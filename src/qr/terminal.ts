@@ -2,7 +2,12 @@ import type { QRErrorCorrection, QRMatrix } from './encode.js'
 import { checkInteger, mustBe } from './options.js'
 import { toMatrix } from './to-matrix.js'
 
-/** Options of {@link renderTerminal}. */
+/**
+ * Options of {@link renderTerminal}.
+ *
+ * @example
+ * const text = renderTerminal(uri, { ansi: false, invert: true, margin: 2 }) // plain text for a dark terminal
+ */
 export interface RenderTerminalOptions {
   /** Quiet zone around the symbol, in modules (default 4). */
   margin?: number
@@ -33,6 +38,11 @@ const GLYPHS = [' ', '▄', '▀', '█']
  *
  * By default each line carries ANSI colours that fix black on white, which a phone scans in light and dark terminal
  * themes alike. Without colours, ink is dark: pass `invert: true` when the terminal draws light text on dark.
+ *
+ * > [!NOTE]
+ * > The colours are SGR 256-colour codes (16 and 231), which every current terminal shows; terminals that add space
+ * > between lines, or fonts without full-height block glyphs, leave gaps that some phones will not read: prefer the
+ * > SVG wherever a browser is at hand.
  *
  * @param textOrMatrix - text to encode (with {@link encodeQR} at `options.ecc`), or a matrix from it
  * @param options.margin - quiet zone in modules (default 4)
