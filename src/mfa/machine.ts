@@ -30,23 +30,38 @@ export interface Transition<R> {
   events: MFAEventDraft[]
 }
 
-/** What the two enrollment codes match, computed by the service over the steps {@link confirmGate} asked for. */
-export type ConfirmEvidence =
-  | { kind: 'malformed' }
-  | { kind: 'same_code' }
-  | { kind: 'steps'; first: readonly number[]; second: readonly number[] }
+/**
+ * What the two enrollment codes match, computed by the service over the steps {@link confirmGate} allows: why they
+ * could not be checked, or the step each code matched (null: none; the oldest one if several).
+ */
+export type ConfirmEvidence = 'malformed' | 'same_code' | [first: number | null, second: number | null]
 
 /**
  * What a typed code is: a TOTP code and the step it matched after the last accepted one (null: none), a TOTP code
- * that matched only the last accepted step or earlier ones (`replayed`), or the digest of a recovery code.
+ * that matched only the last accepted step or earlier ones (`'replayed'`), the digest of a recovery code, or
+ * `'malformed'`.
  */
-export type CodeEvidence =
-  | { kind: 'malformed' }
-  | { kind: 'totp'; step: number | null }
-  | { kind: 'replayed' }
-  | { kind: 'recovery'; digest: string }
+export type CodeEvidence = 'malformed' | 'replayed' | { step: number | null } | { digest: string }
 
 export type CodeOperation = 'verify' | 'disable' | 'regenerate'
+
+type Refusal<Reason> = { ok: false; reason: Reason; retryAfterMs?: number }
+
+/** A refusal: the result, its event(s), and the record to write if the refusal changes it (e.g. a failure count). */
+function refuse<Reason extends string>(
+  reason: Reason,
+  next?: MFARecord,
+  locked?: { retryAfterMs?: number },
+): Transition<Refusal<Reason>> {
+  const events: MFAEventDraft[] = [{ type: reason === 'replayed' ? 'replay_rejected' : 'failed', reason }]
+  const t: Transition<Refusal<Reason>> = { result: { ok: false, reason }, events }
+  if (next) t.next = next
+  if (locked) {
+    events.push({ type: 'locked', ...locked })
+    Object.assign(t.result, locked)
+  }
+  return t
+}
 
 /** The RFC 6238 time step containing `now` (ms). */
 export function stepAt(now: number, period: number): number {
@@ -67,46 +82,41 @@ export function begin(
   policy: MFAPolicy,
 ): Transition<{ expiresAt: number }> {
   const active = record?.active ?? null
-  if (active !== null && !replaceActive) {
+  if (active && !replaceActive) {
     throw new OTPError(
       'ERR_INVALID_OPTION',
       'the user already has an active authenticator; pass { replaceActive: true } to rotate it',
     )
   }
   const expiresAt = now + policy.enrollmentTTLMs
-  const pending: PendingEnrollment = {
-    ...params,
-    createdAt: now,
-    expiresAt,
-    attempts: 0,
-    replaceActive: active !== null,
-  }
+  const rotated = active !== null
   return {
     result: { expiresAt },
-    next: { schema: 1, active, pending },
-    events: [{ type: 'enrollment_started', rotated: active !== null }],
+    next: { schema: 1, active, pending: { ...params, createdAt: now, expiresAt, attempts: 0, replaceActive: rotated } },
+    events: [{ type: 'enrollment_started', rotated }],
   }
 }
 
 /**
- * Says whether a confirmation can be checked now and, if so, over which steps the service must match both codes.
+ * Says whether a confirmation can be checked now and, if so, over which steps the service must match both codes:
+ * code2 is step s+1 within [t - past, t + future] of the current step t, code1 is step s, one earlier.
  */
 export function confirmGate(
   record: MFARecord | null,
   now: number,
   policy: MFAPolicy,
 ): { reason: 'not_pending' | 'expired' | 'locked' } | { pending: PendingEnrollment; from: number; to: number } {
-  const pending = record?.pending ?? null
-  if (pending === null) return { reason: 'not_pending' }
+  const pending = record?.pending
+  if (!pending) return { reason: 'not_pending' }
   if (now >= pending.expiresAt) return { reason: 'expired' }
   if (pending.attempts >= policy.maxEnrollmentAttempts) return { reason: 'locked' }
   const t = stepAt(now, pending.period)
-  // code2 is step s+1 within [t - past, t + future]; code1 is step s, one earlier
   return { pending, from: t - policy.enrollmentWindow.past - 1, to: t + policy.enrollmentWindow.future }
 }
 
 /**
- * Confirms a pending enrollment with two consecutive codes.
+ * Confirms a pending enrollment with two consecutive codes. `malformed` and `same_code` do not count as attempts;
+ * the other refusals do, and the last allowed one locks the pending enrollment.
  *
  * @param recovery - digests of the fresh recovery codes, stored on success
  */
@@ -116,62 +126,46 @@ export function confirm(
   recovery: readonly string[],
   now: number,
   policy: MFAPolicy,
-): Transition<{ ok: true } | { ok: false; reason: ConfirmReason }> {
+): Transition<{ ok: true } | Refusal<ConfirmReason>> {
   const gate = confirmGate(record, now, policy)
-  if ('reason' in gate) {
-    const t: Transition<{ ok: false; reason: ConfirmReason }> = {
-      result: { ok: false, reason: gate.reason },
-      events: [{ type: 'failed', reason: gate.reason }],
-    }
-    if (gate.reason === 'expired') t.next = { ...(record as MFARecord), pending: null }
-    return t
-  }
   const rec = record as MFARecord
-  const { pending } = gate
-  const t = stepAt(now, pending.period)
-  const refuse = (reason: ConfirmReason, counts: boolean): Transition<{ ok: false; reason: ConfirmReason }> => {
-    const events: MFAEventDraft[] = [{ type: 'failed', reason }]
-    if (!counts) return { result: { ok: false, reason }, events }
+  if ('reason' in gate) {
+    // an expired enrollment is removed, so status and later calls see none
+    return refuse(gate.reason, gate.reason === 'expired' ? { ...rec, pending: null } : undefined)
+  }
+  if (typeof evidence === 'string') return refuse(evidence)
+  const { pending, from } = gate
+  const [first, second] = evidence
+  if (first === null || second !== first + 1 || second <= from) {
     const attempts = pending.attempts + 1
-    if (attempts >= policy.maxEnrollmentAttempts) events.push({ type: 'locked' })
-    return {
-      result: { ok: false, reason },
-      next: { ...rec, pending: { ...pending, attempts } },
-      events,
-    }
+    const next = { ...rec, pending: { ...pending, attempts } }
+    const reason =
+      first !== null && second !== null ? (first === second + 1 ? 'reversed' : 'not_consecutive') : 'invalid'
+    return refuse(reason, next, attempts >= policy.maxEnrollmentAttempts ? {} : undefined)
   }
-  if (evidence.kind === 'malformed') return refuse('malformed', false)
-  if (evidence.kind === 'same_code') return refuse('same_code', false)
-  const { first, second } = evidence
-  let s: number | null = null
-  for (const a of first) {
-    const b = a + 1
-    const inWindow = b >= t - policy.enrollmentWindow.past && b <= t + policy.enrollmentWindow.future
-    if (inWindow && second.includes(b) && (s === null || a > s)) s = a
-  }
-  if (s === null) {
-    if (second.some((b) => first.includes(b + 1))) return refuse('reversed', true)
-    if (first.length > 0 && second.length > 0) return refuse('not_consecutive', true)
-    return refuse('invalid', true)
-  }
-  const step = s + 1
   const previous = rec.active
-  const active: ActiveAuthenticator = {
-    secret: pending.secret,
-    algorithm: pending.algorithm,
-    digits: pending.digits,
-    period: pending.period,
-    enabledAt: previous?.enabledAt ?? now,
-    rotatedAt: previous ? now : null,
-    lastStep: step,
-    drift: Math.abs(step - t) <= 1 ? step - t : 0,
-    failures: 0,
-    lockedUntil: 0,
-    recovery: [...recovery],
-  }
+  const delta = second - stepAt(now, pending.period)
+  const { secret, algorithm, digits, period } = pending
   return {
     result: { ok: true },
-    next: { schema: 1, active, pending: null },
+    next: {
+      schema: 1,
+      active: {
+        secret,
+        algorithm,
+        digits,
+        period,
+        enabledAt: previous?.enabledAt ?? now,
+        rotatedAt: previous ? now : null,
+        // the second code's step is consumed: the next login needs a newer code
+        lastStep: second,
+        drift: Math.abs(delta) <= 1 ? delta : 0,
+        failures: 0,
+        lockedUntil: 0,
+        recovery: [...recovery],
+      },
+      pending: null,
+    },
     events: [{ type: 'enrolled', rotated: previous !== null }],
   }
 }
@@ -188,24 +182,28 @@ export function codeGate(
   | { reason: 'not_enrolled' }
   | { reason: 'locked'; retryAfterMs: number }
   | { active: ActiveAuthenticator; timestamp: number; window: number; afterStep: number } {
-  const active = record?.active ?? null
-  if (active === null) return { reason: 'not_enrolled' }
+  const active = record?.active
+  if (!active) return { reason: 'not_enrolled' }
   if (now < active.lockedUntil) return { reason: 'locked', retryAfterMs: active.lockedUntil - now }
-  const timestamp = now + active.drift * active.period * 1000
-  return { active, timestamp, window: policy.loginWindow, afterStep: active.lastStep }
+  return {
+    active,
+    timestamp: now + active.drift * active.period * 1000,
+    window: policy.loginWindow,
+    afterStep: active.lastStep,
+  }
 }
 
 /** Compares two digests without an early exit on the first differing character (their length is public). */
 function sameDigest(a: string, b: string): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
+  let diff = a.length ^ b.length
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
   return diff === 0
 }
 
 /**
  * Checks a typed code for `verify`, `disable` or `regenerate` and applies replay protection, throttling, drift,
- * and the operation's effect.
+ * and the operation's effect. Locked users' codes are not looked at; malformed input and replays do not count as
+ * failures; every other failure does, and from `maxFailures` on each one locks for twice as long as the last.
  *
  * @param recovery - for `regenerate`: digests of the new recovery codes
  */
@@ -216,101 +214,65 @@ export function useCode(
   recovery: readonly string[],
   now: number,
   policy: MFAPolicy,
-): Transition<{ ok: true; method: 'totp' | 'recovery' } | { ok: false; reason: CodeReason; retryAfterMs?: number }> {
+): Transition<{ ok: true; method: 'totp' | 'recovery' } | Refusal<CodeReason>> {
   const gate = codeGate(record, now, policy)
   if ('reason' in gate) {
-    const result =
-      gate.reason === 'locked'
-        ? { ok: false as const, reason: gate.reason, retryAfterMs: gate.retryAfterMs }
-        : { ok: false as const, reason: gate.reason }
-    return { result, events: [{ type: 'failed', reason: gate.reason }] }
+    const t = refuse(gate.reason)
+    if (gate.reason === 'locked') t.result.retryAfterMs = gate.retryAfterMs
+    return t
   }
   const rec = record as MFARecord
   const { active } = gate
-  if (evidence.kind === 'malformed') {
-    return {
-      result: { ok: false, reason: 'malformed' },
-      events: [{ type: 'failed', reason: 'malformed' }],
-    }
-  }
-
-  let matched: { method: 'totp'; step: number } | { method: 'recovery'; index: number } | null = null
-  const replayed =
-    evidence.kind === 'replayed' ||
-    (evidence.kind === 'totp' && evidence.step !== null && evidence.step <= active.lastStep)
-  if (replayed) {
-    return {
-      result: { ok: false, reason: 'replayed' },
-      events: [{ type: 'replay_rejected', reason: 'replayed' }],
-    }
-  }
-  if (evidence.kind === 'totp' && evidence.step !== null) {
-    const centre = stepAt(gate.timestamp, active.period)
-    if (Math.abs(evidence.step - centre) <= gate.window) matched = { method: 'totp', step: evidence.step }
-  } else if (evidence.kind === 'recovery' && operation === 'verify') {
-    let index = -1
+  if (typeof evidence === 'string') return refuse(evidence)
+  let step: number | null = null
+  let index = -1
+  if ('step' in evidence) {
+    step = evidence.step
+    if (step !== null && step <= active.lastStep) return refuse('replayed')
+    if (step !== null && Math.abs(step - stepAt(gate.timestamp, active.period)) > gate.window) step = null
+  } else if (operation === 'verify') {
+    // every digest is compared, so the time taken does not say which one matched
     active.recovery.forEach((digest, i) => {
       if (sameDigest(digest, evidence.digest) && index < 0) index = i
     })
-    if (index >= 0) matched = { method: 'recovery', index }
   }
 
-  if (matched === null) {
+  if (step === null && index < 0) {
     const failures = active.failures + 1
-    const events: MFAEventDraft[] = [{ type: 'failed', reason: 'invalid' }]
-    if (failures < policy.maxFailures) {
-      return {
-        result: { ok: false, reason: 'invalid' },
-        next: { ...rec, active: { ...active, failures } },
-        events,
-      }
-    }
-    // Each failure past the limit doubles the lock, up to the cap.
-    const retryAfterMs = Math.min(policy.lockBaseMs * 2 ** (failures - policy.maxFailures), policy.lockMaxMs)
-    events.push({ type: 'locked', retryAfterMs })
-    const next = { ...active, failures, lockedUntil: now + retryAfterMs }
-    return {
-      result: { ok: false, reason: 'invalid', retryAfterMs },
-      next: { ...rec, active: next },
-      events,
-    }
+    const over = failures - policy.maxFailures
+    const retryAfterMs = Math.min(policy.lockBaseMs * 2 ** over, policy.lockMaxMs)
+    const lockedUntil = over >= 0 ? now + retryAfterMs : 0
+    return refuse(
+      'invalid',
+      { ...rec, active: { ...active, failures, lockedUntil } },
+      over >= 0 ? { retryAfterMs } : undefined,
+    )
   }
 
-  let next: ActiveAuthenticator = { ...active, failures: 0, lockedUntil: 0 }
+  const next: ActiveAuthenticator = { ...active, failures: 0, lockedUntil: 0 }
+  const method = step === null ? 'recovery' : 'totp'
   const events: MFAEventDraft[] = []
-  if (matched.method === 'totp') {
-    const delta = matched.step - stepAt(now, active.period)
-    next.lastStep = matched.step
+  if (step !== null) {
+    const delta = step - stepAt(now, active.period)
+    next.lastStep = step
     // Only a small, plausible drift is remembered (the window itself may reach further).
     if (Math.abs(delta) <= 1) next.drift = delta
   } else {
-    next.recovery = active.recovery.filter((_, i) => i !== matched.index)
+    next.recovery = active.recovery.filter((_, i) => i !== index)
   }
-  const method = matched.method
-  if (operation === 'disable') {
-    return {
-      result: { ok: true, method },
-      next: null,
-      events: [{ type: 'disabled', method }],
-    }
-  }
+  if (operation === 'disable')
+    return { result: { ok: true, method }, next: null, events: [{ type: 'disabled', method }] }
   if (operation === 'regenerate') {
-    next = { ...next, recovery: [...recovery] }
+    next.recovery = [...recovery]
     events.push({ type: 'recovery_regenerated', recoveryCodesLeft: recovery.length })
   } else {
     events.push({ type: 'verified', method })
-    if (method === 'recovery') {
-      events.push({ type: 'recovery_used', method, recoveryCodesLeft: next.recovery.length })
-    }
+    if (step === null) events.push({ type: 'recovery_used', method, recoveryCodesLeft: next.recovery.length })
   }
   return { result: { ok: true, method }, next: { ...rec, active: next }, events }
 }
 
 /** The support path: removes everything, no code needed. */
 export function reset(actor: string, reason: string): Transition<{ ok: true }> {
-  return {
-    result: { ok: true },
-    next: null,
-    events: [{ type: 'reset', actor, reason }],
-  }
+  return { result: { ok: true }, next: null, events: [{ type: 'reset', actor, reason }] }
 }

@@ -7,9 +7,9 @@ import { normalizeCode } from '../internal/otp.js'
 import { memoryStore } from '../storage/memory.js'
 import type { MFAStore } from '../storage/store.js'
 import { verifyTOTP } from '../totp.js'
-import { createKeyURI } from '../uri.js'
 import { checkEncryptionKeys, createSecretBox, type MFAEncryptionKeys } from './encryption.js'
 import { emitEvents, type MFAEvent, type MFAOperation } from './events.js'
+import { enrollmentURI } from './key-uri.js'
 import {
   begin,
   type CodeEvidence,
@@ -171,10 +171,7 @@ async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
  * @see RFC 6238 §5.2 (window, resynchronisation, replay)
  */
 export function createMFA(options: MFAOptions): MFA {
-  if (typeof options !== 'object' || options === null) {
-    misuse(`createMFA options must be an object, got ${describe(options)}`)
-  }
-  const issuer = checkString('issuer', options.issuer, 256)
+  const issuer = checkString('issuer', options?.issuer, 256)
   if (issuer.includes(':')) {
     misuse('issuer must not contain ":" (it separates issuer and account in key URIs)')
   }
@@ -280,25 +277,21 @@ export function createMFA(options: MFAOptions): MFA {
         window: gate.window,
         afterStep: gate.afterStep,
       })
-      if (result.valid) return { kind: 'totp', step: result.step }
-      return result.reason === 'replayed' ? { kind: 'replayed' } : { kind: 'totp', step: null }
+      if (result.valid) return { step: result.step }
+      return result.reason === 'replayed' ? 'replayed' : { step: null }
     }
     const canonical = allowRecovery && typeof code === 'string' ? normalizeRecoveryCode(code) : null
-    if (canonical === null) return { kind: 'malformed' }
-    return { kind: 'recovery', digest: await digestRecoveryCode(userId, canonical) }
+    return canonical === null ? 'malformed' : { digest: await digestRecoveryCode(userId, canonical) }
   }
 
   const runCode = async (userId: string, operation: CodeOperation, code: unknown) => {
     let codes: string[] = []
     const result = await commit(user(userId), operation, async (record, at) => {
       const gate = codeGate(record, at, policy)
-      const evidence =
-        'reason' in gate
-          ? { kind: 'malformed' as const }
-          : await codeEvidence(gate, code, userId, operation === 'verify')
+      const evidence = 'reason' in gate ? 'malformed' : await codeEvidence(gate, code, userId, operation === 'verify')
       let digests: string[] = []
       codes = []
-      if (operation === 'regenerate' && evidence.kind === 'totp' && evidence.step !== null) {
+      if (operation === 'regenerate' && typeof evidence === 'object' && 'step' in evidence && evidence.step !== null) {
         ;({ codes, digests } = await generateRecoveryCodes(userId, policy.recoveryCodes))
       }
       return useCode(record, operation, evidence, digests, at, policy)
@@ -309,10 +302,7 @@ export function createMFA(options: MFAOptions): MFA {
   return {
     async beginEnrollment(userId, opts) {
       user(userId)
-      if (typeof opts !== 'object' || opts === null) {
-        misuse(`beginEnrollment options must be { accountName }, got ${describe(opts)}`)
-      }
-      const accountName = checkString('accountName', opts.accountName, 256)
+      const accountName = checkString('accountName', opts?.accountName, 256)
       const replaceActive = opts.replaceActive ?? false
       if (typeof replaceActive !== 'boolean') {
         misuse(`replaceActive must be a boolean, got ${describe(replaceActive)}`)
@@ -320,7 +310,7 @@ export function createMFA(options: MFAOptions): MFA {
       const { algorithm, digits, period } = policy
       // a CSPRNG secret of the policy's length (validated 16 to 64 bytes when the service was created)
       const bytes = randomBytes(policy.secretBytes)
-      const uri = createKeyURI({ type: 'totp', issuer, accountName, secret: bytes, algorithm, digits, period })
+      const uri = enrollmentURI(issuer, accountName, bytes, algorithm, digits, period)
       const params = { secret: await box.seal(bytes, userId), algorithm, digits, period }
       const { expiresAt } = await commit(userId, 'enroll', async (record, at) =>
         begin(record, params, replaceActive, at, policy),
@@ -332,33 +322,29 @@ export function createMFA(options: MFAOptions): MFA {
       let codes: string[] = []
       const result = await commit(user(userId), 'confirm', async (record, at) => {
         const gate = confirmGate(record, at, policy)
-        let evidence: ConfirmEvidence = { kind: 'malformed' }
+        let evidence: ConfirmEvidence = 'malformed'
         let digests: string[] = []
         codes = []
-        if (!('reason' in gate)) {
+        const a = 'reason' in gate ? null : normalizeCode(code1, gate.pending.digits)
+        const b = 'reason' in gate ? null : normalizeCode(code2, gate.pending.digits)
+        if (a !== null && b !== null && a === b) evidence = 'same_code'
+        else if (a !== null && b !== null && !('reason' in gate)) {
           const { pending } = gate
-          const a = normalizeCode(code1, pending.digits)
-          const b = normalizeCode(code2, pending.digits)
-          if (a !== null && b !== null && a === b) evidence = { kind: 'same_code' }
-          else if (a !== null && b !== null) {
-            const bytes = await box.open(pending.secret, userId)
-            // Both codes are matched over every step the gate allows (oldest first); a code matching none is [].
-            const match = async (code: string) => {
-              const r = await verifyTOTP(bytes, code, {
-                algorithm: pending.algorithm,
-                digits: pending.digits,
-                period: pending.period,
-                timestamp: gate.to * pending.period * 1000,
-                window: { past: gate.to - gate.from, future: 0 },
-              })
-              return r.valid ? [r.step] : []
-            }
-            const first = await match(a)
-            const second = await match(b)
-            evidence = { kind: 'steps', first, second }
-            if (first.length > 0 && second.length > 0) {
-              ;({ codes, digests } = await generateRecoveryCodes(userId, policy.recoveryCodes))
-            }
+          const bytes = await box.open(pending.secret, userId)
+          // Each code is matched over every step the gate allows; verifyTOTP reports the oldest matching step.
+          const match = async (code: string) => {
+            const r = await verifyTOTP(bytes, code, {
+              algorithm: pending.algorithm,
+              digits: pending.digits,
+              period: pending.period,
+              timestamp: gate.to * pending.period * 1000,
+              window: { past: gate.to - gate.from, future: 0 },
+            })
+            return r.valid ? r.step : null
+          }
+          evidence = [await match(a), await match(b)]
+          if (evidence[0] !== null && evidence[1] === evidence[0] + 1) {
+            ;({ codes, digests } = await generateRecoveryCodes(userId, policy.recoveryCodes))
           }
         }
         return confirm(record, evidence, digests, at, policy)
@@ -382,10 +368,7 @@ export function createMFA(options: MFAOptions): MFA {
 
     async reset(userId, opts) {
       user(userId)
-      if (typeof opts !== 'object' || opts === null) {
-        misuse(`reset options must be { actor, reason }, got ${describe(opts)}`)
-      }
-      const actor = checkString('actor', opts.actor, 256)
+      const actor = checkString('actor', opts?.actor, 256)
       const reason = checkString('reason', opts.reason, 1000, 0)
       return commit(userId, 'reset', async () => reset(actor, reason))
     },
