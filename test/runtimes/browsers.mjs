@@ -21,7 +21,7 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ]
 
-const TIMEOUT = 60_000
+const TIMEOUT = 30_000
 
 async function chromium(url, log) {
   const { chromium } = await import('playwright-core')
@@ -42,6 +42,8 @@ async function chromium(url, log) {
 async function firefox(url, log) {
   const { default: puppeteer } = await import('puppeteer-core')
   const profile = mkdtempSync(join(tmpdir(), 'mfa-core-firefox-'))
+  // also when puppeteer's SIGTERM handler ends the process (scripts/test-runtimes.mjs on a timeout)
+  process.on('exit', () => rmSync(profile, { recursive: true, force: true }))
   const browser = await puppeteer.launch({
     browser: 'firefox',
     protocol: 'webDriverBiDi',
