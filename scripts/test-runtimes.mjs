@@ -46,6 +46,17 @@ const RUNTIMES = [
   },
 ]
 
+// The sync engine's QuickJS launcher (owned by the sync work) joins when it exists: same protocol, the summary line
+// `quickjs: N passed, N failed` on stdout and `version: ...` on stderr.
+if (existsSync('test/runtimes/quickjs.mjs')) {
+  RUNTIMES.push({
+    name: 'quickjs',
+    loads: 'mfa-core/sync in quickjs-emscripten',
+    command: 'node',
+    args: ['test/runtimes/quickjs.mjs'],
+  })
+}
+
 const LINE = /^(\S+): (\d+) passed, (\d+) failed$/m
 
 function execute(runtime) {
