@@ -11,8 +11,8 @@ export interface HashEngine {
   readonly blockLen: number
   /** Digest size in bytes (20, 32 or 64). */
   readonly outLen: number
-  /** Initial hash value (FIPS 180-4 §5.3), outLen / 4 words (SHA-512: high/low pairs). */
-  readonly iv: Int32Array
+  /** A new state holding the initial hash value (FIPS 180-4 §5.3): outLen / 4 words (SHA-512: high/low pairs). */
+  init(): Int32Array
   /** Message schedule scratch; its first blockLen / 4 words take the block to compress. */
   readonly w: Int32Array
   /** `dst = compress(src, w)`; `src` and `dst` may be the same array. */
@@ -33,9 +33,9 @@ function load(w: Int32Array, bytes: Uint8Array, at: number, len: number): void {
   }
 }
 
-/** Writes the first `len` bytes of the big-endian words of `state` into `out` at `at`. */
-function store(state: Int32Array, out: Uint8Array, at: number, len: number): void {
-  for (let i = 0; i < len; i++) out[at + i] = state[i >> 2]! >>> (24 - ((i & 3) << 3))
+/** Writes the big-endian words of `state` into `out` as bytes, as many as `out` holds. */
+export function store(state: Int32Array, out: Uint8Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = state[i >> 2]! >>> (24 - ((i & 3) << 3))
 }
 
 /**
@@ -58,14 +58,9 @@ function finish(hash: HashEngine, state: Int32Array, prefix: number, msg: Uint8A
   tail.set(msg.subarray(at))
   tail[rest] = 0x80
   const bits = (prefix + n) * 8
-  tail[total - 8] = (bits / 0x100000000 / 0x1000000) & 0xff
-  tail[total - 7] = (bits / 0x100000000 / 0x10000) & 0xff
-  tail[total - 6] = (bits / 0x100000000 / 0x100) & 0xff
-  tail[total - 5] = (bits / 0x100000000) & 0xff
-  tail[total - 4] = bits >>> 24
-  tail[total - 3] = bits >>> 16
-  tail[total - 2] = bits >>> 8
-  tail[total - 1] = bits
+  const view = new DataView(tail.buffer)
+  view.setUint32(total - 8, bits / 0x1_0000_0000)
+  view.setUint32(total - 4, bits)
   for (let i = 0; i < total; i += blockLen) {
     load(w, tail, i, blockLen)
     hash.compress(state, state, w)
@@ -82,10 +77,10 @@ function finish(hash: HashEngine, state: Int32Array, prefix: number, msg: Uint8A
  * @returns the digest (`hash.outLen` bytes)
  */
 export function digest(hash: HashEngine, msg: Uint8Array): Uint8Array {
-  const state = hash.iv.slice()
+  const state = hash.init()
   finish(hash, state, 0, msg)
   const out = new Uint8Array(hash.outLen)
-  store(state, out, 0, hash.outLen)
+  store(state, out)
   state.fill(0)
   return out
 }
@@ -102,8 +97,8 @@ export function prepareHMAC(hash: HashEngine, key: Uint8Array): PreparedHMAC {
   const { blockLen, w } = hash
   const block = new Uint8Array(blockLen)
   block.set(key.length > blockLen ? digest(hash, key) : key)
-  const inner = hash.iv.slice()
-  const outer = hash.iv.slice()
+  const inner = hash.init()
+  const outer = hash.init()
   for (let i = 0; i < blockLen; i++) block[i] = block[i]! ^ 0x36
   load(w, block, 0, blockLen)
   hash.compress(inner, inner, w)
@@ -129,11 +124,11 @@ export function hmac(key: PreparedHMAC, msg: Uint8Array): Uint8Array {
   const state = key.inner.slice()
   finish(hash, state, blockLen, msg)
   const inner = new Uint8Array(outLen)
-  store(state, inner, 0, outLen)
+  store(state, inner)
   state.set(key.outer)
   finish(hash, state, blockLen, inner)
   const out = new Uint8Array(outLen)
-  store(state, out, 0, outLen)
+  store(state, out)
   inner.fill(0)
   state.fill(0)
   return out

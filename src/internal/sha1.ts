@@ -61,7 +61,7 @@ export const SHA1: HashEngine = {
   blockLen: 64,
   outLen: 20,
   // FIPS 180-4 §5.3.1
-  iv: Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0),
+  init: () => Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0),
   w: new Int32Array(80),
   compress,
 }

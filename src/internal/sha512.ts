@@ -2,29 +2,7 @@
 // so the hot loop needs no BigInt. Constant time: no branch or table lookup depends on data (the round constants are
 // indexed by the round number only).
 import type { HashEngine } from './hmac-sync.js'
-
-// FIPS 180-4 §4.2.3: the first 64 bits of the fractional parts of the cube roots of the first 80 primes, as
-// (high, low) pairs.
-const K = new Int32Array([
-  0x428a2f98, 0xd728ae22, 0x71374491, 0x23ef65cd, 0xb5c0fbcf, 0xec4d3b2f, 0xe9b5dba5, 0x8189dbbc, 0x3956c25b,
-  0xf348b538, 0x59f111f1, 0xb605d019, 0x923f82a4, 0xaf194f9b, 0xab1c5ed5, 0xda6d8118, 0xd807aa98, 0xa3030242,
-  0x12835b01, 0x45706fbe, 0x243185be, 0x4ee4b28c, 0x550c7dc3, 0xd5ffb4e2, 0x72be5d74, 0xf27b896f, 0x80deb1fe,
-  0x3b1696b1, 0x9bdc06a7, 0x25c71235, 0xc19bf174, 0xcf692694, 0xe49b69c1, 0x9ef14ad2, 0xefbe4786, 0x384f25e3,
-  0x0fc19dc6, 0x8b8cd5b5, 0x240ca1cc, 0x77ac9c65, 0x2de92c6f, 0x592b0275, 0x4a7484aa, 0x6ea6e483, 0x5cb0a9dc,
-  0xbd41fbd4, 0x76f988da, 0x831153b5, 0x983e5152, 0xee66dfab, 0xa831c66d, 0x2db43210, 0xb00327c8, 0x98fb213f,
-  0xbf597fc7, 0xbeef0ee4, 0xc6e00bf3, 0x3da88fc2, 0xd5a79147, 0x930aa725, 0x06ca6351, 0xe003826f, 0x14292967,
-  0x0a0e6e70, 0x27b70a85, 0x46d22ffc, 0x2e1b2138, 0x5c26c926, 0x4d2c6dfc, 0x5ac42aed, 0x53380d13, 0x9d95b3df,
-  0x650a7354, 0x8baf63de, 0x766a0abb, 0x3c77b2a8, 0x81c2c92e, 0x47edaee6, 0x92722c85, 0x1482353b, 0xa2bfe8a1,
-  0x4cf10364, 0xa81a664b, 0xbc423001, 0xc24b8b70, 0xd0f89791, 0xc76c51a3, 0x0654be30, 0xd192e819, 0xd6ef5218,
-  0xd6990624, 0x5565a910, 0xf40e3585, 0x5771202a, 0x106aa070, 0x32bbd1b8, 0x19a4c116, 0xb8d2d0c8, 0x1e376c08,
-  0x5141ab53, 0x2748774c, 0xdf8eeb99, 0x34b0bcb5, 0xe19b48a8, 0x391c0cb3, 0xc5c95a63, 0x4ed8aa4a, 0xe3418acb,
-  0x5b9cca4f, 0x7763e373, 0x682e6ff3, 0xd6b2b8a3, 0x748f82ee, 0x5defb2fc, 0x78a5636f, 0x43172f60, 0x84c87814,
-  0xa1f0ab72, 0x8cc70208, 0x1a6439ec, 0x90befffa, 0x23631e28, 0xa4506ceb, 0xde82bde9, 0xbef9a3f7, 0xb2c67915,
-  0xc67178f2, 0xe372532b, 0xca273ece, 0xea26619c, 0xd186b8c7, 0x21c0c207, 0xeada7dd6, 0xcde0eb1e, 0xf57d4f7f,
-  0xee6ed178, 0x06f067aa, 0x72176fba, 0x0a637dc5, 0xa2c898a6, 0x113f9804, 0xbef90dae, 0x1b710b35, 0x131c471b,
-  0x28db77f5, 0x23047d84, 0x32caab7b, 0x40c72493, 0x3c9ebe0a, 0x15c9bebc, 0x431d67c4, 0x9c100d4c, 0x4cc5d4be,
-  0xcb3e42b6, 0x597f299c, 0xfc657e2a, 0x5fcb6fab, 0x3ad6faec, 0x6c44198c, 0x4a475817,
-])
+import { sha2Tables } from './sha256.js'
 
 const TWO32 = 4294967296
 const INV32 = 1 / TWO32
@@ -35,6 +13,8 @@ const INV32 = 1 / TWO32
  * words 32..159 are overwritten.
  */
 function compress(src: Int32Array, dst: Int32Array, w: Int32Array): void {
+  // FIPS 180-4 §4.2.3
+  const k = sha2Tables().k512
   // FIPS 180-4 §6.4.2 step 1: W[t] = sigma1(W[t-2]) + W[t-7] + sigma0(W[t-15]) + W[t-16]
   for (let i = 32; i < 160; i += 2) {
     const xh = w[i - 30]!
@@ -66,113 +46,46 @@ function compress(src: Int32Array, dst: Int32Array, w: Int32Array): void {
   let gl = src[13]!
   let hh = src[14]!
   let hl = src[15]!
-  let S1h = 0
-  let S1l = 0
-  let S0h = 0
-  let S0l = 0
-  let t1h = 0
-  let t1l = 0
-  let s = 0
-  // Eight rounds per iteration, the roles of a..h rotating through the variables instead of moving between them.
   // Sigma1(e) = ROTR 14 ^ ROTR 18 ^ ROTR 41; Sigma0(a) = ROTR 28 ^ ROTR 34 ^ ROTR 39 (§4.1.3, 4.10, 4.11).
   // T1 stays an unreduced sum of halves (exact in a double); e = d + T1 and a = T1 + T2 carry once each.
-  for (let i = 0; i < 160; i += 16) {
-    S1h = ((eh >>> 14) | (el << 18)) ^ ((eh >>> 18) | (el << 14)) ^ ((el >>> 9) | (eh << 23))
-    S1l = ((el >>> 14) | (eh << 18)) ^ ((el >>> 18) | (eh << 14)) ^ ((eh >>> 9) | (el << 23))
-    t1l = (hl >>> 0) + (S1l >>> 0) + ((gl ^ (el & (fl ^ gl))) >>> 0) + (K[i + 1]! >>> 0) + (w[i + 1]! >>> 0)
-    t1h = hh + S1h + (gh ^ (eh & (fh ^ gh))) + K[i]! + w[i]!
-    S0h = ((ah >>> 28) | (al << 4)) ^ ((al >>> 2) | (ah << 30)) ^ ((al >>> 7) | (ah << 25))
-    S0l = ((al >>> 28) | (ah << 4)) ^ ((ah >>> 2) | (al << 30)) ^ ((ah >>> 7) | (al << 25))
-    s = (dl >>> 0) + t1l
-    dh = (dh + t1h + ((s * INV32) | 0)) | 0
-    dl = s | 0
-    s = t1l + (S0l >>> 0) + (((al & bl) | (cl & (al | bl))) >>> 0)
-    hh = (t1h + S0h + ((ah & bh) | (ch & (ah | bh))) + ((s * INV32) | 0)) | 0
-    hl = s | 0
-    S1h = ((dh >>> 14) | (dl << 18)) ^ ((dh >>> 18) | (dl << 14)) ^ ((dl >>> 9) | (dh << 23))
-    S1l = ((dl >>> 14) | (dh << 18)) ^ ((dl >>> 18) | (dh << 14)) ^ ((dh >>> 9) | (dl << 23))
-    t1l = (gl >>> 0) + (S1l >>> 0) + ((fl ^ (dl & (el ^ fl))) >>> 0) + (K[i + 3]! >>> 0) + (w[i + 3]! >>> 0)
-    t1h = gh + S1h + (fh ^ (dh & (eh ^ fh))) + K[i + 2]! + w[i + 2]!
-    S0h = ((hh >>> 28) | (hl << 4)) ^ ((hl >>> 2) | (hh << 30)) ^ ((hl >>> 7) | (hh << 25))
-    S0l = ((hl >>> 28) | (hh << 4)) ^ ((hh >>> 2) | (hl << 30)) ^ ((hh >>> 7) | (hl << 25))
-    s = (cl >>> 0) + t1l
-    ch = (ch + t1h + ((s * INV32) | 0)) | 0
-    cl = s | 0
-    s = t1l + (S0l >>> 0) + (((hl & al) | (bl & (hl | al))) >>> 0)
-    gh = (t1h + S0h + ((hh & ah) | (bh & (hh | ah))) + ((s * INV32) | 0)) | 0
-    gl = s | 0
-    S1h = ((ch >>> 14) | (cl << 18)) ^ ((ch >>> 18) | (cl << 14)) ^ ((cl >>> 9) | (ch << 23))
-    S1l = ((cl >>> 14) | (ch << 18)) ^ ((cl >>> 18) | (ch << 14)) ^ ((ch >>> 9) | (cl << 23))
-    t1l = (fl >>> 0) + (S1l >>> 0) + ((el ^ (cl & (dl ^ el))) >>> 0) + (K[i + 5]! >>> 0) + (w[i + 5]! >>> 0)
-    t1h = fh + S1h + (eh ^ (ch & (dh ^ eh))) + K[i + 4]! + w[i + 4]!
-    S0h = ((gh >>> 28) | (gl << 4)) ^ ((gl >>> 2) | (gh << 30)) ^ ((gl >>> 7) | (gh << 25))
-    S0l = ((gl >>> 28) | (gh << 4)) ^ ((gh >>> 2) | (gl << 30)) ^ ((gh >>> 7) | (gl << 25))
-    s = (bl >>> 0) + t1l
-    bh = (bh + t1h + ((s * INV32) | 0)) | 0
-    bl = s | 0
-    s = t1l + (S0l >>> 0) + (((gl & hl) | (al & (gl | hl))) >>> 0)
-    fh = (t1h + S0h + ((gh & hh) | (ah & (gh | hh))) + ((s * INV32) | 0)) | 0
-    fl = s | 0
-    S1h = ((bh >>> 14) | (bl << 18)) ^ ((bh >>> 18) | (bl << 14)) ^ ((bl >>> 9) | (bh << 23))
-    S1l = ((bl >>> 14) | (bh << 18)) ^ ((bl >>> 18) | (bh << 14)) ^ ((bh >>> 9) | (bl << 23))
-    t1l = (el >>> 0) + (S1l >>> 0) + ((dl ^ (bl & (cl ^ dl))) >>> 0) + (K[i + 7]! >>> 0) + (w[i + 7]! >>> 0)
-    t1h = eh + S1h + (dh ^ (bh & (ch ^ dh))) + K[i + 6]! + w[i + 6]!
-    S0h = ((fh >>> 28) | (fl << 4)) ^ ((fl >>> 2) | (fh << 30)) ^ ((fl >>> 7) | (fh << 25))
-    S0l = ((fl >>> 28) | (fh << 4)) ^ ((fh >>> 2) | (fl << 30)) ^ ((fh >>> 7) | (fl << 25))
-    s = (al >>> 0) + t1l
-    ah = (ah + t1h + ((s * INV32) | 0)) | 0
-    al = s | 0
-    s = t1l + (S0l >>> 0) + (((fl & gl) | (hl & (fl | gl))) >>> 0)
-    eh = (t1h + S0h + ((fh & gh) | (hh & (fh | gh))) + ((s * INV32) | 0)) | 0
+  for (let i = 0; i < 160; i += 2) {
+    const t1l =
+      (hl >>> 0) +
+      ((((el >>> 14) | (eh << 18)) ^ ((el >>> 18) | (eh << 14)) ^ ((eh >>> 9) | (el << 23))) >>> 0) +
+      ((gl ^ (el & (fl ^ gl))) >>> 0) +
+      (k[i + 1]! >>> 0) +
+      (w[i + 1]! >>> 0)
+    const t1h =
+      hh +
+      (((eh >>> 14) | (el << 18)) ^ ((eh >>> 18) | (el << 14)) ^ ((el >>> 9) | (eh << 23))) +
+      (gh ^ (eh & (fh ^ gh))) +
+      k[i]! +
+      w[i]!
+    const t2l =
+      t1l +
+      ((((al >>> 28) | (ah << 4)) ^ ((ah >>> 2) | (al << 30)) ^ ((ah >>> 7) | (al << 25))) >>> 0) +
+      (((al & bl) | (cl & (al | bl))) >>> 0)
+    const t2h =
+      t1h +
+      (((ah >>> 28) | (al << 4)) ^ ((al >>> 2) | (ah << 30)) ^ ((al >>> 7) | (ah << 25))) +
+      ((ah & bh) | (ch & (ah | bh)))
+    hh = gh
+    hl = gl
+    gh = fh
+    gl = fl
+    fh = eh
+    fl = el
+    const s = (dl >>> 0) + t1l
+    eh = (dh + t1h + ((s * INV32) | 0)) | 0
     el = s | 0
-    S1h = ((ah >>> 14) | (al << 18)) ^ ((ah >>> 18) | (al << 14)) ^ ((al >>> 9) | (ah << 23))
-    S1l = ((al >>> 14) | (ah << 18)) ^ ((al >>> 18) | (ah << 14)) ^ ((ah >>> 9) | (al << 23))
-    t1l = (dl >>> 0) + (S1l >>> 0) + ((cl ^ (al & (bl ^ cl))) >>> 0) + (K[i + 9]! >>> 0) + (w[i + 9]! >>> 0)
-    t1h = dh + S1h + (ch ^ (ah & (bh ^ ch))) + K[i + 8]! + w[i + 8]!
-    S0h = ((eh >>> 28) | (el << 4)) ^ ((el >>> 2) | (eh << 30)) ^ ((el >>> 7) | (eh << 25))
-    S0l = ((el >>> 28) | (eh << 4)) ^ ((eh >>> 2) | (el << 30)) ^ ((eh >>> 7) | (el << 25))
-    s = (hl >>> 0) + t1l
-    hh = (hh + t1h + ((s * INV32) | 0)) | 0
-    hl = s | 0
-    s = t1l + (S0l >>> 0) + (((el & fl) | (gl & (el | fl))) >>> 0)
-    dh = (t1h + S0h + ((eh & fh) | (gh & (eh | fh))) + ((s * INV32) | 0)) | 0
-    dl = s | 0
-    S1h = ((hh >>> 14) | (hl << 18)) ^ ((hh >>> 18) | (hl << 14)) ^ ((hl >>> 9) | (hh << 23))
-    S1l = ((hl >>> 14) | (hh << 18)) ^ ((hl >>> 18) | (hh << 14)) ^ ((hh >>> 9) | (hl << 23))
-    t1l = (cl >>> 0) + (S1l >>> 0) + ((bl ^ (hl & (al ^ bl))) >>> 0) + (K[i + 11]! >>> 0) + (w[i + 11]! >>> 0)
-    t1h = ch + S1h + (bh ^ (hh & (ah ^ bh))) + K[i + 10]! + w[i + 10]!
-    S0h = ((dh >>> 28) | (dl << 4)) ^ ((dl >>> 2) | (dh << 30)) ^ ((dl >>> 7) | (dh << 25))
-    S0l = ((dl >>> 28) | (dh << 4)) ^ ((dh >>> 2) | (dl << 30)) ^ ((dh >>> 7) | (dl << 25))
-    s = (gl >>> 0) + t1l
-    gh = (gh + t1h + ((s * INV32) | 0)) | 0
-    gl = s | 0
-    s = t1l + (S0l >>> 0) + (((dl & el) | (fl & (dl | el))) >>> 0)
-    ch = (t1h + S0h + ((dh & eh) | (fh & (dh | eh))) + ((s * INV32) | 0)) | 0
-    cl = s | 0
-    S1h = ((gh >>> 14) | (gl << 18)) ^ ((gh >>> 18) | (gl << 14)) ^ ((gl >>> 9) | (gh << 23))
-    S1l = ((gl >>> 14) | (gh << 18)) ^ ((gl >>> 18) | (gh << 14)) ^ ((gh >>> 9) | (gl << 23))
-    t1l = (bl >>> 0) + (S1l >>> 0) + ((al ^ (gl & (hl ^ al))) >>> 0) + (K[i + 13]! >>> 0) + (w[i + 13]! >>> 0)
-    t1h = bh + S1h + (ah ^ (gh & (hh ^ ah))) + K[i + 12]! + w[i + 12]!
-    S0h = ((ch >>> 28) | (cl << 4)) ^ ((cl >>> 2) | (ch << 30)) ^ ((cl >>> 7) | (ch << 25))
-    S0l = ((cl >>> 28) | (ch << 4)) ^ ((ch >>> 2) | (cl << 30)) ^ ((ch >>> 7) | (cl << 25))
-    s = (fl >>> 0) + t1l
-    fh = (fh + t1h + ((s * INV32) | 0)) | 0
-    fl = s | 0
-    s = t1l + (S0l >>> 0) + (((cl & dl) | (el & (cl | dl))) >>> 0)
-    bh = (t1h + S0h + ((ch & dh) | (eh & (ch | dh))) + ((s * INV32) | 0)) | 0
-    bl = s | 0
-    S1h = ((fh >>> 14) | (fl << 18)) ^ ((fh >>> 18) | (fl << 14)) ^ ((fl >>> 9) | (fh << 23))
-    S1l = ((fl >>> 14) | (fh << 18)) ^ ((fl >>> 18) | (fh << 14)) ^ ((fh >>> 9) | (fl << 23))
-    t1l = (al >>> 0) + (S1l >>> 0) + ((hl ^ (fl & (gl ^ hl))) >>> 0) + (K[i + 15]! >>> 0) + (w[i + 15]! >>> 0)
-    t1h = ah + S1h + (hh ^ (fh & (gh ^ hh))) + K[i + 14]! + w[i + 14]!
-    S0h = ((bh >>> 28) | (bl << 4)) ^ ((bl >>> 2) | (bh << 30)) ^ ((bl >>> 7) | (bh << 25))
-    S0l = ((bl >>> 28) | (bh << 4)) ^ ((bh >>> 2) | (bl << 30)) ^ ((bh >>> 7) | (bl << 25))
-    s = (el >>> 0) + t1l
-    eh = (eh + t1h + ((s * INV32) | 0)) | 0
-    el = s | 0
-    s = t1l + (S0l >>> 0) + (((bl & cl) | (dl & (bl | cl))) >>> 0)
-    ah = (t1h + S0h + ((bh & ch) | (dh & (bh | ch))) + ((s * INV32) | 0)) | 0
-    al = s | 0
+    dh = ch
+    dl = cl
+    ch = bh
+    cl = bl
+    bh = ah
+    bl = al
+    ah = (t2h + ((t2l * INV32) | 0)) | 0
+    al = t2l | 0
   }
   add(src, dst, 0, ah, al)
   add(src, dst, 2, bh, bl)
@@ -196,10 +109,7 @@ export const SHA512: HashEngine = {
   blockLen: 128,
   outLen: 64,
   // FIPS 180-4 §5.3.5
-  iv: new Int32Array([
-    0x6a09e667, 0xf3bcc908, 0xbb67ae85, 0x84caa73b, 0x3c6ef372, 0xfe94f82b, 0xa54ff53a, 0x5f1d36f1, 0x510e527f,
-    0xade682d1, 0x9b05688c, 0x2b3e6c1f, 0x1f83d9ab, 0xfb41bd6b, 0x5be0cd19, 0x137e2179,
-  ]),
+  init: () => sha2Tables().iv512.slice(),
   w: new Int32Array(160),
   compress,
 }

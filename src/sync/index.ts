@@ -1,0 +1,15 @@
+/**
+ * mfa-core/sync: the OTP functions of `mfa-core`, synchronous, on a pure-TypeScript HMAC engine (SHA-1, SHA-256,
+ * SHA-512). Same names, options, results and errors as the root entry, returning values instead of promises; for
+ * runtimes without `crypto.subtle` (React Native's Hermes, QuickJS, plain-http pages) and for hot verification loops.
+ *
+ * @packageDocumentation
+ */
+export { decodeBase32, encodeBase32 } from '../base32.js'
+export { isOTPError, OTPError, type OTPErrorCode } from '../errors.js'
+export type { HOTPOptions, VerifyHOTPOptions, VerifyHOTPResult } from '../hotp.js'
+export type { Algorithm } from '../internal/otp.js'
+export type { TOTPOptions, VerifyTOTPOptions, VerifyTOTPResult } from '../totp.js'
+export { generateHOTP, type Secret, verifyHOTP } from './hotp.js'
+export { importSecret, OTPKey } from './key.js'
+export { generateTOTP, verifyTOTP } from './totp.js'

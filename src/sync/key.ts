@@ -1,0 +1,122 @@
+import { describe, OTPError } from '../errors.js'
+import { isBytes } from '../internal/bytes.js'
+import { type HashEngine, type PreparedHMAC, prepareHMAC } from '../internal/hmac-sync.js'
+import { type Algorithm, checkAlgorithm } from '../internal/otp.js'
+import { SHA1 } from '../internal/sha1.js'
+import { SHA256 } from '../internal/sha256.js'
+import { SHA512 } from '../internal/sha512.js'
+
+const SLOT = Symbol.for('mfa-core.sync.OTPKey')
+
+interface KeySlot {
+  readonly algorithm: Algorithm
+  /** null once destroyed */
+  prepared: PreparedHMAC | null
+}
+
+function engine(algorithm: Algorithm): HashEngine {
+  return algorithm === 'SHA1' ? SHA1 : algorithm === 'SHA256' ? SHA256 : SHA512
+}
+
+/**
+ * A secret prepared once for the synchronous HMAC engine: it holds the hash states after the key's inner and outer
+ * padded blocks (RFC 2104), so each later code costs two hash compressions. Create it with {@link importSecret};
+ * the raw bytes cannot be read back. Call {@link OTPKey.destroy} when done to zero the states.
+ *
+ * > [!WARNING]
+ * > Unlike the root entry's non-extractable WebCrypto key, these states live in JavaScript memory and are
+ * > equivalent to the secret for computing codes: keep the key as short-lived as the secret itself.
+ */
+export class OTPKey {
+  /** The HMAC hash this key was prepared for; codes are computed with it. */
+  readonly algorithm: Algorithm
+  declare readonly [SLOT]: KeySlot
+
+  /** @internal use {@link importSecret} */
+  constructor(prepared: PreparedHMAC, algorithm: Algorithm) {
+    this.algorithm = algorithm
+    Object.defineProperty(this, SLOT, { value: { algorithm, prepared } satisfies KeySlot })
+  }
+
+  /**
+   * Zeroes the prepared states. Later use of the key throws; calling `destroy()` again does nothing.
+   *
+   * @example
+   * const key = importSecret(secret)
+   * try {
+   *   verifyTOTP(key, typed)
+   * } finally {
+   *   key.destroy()
+   * }
+   */
+  destroy(): void {
+    const slot = this[SLOT]
+    if (slot.prepared !== null) wipe(slot.prepared)
+    slot.prepared = null
+  }
+}
+
+function wipe(prepared: PreparedHMAC): void {
+  prepared.inner.fill(0)
+  prepared.outer.fill(0)
+}
+
+function checkSecretBytes(secret: unknown): asserts secret is Uint8Array {
+  if (!isBytes(secret)) {
+    // A root-entry OTPKey holds a WebCrypto key, which a synchronous engine cannot use.
+    throw new OTPError(
+      'ERR_INVALID_SECRET',
+      `secret must be a Uint8Array or an OTPKey from mfa-core/sync's importSecret, got ${describe(secret)}`,
+    )
+  }
+  if (secret.length === 0) throw new OTPError('ERR_INVALID_SECRET', 'secret must not be empty')
+}
+
+/**
+ * Prepares a secret once for the synchronous engine, for repeated use: every later code skips the key setup. The
+ * returned key may be passed wherever mfa-core/sync takes a secret.
+ *
+ * @param secret - the raw secret bytes (any non-empty length, for interop with old 10-byte secrets)
+ * @param algorithm - the HMAC algorithm the key will compute (default 'SHA1')
+ * @returns a key bound to `algorithm`; `destroy()` it when done
+ * @throws OTPError `ERR_INVALID_SECRET` for an empty or non-Uint8Array secret; `ERR_INVALID_OPTION` for an unknown
+ *   algorithm
+ * @example
+ * const key = importSecret(secretBytes)
+ * for (const code of codes) verifyTOTP(key, code)
+ * key.destroy()
+ * @see RFC 2104 §2 (HMAC keys)
+ */
+export function importSecret(secret: Uint8Array, algorithm?: Algorithm): OTPKey {
+  const alg = checkAlgorithm(algorithm)
+  checkSecretBytes(secret)
+  return new OTPKey(prepareHMAC(engine(alg), secret), alg)
+}
+
+/**
+ * Resolves a secret argument to a prepared HMAC, as the root entry's resolveKey does (same checks, same errors).
+ * `owned` is true when the preparation was made for this call only: the caller wipes it with {@link release}.
+ * Not API.
+ */
+export function resolveKey(secret: unknown, algorithm: Algorithm | undefined): { key: PreparedHMAC; owned: boolean } {
+  const slot = typeof secret === 'object' && secret !== null ? (secret as Partial<OTPKey>)[SLOT] : undefined
+  if (slot !== undefined) {
+    if (algorithm !== undefined && algorithm !== slot.algorithm) {
+      throw new OTPError(
+        'ERR_INVALID_OPTION',
+        `algorithm ${algorithm} differs from the key's ${slot.algorithm}: import the secret again for ${algorithm}`,
+      )
+    }
+    if (slot.prepared === null) {
+      throw new OTPError('ERR_KEY_DESTROYED', 'this OTPKey was destroyed: import the secret again')
+    }
+    return { key: slot.prepared, owned: false }
+  }
+  checkSecretBytes(secret)
+  return { key: prepareHMAC(engine(algorithm ?? 'SHA1'), secret), owned: true }
+}
+
+/** Zeroes a per-call preparation from {@link resolveKey}. Not API. */
+export function release(resolved: { key: PreparedHMAC; owned: boolean }): void {
+  if (resolved.owned) wipe(resolved.key)
+}

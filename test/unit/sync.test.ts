@@ -1,0 +1,210 @@
+// mfa-core/sync: the RFC 4226 Appendix D and RFC 6238 Appendix B tables through the synchronous entry, its prepared
+// keys (destroy), and results equal to the WebCrypto root entry's on random inputs, errors included.
+import fc from 'fast-check'
+import * as root from 'mfa-core'
+import {
+  type Algorithm,
+  generateHOTP,
+  generateTOTP,
+  importSecret,
+  isOTPError,
+  OTPKey,
+  verifyHOTP,
+  verifyTOTP,
+} from 'mfa-core/sync'
+import { describe, expect, it } from 'vitest'
+import { ascii, numRuns } from '../support/env'
+
+const RFC4226_SECRET = ascii('12345678901234567890')
+// RFC 4226 Appendix D: HOTP values for counters 0 to 9.
+const HOTP = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489']
+
+const SEEDS: Record<Algorithm, Uint8Array> = {
+  SHA1: ascii('12345678901234567890'),
+  SHA256: ascii('12345678901234567890123456789012'),
+  SHA512: ascii('1234567890123456789012345678901234567890123456789012345678901234'),
+}
+// RFC 6238 Appendix B: time (s), TOTP (8 digits), mode.
+const TOTP: [number, string, Algorithm][] = [
+  [59, '94287082', 'SHA1'],
+  [59, '46119246', 'SHA256'],
+  [59, '90693936', 'SHA512'],
+  [1111111109, '07081804', 'SHA1'],
+  [1111111109, '68084774', 'SHA256'],
+  [1111111109, '25091201', 'SHA512'],
+  [1111111111, '14050471', 'SHA1'],
+  [1111111111, '67062674', 'SHA256'],
+  [1111111111, '99943326', 'SHA512'],
+  [1234567890, '89005924', 'SHA1'],
+  [1234567890, '91819424', 'SHA256'],
+  [1234567890, '93441116', 'SHA512'],
+  [2000000000, '69279037', 'SHA1'],
+  [2000000000, '90698825', 'SHA256'],
+  [2000000000, '38618901', 'SHA512'],
+  [20000000000, '65353130', 'SHA1'],
+  [20000000000, '77737706', 'SHA256'],
+  [20000000000, '47863826', 'SHA512'],
+]
+
+describe('RFC 4226 Appendix D through mfa-core/sync', () => {
+  it.each(HOTP.map((code, counter) => [counter, code] as const))('counter %i gives %s', (counter, code) => {
+    expect(generateHOTP(RFC4226_SECRET, counter)).toBe(code)
+    expect(generateHOTP(RFC4226_SECRET, BigInt(counter))).toBe(code)
+    expect(verifyHOTP(RFC4226_SECRET, code, counter)).toEqual({ valid: true, counter: BigInt(counter), delta: 0 })
+  })
+
+  it('a prepared key gives the same table, and look-ahead finds the lowest matching counter', () => {
+    const key = importSecret(RFC4226_SECRET)
+    expect(HOTP.map((_, counter) => generateHOTP(key, counter))).toEqual(HOTP)
+    expect(verifyHOTP(key, HOTP[7]!, 2, { lookAhead: 5 })).toEqual({ valid: true, counter: 7n, delta: 5 })
+    expect(verifyHOTP(key, HOTP[7]!, 2, { lookAhead: 4 })).toEqual({ valid: false, reason: 'mismatch' })
+    expect(verifyHOTP(key, HOTP[1]!, 2, { lookAhead: 5 })).toEqual({ valid: false, reason: 'mismatch' })
+  })
+})
+
+describe('RFC 6238 Appendix B through mfa-core/sync', () => {
+  it.each(TOTP)('at %i s the code is %s with %s', (seconds, code, algorithm) => {
+    const options = { algorithm, digits: 8, timestamp: seconds * 1000 }
+    const step = Math.floor(seconds / 30)
+    expect(generateTOTP(SEEDS[algorithm], options)).toBe(code)
+    expect(verifyTOTP(SEEDS[algorithm], code, options)).toEqual({ valid: true, step, delta: 0 })
+    const key = importSecret(SEEDS[algorithm], algorithm)
+    expect(generateTOTP(key, { digits: 8, timestamp: seconds * 1000 })).toBe(code)
+    expect(verifyTOTP(key, code, { ...options, afterStep: step })).toEqual({ valid: false, reason: 'replayed' })
+    key.destroy()
+  })
+})
+
+describe('prepared keys', () => {
+  it('destroy() zeroes the key: later use throws ERR_KEY_DESTROYED, destroy() again is harmless', () => {
+    const key = importSecret(RFC4226_SECRET)
+    expect(key).toBeInstanceOf(OTPKey)
+    expect(key.algorithm).toBe('SHA1')
+    key.destroy()
+    key.destroy()
+    for (const use of [
+      () => generateHOTP(key, 0),
+      () => verifyHOTP(key, '755224', 0),
+      () => generateTOTP(key),
+      () => verifyTOTP(key, '123456'),
+    ]) {
+      expect(use).toThrow(expect.objectContaining({ code: 'ERR_KEY_DESTROYED' }))
+    }
+  })
+
+  it('a key is bound to its algorithm', () => {
+    const key = importSecret(SEEDS.SHA256, 'SHA256')
+    expect(key.algorithm).toBe('SHA256')
+    expect(generateTOTP(key, { algorithm: 'SHA256', digits: 8, timestamp: 59_000 })).toBe('46119246')
+    expect(() => generateTOTP(key, { algorithm: 'SHA1' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    )
+  })
+
+  it('the raw bytes cannot be read back from a key', () => {
+    const key = importSecret(RFC4226_SECRET)
+    expect(Object.keys(key)).toEqual(['algorithm'])
+    expect(JSON.stringify(key)).toBe('{"algorithm":"SHA1"}')
+  })
+
+  it("refuses the root entry's WebCrypto keys and bad secrets with ERR_INVALID_SECRET", async () => {
+    const webKey = await root.importSecret(RFC4226_SECRET)
+    for (const secret of [webKey, new Uint8Array(0), 'JBSWY3DPEHPK3PXP', null, undefined, [1, 2, 3]]) {
+      expect(() => generateTOTP(secret as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_SECRET' }))
+      expect(() => importSecret(secret as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_SECRET' }))
+    }
+  })
+})
+
+// The same call on both entries: equal results, or the same OTPError code.
+type Outcome = { ok: unknown } | { error: string }
+const settle = (run: () => unknown): Outcome => {
+  try {
+    return { ok: run() }
+  } catch (error) {
+    return { error: isOTPError(error) ? error.code : `not an OTPError: ${String(error)}` }
+  }
+}
+const settleAsync = async (run: () => Promise<unknown>): Promise<Outcome> => {
+  try {
+    return { ok: await run() }
+  } catch (error) {
+    return { error: root.isOTPError(error) ? error.code : `not an OTPError: ${String(error)}` }
+  }
+}
+
+describe('same results as the root entry (WebCrypto)', () => {
+  const secret = fc.uint8Array({ minLength: 1, maxLength: 140 })
+  const algorithm = fc.constantFrom<Algorithm>('SHA1', 'SHA256', 'SHA512')
+  const digits = fc.oneof(fc.integer({ min: 6, max: 10 }), fc.constantFrom(5, 11, 6.5))
+  const period = fc.oneof(fc.integer({ min: 1, max: 120 }), fc.constant(0))
+  const timestamp = fc.integer({ min: 0, max: 2 ** 45 })
+  const window = fc.oneof(
+    fc.integer({ min: 0, max: 3 }),
+    fc.record({ past: fc.integer({ min: 0, max: 3 }), future: fc.integer({ min: 0, max: 3 }) }),
+    fc.constant(11),
+  )
+  const runs = { numRuns: Math.max(20, Math.floor(numRuns / 2)) }
+
+  it('generateTOTP and verifyTOTP (valid, near, malformed, replayed codes)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secret,
+        algorithm,
+        digits,
+        period,
+        timestamp,
+        window,
+        fc.integer({ min: -3, max: 3 }),
+        fc.constantFrom('same', 'spaced', 'junk'),
+        fc.option(fc.integer({ min: 0, max: 2 ** 30 }), { nil: undefined }),
+        async (s, a, d, p, t, w, shift, form, afterStep) => {
+          const options = { algorithm: a, digits: d, period: p, timestamp: t }
+          const generated = settle(() => generateTOTP(s, options))
+          expect(generated).toEqual(await settleAsync(() => root.generateTOTP(s, options)))
+          if (!('ok' in generated)) return
+          const other = settle(() => generateTOTP(s, { ...options, timestamp: t + shift * p * 1000 }))
+          const typed = 'ok' in other ? String(other.ok) : '000000'
+          const code =
+            form === 'spaced' ? `${typed.slice(0, 3)} ${typed.slice(3)}` : form === 'junk' ? `${typed}x` : typed
+          const verify = { ...options, window: w, afterStep }
+          const key = importSecret(s, a)
+          const keyed = settle(() => verifyTOTP(key, code, verify))
+          key.destroy()
+          const expected = await settleAsync(() => root.verifyTOTP(s, code, verify))
+          expect(settle(() => verifyTOTP(s, code, verify))).toEqual(expected)
+          expect(keyed).toEqual(expected)
+        },
+      ),
+      runs,
+    )
+  })
+
+  it('generateHOTP and verifyHOTP, counters up to 2^64 - 1 and past it', async () => {
+    const counter = fc.oneof(
+      fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+      fc.constantFrom(2n ** 64n - 1n, 2n ** 64n - 2n, 2n ** 64n, 2n ** 32n - 1n, 2n ** 32n, -1n),
+      fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+      fc.constantFrom(-1, 1.5, 2 ** 53),
+    )
+    await fc.assert(
+      fc.asyncProperty(
+        secret,
+        algorithm,
+        digits,
+        counter,
+        fc.integer({ min: 0, max: 3 }),
+        async (s, a, d, c, lookAhead) => {
+          const options = { algorithm: a, digits: d }
+          const generated = settle(() => generateHOTP(s, c, options))
+          expect(generated).toEqual(await settleAsync(() => root.generateHOTP(s, c, options)))
+          const code = 'ok' in generated ? String(generated.ok) : '123456'
+          const verify = { ...options, lookAhead }
+          const expected = await settleAsync(() => root.verifyHOTP(s, code, c, verify))
+          expect(settle(() => verifyHOTP(s, code, c, verify))).toEqual(expected)
+        },
+      ),
+      runs,
+    )
+  })
+})
