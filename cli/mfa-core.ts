@@ -42,7 +42,7 @@ Options:
   --counter N                     use HOTP at this counter instead of TOTP (code, verify, uri)
   --at TIME                       code, verify: compute at TIME (Unix seconds or ISO 8601) instead of now
   --window N                      verify: steps accepted each way around now (default 1); HOTP: look-ahead (default 0)
-  --type totp|hotp                uri, qr: key type (default totp; hotp needs --counter, default 0)
+  --type totp|hotp                uri, qr: key type (default totp; hotp starts at --counter, default 0)
   --ecc L|M|Q|H                   qr: error-correction level (default M)
   --svg                           qr: print SVG markup instead of terminal blocks
   --no-color                      qr: no ANSI colours (draws dark modules as text; needs a light background)
