@@ -58,6 +58,7 @@ function checkColour(name: string, value: unknown, fallback: string): string {
  * @see ISO/IEC 18004:2015 §6.3.8 (quiet zone)
  */
 export function renderSVG(textOrMatrix: string | QRMatrix, options: RenderSVGOptions = {}): string {
+  if (typeof options !== 'object' || options === null) mustBe('options', 'an object', options)
   const matrix = toMatrix(textOrMatrix, options.ecc)
   const moduleSize = options.moduleSize ?? 4
   if (typeof moduleSize !== 'number' || !(moduleSize > 0 && moduleSize <= 1000)) {

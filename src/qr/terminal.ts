@@ -57,6 +57,7 @@ const GLYPHS = [' ', '▄', '▀', '█']
  * @see ISO/IEC 18004:2015 §6.3.8 (quiet zone)
  */
 export function renderTerminal(textOrMatrix: string | QRMatrix, options: RenderTerminalOptions = {}): string {
+  if (typeof options !== 'object' || options === null) mustBe('options', 'an object', options)
   const matrix = toMatrix(textOrMatrix, options.ecc)
   const margin = checkInteger('margin', options.margin ?? 4, 0, 1000)
   const { ansi = true, invert = false } = options
