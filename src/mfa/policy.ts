@@ -36,7 +36,14 @@ export interface MFAPolicy {
   recoveryCodes: number
 }
 
-/** The default {@link MFAPolicy}. */
+/**
+ * The default {@link MFAPolicy}: SHA1, 6 digits, 30 s, 20-byte secrets; enrollments live 10 minutes and accept the
+ * second code 2 steps back to 1 ahead; logins accept 1 step each way around the recorded drift; 5 failures lock for
+ * 30 s, doubling with each further failure up to 15 minutes; 5 confirmation attempts; 10 recovery codes.
+ *
+ * @example
+ * const mfa = createMFA({ issuer: 'Example', policy: { ...DEFAULT_POLICY, lockMaxMs: 60 * 60_000 } })
+ */
 export const DEFAULT_POLICY: Readonly<MFAPolicy> = Object.freeze({
   algorithm: 'SHA1',
   digits: 6,

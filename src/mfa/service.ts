@@ -99,34 +99,86 @@ export interface MFA {
    * @returns the base32 secret, the key URI and the expiry (ms)
    * @throws OTPError `ERR_INVALID_OPTION` for a bad argument, or when the user is active and `replaceActive` is not
    * set; `ERR_URI_INVALID` when `accountName` contains `:`; `ERR_STORAGE` when the store fails
+   * @example
+   * const { uri, secret, expiresAt } = await mfa.beginEnrollment(user.id, { accountName: user.email })
+   * showQRCode(uri) // and `secret`, grouped, for typing in by hand
    */
   beginEnrollment(userId: string, options: { accountName: string; replaceActive?: boolean }): Promise<MFAEnrollment>
   /**
    * Activates a pending enrollment with the codes of two consecutive time steps, in order. Consumes the second
    * step: the next login needs a newer code.
    *
-   * @returns ten recovery codes (shown once), or why not
+   * @param userId - the user who began the enrollment
+   * @param code1 - the code the app showed first (step s)
+   * @param code2 - the code that replaced it (step s+1)
+   * @returns ten recovery codes (shown once), or why not: `malformed`, `same_code`, `reversed`, `not_consecutive`,
+   * `invalid`, `expired`, `locked`, `not_pending`
    * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`; never for what the user typed
+   * @example
+   * const result = await mfa.confirmEnrollment(user.id, firstCode, nextCode)
+   * if (result.ok) showOnce(result.recoveryCodes)
+   * else showHint(result.reason)
    */
   confirmEnrollment(userId: string, code1: string, code2: string): Promise<ConfirmEnrollmentResult>
   /**
-   * Checks a login code: a TOTP code newer than the last accepted one, or an unused recovery code.
+   * Checks a login code: a TOTP code newer than the last accepted one within the login window, or an unused
+   * recovery code. While the user is locked, nothing is checked.
    *
+   * @param userId - the user signing in
+   * @param code - what they typed (spaces ignored; a recovery code in any case, with or without its dash)
+   * @returns `{ ok: true, method }`, or `malformed`, `invalid`, `replayed`, `locked`, `not_enrolled` (with
+   * `retryAfterMs` in ms when locked or just locked)
    * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`; never for what the user typed
+   * @example
+   * const login = await mfa.verify(user.id, typedCode)
+   * if (!login.ok && login.retryAfterMs) showWait(login.retryAfterMs)
    */
   verify(userId: string, code: string): Promise<VerifyResult>
-  /** Removes the authenticator after a fresh TOTP code (recovery codes are not accepted here). */
+  /**
+   * Removes the authenticator after a fresh TOTP code (recovery codes are not accepted here; a lost phone goes
+   * through {@link MFA.reset}). Throttling and replay protection apply as for `verify`.
+   *
+   * @param userId - the user turning MFA off
+   * @param code - a code newer than the last accepted one
+   * @returns `{ ok: true }`, or why not (as for `verify`)
+   * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`
+   * @example
+   * const off = await mfa.disable(user.id, freshCode)
+   */
   disable(userId: string, code: string): Promise<DisableResult>
   /**
    * The support path for a lost phone: removes everything without a code. Verify the person out of band first.
    *
+   * @param userId - the user to reset
    * @param options.actor - who did it (1 to 256 characters), for the `reset` event
    * @param options.reason - why (up to 1000 characters), for the `reset` event
+   * @returns `{ ok: true }`, also when there was nothing to remove
+   * @throws OTPError `ERR_INVALID_OPTION` for a bad argument, `ERR_STORAGE`
+   * @example
+   * await mfa.reset(user.id, { actor: `support:${agent.id}`, reason: `ticket ${ticket.id}: phone lost` })
    */
   reset(userId: string, options: { actor: string; reason: string }): Promise<{ ok: true }>
-  /** What the user has: state, when enabled, recovery codes left, lock and pending expiry. */
+  /**
+   * What the user has, for a settings page.
+   *
+   * @param userId - the user
+   * @returns the state, when enabled (and rotated), recovery codes left, lock and pending expiry (ms)
+   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * const { state, recoveryCodesLeft } = await mfa.status(user.id)
+   */
   status(userId: string): Promise<MFAStatus>
-  /** Replaces all recovery codes after a fresh TOTP code; the old ones stop working. */
+  /**
+   * Replaces all recovery codes after a fresh TOTP code; the old ones stop working.
+   *
+   * @param userId - the user
+   * @param code - a code newer than the last accepted one
+   * @returns the new codes (shown once), or why not (as for `verify`)
+   * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`
+   * @example
+   * const fresh = await mfa.regenerateRecoveryCodes(user.id, code)
+   * if (fresh.ok) showOnce(fresh.recoveryCodes)
+   */
   regenerateRecoveryCodes(userId: string, code: string): Promise<RegenerateResult>
 }
 
