@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Package checks on the built dist/: size budgets (size-limit, gzip), publint (strict), arethetypeswrong on the
-// packed tarball, and bundle isolation (what importing one function drags in). Run after `tsup`.
+// Package checks on the built dist/: publint (strict), arethetypeswrong on the
+// packed tarball, and size budgets with bundle isolation (scripts/check-bundles.mjs). Run after `tsup`.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,7 +16,6 @@ function run(name, command, args) {
   }
 }
 
-run('size-limit', 'npx', ['size-limit'])
 run('publint', 'npx', ['publint', '--strict'])
 const dir = mkdtempSync(join(tmpdir(), 'mfa-core-pack-'))
 const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', dir], { encoding: 'utf8' })

@@ -78,6 +78,8 @@ function checkLabelPart(value: unknown, name: string, required: boolean): string
     throw invalidURI(`${name} must be a non-empty string of at most 1024 characters, got ${describe(value)}`)
   }
   if (value.includes(':')) throw invalidURI(`${name} must not contain ':' (authenticator apps split the label on it)`)
+  // Spaces after the label's ':' are optional padding that parsers drop, so a leading space could not round-trip.
+  if (value.startsWith(' ')) throw invalidURI(`${name} must not start with a space`)
   return value
 }
 

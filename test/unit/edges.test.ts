@@ -52,6 +52,8 @@ describe('key URI edges', () => {
       { accountName: 'x', secret, type: 'motp' },
       { accountName: 'x'.repeat(1025), secret },
       { accountName: 42, secret },
+      { accountName: ' alice', secret },
+      { issuer: ' ACME', accountName: 'alice', secret },
     ]
     for (const params of bad) {
       expect(() => createKeyURI(params as never)).toThrow(expect.objectContaining({ code: 'ERR_URI_INVALID' }))
