@@ -32,7 +32,11 @@ export interface VerifyHOTPOptions extends HOTPOptions {
   lookAhead?: number
 }
 
-/** The outcome of {@link verifyHOTP}: the matched counter (store `counter + 1n`), or why it failed. */
+/**
+ * The outcome of {@link verifyHOTP}: the matched counter (store `counter + 1n`), or why it failed.
+ *
+ * @reexport
+ */
 export type VerifyHOTPResult = HOTPResult
 
 /**

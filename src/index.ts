@@ -15,6 +15,7 @@ export {
 } from './hotp.js'
 export type { Algorithm } from './internal/otp.js'
 export {
+  type ActiveAuthenticator,
   type CodeReason,
   type ConfirmEnrollmentResult,
   type ConfirmReason,
@@ -22,6 +23,7 @@ export {
   DEFAULT_POLICY,
   type DisableResult,
   type MFA,
+  type MFAAlgorithm,
   type MFAEncryptionKeys,
   type MFAEnrollment,
   type MFAEvent,
@@ -31,7 +33,9 @@ export {
   type MFAPolicy,
   type MFARecord,
   type MFAStatus,
+  type PendingEnrollment,
   type RegenerateResult,
+  type StoredSecret,
   type VerifyResult,
 } from './mfa/index.js'
 export { generateSecret, importSecret, MAX_SECRET_BYTES, MIN_SECRET_BYTES, OTPKey } from './secret.js'

@@ -37,7 +37,11 @@ export interface VerifyTOTPOptions extends TOTPOptions {
   afterStep?: number
 }
 
-/** The outcome of {@link verifyTOTP}: the matched step (store it as `afterStep`), or why it failed. */
+/**
+ * The outcome of {@link verifyTOTP}: the matched step (store it as `afterStep`), or why it failed.
+ *
+ * @reexport
+ */
 export type VerifyTOTPResult = TOTPResult
 
 /**

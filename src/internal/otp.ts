@@ -172,6 +172,7 @@ export function windowSteps(step: number, window: { past: number; future: number
   return steps
 }
 
+/** The outcome of `verifyTOTP`: the matched step (store it as `afterStep`), or why it failed. */
 export type TOTPResult =
   | { valid: true; step: number; delta: number }
   | { valid: false; reason: 'malformed' | 'mismatch' | 'replayed' }
@@ -199,6 +200,7 @@ export function decideTOTP(
   return { valid: false, reason: replayed ? 'replayed' : 'mismatch' }
 }
 
+/** The outcome of `verifyHOTP`: the matched counter (store `counter + 1n`), or why it failed. */
 export type HOTPResult =
   | { valid: true; counter: bigint; delta: number }
   | { valid: false; reason: 'malformed' | 'mismatch' }
