@@ -7,8 +7,9 @@ import type { MFAAlgorithm } from './policy.js'
 
 /** Percent-encodes a label part or value (RFC 3986, spaces as %20); a lone surrogate cannot be encoded. */
 function encode(value: string, name: string): string {
-  if (value.includes(':')) {
-    throw new OTPError('ERR_URI_INVALID', `invalid key URI: ${name} must not contain ':' (apps split the label on it)`)
+  // as createKeyURI: apps split the label on ':', and parsers drop spaces after it (a leading one cannot round-trip)
+  if (value.includes(':') || value.startsWith(' ')) {
+    throw new OTPError('ERR_URI_INVALID', `invalid key URI: ${name} must not contain ':' or start with a space`)
   }
   try {
     return encodeURIComponent(value)
@@ -21,7 +22,7 @@ function encode(value: string, name: string): string {
  * Builds the `otpauth://totp/` URI of an enrollment, exactly as `createKeyURI` would: issuer in the label and as a
  * parameter; algorithm, digits and period only when they differ from SHA1, 6 and 30.
  *
- * @throws OTPError `ERR_URI_INVALID` when issuer or account contains `:` or a lone surrogate
+ * @throws OTPError `ERR_URI_INVALID` when issuer or account contains `:` or a lone surrogate, or starts with a space
  */
 export function enrollmentURI(
   issuer: string,

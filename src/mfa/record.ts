@@ -38,7 +38,7 @@ export interface ActiveAuthenticator extends SecretParams {
   failures: number
   /** Codes are not checked before this time (0 = not locked). */
   lockedUntil: number
-  /** Lower-case hex SHA-256 digests of the unused recovery codes. */
+  /** Digests of the unused recovery codes: SHA-256 truncated to 128 bits, lower-case hex. */
   recovery: string[]
 }
 

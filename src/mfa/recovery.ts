@@ -29,13 +29,15 @@ export function normalizeRecoveryCode(text: string): string | null {
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 
 /**
- * The stored form of a recovery code: SHA-256 over a domain label, the user id and the canonical code, in hex.
+ * The stored form of a recovery code: SHA-256 over a domain label, the user id and the canonical code, truncated to
+ * 128 bits (ample against a 50-bit code, and it keeps the record small and quick to parse), in lower-case hex.
  *
  * @param userId - the owner (so a digest copied to another user's record is worthless)
  * @param canonical - the output of {@link normalizeRecoveryCode}
  */
 export async function digestRecoveryCode(userId: string, canonical: string): Promise<string> {
-  return hex(await sha256(new TextEncoder().encode(`mfa-core/recovery/v1\u0000${userId}\u0000${canonical}`)))
+  const digest = await sha256(new TextEncoder().encode(`mfa-core/recovery/v1\u0000${userId}\u0000${canonical}`))
+  return hex(digest.subarray(0, 16))
 }
 
 /**

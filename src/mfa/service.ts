@@ -224,8 +224,8 @@ async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
  */
 export function createMFA(options: MFAOptions): MFA {
   const issuer = checkString('issuer', options?.issuer, 256)
-  if (issuer.includes(':')) {
-    misuse('issuer must not contain ":" (it separates issuer and account in key URIs)')
+  if (issuer.includes(':') || issuer.startsWith(' ')) {
+    misuse('issuer must not contain ":" or start with a space (key URI labels cannot carry either)')
   }
   const now = options.now ?? Date.now
   if (typeof now !== 'function') misuse(`now must be a function, got ${describe(now)}`)

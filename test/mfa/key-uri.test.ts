@@ -10,7 +10,19 @@ const text = fc.oneof(
   fc.string({ minLength: 1, maxLength: 40 }),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }),
-  fc.constantFrom('Example Cloud', 'alice@example.com', 'AT&T', '100%', 'a#b', 'a:b', 'a+b c', '\uD800', 'é'),
+  fc.constantFrom(
+    'Example Cloud',
+    'alice@example.com',
+    'AT&T',
+    '100%',
+    'a#b',
+    'a:b',
+    'a+b c',
+    '\uD800',
+    'é',
+    ' lead',
+    'trail ',
+  ),
 )
 
 function outcome(build: () => string): string {

@@ -543,7 +543,7 @@ describe('records and misuse', () => {
       ].sort(),
     )
     expect(record.active.recovery).toHaveLength(10)
-    for (const d of record.active.recovery) expect(d).toMatch(/^[0-9a-f]{64}$/)
+    for (const d of record.active.recovery) expect(d).toMatch(/^[0-9a-f]{32}$/)
     map.set('app1/mfa/alice', { data: JSON.stringify({ ...record, schema: 2 }), version: 99 })
     await expect(h.mfa.verify('alice', '123456')).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
     map.set('app1/mfa/alice', { data: '{not json', version: 100 })
