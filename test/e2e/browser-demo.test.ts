@@ -5,7 +5,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { decodeBase32, generateTOTP } from 'mfa-core'
+import jsQR from 'jsqr'
+import { decodeBase32, generateTOTP, parseKeyURI } from 'mfa-core'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -115,6 +116,29 @@ describe.skipIf(!haveBrowser)('browser demo (examples/browser)', () => {
     const secret = decodeBase32(shownKey.replace(/ /g, ''))
     expect(secret.length).toBe(20)
     expect(await page.textContent('#status')).toContain('Setting up')
+
+    // The QR code, rasterised in the page and read back with jsQR, holds the same key as the text.
+    const image = await page.evaluate(async () => {
+      const svg = document.querySelector('#qr svg') as SVGSVGElement
+      const modules = Number(svg.getAttribute('viewBox')?.split(' ')[2])
+      const size = modules * 6
+      const img = new Image()
+      img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg.outerHTML)}`
+      await img.decode()
+      const canvas = document.createElement('canvas')
+      canvas.width = size
+      canvas.height = size
+      const context = canvas.getContext('2d') as CanvasRenderingContext2D
+      context.imageSmoothingEnabled = false
+      context.drawImage(img, 0, 0, size, size)
+      return { size, data: Array.from(context.getImageData(0, 0, size, size).data) }
+    })
+    const scanned = jsQR(Uint8ClampedArray.from(image.data), image.size, image.size)
+    expect(scanned?.data).toMatch(/^otpauth:\/\/totp\/Example%20Cloud:alice%40example\.com\?/)
+    const params = parseKeyURI(scanned?.data ?? '')
+    expect(params.issuer).toBe('Example Cloud')
+    expect(params.accountName).toBe('alice@example.com')
+    expect(params.secret).toEqual(secret)
     await page.screenshot({ path: `${root}test-results/demo-enroll.png`, fullPage: true })
 
     // What an authenticator app would show at step t + offset of the page's clock.
