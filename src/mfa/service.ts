@@ -4,6 +4,7 @@ import { encodeBase32 } from '../base32.js'
 import { describe, OTPError } from '../errors.js'
 import { randomBytes } from '../internal/crypto.js'
 import { normalizeCode } from '../internal/otp.js'
+import { isWellFormed } from '../storage/check.js'
 import { memoryStore } from '../storage/memory.js'
 import type { MFAStore } from '../storage/store.js'
 import { verifyTOTP } from '../totp.js'
@@ -182,9 +183,20 @@ export interface MFA {
   regenerateRecoveryCodes(userId: string, code: string): Promise<RegenerateResult>
 }
 
+/**
+ * Checks a string argument. Well-formed Unicode without U+0000 only: SQL and Redis stores encode keys as UTF-8,
+ * where a lone surrogate would become U+FFFD (two users, one record), so a user id the memory store accepts in
+ * development must not fail or collide in production.
+ */
 function checkString(name: string, value: unknown, max: number, min = 1): string {
-  if (typeof value !== 'string' || value.length < min || value.length > max) {
-    misuse(`${name} must be a string of ${min} to ${max} characters, got ${describe(value)}`)
+  if (
+    typeof value !== 'string' ||
+    value.length < min ||
+    value.length > max ||
+    !isWellFormed(value) ||
+    value.includes('\u0000')
+  ) {
+    misuse(`${name} must be well-formed text of ${min} to ${max} characters without U+0000, got ${describe(value)}`)
   }
   return value
 }

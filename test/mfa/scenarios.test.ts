@@ -553,7 +553,7 @@ describe('records and misuse', () => {
 
   it('throws ERR_INVALID_OPTION for developer misuse, and never for what users type', async () => {
     const h = harness()
-    for (const userId of ['', 'x'.repeat(257), 42, null]) {
+    for (const userId of ['', 'x'.repeat(257), 42, null, 'a\uD800b', 'nul\u0000']) {
       await expect(h.mfa.verify(userId as string, '123456')).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
       await expect(h.mfa.status(userId as string)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
     }
