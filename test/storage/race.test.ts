@@ -92,6 +92,8 @@ for (const c of cases) {
       const errors = tallies.flatMap((t) => Object.keys(t.errors))
       const reasons = new Set(tallies.flatMap((t) => Object.keys(t.reasons)))
       expect(accepted).toBe(1)
+      // Several requests saw the code as valid at once and lost the compare-and-set: the race really happened.
+      expect(tallies.reduce((sum, t) => sum + t.conflicts, 0)).toBeGreaterThan(0)
       // Conflicts beyond the service's retries fail closed; nothing else may go wrong.
       expect(errors.filter((code) => code !== 'ERR_STORAGE')).toEqual([])
       expect([...reasons].filter((r) => r !== 'replayed' && r !== 'locked')).toEqual([])

@@ -15,7 +15,15 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'done'; id: number; accepted: number; reasons: Record<string, number>; errors: Record<string, number> }
+  | {
+      type: 'done'
+      id: number
+      accepted: number
+      reasons: Record<string, number>
+      errors: Record<string, number>
+      /** Compare-and-set writes that lost (returned false): proof that the processes really raced. */
+      conflicts: number
+    }
   | { type: 'failed'; message: string }
 
 async function open(backend: Backend): Promise<{ store: MFAStore; close(): Promise<void> }> {
@@ -39,7 +47,18 @@ process.on('message', async (message: ToWorker) => {
       send({ type: 'ready' })
     } else if (message.type === 'verify') {
       clock = message.now
-      const mfa = createMFA({ store: opened!.store, issuer: 'Race Test', now: () => clock })
+      const store = opened!.store
+      let conflicts = 0
+      const counting: MFAStore = {
+        get: (key) => store.get(key),
+        delete: (key, version) => store.delete(key, version),
+        set: async (key, data, version, options) => {
+          const written = await store.set(key, data, version, options)
+          if (!written) conflicts++
+          return written
+        },
+      }
+      const mfa = createMFA({ store: counting, issuer: 'Race Test', now: () => clock })
       const reasons: Record<string, number> = {}
       const errors: Record<string, number> = {}
       let accepted = 0
@@ -58,7 +77,7 @@ process.on('message', async (message: ToWorker) => {
         }
       }
       await Promise.all(Array.from({ length: message.parallel }, lane))
-      send({ type: 'done', id: message.id, accepted, reasons, errors })
+      send({ type: 'done', id: message.id, accepted, reasons, errors, conflicts })
     } else if (message.type === 'exit') {
       await opened?.close()
       process.exit(0)
