@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path'
 import { existingEntries } from '../entries.mjs'
 
-const out = '.docs-check'
+const out = `.docs-check-${process.pid}`
 const files = [
   'README.md',
   ...(existsSync('docs')
