@@ -32,9 +32,7 @@ export function hotpCode(key: PreparedHMAC, counter: number | bigint, digits: nu
   hmacCounter(key, hi, lo, WORDS)
   const mac = MACS[key.hash.outLen]!
   store(WORDS, mac)
-  const code = truncate(mac, digits)
-  mac.fill(0)
-  return code
+  return truncate(mac, digits)
 }
 
 /**
