@@ -100,7 +100,7 @@ export function importSecret(secret: Uint8Array, algorithm?: Algorithm): OTPKey 
  */
 export function resolveKey(secret: unknown, algorithm: Algorithm | undefined): { key: PreparedHMAC; owned: boolean } {
   const slot = typeof secret === 'object' && secret !== null ? (secret as Partial<OTPKey>)[SLOT] : undefined
-  if (slot !== undefined) {
+  if (typeof slot === 'object' && slot !== null) {
     if (algorithm !== undefined && algorithm !== slot.algorithm) {
       throw new OTPError(
         'ERR_INVALID_OPTION',

@@ -208,3 +208,78 @@ describe('same results as the root entry (WebCrypto)', () => {
     )
   })
 })
+
+describe('hostile input (the root entry matrix, on the sync functions)', () => {
+  const trap = new Proxy({}, { get: () => 7, has: () => true })
+  const HOSTILE: unknown[] = [
+    undefined,
+    null,
+    Number.NaN,
+    -1,
+    1.5,
+    0,
+    2 ** 53,
+    2 ** 64,
+    Number.POSITIVE_INFINITY,
+    -1n,
+    2n ** 64n,
+    '',
+    '1'.repeat(100_000),
+    [],
+    {},
+    { length: 20 },
+    () => 1,
+    Symbol('s'),
+    trap,
+    new Uint8Array(0),
+    new ArrayBuffer(20),
+    new Uint16Array(10),
+    true,
+  ]
+  const expectUsableError = (run: () => unknown) => {
+    try {
+      run()
+    } catch (error) {
+      if (!(isOTPError(error) || error instanceof TypeError || error instanceof RangeError)) {
+        throw new Error(`unexpected error type: ${String(error)}`)
+      }
+      expect((error as Error).message.length).toBeGreaterThan(10)
+    }
+  }
+
+  it('each argument of each function either works or throws OTPError / TypeError / RangeError', () => {
+    const key = importSecret(RFC4226_SECRET)
+    for (const value of HOSTILE) {
+      const v = value as never
+      for (const secret of [RFC4226_SECRET, key]) {
+        expectUsableError(() => generateHOTP(secret, v))
+        expectUsableError(() => generateHOTP(secret, 0, v))
+        expectUsableError(() => verifyHOTP(secret, v, 0))
+        expectUsableError(() => verifyHOTP(secret, '755224', v))
+        expectUsableError(() => verifyHOTP(secret, '755224', 0, v))
+        expectUsableError(() => generateTOTP(secret, v))
+        expectUsableError(() => verifyTOTP(secret, v))
+        expectUsableError(() => verifyTOTP(secret, '123456', v))
+        for (const option of ['algorithm', 'digits', 'period', 'epoch', 'timestamp', 'window', 'afterStep']) {
+          expectUsableError(() => verifyTOTP(secret, '123456', { [option]: v }))
+        }
+        expectUsableError(() => verifyHOTP(secret, '123456', 0, { lookAhead: v }))
+      }
+      expectUsableError(() => generateTOTP(v))
+      expectUsableError(() => importSecret(v))
+      expectUsableError(() => importSecret(RFC4226_SECRET, v))
+    }
+  })
+
+  it('a code typed by a user never throws: malformed or mismatch', () => {
+    for (const value of HOSTILE) {
+      const result = verifyTOTP(RFC4226_SECRET, value as never)
+      expect(result.valid).toBe(false)
+    }
+    expect(verifyTOTP(RFC4226_SECRET, '1'.repeat(100_000))).toEqual({ valid: false, reason: 'malformed' })
+  })
+
+  it('a proxy pretending to be a key is refused as a secret', () => {
+    expect(() => generateTOTP(trap as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_SECRET' }))
+  })
+})
