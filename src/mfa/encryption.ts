@@ -1,6 +1,7 @@
 // Secrets at rest: AES-GCM with a key id, the user id as associated data, old key ids still decrypt.
 import { decodeBase32, encodeBase32 } from '../base32.js'
 import { describe, OTPError } from '../errors.js'
+import { isBytes } from '../internal/bytes.js'
 import { aesGcmDecrypt, aesGcmEncrypt, importAESKey, randomBytes } from '../internal/crypto.js'
 import { misuse } from './policy.js'
 import type { StoredSecret } from './record.js'
@@ -36,7 +37,7 @@ export function checkEncryptionKeys(keys: unknown): MFAEncryptionKeys | undefine
     if (!/^[\w.-]{1,64}$/.test(id)) {
       misuse('encryptionKeys ids must be 1 to 64 characters of A-Z a-z 0-9 . _ -')
     }
-    if (!(key instanceof Uint8Array) || ![16, 24, 32].includes(key.length)) {
+    if (!isBytes(key) || ![16, 24, 32].includes(key.length)) {
       misuse(`encryption key must be 16, 24 or 32 bytes, got ${describe(key)}`)
     }
     copy[id] = new Uint8Array(key)

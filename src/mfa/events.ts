@@ -64,7 +64,8 @@ export function emitEvents(
   if (handler === undefined) return
   for (const draft of drafts) {
     try {
-      const returned = handler(Object.freeze({ ...draft, ...context }))
+      // each handler call gets its own object: nothing it does can reach the service or another call
+      const returned = handler({ ...draft, ...context })
       if (returned && typeof (returned as Promise<unknown>).then === 'function') {
         ;(returned as Promise<unknown>).then(undefined, () => {})
       }

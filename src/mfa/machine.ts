@@ -2,6 +2,7 @@
 // No I/O, no clock, no randomness, no crypto: the service computes the evidence (which steps a code matches, the
 // digest of a recovery code, fresh secrets and recovery digests) and this file decides what it means.
 import { OTPError } from '../errors.js'
+import { timingSafeEqualString } from '../internal/bytes.js'
 import type { MFAEventDraft } from './events.js'
 import type { MFAPolicy } from './policy.js'
 import type { ActiveAuthenticator, MFARecord, PendingEnrollment, SecretParams } from './record.js'
@@ -193,13 +194,6 @@ export function codeGate(
   }
 }
 
-/** Compares two digests without an early exit on the first differing character (their length is public). */
-function sameDigest(a: string, b: string): boolean {
-  let diff = a.length ^ b.length
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return diff === 0
-}
-
 /**
  * Checks a typed code for `verify`, `disable` or `regenerate` and applies replay protection, throttling, drift,
  * and the operation's effect. Locked users' codes are not looked at; malformed input and replays do not count as
@@ -233,7 +227,7 @@ export function useCode(
   } else if (operation === 'verify') {
     // every digest is compared, so the time taken does not say which one matched
     active.recovery.forEach((digest, i) => {
-      if (sameDigest(digest, evidence.digest) && index < 0) index = i
+      if (timingSafeEqualString(digest, evidence.digest) && index < 0) index = i
     })
   }
 

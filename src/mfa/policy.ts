@@ -1,4 +1,5 @@
 import { describe, OTPError } from '../errors.js'
+import { checkAlgorithm, integerOption } from '../internal/otp.js'
 
 /** Hash algorithm of a TOTP secret, spelled as in otpauth:// URIs. */
 export type MFAAlgorithm = 'SHA1' | 'SHA256' | 'SHA512'
@@ -78,11 +79,9 @@ export function misuse(message: string): never {
   throw new OTPError('ERR_INVALID_OPTION', message)
 }
 
-function int(name: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    misuse(`policy.${name} must be an integer from ${min} to ${max}, got ${describe(value)}`)
-  }
-}
+// integerOption is the core's own option check (one message shape); undefined means the default
+const int = (name: string, value: unknown, min: number, max: number, fallback: number): number =>
+  integerOption(value, `policy.${name}`, min, max, fallback)
 
 /**
  * Merges a partial policy over the defaults and validates every field.
@@ -97,20 +96,19 @@ export function resolvePolicy(policy: Partial<MFAPolicy> | undefined): Readonly<
     misuse(`policy must be an object, got ${describe(policy)}`)
   }
   const p: MFAPolicy = { ...DEFAULT_POLICY, ...policy }
-  if (!['SHA1', 'SHA256', 'SHA512'].includes(p.algorithm)) {
-    misuse(`policy.algorithm must be 'SHA1', 'SHA256' or 'SHA512'`)
-  }
-  for (const [name, min, max] of LIMITS) int(name, p[name], min, max)
+  p.algorithm = checkAlgorithm(p.algorithm)
+  for (const [name, min, max] of LIMITS) (p as any)[name] = int(name, p[name], min, max, DEFAULT_POLICY[name] as number)
   const ew = p.enrollmentWindow
   if (typeof ew !== 'object' || ew === null) {
     misuse(`policy.enrollmentWindow must be { past, future }, got ${describe(ew)}`)
   }
   // both codes are matched in one verification window of past + future + 1 steps, at most 10 (MAX_WINDOW)
-  int('enrollmentWindow.past', ew.past, 0, 5)
-  int('enrollmentWindow.future', ew.future, 0, 4)
+  p.enrollmentWindow = Object.freeze({
+    past: int('enrollmentWindow.past', ew.past, 0, 5, 2),
+    future: int('enrollmentWindow.future', ew.future, 0, 4, 1),
+  })
   if (p.lockMaxMs < p.lockBaseMs) {
     misuse('policy.lockMaxMs must not be smaller than policy.lockBaseMs')
   }
-  p.enrollmentWindow = Object.freeze({ past: ew.past, future: ew.future })
   return Object.freeze(p)
 }

@@ -1,4 +1,5 @@
 import { OTPError } from '../errors.js'
+import { HASH_BYTES } from '../internal/otp.js'
 import type { MFAAlgorithm } from './policy.js'
 
 /**
@@ -52,8 +53,6 @@ export interface MFARecord {
   pending: PendingEnrollment | null
 }
 
-const ALGORITHMS = ['SHA1', 'SHA256', 'SHA512']
-
 /** True when `o` is a secret-holding part with integer fields `ints` (and digits, period). */
 function part(o: any, ints: string[]): boolean {
   const s = o?.secret
@@ -61,7 +60,7 @@ function part(o: any, ints: string[]): boolean {
     typeof s === 'object' &&
     s !== null &&
     (typeof s.b32 === 'string' || [s.kid, s.iv, s.ct].every((x) => typeof x === 'string')) &&
-    ALGORITHMS.includes(o.algorithm) &&
+    Object.hasOwn(HASH_BYTES, o.algorithm) &&
     ['digits', 'period', ...ints].every((k) => Number.isSafeInteger(o[k]))
   )
 }
@@ -90,8 +89,7 @@ export function parseRecord(data: string): MFARecord {
         a.recovery.every((d: unknown) => typeof d === 'string'))) &&
     (p === null || (part(p, ['createdAt', 'expiresAt', 'attempts']) && typeof p.replaceActive === 'boolean'))
   if (!ok) {
-    const schema = Number.isSafeInteger(o?.schema) ? o.schema : '?'
-    throw new OTPError('ERR_RECORD_INVALID', `stored MFA record is not a valid schema-1 record (schema: ${schema})`)
+    throw new OTPError('ERR_RECORD_INVALID', 'stored MFA record is not a valid schema-1 record (newer, or damaged)')
   }
   return o as MFARecord
 }

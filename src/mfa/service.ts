@@ -3,7 +3,8 @@
 import { encodeBase32 } from '../base32.js'
 import { describe, OTPError } from '../errors.js'
 import { randomBytes } from '../internal/crypto.js'
-import { normalizeCode } from '../internal/otp.js'
+import { integerOption, normalizeCode } from '../internal/otp.js'
+import { importSecret, type OTPKey } from '../secret.js'
 import { isWellFormed } from '../storage/check.js'
 import { memoryStore } from '../storage/memory.js'
 import type { MFAStore } from '../storage/store.js'
@@ -26,7 +27,7 @@ import {
   useCode,
 } from './machine.js'
 import { type MFAPolicy, misuse, resolvePolicy } from './policy.js'
-import { emptyRecord, type MFARecord, parseRecord } from './record.js'
+import { emptyRecord, type MFARecord, parseRecord, type SecretParams } from './record.js'
 import { digestRecoveryCode, generateRecoveryCodes, normalizeRecoveryCode } from './recovery.js'
 
 /** Options of {@link createMFA}. */
@@ -246,10 +247,7 @@ export function createMFA(options: MFAOptions): MFA {
     misuse(`onEvent must be a function, got ${describe(onEvent)}`)
   }
   const keyPrefix = options.keyPrefix === undefined ? 'mfa:' : checkString('keyPrefix', options.keyPrefix, 64, 0)
-  const maxRetries = options.maxRetries ?? 10
-  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 1000) {
-    misuse(`maxRetries must be an integer from 0 to 1000, got ${describe(maxRetries)}`)
-  }
+  const maxRetries = integerOption(options.maxRetries, 'maxRetries', 0, 1000, 10)
   const policy = resolvePolicy(options.policy)
   const box = createSecretBox(checkEncryptionKeys(options.encryptionKeys))
   const store = options.store ?? memoryStore({ now })
@@ -257,13 +255,8 @@ export function createMFA(options: MFAOptions): MFA {
     misuse(`store must be an MFAStore, got ${describe(store)}`)
   }
 
-  const clock = (): number => {
-    const t = now()
-    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > Number.MAX_SAFE_INTEGER) {
-      misuse(`now() must return milliseconds since the Unix epoch, got ${describe(t)}`)
-    }
-    return Math.floor(t)
-  }
+  // milliseconds since the Unix epoch; a fractional clock is floored, anything else is misuse
+  const clock = (): number => integerOption(Math.floor(now()), 'now()', 0, Number.MAX_SAFE_INTEGER, Number.NaN)
 
   const user = (userId: unknown): string => checkString('userId', userId, 256)
 
@@ -323,6 +316,21 @@ export function createMFA(options: MFAOptions): MFA {
     )
   }
 
+  // Imported HMAC keys of active secrets, by user and stored secret (ciphertext when encrypted): verifyTOTP's fast
+  // path, so a login costs the HMACs only. Bounded; a rotated or re-encrypted secret gets a new entry.
+  const keys = new Map<string, Promise<OTPKey>>()
+  const hmacKey = (held: SecretParams, userId: string): Promise<OTPKey> => {
+    const id = userId + JSON.stringify(held.secret) + held.algorithm
+    let key = keys.get(id)
+    if (!key) {
+      if (keys.size >= 1000) keys.clear() // bounded memory; the next logins import again
+      key = box.open(held.secret, userId).then((bytes) => importSecret(bytes, held.algorithm))
+      keys.set(id, key)
+      key.catch(() => keys.delete(id))
+    }
+    return key
+  }
+
   /** Classifies a typed code and computes what it matches; locked users never get here. */
   const codeEvidence = async (
     gate: Exclude<ReturnType<typeof codeGate>, { reason: string }>,
@@ -333,7 +341,7 @@ export function createMFA(options: MFAOptions): MFA {
     const { active } = gate
     const typed = normalizeCode(code, active.digits)
     if (typed !== null) {
-      const result = await verifyTOTP(await box.open(active.secret, userId), typed, {
+      const result = await verifyTOTP(await hmacKey(active, userId), typed, {
         algorithm: active.algorithm,
         digits: active.digits,
         period: active.period,
@@ -367,10 +375,8 @@ export function createMFA(options: MFAOptions): MFA {
     async beginEnrollment(userId, opts) {
       user(userId)
       const accountName = checkString('accountName', opts?.accountName, 256)
-      const replaceActive = opts.replaceActive ?? false
-      if (typeof replaceActive !== 'boolean') {
-        misuse(`replaceActive must be a boolean, got ${describe(replaceActive)}`)
-      }
+      // only an explicit true rotates an active authenticator
+      const replaceActive = opts.replaceActive === true
       const { algorithm, digits, period } = policy
       // a CSPRNG secret of the policy's length (validated 16 to 64 bytes when the service was created)
       const bytes = randomBytes(policy.secretBytes)

@@ -500,6 +500,26 @@ describe('storage failures and concurrency', () => {
     }
   })
 
+  it('keeps verifying correctly past the bound of its imported-key cache (1000 users)', async () => {
+    const h = harness({ onEvent: undefined })
+    const users = Array.from({ length: 1005 }, (_, i) => `user-${i}`)
+    const secrets: string[] = []
+    for (const u of users) {
+      const { secret } = await h.mfa.beginEnrollment(u, { accountName: u })
+      const c1 = await codeAt(secret, h.clock.t, -1)
+      const c2 = await codeAt(secret, h.clock.t)
+      expect((await h.mfa.confirmEnrollment(u, c1, c2)).ok).toBe(true)
+      secrets.push(secret)
+    }
+    h.clock.advance(STEP_MS)
+    for (const [i, u] of users.entries()) {
+      expect(await h.mfa.verify(u, await codeAt(secrets[i] as string, h.clock.t))).toEqual({ ok: true, method: 'totp' })
+    }
+    // and a user's code is never checked against another user's key
+    h.clock.advance(STEP_MS)
+    expect(await h.mfa.verify('user-1', await codeAt(secrets[2] as string, h.clock.t))).toMatchObject({ ok: false })
+  })
+
   it('completes the operation when the onEvent handler throws or rejects', async () => {
     for (const onEvent of [
       () => {
