@@ -92,6 +92,18 @@ describe('prepared keys', () => {
     }
   })
 
+  it('destroy() overwrites the padded-key states with zeros', () => {
+    const key = importSecret(SEEDS.SHA512, 'SHA512')
+    const slot = (key as unknown as Record<symbol, { prepared: { inner: Int32Array; outer: Int32Array } }>)[
+      Symbol.for('mfa-core.sync.OTPKey')
+    ]!
+    const { inner, outer } = slot.prepared
+    expect(inner.some((word) => word !== 0) && outer.some((word) => word !== 0)).toBe(true)
+    key.destroy()
+    expect([...inner, ...outer].every((word) => word === 0)).toBe(true)
+    expect(slot.prepared).toBeNull()
+  })
+
   it('a key is bound to its algorithm', () => {
     const key = importSecret(SEEDS.SHA256, 'SHA256')
     expect(key.algorithm).toBe('SHA256')
