@@ -1,14 +1,7 @@
 #!/usr/bin/env node
 // The README quick start, runnable: `npm run example`. It imports the package by its name (Node resolves a
 // package's own name to its built dist/), exactly as an application would after `npm install mfa-core`.
-import {
-  createKeyURI,
-  encodeBase32,
-  formatKeyForManualEntry,
-  generateSecret,
-  generateTOTP,
-  verifyTOTP,
-} from 'mfa-core'
+import { createKeyURI, encodeBase32, formatKeyForManualEntry, generateSecret, generateTOTP, verifyTOTP } from 'mfa-core'
 
 const secret = generateSecret() // 20 random bytes: store them (encrypted) with the user
 console.log('secret (base32):', encodeBase32(secret))

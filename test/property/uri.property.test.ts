@@ -6,7 +6,10 @@ import { numRuns } from '../support/env'
 // Any text but ':' (refused in labels by design), including reserved and non-ASCII characters.
 const labelText = fc
   .string({
-    unit: fc.oneof(fc.constantFrom('&', '#', '%', '+', ' ', '?', '=', '/', '@', 'é', '😀'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })),
+    unit: fc.oneof(
+      fc.constantFrom('&', '#', '%', '+', ' ', '?', '=', '/', '@', 'é', '😀'),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+    ),
     minLength: 1,
     maxLength: 30,
   })
