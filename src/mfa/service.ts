@@ -320,7 +320,7 @@ export function createMFA(options: MFAOptions): MFA {
   // path, so a login costs the HMACs only. Bounded; a rotated or re-encrypted secret gets a new entry.
   const keys = new Map<string, Promise<OTPKey>>()
   const hmacKey = (held: SecretParams, userId: string): Promise<OTPKey> => {
-    const id = userId + JSON.stringify(held.secret) + held.algorithm
+    const id = `${userId}\u0000${held.algorithm}${JSON.stringify(held.secret)}` // user ids hold no U+0000
     let key = keys.get(id)
     if (!key) {
       if (keys.size >= 1000) keys.clear() // bounded memory; the next logins import again
