@@ -15,5 +15,13 @@ export default defineConfig({
     hookTimeout: 60_000,
     // The suites share two servers and two cores; the race suite forks 8 processes of its own.
     fileParallelism: false,
+    coverage: {
+      provider: 'v8',
+      include: ['src/storage/**', 'src/testing/**'],
+      exclude: ['src/storage/store.ts'],
+      reportsDirectory: 'coverage/storage',
+      reporter: ['text-summary'],
+      thresholds: { branches: 85, lines: 95, functions: 95, statements: 95 },
+    },
   },
 })

@@ -62,7 +62,7 @@ if (built) {
     } else console.warn(`\n*** SKIPPED chromium: ${reason} ***\n`)
   }
   vitest('dist', ['--project', 'dist', ...(browser ? ['--project', 'chromium'] : [])])
-  if (existsSync('vitest.storage.config.ts')) vitest('storage', ['--config', 'vitest.storage.config.ts'])
+  if (existsSync('vitest.storage.config.ts')) vitest('storage', ['--config', 'vitest.storage.config.ts', '--coverage'])
   step('package', 'node', ['scripts/check-package.mjs'])
 }
 step('docs-code', 'node', ['scripts/check-docs.mjs'])
