@@ -25,8 +25,6 @@ export const MAX_LOOK_AHEAD = 100
 /** Longest code input looked at; anything longer is malformed without further work. */
 const MAX_CODE_INPUT = 64
 
-const POWERS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
-
 /**
  * Reads an integer option: undefined gives the fallback; anything else must be a safe integer in [min, max].
  * One message shape for all: "digits must be an integer from 6 to 10, got 12".
@@ -135,7 +133,7 @@ export function truncate(hmac: Uint8Array | ArrayBuffer, digits: number): string
     ((mac[offset + 2] as number) << 8) |
     (mac[offset + 3] as number)
   // 31 bits fit a double exactly; for 10 digits the modulus exceeds 2^31 and the value is kept whole.
-  return String(binary % (POWERS[digits] as number)).padStart(digits, '0')
+  return String(binary % 10 ** digits).padStart(digits, '0')
 }
 
 /**

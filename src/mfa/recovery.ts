@@ -5,7 +5,7 @@ import { randomBytes, sha256 } from '../internal/crypto.js'
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
 const GROUP = 5
 /** Characters per recovery code, without the separator (10 characters of 5 bits: 50 random bits). */
-export const RECOVERY_CODE_LENGTH = 2 * GROUP
+export const RECOVERY_CODE_LENGTH = 10 // two groups
 
 /**
  * Brings a typed recovery code to its canonical form: lower case, no spaces or dashes, and the look-alikes
