@@ -1,4 +1,3 @@
-import { signHMAC } from './internal/crypto.js'
 import {
   type Algorithm,
   checkAlgorithm,
@@ -13,7 +12,7 @@ import {
   readOptions,
   truncate,
 } from './internal/otp.js'
-import { type OTPKey, resolveKey } from './secret.js'
+import { type HMACEngine, type OTPKey, resolveKey } from './secret.js'
 
 /** A secret: raw bytes, or a key prepared once with {@link importSecret}. */
 export type Secret = Uint8Array | OTPKey
@@ -24,6 +23,8 @@ export interface HOTPOptions {
   algorithm?: Algorithm
   /** Code length, 6 to 10 (default 6). */
   digits?: number
+  /** Prepare raw secret bytes with this engine instead of WebCrypto, e.g. `syncEngine` from `mfa-core/sync`. */
+  engine?: HMACEngine | undefined
 }
 
 /** Options of {@link verifyHOTP}. */
@@ -58,8 +59,8 @@ export async function generateHOTP(secret: Secret, counter: number | bigint, opt
   const digits = checkDigits(opts.digits)
   const algorithm = opts.algorithm === undefined ? undefined : checkAlgorithm(opts.algorithm)
   const value = checkCounter(counter)
-  const key = await resolveKey(secret, algorithm)
-  return truncate(await signHMAC(key, counterBytes(value)), digits)
+  const key = await resolveKey(secret, algorithm, opts.engine)
+  return truncate(await key.sign(counterBytes(value)), digits)
 }
 
 /**
@@ -94,11 +95,11 @@ export async function verifyHOTP(
   const algorithm = opts.algorithm === undefined ? undefined : checkAlgorithm(opts.algorithm)
   const start = checkCounter(counter)
   const lookAhead = checkLookAhead(opts.lookAhead)
-  const key = await resolveKey(secret, algorithm)
+  const key = await resolveKey(secret, algorithm, opts.engine)
   const typed = normalizeCode(code, digits)
   if (typed === null) return { valid: false, reason: 'malformed' }
   const counters = lookAheadCounters(start, lookAhead)
-  const macs = await Promise.all(counters.map((c) => signHMAC(key, counterBytes(c))))
+  const macs = await Promise.all(counters.map((c) => key.sign(counterBytes(c))))
   return decideHOTP(
     typed,
     counters,

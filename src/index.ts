@@ -38,7 +38,14 @@ export {
   type StoredSecret,
   type VerifyResult,
 } from './mfa/index.js'
-export { generateSecret, importSecret, MAX_SECRET_BYTES, MIN_SECRET_BYTES, OTPKey } from './secret.js'
+export {
+  generateSecret,
+  type HMACEngine,
+  importSecret,
+  MAX_SECRET_BYTES,
+  MIN_SECRET_BYTES,
+  OTPKey,
+} from './secret.js'
 export { type MemoryStoreOptions, memoryStore } from './storage/memory.js'
 export type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './storage/store.js'
 export { generateTOTP, type TOTPOptions, type VerifyTOTPOptions, type VerifyTOTPResult, verifyTOTP } from './totp.js'

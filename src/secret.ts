@@ -1,6 +1,6 @@
 import { describe, mustBe, OTPError } from './errors.js'
 import { isBytes } from './internal/bytes.js'
-import { importHMACKey, randomBytes } from './internal/crypto.js'
+import { importHMACKey, randomBytes, signHMAC } from './internal/crypto.js'
 import { type Algorithm, checkAlgorithm, HASH_BYTES, readOptions } from './internal/otp.js'
 
 /** The smallest secret {@link generateSecret} issues: 128 bits, RFC 4226 §4 R6's minimum. */
@@ -10,9 +10,27 @@ export const MAX_SECRET_BYTES = 1024
 
 const KEY = Symbol.for('mfa-core.OTPKey')
 
-interface KeySlot {
-  readonly key: CryptoKey
+/**
+ * What every prepared key carries under the registry symbol `Symbol.for('mfa-core.OTPKey')`, whichever engine made
+ * it: its algorithm and how to compute an HMAC with it. The root functions only ever call `sign`. Not API.
+ */
+export interface KeySlot {
   readonly algorithm: Algorithm
+  sign(message: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer> | Uint8Array
+}
+
+/**
+ * Another HMAC engine for the root functions and `createMFA`: an object whose `importSecret` prepares raw secret
+ * bytes as a key of that engine. `syncEngine` from `mfa-core/sync` is one (pure TypeScript, synchronous, no
+ * WebCrypto needed for the HMAC).
+ *
+ * @example
+ * import { syncEngine } from 'mfa-core/sync'
+ * const result = await verifyTOTP(secretBytes, typed, { engine: syncEngine })
+ */
+export interface HMACEngine {
+  /** Prepares raw secret bytes for the given algorithm. */
+  importSecret(secret: Uint8Array, algorithm?: Algorithm): object
 }
 
 /**
@@ -27,7 +45,7 @@ export class OTPKey {
   /** @internal use {@link importSecret} */
   constructor(key: CryptoKey, algorithm: Algorithm) {
     this.algorithm = algorithm
-    Object.defineProperty(this, KEY, { value: { key, algorithm } satisfies KeySlot })
+    Object.defineProperty(this, KEY, { value: { algorithm, sign: (m) => signHMAC(key, m) } satisfies KeySlot })
   }
 }
 
@@ -84,23 +102,29 @@ export async function importSecret(secret: Uint8Array, algorithm?: Algorithm): P
 
 function checkSecretBytes(secret: unknown): asserts secret is Uint8Array {
   if (!isBytes(secret) || secret.length === 0) {
-    const expected = 'a non-empty Uint8Array or OTPKey (decode base32 with decodeBase32)'
+    const expected = 'a non-empty Uint8Array (see decodeBase32) or OTPKey'
     throw new OTPError('ERR_INVALID_SECRET', `secret must be ${expected}, got ${describe(secret)}`)
   }
 }
 
 /**
- * Resolves a secret argument to the CryptoKey to compute with: an {@link OTPKey}'s own key, synchronously, or a key
- * imported from raw bytes (a promise). Not API.
+ * Resolves a secret argument to what computes its HMACs: a prepared key's own slot (an {@link OTPKey}, or a key of
+ * another engine), raw bytes prepared by `engine` when one is given, or raw bytes imported into WebCrypto. Not API.
  */
-export function resolveKey(secret: unknown, algorithm: Algorithm | undefined): CryptoKey | Promise<CryptoKey> {
-  const slot = typeof secret === 'object' && secret !== null ? (secret as Partial<OTPKey>)[KEY] : undefined
+export function resolveKey(
+  secret: unknown,
+  algorithm: Algorithm | undefined,
+  engine?: HMACEngine,
+): KeySlot | Promise<KeySlot> {
+  const key = engine !== undefined && isBytes(secret) ? engine.importSecret(secret, algorithm) : secret
+  const slot = typeof key === 'object' && key !== null ? (key as Partial<OTPKey>)[KEY] : undefined
   if (slot !== undefined) {
     if (algorithm !== undefined && algorithm !== slot.algorithm) {
-      throw mustBe('algorithm', `the key's (${slot.algorithm}); import the secret again for another`, algorithm)
+      throw mustBe('algorithm', `the key's own (${slot.algorithm})`, algorithm)
     }
-    return slot.key
+    return slot
   }
-  checkSecretBytes(secret)
-  return importHMACKey(secret, algorithm ?? 'SHA1')
+  checkSecretBytes(key)
+  const alg = algorithm ?? 'SHA1'
+  return importHMACKey(key, alg).then((cryptoKey) => ({ algorithm: alg, sign: (m) => signHMAC(cryptoKey, m) }))
 }

@@ -1,5 +1,4 @@
 import type { Secret } from './hotp.js'
-import { signHMAC } from './internal/crypto.js'
 import {
   type Algorithm,
   checkAfterStep,
@@ -13,7 +12,7 @@ import {
   truncate,
   windowSteps,
 } from './internal/otp.js'
-import { resolveKey } from './secret.js'
+import { type HMACEngine, resolveKey } from './secret.js'
 
 /** Options of {@link generateTOTP}. */
 export interface TOTPOptions {
@@ -27,6 +26,8 @@ export interface TOTPOptions {
   epoch?: number
   /** The time to compute at, in milliseconds since the Unix epoch (default `Date.now()`). */
   timestamp?: number
+  /** Prepare raw secret bytes with this engine instead of WebCrypto, e.g. `syncEngine` from `mfa-core/sync`. */
+  engine?: HMACEngine | undefined
 }
 
 /** Options of {@link verifyTOTP}. */
@@ -61,9 +62,10 @@ export type VerifyTOTPResult = TOTPResult
  * @see RFC 6238 §4 (algorithm), Appendix B (test vectors)
  */
 export async function generateTOTP(secret: Secret, options?: TOTPOptions): Promise<string> {
-  const settings = totpSettings(readOptions(options))
-  const key = await resolveKey(secret, settings.algorithm)
-  return truncate(await signHMAC(key, counterBytes(settings.step)), settings.digits)
+  const opts = readOptions(options)
+  const settings = totpSettings(opts)
+  const key = await resolveKey(secret, settings.algorithm, opts.engine)
+  return truncate(await key.sign(counterBytes(settings.step)), settings.digits)
 }
 
 /**
@@ -94,11 +96,11 @@ export async function verifyTOTP(secret: Secret, code: string, options?: VerifyT
   const settings = totpSettings(opts)
   const window = checkWindow(opts.window)
   const after = checkAfterStep(opts.afterStep)
-  const key = await resolveKey(secret, settings.algorithm)
+  const key = await resolveKey(secret, settings.algorithm, opts.engine)
   const typed = normalizeCode(code, settings.digits)
   if (typed === null) return { valid: false, reason: 'malformed' }
   const steps = windowSteps(settings.step, window)
-  const macs = await Promise.all(steps.map((step) => signHMAC(key, counterBytes(step))))
+  const macs = await Promise.all(steps.map((step) => key.sign(counterBytes(step))))
   return decideTOTP(
     typed,
     steps,

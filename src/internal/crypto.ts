@@ -13,14 +13,10 @@ function unavailable(what: string): OTPError {
   )
 }
 
-function webCrypto(): Crypto {
-  const crypto = (globalThis as { crypto?: Crypto }).crypto
-  if (typeof crypto?.getRandomValues !== 'function') throw unavailable('WebCrypto (globalThis.crypto)')
-  return crypto
-}
+const webCrypto = (): Crypto | undefined => (globalThis as { crypto?: Crypto }).crypto
 
 function subtle(): SubtleCrypto {
-  const subtle = webCrypto().subtle
+  const subtle = webCrypto()?.subtle
   if (!subtle) throw unavailable('crypto.subtle')
   return subtle
 }
@@ -38,6 +34,7 @@ export function signHMAC(key: CryptoKey, message: Uint8Array<ArrayBuffer>): Prom
 /** `length` bytes from the platform CSPRNG (getRandomValues takes at most 65536 bytes a call). */
 export function randomBytes(length: number): Uint8Array {
   const crypto = webCrypto()
+  if (typeof crypto?.getRandomValues !== 'function') throw unavailable('globalThis.crypto')
   const out = new Uint8Array(length)
   for (let i = 0; i < length; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65536)))
   return out

@@ -4,7 +4,7 @@ import { encodeBase32 } from '../base32.js'
 import { describe, OTPError } from '../errors.js'
 import { randomBytes } from '../internal/crypto.js'
 import { integerOption, normalizeCode } from '../internal/otp.js'
-import { importSecret, type OTPKey } from '../secret.js'
+import { type HMACEngine, importSecret, type OTPKey } from '../secret.js'
 import { isWellFormed } from '../storage/check.js'
 import { memoryStore } from '../storage/memory.js'
 import type { MFAStore } from '../storage/store.js'
@@ -48,6 +48,12 @@ export interface MFAOptions {
   keyPrefix?: string
   /** Extra attempts after a compare-and-set conflict before failing with `ERR_STORAGE` (default 10). */
   maxRetries?: number
+  /**
+   * The HMAC engine for codes: WebCrypto by default; `syncEngine` from `mfa-core/sync` computes them in pure
+   * TypeScript (faster in Node, where each WebCrypto call is a thread-pool round trip). Recovery codes and
+   * encryption at rest still use WebCrypto.
+   */
+  engine?: HMACEngine
 }
 
 /** What {@link MFA.beginEnrollment} returns: show the QR code of `uri` and `secret` for manual entry. */
@@ -248,6 +254,10 @@ export function createMFA(options: MFAOptions): MFA {
   }
   const keyPrefix = options.keyPrefix === undefined ? 'mfa:' : checkString('keyPrefix', options.keyPrefix, 64, 0)
   const maxRetries = integerOption(options.maxRetries, 'maxRetries', 0, 1000, 10)
+  const engine = options.engine
+  if (engine !== undefined && typeof engine?.importSecret !== 'function') {
+    throw new OTPError('ERR_INVALID_OPTION', 'engine must have an importSecret function, e.g. syncEngine')
+  }
   const policy = resolvePolicy(options.policy)
   const box = createSecretBox(checkEncryptionKeys(options.encryptionKeys))
   const store = options.store ?? memoryStore({ now })
@@ -324,7 +334,10 @@ export function createMFA(options: MFAOptions): MFA {
     let key = keys.get(id)
     if (!key) {
       if (keys.size >= 1000) keys.clear() // bounded memory; the next logins import again
-      key = box.open(held.secret, userId).then((bytes) => importSecret(bytes, held.algorithm))
+      // A key of another engine carries the same slot as an OTPKey; verifyTOTP only calls its sign.
+      key = box
+        .open(held.secret, userId)
+        .then((bytes) => (engine ?? { importSecret }).importSecret(bytes, held.algorithm) as OTPKey | Promise<OTPKey>)
       keys.set(id, key)
       key.catch(() => keys.delete(id))
     }
@@ -409,6 +422,7 @@ export function createMFA(options: MFAOptions): MFA {
               period: pending.period,
               timestamp: gate.to * pending.period * 1000,
               window: { past: gate.to - gate.from, future: 0 },
+              engine,
             })
             return r.valid ? r.step : null
           }

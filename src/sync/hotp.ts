@@ -1,4 +1,14 @@
-import type { HOTPOptions, VerifyHOTPOptions, VerifyHOTPResult } from '../hotp.js'
+import type {
+  HOTPOptions as RootHOTPOptions,
+  VerifyHOTPOptions as RootVerifyOptions,
+  VerifyHOTPResult,
+} from '../hotp.js'
+
+/** Options of {@link generateHOTP}: the root entry's, without `engine` (this entry is its own engine). */
+export type HOTPOptions = Omit<RootHOTPOptions, 'engine'>
+/** Options of {@link verifyHOTP}: the root entry's, without `engine`. */
+export type VerifyHOTPOptions = Omit<RootVerifyOptions, 'engine'>
+
 import { hmacCounter, type PreparedHMAC, store } from '../internal/hmac-sync.js'
 import {
   checkAlgorithm,

@@ -1,12 +1,14 @@
 import { describe, OTPError } from '../errors.js'
 import { isBytes } from '../internal/bytes.js'
-import { type HashEngine, type PreparedHMAC, prepareHMAC } from '../internal/hmac-sync.js'
+import { type HashEngine, hmac, type PreparedHMAC, prepareHMAC } from '../internal/hmac-sync.js'
 import { type Algorithm, checkAlgorithm } from '../internal/otp.js'
 import { SHA1 } from '../internal/sha1.js'
 import { SHA256 } from '../internal/sha256.js'
 import { SHA512 } from '../internal/sha512.js'
 
 const SLOT = Symbol.for('mfa-core.sync.OTPKey')
+/** The registry symbol the root entry reads: with it, root functions and createMFA compute with this engine. */
+const ROOT_SLOT = Symbol.for('mfa-core.OTPKey')
 
 interface KeySlot {
   readonly algorithm: Algorithm
@@ -35,7 +37,17 @@ export class OTPKey {
   /** @internal use {@link importSecret} */
   constructor(prepared: PreparedHMAC, algorithm: Algorithm) {
     this.algorithm = algorithm
-    Object.defineProperty(this, SLOT, { value: { algorithm, prepared } satisfies KeySlot })
+    const slot: KeySlot = { algorithm, prepared }
+    Object.defineProperty(this, SLOT, { value: slot })
+    Object.defineProperty(this, ROOT_SLOT, {
+      value: {
+        algorithm,
+        sign(message: Uint8Array): Uint8Array {
+          if (slot.prepared === null) throw destroyed()
+          return hmac(slot.prepared, message)
+        },
+      },
+    })
   }
 
   /**
@@ -54,6 +66,10 @@ export class OTPKey {
     if (slot.prepared !== null) wipe(slot.prepared)
     slot.prepared = null
   }
+}
+
+function destroyed(): OTPError {
+  return new OTPError('ERR_KEY_DESTROYED', 'this OTPKey was destroyed: import the secret again')
 }
 
 function wipe(prepared: PreparedHMAC): void {
@@ -107,9 +123,7 @@ export function resolveKey(secret: unknown, algorithm: Algorithm | undefined): {
         `algorithm ${algorithm} differs from the key's ${slot.algorithm}: import the secret again for ${algorithm}`,
       )
     }
-    if (slot.prepared === null) {
-      throw new OTPError('ERR_KEY_DESTROYED', 'this OTPKey was destroyed: import the secret again')
-    }
+    if (slot.prepared === null) throw destroyed()
     return { key: slot.prepared, owned: false }
   }
   checkSecretBytes(secret)
@@ -120,3 +134,19 @@ export function resolveKey(secret: unknown, algorithm: Algorithm | undefined): {
 export function release(resolved: { key: PreparedHMAC; owned: boolean }): void {
   if (resolved.owned) wipe(resolved.key)
 }
+
+/**
+ * The synchronous pure-TypeScript HMAC engine, for the root entry's functions and `createMFA`: raw secrets passed with
+ * `{ engine: syncEngine }` are prepared here instead of imported into WebCrypto, and keys from this entry's
+ * {@link importSecret} work in the root functions as they are. HMACs then cost about a microsecond instead of a
+ * WebCrypto round trip (tens of microseconds in Node), and need no `crypto.subtle`.
+ *
+ * To fall back to it only where WebCrypto is missing, ask for that explicitly:
+ * `{ engine: globalThis.crypto?.subtle ? undefined : syncEngine }`.
+ *
+ * @example
+ * import { verifyTOTP } from 'mfa-core'
+ * import { syncEngine } from 'mfa-core/sync'
+ * const result = await verifyTOTP(secretBytes, typed, { engine: syncEngine })
+ */
+export const syncEngine: { importSecret(secret: Uint8Array, algorithm?: Algorithm): OTPKey } = { importSecret }

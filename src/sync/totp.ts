@@ -7,7 +7,17 @@ import {
   totpSettings,
   windowSteps,
 } from '../internal/otp.js'
-import type { TOTPOptions, VerifyTOTPOptions, VerifyTOTPResult } from '../totp.js'
+import type {
+  TOTPOptions as RootTOTPOptions,
+  VerifyTOTPOptions as RootVerifyOptions,
+  VerifyTOTPResult,
+} from '../totp.js'
+
+/** Options of {@link generateTOTP}: the root entry's, without `engine` (this entry is its own engine). */
+export type TOTPOptions = Omit<RootTOTPOptions, 'engine'>
+/** Options of {@link verifyTOTP}: the root entry's, without `engine`. */
+export type VerifyTOTPOptions = Omit<RootVerifyOptions, 'engine'>
+
 import { hotpCode, type Secret } from './hotp.js'
 import { release, resolveKey } from './key.js'
 
