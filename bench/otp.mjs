@@ -11,6 +11,7 @@ import * as OTPAuth from 'otpauth'
 import * as otplib from 'otplib'
 import speakeasy from 'speakeasy'
 import * as mfa from '../dist/index.js'
+import { syncEngine } from '../dist/sync.js'
 
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 400)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
@@ -75,6 +76,8 @@ const groups = {
   },
   'verify valid, window ±1 (per-call secret)': {
     'mfa-core verifyTOTP(bytes)': () => mfa.verifyTOTP(secret, valid, { timestamp: now }),
+    'mfa-core verifyTOTP(bytes, syncEngine)': () =>
+      mfa.verifyTOTP(secret, valid, { timestamp: now, engine: syncEngine }),
     'otplib (noble)': () => otplib.verify({ secret, token: valid, epoch: now / 1000, epochTolerance: 30 }),
     'otplib (WebCrypto plugin)': () =>
       otplib.verify({ secret, token: valid, epoch: now / 1000, epochTolerance: 30, crypto: webPlugin }),
@@ -129,4 +132,8 @@ console.log(
 )
 console.log(
   `verifyTOTP(bytes) / otplib WebCrypto plugin: ${r(v, 'mfa-core verifyTOTP(bytes)', 'otplib (WebCrypto plugin)').toFixed(2)}x (target >= 3x)`,
+)
+const s = 'mfa-core verifyTOTP(bytes, syncEngine)'
+console.log(
+  `with engine: syncEngine: ${r(v, s, '@epic-web/totp').toFixed(2)}x @epic-web/totp, ${r(v, s, 'otplib (WebCrypto plugin)').toFixed(2)}x otplib WebCrypto plugin`,
 )
