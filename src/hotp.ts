@@ -1,3 +1,4 @@
+import type { PreparedKey } from './internal/key-slot.js'
 import {
   type Algorithm,
   checkAlgorithm,
@@ -14,8 +15,11 @@ import {
 } from './internal/otp.js'
 import { type HMACEngine, type OTPKey, resolveKey } from './secret.js'
 
-/** A secret: raw bytes, or a key prepared once with {@link importSecret}. */
-export type Secret = Uint8Array | OTPKey
+/**
+ * A secret: raw bytes, or a key prepared once with {@link importSecret} (or with `mfa-core/sync`'s `importSecret`,
+ * whose keys compute with the sync engine).
+ */
+export type Secret = Uint8Array | OTPKey | PreparedKey
 
 /** Options of {@link generateHOTP}. */
 export interface HOTPOptions {

@@ -13,6 +13,7 @@ export {
   type VerifyHOTPResult,
   verifyHOTP,
 } from './hotp.js'
+export type { KeySlot, PreparedKey } from './internal/key-slot.js'
 export type { Algorithm } from './internal/otp.js'
 export {
   type ActiveAuthenticator,

@@ -1,23 +1,13 @@
 import { describe, mustBe, OTPError } from './errors.js'
 import { isBytes } from './internal/bytes.js'
 import { importHMACKey, randomBytes, signHMAC } from './internal/crypto.js'
+import { KEY, type KeySlot } from './internal/key-slot.js'
 import { type Algorithm, checkAlgorithm, HASH_BYTES, readOptions } from './internal/otp.js'
 
 /** The smallest secret {@link generateSecret} issues: 128 bits, RFC 4226 §4 R6's minimum. */
 export const MIN_SECRET_BYTES = 16
 /** The largest secret {@link generateSecret} issues. */
 export const MAX_SECRET_BYTES = 1024
-
-const KEY = Symbol.for('mfa-core.OTPKey')
-
-/**
- * What every prepared key carries under the registry symbol `Symbol.for('mfa-core.OTPKey')`, whichever engine made
- * it: its algorithm and how to compute an HMAC with it. The root functions only ever call `sign`. Not API.
- */
-export interface KeySlot {
-  readonly algorithm: Algorithm
-  sign(message: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer> | Uint8Array
-}
 
 /**
  * Another HMAC engine for the root functions and `createMFA`: an object whose `importSecret` prepares raw secret

@@ -5,9 +5,9 @@ import type {
 } from '../hotp.js'
 
 /** Options of {@link generateHOTP}: the root entry's, without `engine` (this entry is its own engine). */
-export type HOTPOptions = Omit<RootHOTPOptions, 'engine'>
+export interface HOTPOptions extends Omit<RootHOTPOptions, 'engine'> {}
 /** Options of {@link verifyHOTP}: the root entry's, without `engine`. */
-export type VerifyHOTPOptions = Omit<RootVerifyOptions, 'engine'>
+export interface VerifyHOTPOptions extends Omit<RootVerifyOptions, 'engine'> {}
 
 import { hmacCounter, type PreparedHMAC, store } from '../internal/hmac-sync.js'
 import {

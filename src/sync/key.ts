@@ -1,14 +1,13 @@
 import { describe, OTPError } from '../errors.js'
 import { isBytes } from '../internal/bytes.js'
 import { type HashEngine, hmac, type PreparedHMAC, prepareHMAC } from '../internal/hmac-sync.js'
+import { KEY, type KeySlot as RootSlot } from '../internal/key-slot.js'
 import { type Algorithm, checkAlgorithm } from '../internal/otp.js'
 import { SHA1 } from '../internal/sha1.js'
 import { SHA256 } from '../internal/sha256.js'
 import { SHA512 } from '../internal/sha512.js'
 
 const SLOT = Symbol.for('mfa-core.sync.OTPKey')
-/** The registry symbol the root entry reads: with it, root functions and createMFA compute with this engine. */
-const ROOT_SLOT = Symbol.for('mfa-core.OTPKey')
 
 interface KeySlot {
   readonly algorithm: Algorithm
@@ -33,13 +32,15 @@ export class OTPKey {
   /** The HMAC hash this key was prepared for; codes are computed with it. */
   readonly algorithm: Algorithm
   declare readonly [SLOT]: KeySlot
+  /** The slot the root entry reads: with it, root functions and createMFA compute with this engine. */
+  declare readonly [KEY]: RootSlot
 
   /** @internal use {@link importSecret} */
   constructor(prepared: PreparedHMAC, algorithm: Algorithm) {
     this.algorithm = algorithm
     const slot: KeySlot = { algorithm, prepared }
     Object.defineProperty(this, SLOT, { value: slot })
-    Object.defineProperty(this, ROOT_SLOT, {
+    Object.defineProperty(this, KEY, {
       value: {
         algorithm,
         sign(message: Uint8Array): Uint8Array {

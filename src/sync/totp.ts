@@ -14,9 +14,9 @@ import type {
 } from '../totp.js'
 
 /** Options of {@link generateTOTP}: the root entry's, without `engine` (this entry is its own engine). */
-export type TOTPOptions = Omit<RootTOTPOptions, 'engine'>
+export interface TOTPOptions extends Omit<RootTOTPOptions, 'engine'> {}
 /** Options of {@link verifyTOTP}: the root entry's, without `engine`. */
-export type VerifyTOTPOptions = Omit<RootVerifyOptions, 'engine'>
+export interface VerifyTOTPOptions extends Omit<RootVerifyOptions, 'engine'> {}
 
 import { hotpCode, type Secret } from './hotp.js'
 import { release, resolveKey } from './key.js'
