@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { packageAliases } from './entries.mjs'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium.mjs'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM = CHROMIUM_PATH
 // Property runs: a quick default, a bigger one in CI (same assertions, more cases).
 process.env.FC_NUM_RUNS ??= process.env.CI ? '1000' : '200'
 
@@ -52,14 +53,7 @@ export default defineConfig({
                   provider: playwright({
                     launchOptions: {
                       executablePath: CHROMIUM,
-                      args: [
-                        '--no-sandbox',
-                        '--disable-gpu',
-                        '--disable-background-networking',
-                        '--disable-component-update',
-                        '--disable-sync',
-                        '--no-first-run',
-                      ],
+                      args: CHROMIUM_ARGS,
                     },
                   }),
                   instances: [{ browser: 'chromium' as const }],

@@ -111,7 +111,7 @@ for (const scenario of SCENARIOS) {
   if (over || leaks.length > 0) ok = false
   console.log(
     scenario.name.padEnd(40),
-    kb.toFixed(2).padStart(8),
+    kb.toFixed(3).padStart(8),
     String(scenario.limit).padStart(6),
     over ? ' OVER BUDGET' : '',
     leaks.length > 0 ? ` pulls in ${leaks.join(', ')}` : '',

@@ -75,7 +75,7 @@ export function isOTPError(value: unknown, code?: OTPErrorCode): value is OTPErr
 /** Describes a value for an error message without ever echoing its content (it may be a secret or a code). */
 export function describe(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint') return String(value)
-  if (typeof value === 'string') return `a string of ${value.length} characters`
+  if (typeof value === 'string') return `a string (${value.length} characters)`
   if (value instanceof Uint8Array) return `${value.length} bytes`
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
 }

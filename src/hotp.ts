@@ -1,11 +1,11 @@
 import type { PreparedKey } from './internal/key-slot.js'
 import {
   type Algorithm,
+  bigCounterBytes,
   checkAlgorithm,
   checkCounter,
   checkDigits,
   checkLookAhead,
-  counterBytes,
   decideHOTP,
   type HOTPResult,
   lookAheadCounters,
@@ -64,7 +64,7 @@ export async function generateHOTP(secret: Secret, counter: number | bigint, opt
   const algorithm = opts.algorithm === undefined ? undefined : checkAlgorithm(opts.algorithm)
   const value = checkCounter(counter)
   const key = await resolveKey(secret, algorithm, opts.engine)
-  return truncate(await key.sign(counterBytes(value)), digits)
+  return truncate(await key.sign(bigCounterBytes(value)), digits)
 }
 
 /**
@@ -103,7 +103,7 @@ export async function verifyHOTP(
   const typed = normalizeCode(code, digits)
   if (typed === null) return { valid: false, reason: 'malformed' }
   const counters = lookAheadCounters(start, lookAhead)
-  const macs = await Promise.all(counters.map((c) => key.sign(counterBytes(c))))
+  const macs = await Promise.all(counters.map((c) => key.sign(bigCounterBytes(c))))
   return decideHOTP(
     typed,
     counters,

@@ -107,8 +107,9 @@ export function resolveKey(
   engine?: HMACEngine,
 ): KeySlot | Promise<KeySlot> {
   const key = engine !== undefined && isBytes(secret) ? engine.importSecret(secret, algorithm) : secret
-  const slot = typeof key === 'object' && key !== null ? (key as Partial<OTPKey>)[KEY] : undefined
-  if (slot !== undefined) {
+  // Any value may come here; a property read on a primitive is harmless, and only a slot with a sign() counts.
+  const slot = (key as { [KEY]?: KeySlot } | null | undefined)?.[KEY]
+  if (typeof slot?.sign === 'function') {
     if (algorithm !== undefined && algorithm !== slot.algorithm) {
       throw mustBe('algorithm', `the key's own (${slot.algorithm})`, algorithm)
     }

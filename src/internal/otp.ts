@@ -109,19 +109,21 @@ export function checkCounter(value: unknown): bigint {
   throw new OTPError('ERR_INVALID_COUNTER', `counter must be a number or a bigint, got ${describe(value)}`)
 }
 
-/** RFC 4226 §5.2: the counter as 8 bytes, big-endian. `counter` is a safe integer or a bigint in range. */
-export function counterBytes(counter: number | bigint): Uint8Array<ArrayBuffer> {
+/**
+ * RFC 4226 §5.2: the counter as 8 bytes, big-endian, from its high and low 32-bit halves (a TOTP step passes
+ * `counter` alone; {@link bigCounterBytes} splits a bigint).
+ */
+export function counterBytes(counter: number, high = Math.floor(counter / 0x1_0000_0000)): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(8)
   const view = new DataView(bytes.buffer)
-  if (typeof counter === 'bigint') {
-    view.setUint32(0, Number(counter >> 32n))
-    view.setUint32(4, Number(counter & 0xffff_ffffn))
-  } else {
-    view.setUint32(0, Math.floor(counter / 0x1_0000_0000))
-    view.setUint32(4, counter >>> 0)
-  }
+  view.setUint32(0, high)
+  view.setUint32(4, counter >>> 0)
   return bytes
 }
+
+/** {@link counterBytes} of an HOTP counter up to 2^64 - 1. */
+export const bigCounterBytes = (counter: bigint): Uint8Array<ArrayBuffer> =>
+  counterBytes(Number(counter & 0xffff_ffffn), Number(counter >> 32n))
 
 /** RFC 4226 §5.3: dynamic truncation takes 31 bits at the offset given by the low nibble of the last byte. */
 export function truncate(hmac: Uint8Array | ArrayBuffer, digits: number): string {

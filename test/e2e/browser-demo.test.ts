@@ -9,8 +9,9 @@ import jsQR from 'jsqr'
 import { decodeBase32, generateTOTP, parseKeyURI } from 'mfa-core'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.mjs'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM = CHROMIUM_PATH
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const haveBrowser = existsSync(CHROMIUM)
 
@@ -59,14 +60,7 @@ describe.skipIf(!haveBrowser)('browser demo (examples/browser)', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
     })
     page = await browser.newPage({ viewport: { width: 900, height: 900 }, colorScheme: 'light' })
   }, 30_000)

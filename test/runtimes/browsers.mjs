@@ -4,22 +4,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.mjs'
 import { report } from './conformance.mjs'
 import { serve } from './server.mjs'
 
 export const BROWSERS = {
-  chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  chromium: CHROMIUM_PATH,
   firefox: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
 }
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 
 const TIMEOUT = 30_000
 

@@ -4,33 +4,9 @@
 import { isOTPError } from 'mfa-core'
 import { encodeQR, renderSVG, renderTerminal } from 'mfa-core/qr'
 import { describe, expect, it } from 'vitest'
+import { HOSTILE as SHARED } from '../support/hostile'
 
-const trap = new Proxy({}, { get: () => 7, has: () => true })
-const HOSTILE: unknown[] = [
-  undefined,
-  null,
-  Number.NaN,
-  -1,
-  1.5,
-  0,
-  2 ** 53,
-  Number.POSITIVE_INFINITY,
-  -0,
-  2n ** 64n,
-  '',
-  'x'.repeat(100_000),
-  '\u0000\uD800',
-  '"><script>',
-  [],
-  {},
-  { size: 21 },
-  { size: Number.NaN, get: () => true },
-  () => 1,
-  Symbol('s'),
-  trap,
-  new Uint8Array(0),
-  true,
-]
+const HOSTILE: unknown[] = [...SHARED, '"><script>', { size: 21 }, { size: Number.NaN, get: () => true }]
 const FUNCTIONS = { encodeQR, renderSVG, renderTerminal } as Record<string, (a: unknown, b?: unknown) => unknown>
 const OPTIONS = ['ecc', 'minVersion', 'mask', 'moduleSize', 'margin', 'dark', 'light', 'title', 'ansi', 'invert']
 

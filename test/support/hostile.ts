@@ -1,0 +1,35 @@
+// The shared matrix of hostile values (noble-hashes' habit): what a careless or malicious caller could pass as any
+// argument of any public function. Suites add what is specific to them (markup for renderers, say).
+const trap = new Proxy({}, { get: () => 7, has: () => true })
+
+export const HOSTILE: readonly unknown[] = [
+  undefined,
+  null,
+  Number.NaN,
+  -1,
+  1.5,
+  0,
+  -0,
+  2 ** 53,
+  2 ** 64,
+  Number.POSITIVE_INFINITY,
+  -1n,
+  2n ** 64n,
+  '',
+  '1'.repeat(100_000),
+  'A'.repeat(100_000),
+  '0x10',
+  '\u0000\uD800',
+  [],
+  [1, 2],
+  {},
+  { length: 20 },
+  () => 1,
+  Symbol('s'),
+  trap,
+  new Uint8Array(0),
+  new ArrayBuffer(20),
+  new Uint16Array(10),
+  true,
+  new Date(0),
+]
