@@ -26,7 +26,8 @@ describe('CommonJS build (dist/index.cjs)', () => {
 
   it('recognises an OTPError from the other module format (isOTPError across copies)', async () => {
     const cjs = require('../../dist/index.cjs') as typeof import('mfa-core')
-    const esm = await import('../../dist/index.js')
+    // A computed URL: dist/ only exists after the build, and the type-check runs before it.
+    const esm: typeof import('mfa-core') = await import(new URL('../../dist/index.js', import.meta.url).href)
     let caught: unknown
     try {
       cjs.decodeBase32('1')
