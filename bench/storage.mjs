@@ -16,6 +16,11 @@ import Database from 'better-sqlite3'
 import Redis from 'ioredis'
 import pg from 'pg'
 import { createMFA, decodeBase32, generateTOTP, memoryStore, verifyTOTP } from '../dist/index.js'
+import { syncEngine } from '../dist/sync.js'
+
+// BENCH_ENGINE=sync runs the service (and the floor's verifyTOTP) on the pure-TypeScript HMAC engine.
+const engine = process.env.BENCH_ENGINE === 'sync' ? syncEngine : undefined
+
 import { REDIS_SCRIPTS, redisStore } from '../dist/storage/redis.js'
 import { ensureTable, sqlStore } from '../dist/storage/sql.js'
 import { findPostgres, findRedis, startPostgres, startRedis } from '../test/storage/harness/servers.mjs'
@@ -32,7 +37,7 @@ async function enrollLanes(store, name, lanes) {
   const out = []
   for (let i = 0; i < lanes; i++) {
     const clock = { now: T0 }
-    const mfa = createMFA({ store, issuer: 'Bench', now: () => clock.now })
+    const mfa = createMFA({ store, issuer: 'Bench', now: () => clock.now, engine })
     const userId = `bench-${name}-${i}`
     const { secret } = await mfa.beginEnrollment(userId, { accountName: userId })
     const bytes = decodeBase32(secret)
@@ -120,6 +125,7 @@ async function benchStore(name, { store, rawRead, rawCAS, close }) {
           const result = await verifyTOTP(floorUsers[lane].bytes, code, {
             timestamp,
             afterStep: record.active.lastStep,
+            engine,
           })
           if (!result.valid) throw new Error(`verifyTOTP refused: ${result.reason}`)
           record.active.lastStep = result.step
