@@ -78,7 +78,7 @@ export const REDIS_SCRIPTS: Readonly<{ get: string; set: string; delete: string 
  * @throws OTPError `ERR_INVALID_OPTION` for a missing eval function or a bad prefix or timeout
  * @example
  * import Redis from 'ioredis'
- * const redis = new Redis(process.env.REDIS_URL, { commandTimeout: 2000, maxRetriesPerRequest: 1 })
+ * const redis = new Redis('redis://127.0.0.1:6379', { commandTimeout: 2000, maxRetriesPerRequest: 1 })
  * const store = redisStore({ eval: (script, keys, args) => redis.eval(script, keys.length, ...keys, ...args) })
  * @see docs/storage.md for the guarantees
  */

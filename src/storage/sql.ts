@@ -132,7 +132,7 @@ export async function ensureTable(options: Pick<SQLStoreOptions, 'dialect' | 'qu
  * @throws OTPError `ERR_INVALID_OPTION` for a bad dialect, query, table or timeout
  * @example
  * import pg from 'pg'
- * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, statement_timeout: 5000 })
+ * const pool = new pg.Pool({ connectionString: 'postgres://app@db.internal/app', statement_timeout: 5000 })
  * const store = sqlStore({ dialect: 'postgres', query: (sql, params) => pool.query(sql, params) })
  * @see docs/storage.md for the schema and the guarantees
  */

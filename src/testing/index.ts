@@ -89,9 +89,8 @@ async function settle<T>(call: () => Promise<T>): Promise<T | 'threw'> {
  * // vitest or jest:
  * import { expect, test } from 'vitest'
  * runStoreConformance(() => myStore(), { test, expect })
- * // node:test:
- * import { test } from 'node:test'
- * runStoreConformance(() => myStore(), { test })
+ * // Node's built-in runner: pass its `test` (from the `node:test` module) and omit `expect`:
+ * runStoreConformance(() => myStore(), { test: nodeTest })
  * @see MFAStore for the contract
  */
 export function runStoreConformance(makeStore: () => MFAStore | Promise<MFAStore>, options: ConformanceOptions): void {
