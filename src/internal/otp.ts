@@ -67,7 +67,8 @@ export function checkTimestamp(value: unknown): number {
 /** RFC 6238 §4.2: T = floor((Current Unix time - T0) / X), with the time in milliseconds here. */
 export function timeStep(timestamp: number, epoch: number, period: number): number {
   const step = Math.floor((timestamp - epoch * 1000) / (period * 1000))
-  if (step < 0) throw mustBe('timestamp', 'at or after epoch (T0)', timestamp)
+  // Past 2^53 the step would be rounded: a wrong code, silently. Only absurd epochs get there.
+  if (!(step >= 0 && step <= SAFE)) throw mustBe('timestamp', 'at or after epoch (T0), within 2^53 steps', timestamp)
   return step
 }
 

@@ -108,5 +108,9 @@ describe('verifyTOTP', () => {
 
   it('refuses a timestamp before epoch', async () => {
     await expect(generateTOTP(SECRET, { timestamp: 5_000, epoch: 10 })).rejects.toThrow(/after epoch/)
+    // A step beyond 2^53 could not be computed exactly: refused rather than rounded.
+    const farPast = -Number.MAX_SAFE_INTEGER
+    const timestamp = Number.MAX_SAFE_INTEGER
+    await expect(generateTOTP(SECRET, { timestamp, epoch: farPast, period: 1 })).rejects.toThrow(/2\^53/)
   })
 })
