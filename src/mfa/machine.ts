@@ -234,7 +234,8 @@ export function useCode(
   if (step === null && index < 0) {
     const failures = active.failures + 1
     const over = failures - policy.maxFailures
-    const retryAfterMs = Math.min(policy.lockBaseMs * 2 ** over, policy.lockMaxMs)
+    // || 0: a lockBaseMs of 0 times 2 ** over (Infinity past 1023) is NaN, which would corrupt the stored record
+    const retryAfterMs = Math.min(policy.lockBaseMs * 2 ** over, policy.lockMaxMs) || 0
     const lockedUntil = over >= 0 ? now + retryAfterMs : 0
     return refuse(
       'invalid',

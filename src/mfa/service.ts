@@ -265,8 +265,9 @@ export function createMFA(options: MFAOptions): MFA {
     misuse(`store must be an MFAStore, got ${describe(store)}`)
   }
 
-  // milliseconds since the Unix epoch; a fractional clock is floored, anything else is misuse
-  const clock = (): number => integerOption(Math.floor(now()), 'now()', 0, Number.MAX_SAFE_INTEGER, Number.NaN)
+  // milliseconds since the Unix epoch, up to the last Date (so now + a TTL or a lock stays a safe integer); a
+  // fractional clock is floored, anything else is misuse
+  const clock = (): number => integerOption(Math.floor(now()), 'now()', 0, 864e13, Number.NaN)
 
   const user = (userId: unknown): string => checkString('userId', userId, 256)
 

@@ -1,0 +1,49 @@
+// Adversarial review of the MFA service: each test here failed before the fix next to it in src/mfa/.
+import { createMFA, isOTPError } from 'mfa-core'
+import { describe, expect, it } from 'vitest'
+import { codeAt, type fakeClock, harness, STEP_MS } from './helpers.js'
+import { testStore } from './store-helpers.js'
+
+async function enable(mfa: ReturnType<typeof createMFA>, clock: ReturnType<typeof fakeClock>, userId = 'alice') {
+  const e = await mfa.beginEnrollment(userId, { accountName: 'a@example.com' })
+  const c1 = await codeAt(e.secret, clock.t)
+  clock.advance(STEP_MS)
+  const c2 = await codeAt(e.secret, clock.t)
+  const r = await mfa.confirmEnrollment(userId, c1, c2)
+  expect(r.ok).toBe(true)
+  return e.secret
+}
+
+describe('MFA service review', () => {
+  it('keeps the record readable after more than 1024 failures when lockBaseMs is 0 (no NaN lock time)', async () => {
+    const { store, map } = testStore()
+    const h = harness({ store, policy: { maxFailures: 1, lockBaseMs: 0, lockMaxMs: 0 } })
+    const secret = await enable(h.mfa, h.clock)
+    const good = await codeAt(secret, h.clock.t + STEP_MS)
+    const wrong = good === '000000' ? '000001' : '000000'
+    for (let i = 0; i < 1030; i++) {
+      const r = await h.mfa.verify('alice', wrong)
+      expect(r.ok).toBe(false)
+    }
+    const stored = JSON.parse(map.get('mfa:alice')?.data ?? 'null')
+    expect(Number.isSafeInteger(stored.active.lockedUntil)).toBe(true)
+    // still usable: status reads it, and the right code logs in
+    expect((await h.mfa.status('alice')).state).toBe('active')
+    h.clock.advance(STEP_MS)
+    expect(await h.mfa.verify('alice', good)).toEqual({ ok: true, method: 'totp' })
+  }, 60_000)
+
+  it('refuses a clock beyond the Date range before writing a record it could not read back', async () => {
+    const { store, map } = testStore()
+    const mfa = createMFA({ issuer: 'Example', store, now: () => Number.MAX_SAFE_INTEGER - 1000 })
+    const error = await mfa.beginEnrollment('alice', { accountName: 'a' }).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect(isOTPError(error) && error.code).toBe('ERR_INVALID_OPTION')
+    expect(map.size).toBe(0)
+    // the largest Date still works
+    const ok = createMFA({ issuer: 'Example', store, now: () => 8.64e15 - 600_000 })
+    await expect(ok.beginEnrollment('alice', { accountName: 'a' })).resolves.toMatchObject({ expiresAt: 8.64e15 })
+  })
+})
