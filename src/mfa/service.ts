@@ -155,7 +155,8 @@ export interface MFA {
    */
   disable(userId: string, code: string): Promise<DisableResult>
   /**
-   * The support path for a lost phone: removes everything without a code. Verify the person out of band first.
+   * The support path for a lost phone: removes everything without a code, also a stored record this version cannot
+   * read (damaged, or written by a newer version). Verify the person out of band first.
    *
    * @param userId - the user to reset
    * @param options.actor - who did it (1 to 256 characters), for the `reset` event
@@ -283,9 +284,10 @@ export function createMFA(options: MFAOptions): MFA {
     return out
   }
 
-  const load = async (key: string) => {
+  // `raw`: do not parse (reset removes whatever is there, even a record this version cannot read)
+  const load = async (key: string, raw?: boolean) => {
     const entry = await storeCall('read', () => store.get(key))
-    return { entry, record: entry === null ? null : parseRecord(entry.data) }
+    return { entry, record: entry === null || raw ? null : parseRecord(entry.data) }
   }
 
   async function commit<R>(
@@ -295,7 +297,7 @@ export function createMFA(options: MFAOptions): MFA {
   ): Promise<R> {
     const key = keyPrefix + userId
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
-      const { entry, record } = await load(key)
+      const { entry, record } = await load(key, operation === 'reset')
       const at = clock()
       const { result, next, events } = await decide(record, at)
       let done = true

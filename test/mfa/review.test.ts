@@ -46,4 +46,18 @@ describe('MFA service review', () => {
     const ok = createMFA({ issuer: 'Example', store, now: () => 8.64e15 - 600_000 })
     await expect(ok.beginEnrollment('alice', { accountName: 'a' })).resolves.toMatchObject({ expiresAt: 8.64e15 })
   })
+
+  it('lets support reset a record this version cannot read (damaged, or written by a newer version)', async () => {
+    const { store, map } = testStore()
+    const h = harness({ store })
+    await enable(h.mfa, h.clock)
+    for (const data of ['{not json', JSON.stringify({ schema: 2, whatever: true })]) {
+      map.set('mfa:alice', { data, version: 7 })
+      await expect(h.mfa.verify('alice', '123456')).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
+      expect(await h.mfa.reset('alice', { actor: 'support:1', reason: 'ticket 42' })).toEqual({ ok: true })
+      expect(await h.mfa.status('alice')).toEqual({ state: 'none' })
+      expect(map.get('mfa:alice')?.version).toBe(8)
+    }
+    expect(h.events.filter((e) => e.type === 'reset')).toHaveLength(2)
+  })
 })
