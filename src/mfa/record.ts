@@ -53,15 +53,22 @@ export interface MFARecord {
   pending: PendingEnrollment | null
 }
 
-/** True when `o` is a secret-holding part with integer fields `ints` (and digits, period). */
+/**
+ * True when `o` is a secret-holding part with integer fields `ints`, digits 6 to 10 and a period of 1 to 3600 s
+ * (what the TOTP functions accept, so a damaged record is reported here, not as misuse later).
+ */
 function part(o: any, ints: string[]): boolean {
   const s = o?.secret
   return (
     typeof s === 'object' &&
     s !== null &&
-    (typeof s.b32 === 'string' || [s.kid, s.iv, s.ct].every((x) => typeof x === 'string')) &&
+    ((typeof s.b32 === 'string' && s.b32 !== '') || [s.kid, s.iv, s.ct].every((x) => typeof x === 'string')) &&
     Object.hasOwn(HASH_BYTES, o.algorithm) &&
-    ['digits', 'period', ...ints].every((k) => Number.isSafeInteger(o[k]))
+    ['digits', 'period', ...ints].every((k) => Number.isSafeInteger(o[k])) &&
+    o.digits > 5 &&
+    o.digits < 11 &&
+    o.period > 0 &&
+    o.period < 3601
   )
 }
 
@@ -84,6 +91,8 @@ export function parseRecord(data: string): MFARecord {
     o?.schema === 1 &&
     (a === null ||
       (part(a, ['enabledAt', 'lastStep', 'drift', 'failures', 'lockedUntil']) &&
+        a.lastStep >= -1 &&
+        a.drift * a.drift < 2 &&
         (a.rotatedAt === null || Number.isSafeInteger(a.rotatedAt)) &&
         Array.isArray(a.recovery) &&
         a.recovery.every((d: unknown) => typeof d === 'string'))) &&

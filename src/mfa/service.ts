@@ -245,7 +245,7 @@ async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
 export function createMFA(options: MFAOptions): MFA {
   const issuer = checkString('issuer', options?.issuer, 256)
   if (issuer.includes(':') || issuer.startsWith(' ')) {
-    misuse('issuer must not contain ":" or start with a space (key URI labels cannot carry either)')
+    misuse('issuer must not contain ":" or start with a space (key URI label)')
   }
   const now = options.now ?? Date.now
   if (typeof now !== 'function') misuse(`now must be a function, got ${describe(now)}`)

@@ -60,4 +60,37 @@ describe('MFA service review', () => {
     }
     expect(h.events.filter((e) => e.type === 'reset')).toHaveLength(2)
   })
+
+  it('reports a stored record with out-of-range fields as ERR_RECORD_INVALID, not as developer misuse', async () => {
+    const { store, map } = testStore()
+    const h = harness({ store })
+    const secret = await enable(h.mfa, h.clock)
+    await h.mfa.beginEnrollment('alice', { accountName: 'a', replaceActive: true })
+    const good = JSON.parse(map.get('mfa:alice')?.data ?? 'null')
+    const code = await codeAt(secret, h.clock.t + STEP_MS)
+    const damage: [part: 'active' | 'pending', field: string, value: unknown][] = [
+      ['active', 'period', 0],
+      ['active', 'period', -30],
+      ['active', 'digits', 5],
+      ['active', 'digits', 11],
+      ['active', 'lastStep', -2],
+      ['active', 'drift', 1e12],
+      ['active', 'secret', { b32: '' }],
+      ['pending', 'period', 0],
+      ['pending', 'period', 2 ** 52],
+      ['pending', 'secret', { b32: '' }],
+    ]
+    for (const [part, field, value] of damage) {
+      const record = structuredClone(good)
+      record[part][field] = value
+      map.set('mfa:alice', { data: JSON.stringify(record), version: 50 })
+      const call =
+        part === 'active' ? h.mfa.verify('alice', code) : h.mfa.confirmEnrollment('alice', '123456', '654321')
+      const error = await call.then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect([part, field, value, isOTPError(error) && error.code]).toEqual([part, field, value, 'ERR_RECORD_INVALID'])
+    }
+  })
 })
