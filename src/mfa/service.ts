@@ -103,7 +103,9 @@ export interface MFA {
    *
    * @param userId - your stable user id
    * @param options.accountName - shown in the authenticator app, e.g. the user's email
-   * @param options.replaceActive - rotate: the active secret stays valid until the new one is confirmed
+   * @param options.replaceActive - rotate: the active secret stays valid until the new one is confirmed. Rotation
+   * takes no code of the current authenticator, yet it replaces it as surely as `disable` (which needs one): ask for a
+   * fresh code with {@link MFA.verify} in the same request first, or a password alone is enough to swap the phone.
    * @returns the base32 secret, the key URI and the expiry (ms)
    * @throws OTPError `ERR_INVALID_OPTION` for a bad argument, or when the user is active and `replaceActive` is not
    * set; `ERR_URI_INVALID` when `accountName` contains `:`; `ERR_STORAGE` when the store fails
