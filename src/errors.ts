@@ -84,3 +84,13 @@ export function describe(value: unknown): string {
 export function mustBe(name: string, expected: string, value: unknown): OTPError {
   return new OTPError('ERR_INVALID_OPTION', `${name} must be ${expected}, got ${describe(value)}`)
 }
+
+/**
+ * Reads an integer option: undefined gives the fallback; anything else must be a safe integer in [min, max].
+ * One message shape for all: "digits must be an integer from 6 to 10, got 12".
+ */
+export function integerOption(value: unknown, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max) return value
+  throw mustBe(name, `an integer from ${min} to ${max}`, value)
+}

@@ -1,7 +1,7 @@
 // Engine-neutral OTP logic shared by the WebCrypto entry and mfa-core/sync: option checks, the counter encoding,
 // RFC 4226 dynamic truncation, code normalisation and the window decision. Everything here is synchronous and pure;
 // only the HMAC differs between engines. Not API.
-import { describe, mustBe, OTPError } from '../errors.js'
+import { describe, integerOption, mustBe, OTPError } from '../errors.js'
 import { timingSafeEqualString } from './bytes.js'
 
 /** HMAC hash, spelled as in otpauth:// URIs. */
@@ -24,16 +24,6 @@ export const MAX_LOOK_AHEAD = 100
 
 /** Longest code input looked at; anything longer is malformed without further work. */
 const MAX_CODE_INPUT = 64
-
-/**
- * Reads an integer option: undefined gives the fallback; anything else must be a safe integer in [min, max].
- * One message shape for all: "digits must be an integer from 6 to 10, got 12".
- */
-export function integerOption(value: unknown, name: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max) return value
-  throw mustBe(name, `an integer from ${min} to ${max}`, value)
-}
 
 /** Reads an options argument: undefined means defaults, anything but a plain object is misuse. */
 export function readOptions<T extends object>(options: T | undefined): Partial<T> {

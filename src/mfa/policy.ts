@@ -1,5 +1,5 @@
-import { describe, OTPError } from '../errors.js'
-import { checkAlgorithm, integerOption } from '../internal/otp.js'
+import { describe, integerOption, OTPError } from '../errors.js'
+import { checkAlgorithm } from '../internal/otp.js'
 
 /** Hash algorithm of a TOTP secret, spelled as in otpauth:// URIs. */
 export type MFAAlgorithm = 'SHA1' | 'SHA256' | 'SHA512'

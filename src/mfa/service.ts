@@ -1,9 +1,9 @@
 // createMFA: load the record, compute the evidence (HMACs, digests), run the pure transition, write back with
 // compare-and-set, retry on conflict, emit events only after the write is committed.
 import { encodeBase32 } from '../base32.js'
-import { describe, OTPError } from '../errors.js'
+import { describe, integerOption, OTPError } from '../errors.js'
 import { randomBytes } from '../internal/crypto.js'
-import { integerOption, normalizeCode } from '../internal/otp.js'
+import { normalizeCode } from '../internal/otp.js'
 import { type HMACEngine, importSecret, type OTPKey } from '../secret.js'
 import { isWellFormed } from '../storage/check.js'
 import { memoryStore } from '../storage/memory.js'

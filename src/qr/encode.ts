@@ -1,6 +1,5 @@
-import { OTPError } from '../errors.js'
+import { integerOption, mustBe, OTPError } from '../errors.js'
 import { drawFormat, layout, penalty, placeCodewords } from './matrix.js'
-import { checkInteger, mustBe } from './options.js'
 import { reedSolomon } from './reed-solomon.js'
 import { blockLayout, ECC_LEVELS } from './tables.js'
 
@@ -81,13 +80,13 @@ const ENCODER = /* @__PURE__ */ new TextEncoder()
  * @see ISO/IEC 18004:2015 §7 (encoding procedure)
  */
 export function encodeQR(text: string, options: EncodeQROptions = {}): QRMatrix {
-  if (typeof text !== 'string') mustBe('text', 'a string', text)
-  if (typeof options !== 'object' || options === null) mustBe('options', 'an object', options)
+  if (typeof text !== 'string') throw mustBe('text', 'a string', text)
+  if (typeof options !== 'object' || options === null) throw mustBe('options', 'an object', options)
   const ecc = options.ecc ?? 'M'
   const level = ECC_LEVELS.indexOf(ecc)
-  if (level < 0) mustBe('ecc', "'L', 'M', 'Q' or 'H'", ecc)
-  const minVersion = checkInteger('minVersion', options.minVersion ?? 1, 1, 40)
-  const forcedMask = options.mask === undefined ? -1 : checkInteger('mask', options.mask, 0, 7)
+  if (level < 0) throw mustBe('ecc', "'L', 'M', 'Q' or 'H'", ecc)
+  const minVersion = integerOption(options.minVersion ?? 1, 'minVersion', 1, 40, 1)
+  const forcedMask = integerOption(options.mask, 'mask', 0, 7, -1)
 
   const bytes = ENCODER.encode(text)
   const n = bytes.length

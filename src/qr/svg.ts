@@ -1,5 +1,5 @@
+import { integerOption, mustBe } from '../errors.js'
 import type { QRErrorCorrection, QRMatrix } from './encode.js'
-import { checkInteger, mustBe } from './options.js'
 import { toMatrix } from './to-matrix.js'
 
 /**
@@ -29,7 +29,7 @@ function checkColour(name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback
   // loose on purpose (names, #hex, rgb(), hsl(), var(--x)...), but nothing that could leave the attribute
   if (typeof value !== 'string' || !/^(?=.*\w)[-\w#(),.%/+ ]+$/.test(value)) {
-    mustBe(name, "a colour such as '#000'", value)
+    throw mustBe(name, "a colour such as '#000'", value)
   }
   return value
 }
@@ -58,17 +58,17 @@ function checkColour(name: string, value: unknown, fallback: string): string {
  * @see ISO/IEC 18004:2015 §6.3.8 (quiet zone)
  */
 export function renderSVG(textOrMatrix: string | QRMatrix, options: RenderSVGOptions = {}): string {
-  if (typeof options !== 'object' || options === null) mustBe('options', 'an object', options)
+  if (typeof options !== 'object' || options === null) throw mustBe('options', 'an object', options)
   const matrix = toMatrix(textOrMatrix, options.ecc)
   const moduleSize = options.moduleSize ?? 4
   if (typeof moduleSize !== 'number' || !(moduleSize > 0 && moduleSize <= 1000)) {
-    mustBe('moduleSize', 'a number of pixels above 0', moduleSize)
+    throw mustBe('moduleSize', 'a number of pixels above 0', moduleSize)
   }
-  const margin = checkInteger('margin', options.margin ?? 4, 0, 1000)
+  const margin = integerOption(options.margin ?? 4, 'margin', 0, 1000, 4)
   const dark = checkColour('dark', options.dark, '#000')
   const light = checkColour('light', options.light, '#fff')
   const title = options.title ?? 'QR code'
-  if (typeof title !== 'string') mustBe('title', 'a string', title)
+  if (typeof title !== 'string') throw mustBe('title', 'a string', title)
 
   const { size } = matrix
   const total = size + 2 * margin

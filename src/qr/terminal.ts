@@ -1,5 +1,5 @@
+import { integerOption, mustBe } from '../errors.js'
 import type { QRErrorCorrection, QRMatrix } from './encode.js'
-import { checkInteger, mustBe } from './options.js'
 import { toMatrix } from './to-matrix.js'
 
 /**
@@ -57,12 +57,12 @@ const GLYPHS = [' ', '▄', '▀', '█']
  * @see ISO/IEC 18004:2015 §6.3.8 (quiet zone)
  */
 export function renderTerminal(textOrMatrix: string | QRMatrix, options: RenderTerminalOptions = {}): string {
-  if (typeof options !== 'object' || options === null) mustBe('options', 'an object', options)
+  if (typeof options !== 'object' || options === null) throw mustBe('options', 'an object', options)
   const matrix = toMatrix(textOrMatrix, options.ecc)
-  const margin = checkInteger('margin', options.margin ?? 4, 0, 1000)
+  const margin = integerOption(options.margin ?? 4, 'margin', 0, 1000, 4)
   const { ansi = true, invert = false } = options
-  if (typeof ansi !== 'boolean') mustBe('ansi', 'a boolean', ansi)
-  if (typeof invert !== 'boolean') mustBe('invert', 'a boolean', invert)
+  if (typeof ansi !== 'boolean') throw mustBe('ansi', 'a boolean', ansi)
+  if (typeof invert !== 'boolean') throw mustBe('invert', 'a boolean', invert)
   // with colours the ink is always black; without, it is the terminal's text colour
   const inkIsDark = ansi || !invert
   const total = matrix.size + 2 * margin

@@ -1,5 +1,5 @@
+import { mustBe } from '../errors.js'
 import { encodeQR, type QRErrorCorrection, type QRMatrix } from './encode.js'
-import { mustBe } from './options.js'
 
 /** The text or ready matrix that the renderers take: text is encoded with {@link encodeQR} at level `ecc`. */
 export function toMatrix(input: string | QRMatrix, ecc: QRErrorCorrection | undefined): QRMatrix {
@@ -11,7 +11,7 @@ export function toMatrix(input: string | QRMatrix, ecc: QRErrorCorrection | unde
     !Number.isInteger(input.size) ||
     input.size < 1
   ) {
-    mustBe('the input', 'text or a QRMatrix from encodeQR', input)
+    throw mustBe('the input', 'text or a QRMatrix from encodeQR', input)
   }
   return input
 }
