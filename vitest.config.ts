@@ -8,8 +8,22 @@ const CHROMIUM = CHROMIUM_PATH
 // Property runs: a quick default, a bigger one in CI (same assertions, more cases).
 process.env.FC_NUM_RUNS ??= process.env.CI ? '1000' : '200'
 
-/** The suites that must pass identically against src/, the built dist/, and in the browser. */
-const PORTABLE = ['test/vectors/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/property/**/*.test.ts']
+/**
+ * The test tree mirrors src/ (a test of src/totp.ts is test/totp*.test.ts, of src/qr/svg.ts test/qr/svg*.test.ts).
+ * Those suites must pass identically against src/, the built dist/ and, unless Node-only (`*.node.test.ts`: they
+ * spawn a binary or read files), in the browser. The cross-cutting folders run elsewhere or their own way: real
+ * servers (storage, its own config), every runtime (runtimes, a script), a real browser (e2e), the CLI and the
+ * package's CJS build (cli, dist).
+ */
+const CROSS_CUTTING = [
+  'test/storage/**',
+  'test/runtimes/**',
+  'test/e2e/**',
+  'test/support/**',
+  'test/cli/**',
+  'test/dist/**',
+]
+const PORTABLE = ['test/**/*.test.ts']
 
 const browserWanted = process.env.MFA_BROWSER !== '0'
 const browserAvailable = existsSync(CHROMIUM)
@@ -32,6 +46,7 @@ export default defineConfig({
         test: {
           name: 'dist',
           include: [...PORTABLE, 'test/dist/**/*.test.ts'],
+          exclude: CROSS_CUTTING.filter((folder) => folder !== 'test/dist/**'),
           environment: 'node',
           testTimeout: 30_000,
         },
@@ -44,7 +59,7 @@ export default defineConfig({
               test: {
                 name: 'chromium',
                 include: PORTABLE,
-                exclude: ['test/**/*.node.test.ts'],
+                exclude: [...CROSS_CUTTING, 'test/**/*.node.test.ts'],
                 testTimeout: 60_000,
                 browser: {
                   enabled: true,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: everything a change must pass, in order, with one summary line at the end.
-// Steps: typecheck, lint, build, unit/vector/property/differential suites on src/ with coverage, the portable suites
-// against the built dist/ (Node ESM + CJS) and in headless Chromium, storage suites against real servers, the
+// Steps: typecheck, lint, build, the suites of the test tree (it mirrors src/: vectors, properties and differentials
+// sit next to what they test) on src/ with coverage, the portable suites against the built dist/ (Node ESM + CJS)
+// and in headless Chromium (all but `*.node.test.ts`), storage suites against real servers, the
 // package checks (size budgets, publint, arethetypeswrong, bundle isolation) and the type-checked docs.
 // In CI (CI=true) a missing browser or server fails the run; elsewhere it is skipped with a loud warning.
 import { spawnSync } from 'node:child_process'

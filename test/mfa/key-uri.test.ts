@@ -4,8 +4,9 @@ import fc from 'fast-check'
 import { createKeyURI, isOTPError } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
 import { enrollmentURI } from '../../src/mfa/key-uri.js'
+import { numRuns } from '../support/env'
 
-const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 200)
+const NUM_RUNS = numRuns
 const text = fc.oneof(
   fc.string({ minLength: 1, maxLength: 40 }),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),

@@ -4,11 +4,12 @@
 import fc from 'fast-check'
 import { createMFA, isOTPError, type MFA, type MFAEvent } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
+import { numRuns } from '../support/env'
 import { codeAt, expectCleanEvents, fakeClock, type Secrets, STEP_MS, T0 } from './helpers.js'
 
 const POLICY = { maxFailures: 3, lockBaseMs: 30_000, lockMaxMs: 240_000, maxEnrollmentAttempts: 3 }
 const TTL = 10 * 60_000
-const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 200)
+const NUM_RUNS = numRuns
 
 interface Model {
   active: null | {

@@ -38,7 +38,7 @@ const RFC4648 = [
 const ALGORITHMS = ['SHA1', 'SHA256', 'SHA512']
 
 // A key URI of 79 bytes: byte mode at level M needs version 5 (ISO/IEC 18004 Table 7: version 4-M holds 62 bytes,
-// version 5-M 84). Decoding is checked against jsQR, qrcode and zbar in test/differential; here every runtime must
+// version 5-M 84). Decoding is checked against jsQR, qrcode and zbar in test/qr/*.node.test.ts; here every runtime must
 // draw a well-formed symbol, and scripts/test-runtimes.mjs checks that all runtimes draw the same one (fingerprint).
 const QR_TEXT = 'otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example'
 const QR_VERSION = 5

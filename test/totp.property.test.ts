@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { type Algorithm, generateHOTP, generateTOTP, importSecret, verifyHOTP, verifyTOTP } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { numRuns } from '../support/env'
+import { numRuns } from './support/env'
 
 const secret = fc.uint8Array({ minLength: 1, maxLength: 100 })
 const algorithm = fc.constantFrom<Algorithm>('SHA1', 'SHA256', 'SHA512')

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import fc from 'fast-check'
 import { type Algorithm, generateHOTP, generateTOTP } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { hex, numRuns } from '../support/env'
+import { hex, numRuns } from './support/env'
 
 function findOathtool(): string | null {
   try {

@@ -1,6 +1,6 @@
 import { generateHOTP, generateSecret, isOTPError, verifyHOTP } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { ascii } from '../support/env'
+import { ascii } from './support/env'
 
 const SECRET = ascii('12345678901234567890')
 const MAX = 2n ** 64n - 1n

@@ -1,7 +1,7 @@
 // RFC 4226 Appendix D: HOTP test values for the secret "12345678901234567890" (ASCII), counters 0 to 9.
 import { generateHOTP, importSecret, verifyHOTP } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { ascii, hex } from '../support/env'
+import { ascii, hex } from './support/env'
 
 const SECRET = ascii('12345678901234567890')
 

@@ -2,7 +2,7 @@
 // implementation: 20 bytes for SHA-1, 32 for SHA-256 and 64 for SHA-512 (the ASCII digits "1234567890" repeated).
 import { type Algorithm, generateHOTP, generateTOTP, importSecret, verifyTOTP } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { ascii } from '../support/env'
+import { ascii } from './support/env'
 
 const SEEDS: Record<Algorithm, Uint8Array> = {
   SHA1: ascii('12345678901234567890'),

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { renderSVG } from 'mfa-core/qr'
 import { afterAll, describe, expect, it } from 'vitest'
-import { CAPACITY, KEY_URIS, KINDS, LEVELS, random, randomText } from './qr-helpers'
+import { CAPACITY, KEY_URIS, KINDS, LEVELS, random, randomText } from './decode-helpers'
 
 const run = promisify(execFile)
 const SEED = Number(process.env.QR_SEED ?? Math.floor(Math.random() * 2 ** 32))

@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module'
 import { encodeQR, type QRMatrix } from 'mfa-core/qr'
 import { describe, expect, it } from 'vitest'
-import { CAPACITY, KEY_URIS, KINDS, LEVELS, random, randomText } from './qr-helpers'
+import { CAPACITY, KEY_URIS, KINDS, LEVELS, random, randomText } from './decode-helpers'
 
 // qrcode ships no types (and @types/qrcode is not a dev dependency): the little used here
 interface QRCodeSymbol {

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { type Algorithm, createKeyURI, isOTPError, type KeyURIParams, parseKeyURI } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { numRuns } from '../support/env'
+import { numRuns } from './support/env'
 
 // Any text but ':' (refused in labels by design), including reserved and non-ASCII characters.
 const labelText = fc

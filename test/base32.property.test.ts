@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { decodeBase32, encodeBase32, isOTPError } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { numRuns } from '../support/env'
+import { numRuns } from './support/env'
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 

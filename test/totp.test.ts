@@ -1,6 +1,6 @@
 import { generateTOTP, importSecret, isOTPError, verifyTOTP } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { ascii } from '../support/env'
+import { ascii } from './support/env'
 
 const SECRET = ascii('12345678901234567890')
 const T = 1_111_111_111_000 // ms: step 37037037 (RFC 6238 App. B), 11 s into it

@@ -1,7 +1,7 @@
 // RFC 4648 §10: base32 test vectors (with padding as printed there, and without, as otpauth:// URIs use).
 import { decodeBase32, encodeBase32 } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { ascii } from '../support/env'
+import { ascii } from './support/env'
 
 const TABLE: [string, string][] = [
   ['', ''],

@@ -1,6 +1,6 @@
 import { decodeBase32, encodeBase32, isOTPError } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { ascii } from '../support/env'
+import { ascii } from './support/env'
 
 function base32Error(fn: () => unknown): string {
   try {

@@ -3,7 +3,7 @@
 // never hangs; a user's code is data, so verification returns a result instead of throwing.
 import * as mfa from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { HOSTILE } from '../support/hostile'
+import { HOSTILE } from './support/hostile'
 
 const SECRET = new TextEncoder().encode('12345678901234567890')
 

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process'
 import fc from 'fast-check'
 import { type Algorithm, encodeBase32, generateHOTP, generateTOTP } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { numRuns } from '../support/env'
+import { numRuns } from './support/env'
 
 const PYTHON = '/usr/bin/python3' // Debian's interpreter, the one python3-pyotp installs into
 const SCRIPT = `

@@ -4,7 +4,7 @@ import { type Algorithm, encodeBase32, generateHOTP, generateTOTP, verifyTOTP } 
 import * as OTPAuth from 'otpauth'
 import { generate as otplibGenerate } from 'otplib'
 import { describe, expect, it } from 'vitest'
-import { numRuns } from '../support/env'
+import { numRuns } from './support/env'
 
 const secret = fc.uint8Array({ minLength: 16, maxLength: 80 })
 const algorithm = fc.constantFrom<Algorithm>('SHA1', 'SHA256', 'SHA512')
