@@ -14,7 +14,7 @@ export const jsQR: typeof jsQRType = (() => {
   const require = createRequire(import.meta.url)
   const source = readFileSync(require.resolve('jsqr'), 'utf8')
   const wrong = 'alignmentPatternCenters: [6, 30, 54, 74, 102]'
-  if (source.split(wrong).length !== 2) throw new Error('jsQR changed: review the version-23 workaround in decode-helpers')
+  if (source.split(wrong).length !== 2) throw new Error('jsQR changed: review the version-23 workaround here')
   const fixed = source.replace(wrong, 'alignmentPatternCenters: [6, 30, 54, 78, 102]')
   const module = { exports: {} as { default?: typeof jsQRType } & typeof jsQRType }
   new Function('module', 'exports', fixed)(module, module.exports)
