@@ -1,4 +1,4 @@
-import type { PreparedKey } from './internal/key-slot.js'
+import { firstMatch } from './internal/engine.js'
 import {
   type Algorithm,
   bigCounterBytes,
@@ -6,20 +6,16 @@ import {
   checkCounter,
   checkDigits,
   checkLookAhead,
-  decideHOTP,
   type HOTPResult,
   lookAheadCounters,
   normalizeCode,
   readOptions,
   truncate,
 } from './internal/otp.js'
-import { type HMACEngine, type OTPKey, resolveKey } from './secret.js'
+import { type OTPKey, resolveKey } from './secret.js'
 
-/**
- * A secret: raw bytes, or a key prepared once with {@link importSecret} (or with `mfa-core/sync`'s `importSecret`,
- * whose keys compute with the sync engine).
- */
-export type Secret = Uint8Array | OTPKey | PreparedKey
+/** A secret: raw bytes, or a key prepared once with {@link importSecret} (keys of `mfa-core/sync` work there only). */
+export type Secret = Uint8Array | OTPKey
 
 /** Options of {@link generateHOTP}. */
 export interface HOTPOptions {
@@ -27,8 +23,6 @@ export interface HOTPOptions {
   algorithm?: Algorithm
   /** Code length, 6 to 10 (default 6). */
   digits?: number
-  /** Prepare raw secret bytes with this engine instead of WebCrypto, e.g. `syncEngine` from `mfa-core/sync`. */
-  engine?: HMACEngine | undefined
 }
 
 /** Options of {@link verifyHOTP}. */
@@ -63,7 +57,7 @@ export async function generateHOTP(secret: Secret, counter: number | bigint, opt
   const digits = checkDigits(opts.digits)
   const algorithm = opts.algorithm === undefined ? undefined : checkAlgorithm(opts.algorithm)
   const value = checkCounter(counter)
-  const key = await resolveKey(secret, algorithm, opts.engine)
+  const key = await resolveKey(secret, algorithm)
   return truncate(await key.sign(bigCounterBytes(value)), digits)
 }
 
@@ -71,13 +65,14 @@ export async function generateHOTP(secret: Secret, counter: number | bigint, opt
  * Checks an HOTP code typed by a user against a counter and, optionally, a few counters after it.
  *
  * It never looks behind `counter`: store `result.counter + 1n` after a success, so the same code cannot be used twice.
- * Every counter in the look-ahead window is computed and compared in constant time.
+ * Counters are checked lowest first and the first match wins (RFC 4226 §7.4 resynchronises forward); a wrong code
+ * computes every counter of the look-ahead window (concurrently, after the first). Every comparison is constant-time.
  *
  * > [!WARNING]
  * > Throttle failed attempts (RFC 4226 §7.3): a 6-digit code falls to guessing without it.
  *
  * @param secret - the shared secret, raw bytes or a key from {@link importSecret}
- * @param code - what the user typed; spaces are ignored, anything else non-numeric is `malformed`
+ * @param code - what the user typed; whitespace is ignored, anything else non-numeric is `malformed`
  * @param counter - the next expected counter, 0 to 2^64 - 1
  * @param options.lookAhead - extra counters accepted after `counter`, 0 to 100 (default 0)
  * @returns `{ valid: true, counter, delta }` with the matched counter and its distance from `counter`, or
@@ -99,14 +94,11 @@ export async function verifyHOTP(
   const algorithm = opts.algorithm === undefined ? undefined : checkAlgorithm(opts.algorithm)
   const start = checkCounter(counter)
   const lookAhead = checkLookAhead(opts.lookAhead)
-  const key = await resolveKey(secret, algorithm, opts.engine)
+  const key = await resolveKey(secret, algorithm)
   const typed = normalizeCode(code, digits)
   if (typed === null) return { valid: false, reason: 'malformed' }
-  const counters = lookAheadCounters(start, lookAhead)
-  const macs = await Promise.all(counters.map((c) => key.sign(bigCounterBytes(c))))
-  return decideHOTP(
-    typed,
-    counters,
-    macs.map((mac) => truncate(mac, digits)),
-  )
+  const matched = await firstMatch(key, typed, digits, lookAheadCounters(start, lookAhead), bigCounterBytes)
+  return matched === null
+    ? { valid: false, reason: 'mismatch' }
+    : { valid: true, counter: matched, delta: Number(matched - start) }
 }

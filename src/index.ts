@@ -13,7 +13,7 @@ export {
   type VerifyHOTPResult,
   verifyHOTP,
 } from './hotp.js'
-export type { KeySlot, PreparedKey } from './internal/key-slot.js'
+export type { HMACEngine, HMACSigner } from './internal/engine.js'
 export type { Algorithm } from './internal/otp.js'
 export {
   type ActiveAuthenticator,
@@ -41,7 +41,6 @@ export {
 } from './mfa/index.js'
 export {
   generateSecret,
-  type HMACEngine,
   importSecret,
   MAX_SECRET_BYTES,
   MIN_SECRET_BYTES,

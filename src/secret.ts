@@ -1,7 +1,7 @@
 import { describe, mustBe, OTPError } from './errors.js'
 import { isBytes } from './internal/bytes.js'
 import { importHMACKey, randomBytes, signHMAC } from './internal/crypto.js'
-import { KEY, type KeySlot } from './internal/key-slot.js'
+import { type HMACSigner, webCryptoEngine } from './internal/engine.js'
 import { type Algorithm, checkAlgorithm, HASH_BYTES, readOptions } from './internal/otp.js'
 
 /** The smallest secret {@link generateSecret} issues: 128 bits, RFC 4226 §4 R6's minimum. */
@@ -9,18 +9,13 @@ export const MIN_SECRET_BYTES = 16
 /** The largest secret {@link generateSecret} issues. */
 export const MAX_SECRET_BYTES = 1024
 
-/**
- * Another HMAC engine for the root functions and `createMFA`: an object whose `importSecret` prepares raw secret
- * bytes as a key of that engine. `syncEngine` from `mfa-core/sync` is one (pure TypeScript, synchronous, no
- * WebCrypto needed for the HMAC).
- *
- * @example
- * import { syncEngine } from 'mfa-core/sync'
- * const result = await verifyTOTP(secretBytes, typed, { engine: syncEngine })
- */
-export interface HMACEngine {
-  /** Prepares raw secret bytes for the given algorithm. */
-  importSecret(secret: Uint8Array, algorithm?: Algorithm): object
+// A registry symbol, so that a key made by one copy of the package (the ESM and CJS builds side by side) works in
+// the other. The slot holds what computes the key's HMACs; it is not API.
+const KEY = Symbol.for('mfa-core.OTPKey')
+
+interface KeySlot {
+  readonly algorithm: Algorithm
+  readonly signer: HMACSigner
 }
 
 /**
@@ -30,12 +25,14 @@ export interface HMACEngine {
 export class OTPKey {
   /** The HMAC hash this key was imported for; codes are computed with it. */
   readonly algorithm: Algorithm
-  declare readonly [KEY]: KeySlot
+  // Makes the type nominal: a key of mfa-core/sync (same public shape) is not one of these.
+  declare private readonly webCrypto: true
 
   /** @internal use {@link importSecret} */
   constructor(key: CryptoKey, algorithm: Algorithm) {
     this.algorithm = algorithm
-    Object.defineProperty(this, KEY, { value: { algorithm, sign: (m) => signHMAC(key, m) } satisfies KeySlot })
+    const slot: KeySlot = { algorithm, signer: { sign: (message) => signHMAC(key, message) } }
+    Object.defineProperty(this, KEY, { value: slot })
   }
 }
 
@@ -92,30 +89,26 @@ export async function importSecret(secret: Uint8Array, algorithm?: Algorithm): P
 
 function checkSecretBytes(secret: unknown): asserts secret is Uint8Array {
   if (!isBytes(secret) || secret.length === 0) {
-    const expected = 'a non-empty Uint8Array (see decodeBase32) or OTPKey'
+    // A key from mfa-core/sync holds its engine's state, which these WebCrypto functions do not use.
+    const expected =
+      'a non-empty Uint8Array (see decodeBase32) or an OTPKey from importSecret (keys of mfa-core/sync work there only)'
     throw new OTPError('ERR_INVALID_SECRET', `secret must be ${expected}, got ${describe(secret)}`)
   }
 }
 
 /**
- * Resolves a secret argument to what computes its HMACs: a prepared key's own slot (an {@link OTPKey}, or a key of
- * another engine), raw bytes prepared by `engine` when one is given, or raw bytes imported into WebCrypto. Not API.
+ * Resolves a secret argument of the root functions to what computes its HMACs: an {@link OTPKey}'s own signer, or
+ * raw bytes imported into WebCrypto for this call. The one secret check of this entry. Not API.
  */
-export function resolveKey(
-  secret: unknown,
-  algorithm: Algorithm | undefined,
-  engine?: HMACEngine,
-): KeySlot | Promise<KeySlot> {
-  const key = engine !== undefined && isBytes(secret) ? engine.importSecret(secret, algorithm) : secret
-  // Any value may come here; a property read on a primitive is harmless, and only a slot with a sign() counts.
-  const slot = (key as { [KEY]?: KeySlot } | null | undefined)?.[KEY]
-  if (typeof slot?.sign === 'function') {
+export function resolveKey(secret: unknown, algorithm: Algorithm | undefined): HMACSigner | Promise<HMACSigner> {
+  // Any value may come here; a property read on a primitive is harmless, and only a slot with a signer counts.
+  const slot = (secret as { [KEY]?: KeySlot } | null | undefined)?.[KEY]
+  if (typeof slot?.signer?.sign === 'function') {
     if (algorithm !== undefined && algorithm !== slot.algorithm) {
       throw mustBe('algorithm', `the key's own (${slot.algorithm})`, algorithm)
     }
-    return slot
+    return slot.signer
   }
-  checkSecretBytes(key)
-  const alg = algorithm ?? 'SHA1'
-  return importHMACKey(key, alg).then((cryptoKey) => ({ algorithm: alg, sign: (m) => signHMAC(cryptoKey, m) }))
+  checkSecretBytes(secret)
+  return webCryptoEngine.prepare(secret, algorithm ?? 'SHA1')
 }

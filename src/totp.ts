@@ -1,18 +1,18 @@
 import type { Secret } from './hotp.js'
+import { matchWindow } from './internal/engine.js'
 import {
   type Algorithm,
   checkAfterStep,
   checkWindow,
   counterBytes,
-  decideTOTP,
   normalizeCode,
   readOptions,
   type TOTPResult,
   totpSettings,
   truncate,
-  windowSteps,
+  windowOrder,
 } from './internal/otp.js'
-import { type HMACEngine, resolveKey } from './secret.js'
+import { resolveKey } from './secret.js'
 
 /** Options of {@link generateTOTP}. */
 export interface TOTPOptions {
@@ -26,8 +26,6 @@ export interface TOTPOptions {
   epoch?: number
   /** The time to compute at, in milliseconds since the Unix epoch (default `Date.now()`). */
   timestamp?: number
-  /** Prepare raw secret bytes with this engine instead of WebCrypto, e.g. `syncEngine` from `mfa-core/sync`. */
-  engine?: HMACEngine | undefined
 }
 
 /** Options of {@link verifyTOTP}. */
@@ -64,28 +62,32 @@ export type VerifyTOTPResult = TOTPResult
 export async function generateTOTP(secret: Secret, options?: TOTPOptions): Promise<string> {
   const opts = readOptions(options)
   const settings = totpSettings(opts)
-  const key = await resolveKey(secret, settings.algorithm, opts.engine)
+  const key = await resolveKey(secret, settings.algorithm)
   return truncate(await key.sign(counterBytes(settings.step)), settings.digits)
 }
 
 /**
  * Checks a TOTP code typed by a user, across a small window of time steps.
  *
- * Every step in the window is computed and compared in constant time, so the time taken does not reveal which
- * step matched. Pass the last accepted step as `afterStep` so that a code is never accepted twice.
+ * Checks the likeliest step first (now, then now - 1, now + 1, now - 2, ...) and stops at the first match, so a
+ * valid code usually costs one HMAC; a wrong code computes every step of the window (concurrently, after the first),
+ * so its timing tells nothing the result does not. Every comparison is constant-time. A code valid at two fresh
+ * steps (about 1 in 10^6 per pair) resolves to the one nearer now, the earlier on a tie. Pass the last accepted step
+ * as `afterStep` so that a code is never accepted twice: a code matching only it or earlier steps is `replayed`.
  *
  * > [!WARNING]
  * > Store `result.step` and pass it back as `afterStep`, and throttle failures: without both, a code can be replayed
  * > within its window and 6 digits can be guessed. `createMFA` does both for you.
  *
  * @param secret - the shared secret, raw bytes or a key from {@link importSecret}
- * @param code - what the user typed; spaces are ignored, anything else non-numeric is `malformed`
+ * @param code - what the user typed; whitespace is ignored, anything else non-numeric is `malformed`
  * @param options.window - steps accepted before and after now (default 1 each way, at most 10)
  * @param options.afterStep - the last step accepted before; it and earlier steps are `replayed`
  * @param options.timestamp - milliseconds since the Unix epoch (default `Date.now()`)
  * @returns `{ valid: true, step, delta }` with the matched step and its distance from now in steps, or
  *   `{ valid: false, reason }` with `malformed`, `mismatch` or `replayed`
- * @throws OTPError for developer misuse only (bad options or secret), never for the code
+ * @throws OTPError for developer misuse only (bad options or secret; a window reaching past step 2^53 - 1, which only
+ *   a far-future timestamp with a tiny period reaches), never for the code
  * @example
  * const result = await verifyTOTP(secret, '492039', { timestamp: Date.now(), afterStep: lastStep })
  * if (result.valid) lastStep = result.step
@@ -95,17 +97,9 @@ export async function verifyTOTP(secret: Secret, code: string, options?: VerifyT
   const opts = readOptions(options)
   const settings = totpSettings(opts)
   const window = checkWindow(opts.window)
-  const after = checkAfterStep(opts.afterStep)
-  const key = await resolveKey(secret, settings.algorithm, opts.engine)
+  const order = windowOrder(settings.step, window, checkAfterStep(opts.afterStep))
+  const key = await resolveKey(secret, settings.algorithm)
   const typed = normalizeCode(code, settings.digits)
   if (typed === null) return { valid: false, reason: 'malformed' }
-  const steps = windowSteps(settings.step, window)
-  const macs = await Promise.all(steps.map((step) => key.sign(counterBytes(step))))
-  return decideTOTP(
-    typed,
-    steps,
-    macs.map((mac) => truncate(mac, settings.digits)),
-    settings.step,
-    after,
-  )
+  return matchWindow(key, typed, settings.digits, settings.step, order)
 }

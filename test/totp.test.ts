@@ -1,4 +1,5 @@
 import { generateTOTP, importSecret, isOTPError, verifyTOTP } from 'mfa-core'
+import { verifyTOTP as syncVerifyTOTP } from 'mfa-core/sync'
 import { describe, expect, it } from 'vitest'
 import { ascii } from './support/env'
 
@@ -112,5 +113,15 @@ describe('verifyTOTP', () => {
     const farPast = -Number.MAX_SAFE_INTEGER
     const timestamp = Number.MAX_SAFE_INTEGER
     await expect(generateTOTP(SECRET, { timestamp, epoch: farPast, period: 1 })).rejects.toThrow(/2\^53/)
+  })
+
+  it('ignores whitespace around and inside the code (root and mfa-core/sync alike); other characters are malformed', async () => {
+    const code = await codeAt(STEP)
+    const spaced = `\t${code.slice(0, 3)} \n${code.slice(3)}\r\n`
+    expect(await verifyTOTP(SECRET, spaced, { timestamp: T })).toMatchObject({ valid: true, step: STEP })
+    expect(syncVerifyTOTP(SECRET, spaced, { timestamp: T })).toMatchObject({ valid: true, step: STEP })
+    const dashed = `${code.slice(0, 3)}-${code.slice(3)}`
+    expect(await verifyTOTP(SECRET, dashed, { timestamp: T })).toEqual({ valid: false, reason: 'malformed' })
+    expect(syncVerifyTOTP(SECRET, dashed, { timestamp: T })).toEqual({ valid: false, reason: 'malformed' })
   })
 })

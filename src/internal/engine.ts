@@ -1,9 +1,10 @@
-// The one door between createMFA and an HMAC engine: WebCrypto by default, or mfa-core/sync's `syncEngine`. The
-// service prepares a secret once with `prepare` and matches typed codes with `matchStep`; the root OTP functions
-// do not take an engine (they take bytes or a root OTPKey). Not API, except the HMACEngine type for createMFA.
+// The one door between the OTP code and an HMAC engine: WebCrypto by default, or mfa-core/sync's `syncEngine`. A
+// secret is prepared once with `prepare`; typed codes are matched with `matchStep` (TOTP steps) or `matchWindow` (a
+// whole TOTP window with its replay guard). The root OTP functions use WebCrypto through here; createMFA uses the
+// engine the application picked. Not API, except the HMACEngine and HMACSigner types for createMFA.
 import { timingSafeEqualString } from './bytes.js'
 import { importHMACKey, signHMAC } from './crypto.js'
-import { type Algorithm, counterBytes, truncate } from './otp.js'
+import { type Algorithm, checkAlgorithm, counterBytes, type TOTPResult, totpResult, truncate } from './otp.js'
 
 /** A secret prepared for one algorithm: computes HMACs of messages (8-byte counters here). */
 export interface HMACSigner {
@@ -21,9 +22,40 @@ export interface HMACEngine {
 /** The default engine: a non-extractable WebCrypto HMAC key. */
 export const webCryptoEngine: HMACEngine = {
   async prepare(secret, algorithm) {
-    const key = await importHMACKey(secret, algorithm)
+    const key = await importHMACKey(secret, checkAlgorithm(algorithm))
     return { sign: (message) => signHMAC(key, message) }
   },
+}
+
+const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function'
+
+/**
+ * The first of `items` (in the order given) whose code equals `typed`, or null; `message` gives each item's HMAC
+ * input. The first item is signed alone (it answers most often); when it does not match and the signer is
+ * asynchronous (WebCrypto), the others are signed concurrently and then compared in order. Without a match every
+ * item has been computed. Every comparison is constant-time.
+ */
+export async function firstMatch<T>(
+  signer: HMACSigner,
+  typed: string,
+  digits: number,
+  items: readonly T[],
+  message: (item: T) => Uint8Array<ArrayBuffer>,
+): Promise<T | null> {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as T
+    const mac = signer.sign(message(item))
+    if (isPromise(mac) && i === 0 && items.length > 1) {
+      if (timingSafeEqualString(typed, truncate(await mac, digits))) return item
+      const rest = items.slice(1)
+      const macs = await Promise.all(rest.map((other) => signer.sign(message(other))))
+      const at = macs.findIndex((other) => timingSafeEqualString(typed, truncate(other, digits)))
+      return at === -1 ? null : (rest[at] as T)
+    }
+    if (timingSafeEqualString(typed, truncate(isPromise(mac) ? await mac : mac, digits))) return item
+  }
+  return null
 }
 
 /**
@@ -31,15 +63,28 @@ export const webCryptoEngine: HMACEngine = {
  * first match; when nothing matches every step has been computed, so a wrong code's timing says nothing. Every
  * comparison is constant-time.
  */
-export async function matchStep(
+export function matchStep(
   signer: HMACSigner,
   typed: string,
   digits: number,
   steps: readonly number[],
 ): Promise<number | null> {
-  for (const step of steps) {
-    const mac = await signer.sign(counterBytes(step))
-    if (timingSafeEqualString(typed, truncate(mac, digits))) return step
-  }
-  return null
+  return firstMatch(signer, typed, digits, steps, (step) => counterBytes(step))
+}
+
+/**
+ * Verifies a normalised code over a TOTP window (RFC 6238 §5.2) ordered by `windowOrder`: the fresh steps,
+ * stopping at the first match; then, only when none matched, the stale steps, so that a code of an accepted step is
+ * `replayed` rather than `mismatch`.
+ */
+export async function matchWindow(
+  signer: HMACSigner,
+  typed: string,
+  digits: number,
+  now: number,
+  order: { fresh: readonly number[]; stale: readonly number[] },
+): Promise<TOTPResult> {
+  const matched = await matchStep(signer, typed, digits, order.fresh)
+  if (matched !== null) return totpResult(matched, now, false)
+  return totpResult(null, now, (await matchStep(signer, typed, digits, order.stale)) !== null)
 }

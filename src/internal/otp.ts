@@ -2,7 +2,6 @@
 // RFC 4226 dynamic truncation, code normalisation and the window decision. Everything here is synchronous and pure;
 // only the HMAC differs between engines. Not API.
 import { describe, integerOption, mustBe, OTPError } from '../errors.js'
-import { timingSafeEqualString } from './bytes.js'
 
 /** HMAC hash, spelled as in otpauth:// URIs. */
 export type Algorithm = 'SHA1' | 'SHA256' | 'SHA512'
@@ -10,8 +9,8 @@ export type Algorithm = 'SHA1' | 'SHA256' | 'SHA512'
 /** Output length of each hash in bytes: RFC 4226 §4 asks for secrets at least this long (R6, 160 bits for SHA-1). */
 export const HASH_BYTES: Readonly<Record<Algorithm, number>> = { SHA1: 20, SHA256: 32, SHA512: 64 }
 
-/** Number.MAX_SAFE_INTEGER as a literal: a read of a global's property survives tree-shaking. */
-const SAFE = 0x1f_ffff_ffff_ffff
+/** 2^53 - 1: steps, periods and epochs are doubles, exact up to here. */
+const SAFE = Number.MAX_SAFE_INTEGER
 
 /** 2^64 - 1: RFC 4226 §5.1 defines the counter as an 8-byte value. */
 export const MAX_COUNTER = 0xffff_ffff_ffff_ffffn
@@ -131,11 +130,12 @@ export function truncate(hmac: Uint8Array | ArrayBuffer, digits: number): string
 
 /**
  * What the user typed, reduced to `digits` ASCII digits, or null when it cannot be a code (malformed).
- * Spaces (as people group codes: "123 456") are ignored; nothing else is.
+ * Whitespace anywhere (spaces as people group codes, "123 456"; a tab or newline a form or a paste leaves) is
+ * ignored; anything else that is not an ASCII digit makes the code malformed.
  */
 export function normalizeCode(code: unknown, digits: number): string | null {
   if (typeof code !== 'string' || code.length > MAX_CODE_INPUT) return null
-  const compact = code.replaceAll(' ', '')
+  const compact = code.replace(/\s+/g, '')
   return compact.length === digits && /^[0-9]+$/.test(compact) ? compact : null
 }
 
@@ -156,38 +156,43 @@ export const checkAfterStep = (value: unknown): number => integerOption(value, '
 
 export const checkLookAhead = (value: unknown): number => integerOption(value, 'lookAhead', 0, MAX_LOOK_AHEAD, 0)
 
-/** The steps a TOTP verification computes, oldest first (steps below 0 do not exist). */
-export function windowSteps(step: number, window: { past: number; future: number }): number[] {
-  const steps: number[] = []
-  for (let s = Math.max(0, step - window.past); s <= step + window.future; s++) steps.push(s)
-  return steps
-}
-
 /** The outcome of `verifyTOTP`: the matched step (store it as `afterStep`), or why it failed. */
 export type TOTPResult =
   | { valid: true; step: number; delta: number }
   | { valid: false; reason: 'malformed' | 'mismatch' | 'replayed' }
 
 /**
- * Decides a TOTP verification from the codes of every step in the window. Every candidate is compared, in
- * constant time and without an early exit; a step newer than `afterStep` wins over a replayed one.
+ * The steps of a TOTP window in the order a verification checks them, the likeliest first: now, then the nearer
+ * neighbours, the earlier before the later at each distance (now, now - 1, now + 1, now - 2, now + 2, ...). Steps
+ * below 0 do not exist. `fresh` holds the steps after `afterStep`, `stale` the others (RFC 6238 §5.2: a code is
+ * accepted once, so a match there is `replayed`).
+ *
+ * @throws OTPError `ERR_INVALID_OPTION` when the window would reach past 2^53 - 1 (there steps are no longer exact,
+ *   and a counting loop would never end): refused up front, before any HMAC
  */
-export function decideTOTP(
-  code: string,
-  steps: number[],
-  candidates: string[],
-  now: number,
-  after: number,
-): TOTPResult {
-  let matched = -1
-  let replayed = false
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i] as number
-    const equal = timingSafeEqualString(code, candidates[i] as string)
-    if (equal && step > after && matched === -1) matched = step
-    if (equal && step <= after) replayed = true
+export function windowOrder(
+  step: number,
+  window: { past: number; future: number },
+  afterStep: number,
+): { fresh: number[]; stale: number[] } {
+  if (step > SAFE - window.future) {
+    const expected = `at most 2^53 - 1 - ${window.future} (the window's future side)`
+    throw mustBe('the time step of timestamp, epoch and period', expected, step)
   }
-  if (matched !== -1) return { valid: true, step: matched, delta: matched - now }
+  const fresh: number[] = []
+  const stale: number[] = []
+  const add = (s: number) => (s > afterStep ? fresh : stale).push(s)
+  add(step)
+  for (let d = 1; d <= window.past || d <= window.future; d++) {
+    if (d <= window.past && step - d >= 0) add(step - d)
+    if (d <= window.future) add(step + d)
+  }
+  return { fresh, stale }
+}
+
+/** The result of a TOTP check from its first fresh match (null: none) and whether a stale step matched. */
+export function totpResult(matched: number | null, now: number, replayed: boolean): TOTPResult {
+  if (matched !== null) return { valid: true, step: matched, delta: matched - now }
   return { valid: false, reason: replayed ? 'replayed' : 'mismatch' }
 }
 
@@ -201,14 +206,4 @@ export function lookAheadCounters(counter: bigint, lookAhead: number): bigint[] 
   const counters: bigint[] = []
   for (let c = counter; c <= counter + BigInt(lookAhead) && c <= MAX_COUNTER; c++) counters.push(c)
   return counters
-}
-
-/** Decides an HOTP verification; the lowest matching counter wins (RFC 4226 §7.4 resynchronises forward). */
-export function decideHOTP(code: string, counters: bigint[], candidates: string[]): HOTPResult {
-  let matched = -1
-  for (let i = 0; i < counters.length; i++) {
-    if (timingSafeEqualString(code, candidates[i] as string) && matched === -1) matched = i
-  }
-  if (matched === -1) return { valid: false, reason: 'mismatch' }
-  return { valid: true, counter: counters[matched] as bigint, delta: matched }
 }

@@ -3,12 +3,11 @@
 import { encodeBase32 } from '../base32.js'
 import { describe, integerOption, OTPError } from '../errors.js'
 import { randomBytes } from '../internal/crypto.js'
-import { normalizeCode } from '../internal/otp.js'
-import { type HMACEngine, importSecret, type OTPKey } from '../secret.js'
+import { type HMACEngine, type HMACSigner, matchStep, matchWindow, webCryptoEngine } from '../internal/engine.js'
+import { checkWindow, normalizeCode, timeStep, windowOrder } from '../internal/otp.js'
 import { isWellFormed } from '../storage/check.js'
 import { memoryStore } from '../storage/memory.js'
 import type { MFAStore } from '../storage/store.js'
-import { verifyTOTP } from '../totp.js'
 import { checkEncryptionKeys, createSecretBox, type MFAEncryptionKeys } from './encryption.js'
 import { emitEvents, type MFAEvent, type MFAOperation } from './events.js'
 import { enrollmentURI } from './key-uri.js'
@@ -258,8 +257,8 @@ export function createMFA(options: MFAOptions): MFA {
   const keyPrefix = options.keyPrefix === undefined ? 'mfa:' : checkString('keyPrefix', options.keyPrefix, 64, 0)
   const maxRetries = integerOption(options.maxRetries, 'maxRetries', 0, 1000, 10)
   const engine = options.engine
-  if (engine !== undefined && typeof engine?.importSecret !== 'function') {
-    throw new OTPError('ERR_INVALID_OPTION', 'engine must have an importSecret function, e.g. syncEngine')
+  if (engine !== undefined && typeof engine?.prepare !== 'function') {
+    throw new OTPError('ERR_INVALID_OPTION', 'engine must have a prepare function, e.g. syncEngine')
   }
   const policy = resolvePolicy(options.policy)
   const box = createSecretBox(checkEncryptionKeys(options.encryptionKeys))
@@ -333,16 +332,13 @@ export function createMFA(options: MFAOptions): MFA {
 
   // Imported HMAC keys of active secrets, by user and stored secret (ciphertext when encrypted): verifyTOTP's fast
   // path, so a login costs the HMACs only. Bounded; a rotated or re-encrypted secret gets a new entry.
-  const keys = new Map<string, Promise<OTPKey>>()
-  const hmacKey = (held: SecretParams, userId: string): Promise<OTPKey> => {
+  const keys = new Map<string, Promise<HMACSigner>>()
+  const hmacKey = (held: SecretParams, userId: string): Promise<HMACSigner> => {
     const id = `${userId}\u0000${held.algorithm}${JSON.stringify(held.secret)}` // user ids hold no U+0000
     let key = keys.get(id)
     if (!key) {
       if (keys.size >= 1000) keys.clear() // bounded memory; the next logins import again
-      // A key of another engine carries the same slot as an OTPKey; verifyTOTP only calls its sign.
-      key = box
-        .open(held.secret, userId)
-        .then((bytes) => (engine ?? { importSecret }).importSecret(bytes, held.algorithm) as OTPKey | Promise<OTPKey>)
+      key = box.open(held.secret, userId).then((bytes) => (engine ?? webCryptoEngine).prepare(bytes, held.algorithm))
       keys.set(id, key)
       key.catch(() => keys.delete(id))
     }
@@ -359,14 +355,9 @@ export function createMFA(options: MFAOptions): MFA {
     const { active } = gate
     const typed = normalizeCode(code, active.digits)
     if (typed !== null) {
-      const result = await verifyTOTP(await hmacKey(active, userId), typed, {
-        algorithm: active.algorithm,
-        digits: active.digits,
-        period: active.period,
-        timestamp: gate.timestamp,
-        window: gate.window,
-        afterStep: gate.afterStep,
-      })
+      const now = timeStep(gate.timestamp, 0, active.period)
+      const order = windowOrder(now, checkWindow(gate.window), gate.afterStep)
+      const result = await matchWindow(await hmacKey(active, userId), typed, active.digits, now, order)
       if (result.valid) return { step: result.step }
       return result.reason === 'replayed' ? 'replayed' : { step: null }
     }
@@ -419,18 +410,11 @@ export function createMFA(options: MFAOptions): MFA {
         else if (a !== null && b !== null && !('reason' in gate)) {
           const { pending } = gate
           const bytes = await box.open(pending.secret, userId)
-          // Each code is matched over every step the gate allows; verifyTOTP reports the oldest matching step.
-          const match = async (code: string) => {
-            const r = await verifyTOTP(bytes, code, {
-              algorithm: pending.algorithm,
-              digits: pending.digits,
-              period: pending.period,
-              timestamp: gate.to * pending.period * 1000,
-              window: { past: gate.to - gate.from, future: 0 },
-              engine,
-            })
-            return r.valid ? r.step : null
-          }
+          const signer = await (engine ?? webCryptoEngine).prepare(bytes, pending.algorithm)
+          // Each code is matched over every step the gate allows, oldest first: the oldest matching step is reported.
+          const steps: number[] = []
+          for (let s = Math.max(0, gate.from); s <= gate.to; s++) steps.push(s)
+          const match = (code: string) => matchStep(signer, code, pending.digits, steps)
           evidence = [await match(a), await match(b)]
           if (evidence[0] !== null && evidence[1] === evidence[0] + 1) {
             ;({ codes, digests } = await generateRecoveryCodes(userId, policy.recoveryCodes))

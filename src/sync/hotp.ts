@@ -1,27 +1,18 @@
-import type {
-  HOTPOptions as RootHOTPOptions,
-  VerifyHOTPOptions as RootVerifyOptions,
-  VerifyHOTPResult,
-} from '../hotp.js'
-
-/** Options of {@link generateHOTP}: the root entry's, without `engine` (this entry is its own engine). */
-export interface HOTPOptions extends Omit<RootHOTPOptions, 'engine'> {}
-/** Options of {@link verifyHOTP}: the root entry's, without `engine`. */
-export interface VerifyHOTPOptions extends Omit<RootVerifyOptions, 'engine'> {}
-
-import { hmacCounter, type PreparedHMAC, store } from '../internal/hmac-sync.js'
+import type { VerifyHOTPResult } from '../hotp.js'
+import { timingSafeEqualString } from '../internal/bytes.js'
 import {
   checkAlgorithm,
   checkCounter,
   checkDigits,
   checkLookAhead,
-  decideHOTP,
   lookAheadCounters,
   normalizeCode,
   readOptions,
   truncate,
 } from '../internal/otp.js'
+import { hmacCounter, type PreparedHMAC, store } from './hash/hmac.js'
 import { type OTPKey, release, resolveKey } from './key.js'
+import type { HOTPOptions, VerifyHOTPOptions } from './options.js'
 
 /** A secret for mfa-core/sync: raw bytes, or a key prepared once with {@link importSecret}. */
 export type Secret = Uint8Array | OTPKey
@@ -76,13 +67,14 @@ export function generateHOTP(secret: Secret, counter: number | bigint, options?:
  * Checks an HOTP code typed by a user against a counter and, optionally, a few counters after it; synchronously.
  *
  * It never looks behind `counter`: store `result.counter + 1n` after a success, so the same code cannot be used twice.
- * Every counter in the look-ahead window is computed and compared in constant time.
+ * Counters are checked lowest first and the first match wins (RFC 4226 §7.4 resynchronises forward); a wrong code
+ * computes every counter of the look-ahead window. Every comparison is constant-time.
  *
  * > [!WARNING]
  * > Throttle failed attempts (RFC 4226 §7.3): a 6-digit code falls to guessing without it.
  *
  * @param secret - the shared secret, raw bytes or a key from {@link importSecret}
- * @param code - what the user typed; spaces are ignored, anything else non-numeric is `malformed`
+ * @param code - what the user typed; whitespace is ignored, anything else non-numeric is `malformed`
  * @param counter - the next expected counter, 0 to 2^64 - 1
  * @param options.lookAhead - extra counters accepted after `counter`, 0 to 100 (default 0)
  * @returns `{ valid: true, counter, delta }` with the matched counter and its distance from `counter`, or
@@ -108,12 +100,11 @@ export function verifyHOTP(
   try {
     const typed = normalizeCode(code, digits)
     if (typed === null) return { valid: false, reason: 'malformed' }
-    const counters = lookAheadCounters(start, lookAhead)
-    return decideHOTP(
-      typed,
-      counters,
-      counters.map((c) => hotpCode(resolved.key, c, digits)),
+    const matched = lookAheadCounters(start, lookAhead).find((c) =>
+      timingSafeEqualString(typed, hotpCode(resolved.key, c, digits)),
     )
+    if (matched === undefined) return { valid: false, reason: 'mismatch' }
+    return { valid: true, counter: matched, delta: Number(matched - start) }
   } finally {
     release(resolved)
   }

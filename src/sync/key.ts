@@ -1,11 +1,11 @@
 import { describe, OTPError } from '../errors.js'
 import { isBytes } from '../internal/bytes.js'
-import { type HashEngine, hmac, type PreparedHMAC, prepareHMAC } from '../internal/hmac-sync.js'
-import { KEY, type KeySlot as RootSlot } from '../internal/key-slot.js'
+import type { HMACEngine } from '../internal/engine.js'
 import { type Algorithm, checkAlgorithm } from '../internal/otp.js'
-import { SHA1 } from '../internal/sha1.js'
-import { SHA256 } from '../internal/sha256.js'
-import { SHA512 } from '../internal/sha512.js'
+import { type HashEngine, hmac, type PreparedHMAC, prepareHMAC } from './hash/hmac.js'
+import { SHA1 } from './hash/sha1.js'
+import { SHA256 } from './hash/sha256.js'
+import { SHA512 } from './hash/sha512.js'
 
 const SLOT = Symbol.for('mfa-core.sync.OTPKey')
 
@@ -32,23 +32,12 @@ export class OTPKey {
   /** The HMAC hash this key was prepared for; codes are computed with it. */
   readonly algorithm: Algorithm
   declare readonly [SLOT]: KeySlot
-  /** The slot the root entry reads: with it, root functions and createMFA compute with this engine. */
-  declare readonly [KEY]: RootSlot
 
   /** @internal use {@link importSecret} */
   constructor(prepared: PreparedHMAC, algorithm: Algorithm) {
     this.algorithm = algorithm
     const slot: KeySlot = { algorithm, prepared }
     Object.defineProperty(this, SLOT, { value: slot })
-    Object.defineProperty(this, KEY, {
-      value: {
-        algorithm,
-        sign(message: Uint8Array): Uint8Array {
-          if (slot.prepared === null) throw destroyed()
-          return hmac(slot.prepared, message)
-        },
-      },
-    })
   }
 
   /**
@@ -79,14 +68,11 @@ function wipe(prepared: PreparedHMAC): void {
 }
 
 function checkSecretBytes(secret: unknown): asserts secret is Uint8Array {
-  if (!isBytes(secret)) {
+  if (!isBytes(secret) || secret.length === 0) {
     // A root-entry OTPKey holds a WebCrypto key, which a synchronous engine cannot use.
-    throw new OTPError(
-      'ERR_INVALID_SECRET',
-      `secret must be a Uint8Array or an OTPKey from mfa-core/sync's importSecret, got ${describe(secret)}`,
-    )
+    const expected = "a non-empty Uint8Array (see decodeBase32) or an OTPKey from mfa-core/sync's importSecret"
+    throw new OTPError('ERR_INVALID_SECRET', `secret must be ${expected}, got ${describe(secret)}`)
   }
-  if (secret.length === 0) throw new OTPError('ERR_INVALID_SECRET', 'secret must not be empty')
 }
 
 /**
@@ -111,7 +97,7 @@ export function importSecret(secret: Uint8Array, algorithm?: Algorithm): OTPKey 
 }
 
 /**
- * Resolves a secret argument to a prepared HMAC, as the root entry's resolveKey does (same checks, same errors).
+ * Resolves a secret argument to a prepared HMAC: this entry's one secret check.
  * `owned` is true when the preparation was made for this call only: the caller wipes it with {@link release}.
  * Not API.
  */
@@ -137,17 +123,25 @@ export function release(resolved: { key: PreparedHMAC; owned: boolean }): void {
 }
 
 /**
- * The synchronous pure-TypeScript HMAC engine, for the root entry's functions and `createMFA`: raw secrets passed with
- * `{ engine: syncEngine }` are prepared here instead of imported into WebCrypto, and keys from this entry's
- * {@link importSecret} work in the root functions as they are. HMACs then cost about a microsecond instead of a
- * WebCrypto round trip (tens of microseconds in Node), and need no `crypto.subtle`.
+ * The synchronous pure-TypeScript HMAC engine for `createMFA`: `createMFA({ engine: syncEngine })` computes the
+ * service's codes here instead of in WebCrypto. HMACs then cost about a microsecond instead of a WebCrypto round
+ * trip (tens of microseconds in Node), and need no `crypto.subtle`. The root OTP functions take no engine: for
+ * synchronous codes call this entry's functions directly.
  *
  * To fall back to it only where WebCrypto is missing, ask for that explicitly:
- * `{ engine: globalThis.crypto?.subtle ? undefined : syncEngine }`.
+ * `createMFA({ store, issuer, engine: globalThis.crypto?.subtle ? undefined : syncEngine })`.
  *
  * @example
- * import { verifyTOTP } from 'mfa-core'
+ * import { createMFA } from 'mfa-core'
  * import { syncEngine } from 'mfa-core/sync'
- * const result = await verifyTOTP(secretBytes, typed, { engine: syncEngine })
+ * const mfa = createMFA({ issuer: 'ACME', engine: syncEngine })
+ * @see RFC 2104 (HMAC)
  */
-export const syncEngine: { importSecret(secret: Uint8Array, algorithm?: Algorithm): OTPKey } = { importSecret }
+export const syncEngine: HMACEngine = {
+  prepare(secret, algorithm) {
+    const alg = checkAlgorithm(algorithm)
+    checkSecretBytes(secret)
+    const prepared = prepareHMAC(engine(alg), secret)
+    return { sign: (message) => hmac(prepared, message) }
+  },
+}

@@ -1,25 +1,17 @@
+import { timingSafeEqualString } from '../internal/bytes.js'
 import {
   checkAfterStep,
   checkWindow,
-  decideTOTP,
   normalizeCode,
   readOptions,
+  totpResult,
   totpSettings,
-  windowSteps,
+  windowOrder,
 } from '../internal/otp.js'
-import type {
-  TOTPOptions as RootTOTPOptions,
-  VerifyTOTPOptions as RootVerifyOptions,
-  VerifyTOTPResult,
-} from '../totp.js'
-
-/** Options of {@link generateTOTP}: the root entry's, without `engine` (this entry is its own engine). */
-export interface TOTPOptions extends Omit<RootTOTPOptions, 'engine'> {}
-/** Options of {@link verifyTOTP}: the root entry's, without `engine`. */
-export interface VerifyTOTPOptions extends Omit<RootVerifyOptions, 'engine'> {}
-
+import type { VerifyTOTPResult } from '../totp.js'
 import { hotpCode, type Secret } from './hotp.js'
 import { release, resolveKey } from './key.js'
+import type { TOTPOptions, VerifyTOTPOptions } from './options.js'
 
 /**
  * Computes the TOTP code of a moment, synchronously: HOTP of the time step
@@ -51,21 +43,25 @@ export function generateTOTP(secret: Secret, options?: TOTPOptions): string {
 /**
  * Checks a TOTP code typed by a user, across a small window of time steps; synchronously.
  *
- * Every step in the window is computed and compared in constant time, so the time taken does not reveal which
- * step matched. Pass the last accepted step as `afterStep` so that a code is never accepted twice.
+ * Checks the likeliest step first (now, then now - 1, now + 1, now - 2, ...) and stops at the first match, so a
+ * valid code usually costs one HMAC; a wrong code computes every step of the window, so its timing tells nothing the
+ * result does not. Every comparison is constant-time. A code valid at two fresh steps (about 1 in 10^6 per pair)
+ * resolves to the one nearer now, the earlier on a tie. Pass the last accepted step as `afterStep` so that a code is
+ * never accepted twice: a code matching only it or earlier steps is `replayed`.
  *
  * > [!WARNING]
  * > Store `result.step` and pass it back as `afterStep`, and throttle failures: without both, a code can be replayed
  * > within its window and 6 digits can be guessed.
  *
  * @param secret - the shared secret, raw bytes or a key from {@link importSecret}
- * @param code - what the user typed; spaces are ignored, anything else non-numeric is `malformed`
+ * @param code - what the user typed; whitespace is ignored, anything else non-numeric is `malformed`
  * @param options.window - steps accepted before and after now (default 1 each way, at most 10)
  * @param options.afterStep - the last step accepted before; it and earlier steps are `replayed`
  * @param options.timestamp - milliseconds since the Unix epoch (default `Date.now()`)
  * @returns `{ valid: true, step, delta }` with the matched step and its distance from now in steps, or
  *   `{ valid: false, reason }` with `malformed`, `mismatch` or `replayed`
- * @throws OTPError for developer misuse only (bad options or secret, a destroyed key), never for the code
+ * @throws OTPError for developer misuse only (bad options or secret, a destroyed key, a window reaching past step
+ *   2^53 - 1), never for the code
  * @example
  * const result = verifyTOTP(secret, '492039', { timestamp: Date.now(), afterStep: lastStep })
  * if (result.valid) lastStep = result.step
@@ -75,19 +71,15 @@ export function verifyTOTP(secret: Secret, code: string, options?: VerifyTOTPOpt
   const opts = readOptions(options)
   const settings = totpSettings(opts)
   const window = checkWindow(opts.window)
-  const after = checkAfterStep(opts.afterStep)
+  const { fresh, stale } = windowOrder(settings.step, window, checkAfterStep(opts.afterStep))
   const resolved = resolveKey(secret, settings.algorithm)
   try {
     const typed = normalizeCode(code, settings.digits)
     if (typed === null) return { valid: false, reason: 'malformed' }
-    const steps = windowSteps(settings.step, window)
-    return decideTOTP(
-      typed,
-      steps,
-      steps.map((step) => hotpCode(resolved.key, step, settings.digits)),
-      settings.step,
-      after,
-    )
+    const matches = (step: number) => timingSafeEqualString(typed, hotpCode(resolved.key, step, settings.digits))
+    const matched = fresh.find(matches)
+    if (matched !== undefined) return totpResult(matched, settings.step, false)
+    return totpResult(null, settings.step, stale.some(matches))
   } finally {
     release(resolved)
   }

@@ -348,3 +348,11 @@ export function runStoreConformance(makeStore: () => MFAStore | Promise<MFAStore
     expect(await store.get(k)).toEqual({ data: `new-${winners[0]}`, version: 1 })
   })
 }
+export {
+  type RFC4226Vector,
+  type RFC4648Vector,
+  type RFC6238Vector,
+  rfc4226Vectors,
+  rfc4648Vectors,
+  rfc6238Vectors,
+} from './vectors.js'

@@ -1,66 +1,97 @@
-// The `engine` option: the root functions and createMFA computing HMACs with mfa-core/sync's engine instead of
-// WebCrypto, with identical results.
-import { createMFA, generateHOTP, generateTOTP, isOTPError, verifyHOTP, verifyTOTP } from 'mfa-core'
+// src/internal/engine.ts, the one door between the OTP code and an HMAC engine: both engines (WebCrypto, and
+// mfa-core/sync's syncEngine) prepare a secret and give the RFC codes; matchStep checks steps in the order given,
+// stops at the first match, computes every step on a mismatch, and signs concurrently for an asynchronous signer.
+// Also: the root functions take bytes or a root key only (no engine option, no sync keys), and createMFA takes
+// syncEngine.
+import { createMFA, decodeBase32, generateTOTP, isOTPError, verifyTOTP } from 'mfa-core'
 import { importSecret as importSync, syncEngine } from 'mfa-core/sync'
+import { rfc6238Vectors } from 'mfa-core/testing'
 import { describe, expect, it } from 'vitest'
+import { type HMACSigner, matchStep, webCryptoEngine } from '../../src/internal/engine.js'
 import { ascii } from '../support/env'
 
-const SEEDS = {
-  SHA1: ascii('12345678901234567890'),
-  SHA256: ascii('12345678901234567890123456789012'),
-  SHA512: ascii('1234567890123456789012345678901234567890123456789012345678901234'),
-} as const
+/** A signer that records the counters it was asked for and how many signatures were in flight at once. */
+function recording(inner: HMACSigner) {
+  const asked: number[] = []
+  let inFlight = 0
+  let maxInFlight = 0
+  const signer: HMACSigner = {
+    sign(message) {
+      asked.push(new DataView(message.buffer).getUint32(4))
+      const result = inner.sign(message)
+      if (!(result instanceof Promise)) return result
+      inFlight++
+      maxInFlight = Math.max(maxInFlight, inFlight)
+      return result.finally(() => inFlight--)
+    },
+  }
+  return { signer, asked, maxInFlight: () => maxInFlight }
+}
 
-describe('engine: syncEngine in the root functions', () => {
-  it('gives the RFC 6238 Appendix B codes', async () => {
-    const table: [number, string, keyof typeof SEEDS][] = [
-      [59, '94287082', 'SHA1'],
-      [59, '46119246', 'SHA256'],
-      [59, '90693936', 'SHA512'],
-      [20000000000, '65353130', 'SHA1'],
-      [20000000000, '77737706', 'SHA256'],
-      [20000000000, '47863826', 'SHA512'],
-    ]
-    for (const [seconds, code, algorithm] of table) {
-      const options = { algorithm, digits: 8, timestamp: seconds * 1000, engine: syncEngine }
-      expect(await generateTOTP(SEEDS[algorithm], options)).toBe(code)
-      expect(await verifyTOTP(SEEDS[algorithm], code, options)).toMatchObject({ valid: true, delta: 0 })
+describe.each([
+  ['webCryptoEngine', webCryptoEngine],
+  ['syncEngine', syncEngine],
+] as const)('%s', (_name, engine) => {
+  it('gives the RFC 6238 Appendix B codes through matchStep', async () => {
+    for (const v of rfc6238Vectors) {
+      const signer = await engine.prepare(ascii(v.secret), v.algorithm)
+      expect(await matchStep(signer, v.code, v.digits, [v.step + 1, v.step, v.step - 1])).toBe(v.step)
+      expect(await matchStep(signer, v.code, v.digits, [v.step + 1, v.step - 1])).toBeNull()
     }
-    expect(await generateHOTP(SEEDS.SHA1, 1, { engine: syncEngine })).toBe('287082')
-    expect(await verifyHOTP(SEEDS.SHA1, '287082', 0, { lookAhead: 2, engine: syncEngine })).toEqual({
-      valid: true,
-      counter: 1n,
-      delta: 1,
-    })
   })
 
-  it('accepts a key prepared by mfa-core/sync as it is, and refuses it once destroyed', async () => {
-    const key = importSync(SEEDS.SHA256, 'SHA256')
-    expect(await generateTOTP(key, { digits: 8, timestamp: 59_000 })).toBe('46119246')
-    await expect(generateTOTP(key, { algorithm: 'SHA1' })).rejects.toSatisfy((e) => isOTPError(e, 'ERR_INVALID_OPTION'))
-    key.destroy()
-    await expect(generateTOTP(key)).rejects.toSatisfy((e) => isOTPError(e, 'ERR_KEY_DESTROYED'))
+  it('checks in the order given and stops at the first match; a mismatch computes every step', async () => {
+    const v = rfc6238Vectors[3]!
+    const { signer, asked } = recording(await engine.prepare(ascii(v.secret), v.algorithm))
+    expect(await matchStep(signer, v.code, 8, [v.step, v.step - 1, v.step + 1])).toBe(v.step)
+    expect(asked).toEqual([v.step])
+    asked.length = 0
+    expect(await matchStep(signer, v.code, 8, [v.step - 1, v.step + 1, v.step, v.step - 2])).toBe(v.step)
+    expect(asked.length).toBeGreaterThanOrEqual(3)
+    expect(asked.slice(0, 3)).toEqual([v.step - 1, v.step + 1, v.step])
+    asked.length = 0
+    expect(await matchStep(signer, '00000000', 8, [5, 4, 6, 3, 7])).toBeNull()
+    expect(asked.sort()).toEqual([3, 4, 5, 6, 7])
   })
 
-  it('an engine that returns something else is refused like any bad secret', async () => {
-    const broken = { importSecret: () => ({}) }
-    await expect(generateTOTP(SEEDS.SHA1, { engine: broken })).rejects.toSatisfy((e) =>
-      isOTPError(e, 'ERR_INVALID_SECRET'),
+  it('refuses an unknown algorithm as the root functions do', async () => {
+    await expect(async () => engine.prepare(ascii('x'), 'MD5' as never)).rejects.toSatisfy((e) =>
+      isOTPError(e, 'ERR_INVALID_OPTION'),
     )
-  })
-
-  it('engine: undefined means WebCrypto (the explicit fallback idiom)', async () => {
-    const engine = globalThis.crypto?.subtle ? undefined : syncEngine
-    expect(await generateTOTP(SEEDS.SHA1, { digits: 8, timestamp: 59_000, engine })).toBe('94287082')
   })
 })
 
-describe('engine: syncEngine in createMFA', () => {
+describe('matchStep with an asynchronous signer', () => {
+  it('signs the first step alone, then the others concurrently; the first match in order wins', async () => {
+    const v = rfc6238Vectors[0]!
+    const { signer, asked, maxInFlight } = recording(await webCryptoEngine.prepare(ascii(v.secret), v.algorithm))
+    // the code of step 1 at the end: five steps are computed, four of them at once
+    expect(await matchStep(signer, v.code, 8, [10, 11, 12, 13, 1])).toBe(1)
+    expect(asked).toEqual([10, 11, 12, 13, 1])
+    expect(maxInFlight()).toBe(4)
+  })
+})
+
+describe('the root functions take bytes or a root OTPKey only', () => {
+  it('refuse a key of mfa-core/sync with ERR_INVALID_SECRET, naming where it works', async () => {
+    const key = importSync(ascii('12345678901234567890'))
+    await expect(generateTOTP(key as never)).rejects.toSatisfy((e) => isOTPError(e, 'ERR_INVALID_SECRET'))
+    await expect(verifyTOTP(key as never, '123456')).rejects.toThrow(/mfa-core\/sync/)
+  })
+
+  it('have no engine option: passing one changes nothing (WebCrypto computes)', async () => {
+    const v = rfc6238Vectors[0]!
+    const broken = { prepare: () => ({ sign: () => new Uint8Array(20) }) }
+    const options = { digits: 8, timestamp: v.time * 1000, engine: broken } as never
+    expect(await generateTOTP(ascii(v.secret), options)).toBe(v.code)
+  })
+})
+
+describe('syncEngine in createMFA', () => {
   it('enrolls and verifies with the same results as the default engine', async () => {
     let now = 1_800_000_000_000
     const mfa = createMFA({ issuer: 'Example', now: () => now, engine: syncEngine })
     const { secret } = await mfa.beginEnrollment('u1', { accountName: 'u1@example.com' })
-    const { decodeBase32 } = await import('mfa-core')
     const bytes = decodeBase32(secret)
     const code1 = await generateTOTP(bytes, { timestamp: now - 30_000 })
     const code2 = await generateTOTP(bytes, { timestamp: now })
@@ -70,5 +101,8 @@ describe('engine: syncEngine in createMFA', () => {
     expect(await mfa.verify('u1', login)).toEqual({ ok: true, method: 'totp' })
     expect(await mfa.verify('u1', login)).toMatchObject({ ok: false, reason: 'replayed' })
     expect(() => createMFA({ issuer: 'Example', engine: {} as never })).toThrow(/engine/)
+    expect(() => createMFA({ issuer: 'Example', engine: { importSecret: syncEngine.prepare } as never })).toThrow(
+      /prepare/,
+    )
   })
 })

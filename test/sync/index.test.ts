@@ -12,40 +12,18 @@ import {
   verifyHOTP,
   verifyTOTP,
 } from 'mfa-core/sync'
+import { rfc4226Vectors, rfc6238Vectors } from 'mfa-core/testing'
 import { describe, expect, it } from 'vitest'
 import { ascii, numRuns } from '../support/env'
 import { HOSTILE } from '../support/hostile'
 
-const RFC4226_SECRET = ascii('12345678901234567890')
-// RFC 4226 Appendix D: HOTP values for counters 0 to 9.
-const HOTP = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489']
-
-const SEEDS: Record<Algorithm, Uint8Array> = {
-  SHA1: ascii('12345678901234567890'),
-  SHA256: ascii('12345678901234567890123456789012'),
-  SHA512: ascii('1234567890123456789012345678901234567890123456789012345678901234'),
-}
-// RFC 6238 Appendix B: time (s), TOTP (8 digits), mode.
-const TOTP: [number, string, Algorithm][] = [
-  [59, '94287082', 'SHA1'],
-  [59, '46119246', 'SHA256'],
-  [59, '90693936', 'SHA512'],
-  [1111111109, '07081804', 'SHA1'],
-  [1111111109, '68084774', 'SHA256'],
-  [1111111109, '25091201', 'SHA512'],
-  [1111111111, '14050471', 'SHA1'],
-  [1111111111, '67062674', 'SHA256'],
-  [1111111111, '99943326', 'SHA512'],
-  [1234567890, '89005924', 'SHA1'],
-  [1234567890, '91819424', 'SHA256'],
-  [1234567890, '93441116', 'SHA512'],
-  [2000000000, '69279037', 'SHA1'],
-  [2000000000, '90698825', 'SHA256'],
-  [2000000000, '38618901', 'SHA512'],
-  [20000000000, '65353130', 'SHA1'],
-  [20000000000, '77737706', 'SHA256'],
-  [20000000000, '47863826', 'SHA512'],
-]
+const RFC4226_SECRET = ascii(rfc4226Vectors[0]!.secret)
+const HOTP = rfc4226Vectors.map((v) => v.code)
+const SEEDS = Object.fromEntries(rfc6238Vectors.map((v) => [v.algorithm, ascii(v.secret)])) as Record<
+  Algorithm,
+  Uint8Array
+>
+const TOTP = rfc6238Vectors.map((v) => [v.time, v.code, v.algorithm, v.secret] as const)
 
 describe('RFC 4226 Appendix D through mfa-core/sync', () => {
   it.each(HOTP.map((code, counter) => [counter, code] as const))('counter %i gives %s', (counter, code) => {
@@ -64,12 +42,13 @@ describe('RFC 4226 Appendix D through mfa-core/sync', () => {
 })
 
 describe('RFC 6238 Appendix B through mfa-core/sync', () => {
-  it.each(TOTP)('at %i s the code is %s with %s', (seconds, code, algorithm) => {
+  it.each(TOTP)('at %i s the code is %s with %s', (seconds, code, algorithm, seed) => {
+    const secret = ascii(seed)
     const options = { algorithm, digits: 8, timestamp: seconds * 1000 }
     const step = Math.floor(seconds / 30)
-    expect(generateTOTP(SEEDS[algorithm], options)).toBe(code)
-    expect(verifyTOTP(SEEDS[algorithm], code, options)).toEqual({ valid: true, step, delta: 0 })
-    const key = importSecret(SEEDS[algorithm], algorithm)
+    expect(generateTOTP(secret, options)).toBe(code)
+    expect(verifyTOTP(secret, code, options)).toEqual({ valid: true, step, delta: 0 })
+    const key = importSecret(secret, algorithm)
     expect(generateTOTP(key, { digits: 8, timestamp: seconds * 1000 })).toBe(code)
     expect(verifyTOTP(key, code, { ...options, afterStep: step })).toEqual({ valid: false, reason: 'replayed' })
     key.destroy()

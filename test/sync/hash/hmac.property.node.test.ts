@@ -4,10 +4,10 @@
 import { createHash, createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { digest, type HashEngine, hmac, hmacCounter, prepareHMAC } from '../../../src/internal/hmac-sync'
-import { SHA1 } from '../../../src/internal/sha1'
-import { SHA256 } from '../../../src/internal/sha256'
-import { SHA512 } from '../../../src/internal/sha512'
+import { digest, type HashEngine, hmac, hmacCounter, prepareHMAC } from '../../../src/sync/hash/hmac'
+import { SHA1 } from '../../../src/sync/hash/sha1'
+import { SHA256 } from '../../../src/sync/hash/sha256'
+import { SHA512 } from '../../../src/sync/hash/sha512'
 import { hex, numRuns } from '../../support/env'
 
 const HASHES: [string, string, HashEngine][] = [

@@ -1,10 +1,10 @@
 // HMAC (RFC 2104) of the pure-TypeScript engine behind mfa-core/sync: RFC 2202 §3 (HMAC-SHA-1, test cases 1-7) and
 // RFC 4231 §4 (HMAC-SHA-256 and HMAC-SHA-512, test cases 1-7, including the truncated case 5 and the 131-byte keys).
 import { describe, expect, it } from 'vitest'
-import { hmac, hmacCounter, prepareHMAC } from '../../../src/internal/hmac-sync'
-import { SHA1 } from '../../../src/internal/sha1'
-import { SHA256 } from '../../../src/internal/sha256'
-import { SHA512 } from '../../../src/internal/sha512'
+import { hmac, hmacCounter, prepareHMAC } from '../../../src/sync/hash/hmac'
+import { SHA1 } from '../../../src/sync/hash/sha1'
+import { SHA256 } from '../../../src/sync/hash/sha256'
+import { SHA512 } from '../../../src/sync/hash/sha512'
 import { ascii, hex } from '../../support/env'
 
 const bytes = (length: number, value: number) => new Uint8Array(length).fill(value)

@@ -1,10 +1,10 @@
 // FIPS 180-4 (and its published examples, csrc.nist.gov "Example Algorithms"): SHA-1, SHA-256 and SHA-512 of the
 // pure-TypeScript engine behind mfa-core/sync, on the example messages and the long message of one million 'a'.
 import { describe, expect, it } from 'vitest'
-import { digest, type HashEngine } from '../../../src/internal/hmac-sync'
-import { SHA1 } from '../../../src/internal/sha1'
-import { SHA256 } from '../../../src/internal/sha256'
-import { SHA512 } from '../../../src/internal/sha512'
+import { digest, type HashEngine } from '../../../src/sync/hash/hmac'
+import { SHA1 } from '../../../src/sync/hash/sha1'
+import { SHA256 } from '../../../src/sync/hash/sha256'
+import { SHA512 } from '../../../src/sync/hash/sha512'
 import { ascii, hex } from '../../support/env'
 
 const MESSAGES: Record<string, Uint8Array> = {

@@ -1,5 +1,5 @@
 // SHA-1 (FIPS 180-4 §6.1) for HMAC only, on 32-bit words. Constant time: no branch or table lookup depends on data.
-import type { HashEngine } from './hmac-sync.js'
+import type { HashEngine } from './hmac.js'
 
 /**
  * One SHA-1 compression: `dst = src + rounds(src, w[0..15])`. `src` and `dst` may be the same array.

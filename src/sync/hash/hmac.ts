@@ -1,4 +1,4 @@
-// A synchronous HMAC (RFC 2104) over the pure-TypeScript hashes in sha1.ts, sha256.ts and sha512.ts.
+// A synchronous HMAC (RFC 2104) over the pure-TypeScript hashes in sha1.ts, sha256.ts and sha512.ts, owned by mfa-core/sync.
 //
 // The key's padded blocks are compressed once, when the key is prepared: `inner` and `outer` hold the hash state
 // after one block of key ^ ipad and key ^ opad. An HOTP value (an 8-byte counter) is then two compressions: one for

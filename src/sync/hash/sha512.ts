@@ -1,7 +1,7 @@
 // SHA-512 (FIPS 180-4 §6.4) for HMAC only. Each 64-bit word is a pair of 32-bit halves (high, low) in an Int32Array,
 // so the hot loop needs no BigInt. Constant time: no branch or table lookup depends on data (the round constants are
 // indexed by the round number only).
-import type { HashEngine } from './hmac-sync.js'
+import type { HashEngine } from './hmac.js'
 import { sha2Tables } from './sha256.js'
 
 const TWO32 = 4294967296

@@ -1,6 +1,6 @@
 // SHA-256 (FIPS 180-4 §6.2) for HMAC only, on 32-bit words. Constant time: no branch or table lookup depends on data
 // (the round constants are indexed by the round number only).
-import type { HashEngine } from './hmac-sync.js'
+import type { HashEngine } from './hmac.js'
 
 /**
  * FIPS 180-4 §4.2.2, §4.2.3, §5.3.3, §5.3.5: the SHA-2 constants are the first bits of the fractional parts of the
