@@ -25,7 +25,7 @@ export default defineConfig([
     format: ['esm'],
     platform: 'node',
     target: 'node20',
-    external: ['mfa-core', 'mfa-core/qr'],
+    external: ['mfa-core', 'mfa-core/qr', 'mfa-core/testing'],
     banner: { js: '#!/usr/bin/env node' },
     define: { __MFA_CORE_VERSION__: JSON.stringify(version) },
     sourcemap: true,

@@ -1,6 +1,10 @@
 // Runs in the browser page: loads the built dist/ as ES modules and leaves the result for the launcher to read.
 import * as mfa from '../../dist/index.js'
 import * as qr from '../../dist/qr.js'
+import * as testing from '../../dist/testing.js'
 import { run } from './conformance.mjs'
 
-globalThis.__conformance = run(mfa, qr).then((result) => ({ ...result, secureContext: globalThis.isSecureContext }))
+globalThis.__conformance = run(mfa, qr, testing).then((result) => ({
+  ...result,
+  secureContext: globalThis.isSecureContext,
+}))

@@ -4,36 +4,8 @@
 
 const text = (s) => new TextEncoder().encode(s)
 
-// RFC 6238 Appendix B: the seed of each algorithm is the ASCII key repeated to the hash's output length.
-const SEEDS = {
-  SHA1: text('12345678901234567890'),
-  SHA256: text('12345678901234567890123456789012'),
-  SHA512: text('1234567890123456789012345678901234567890123456789012345678901234'),
-}
-
-// RFC 4226 Appendix D: HOTP of the 20-byte seed for counters 0 to 9, 6 digits, HMAC-SHA-1.
-const RFC4226 = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489']
-
-// RFC 6238 Appendix B: [Unix time in seconds, SHA1, SHA256, SHA512], 8 digits, 30-second steps, T0 = 0.
-const RFC6238 = [
-  [59, '94287082', '46119246', '90693936'],
-  [1111111109, '07081804', '68084774', '25091201'],
-  [1111111111, '14050471', '67062674', '99943326'],
-  [1234567890, '89005924', '91819424', '93441116'],
-  [2000000000, '69279037', '90698825', '38618901'],
-  [20000000000, '65353130', '77737706', '47863826'],
-]
-
-// RFC 4648 §10: base32 of the prefixes of "foobar", padded.
-const RFC4648 = [
-  ['', ''],
-  ['f', 'MY======'],
-  ['fo', 'MZXQ===='],
-  ['foo', 'MZXW6==='],
-  ['foob', 'MZXW6YQ='],
-  ['fooba', 'MZXW6YTB'],
-  ['foobar', 'MZXW6YTBOI======'],
-]
+// The RFC tables (RFC 4226 Appendix D, RFC 6238 Appendix B, RFC 4648 §10) come from the built mfa-core/testing: the
+// one copy of them, handed to `run` with the modules under test.
 
 const ALGORITHMS = ['SHA1', 'SHA256', 'SHA512']
 
@@ -88,11 +60,14 @@ function fnv1a(string) {
  *
  * @param mfa - the module namespace (or CJS exports) of `mfa-core`
  * @param qr - the module namespace of `mfa-core/qr`
+ * @param testing - the module namespace of `mfa-core/testing` (its RFC vectors)
  * @param options.seed - seed of the randomized checks (default fixed, so a failure reproduces)
  * @param options.iterations - cases per randomized check (default 40)
  * @returns counts and the failures, `{ name, message }` each; never rejects
  */
-export async function run(mfa, qr, options = {}) {
+export async function run(mfa, qr, testing, options = {}) {
+  const { rfc4226Vectors, rfc6238Vectors, rfc4648Vectors } = testing
+  const SEEDS = Object.fromEntries(rfc6238Vectors.map((v) => [v.algorithm, text(v.secret)]))
   const seed = options.seed ?? 0x6d666163
   const iterations = options.iterations ?? 40
   const failures = []
@@ -113,38 +88,38 @@ export async function run(mfa, qr, options = {}) {
   })
 
   // RFC 4226 Appendix D
-  for (const [counter, code] of RFC4226.entries()) {
+  await check('RFC vectors: mfa-core/testing holds the 10 + 18 + 7 rows of the three tables', () => {
+    equal(`${rfc4226Vectors.length} ${rfc6238Vectors.length} ${rfc4648Vectors.length}`, '10 18 7', 'rows')
+  })
+  for (const { secret, counter, code } of rfc4226Vectors) {
     await check(`RFC 4226 App. D: HOTP counter ${counter}`, async () => {
-      equal(await mfa.generateHOTP(SEEDS.SHA1, counter), code, 'generateHOTP')
+      equal(await mfa.generateHOTP(text(secret), counter), code, 'generateHOTP')
     })
   }
   await check('RFC 4226 App. D: verifyHOTP finds counter 7 from 4 with lookAhead 3 (bigint counter)', async () => {
-    const result = await mfa.verifyHOTP(SEEDS.SHA1, RFC4226[7], 4n, { lookAhead: 3 })
+    const result = await mfa.verifyHOTP(text(rfc4226Vectors[7].secret), rfc4226Vectors[7].code, 4n, { lookAhead: 3 })
     if (!result.valid) fail(`expected valid, got ${result.reason}`)
     equal(result.counter, 7n, 'counter')
     equal(result.delta, 3, 'delta')
   })
 
   // RFC 6238 Appendix B
-  for (const [seconds, ...codes] of RFC6238) {
-    for (const [i, algorithm] of ALGORITHMS.entries()) {
-      await check(`RFC 6238 App. B: TOTP ${algorithm} at T=${seconds}`, async () => {
-        const code = await mfa.generateTOTP(SEEDS[algorithm], { algorithm, digits: 8, timestamp: seconds * 1000 })
-        equal(code, codes[i], 'generateTOTP')
-      })
-    }
+  for (const { secret, algorithm, time, code, digits } of rfc6238Vectors) {
+    await check(`RFC 6238 App. B: TOTP ${algorithm} at T=${time}`, async () => {
+      equal(await mfa.generateTOTP(text(secret), { algorithm, digits, timestamp: time * 1000 }), code, 'generateTOTP')
+    })
   }
   await check('RFC 6238 App. B: verifyTOTP with prepared SHA512 keys', async () => {
     const key = await mfa.importSecret(SEEDS.SHA512, 'SHA512')
-    for (const [seconds, , , code] of RFC6238) {
-      const result = await mfa.verifyTOTP(key, code, { digits: 8, timestamp: seconds * 1000 })
-      if (!result.valid) fail(`T=${seconds}: ${result.reason}`)
-      equal(result.step, Math.floor(seconds / 30), 'step')
+    for (const { time, step, code } of rfc6238Vectors.filter((v) => v.algorithm === 'SHA512')) {
+      const result = await mfa.verifyTOTP(key, code, { digits: 8, timestamp: time * 1000 })
+      if (!result.valid) fail(`T=${time}: ${result.reason}`)
+      equal(result.step, step, 'step')
     }
   })
 
   // RFC 4648 §10
-  for (const [plain, encoded] of RFC4648) {
+  for (const { input: plain, encoded } of rfc4648Vectors) {
     await check(`RFC 4648 §10: base32 "${plain}"`, () => {
       equal(mfa.encodeBase32(text(plain), { padding: true }), encoded, 'encodeBase32 padded')
       equal(mfa.encodeBase32(text(plain)), encoded.replace(/=+$/, ''), 'encodeBase32 unpadded')

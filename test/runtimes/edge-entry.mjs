@@ -2,6 +2,7 @@
 // modules); it leaves the result, as JSON, in a promise on the VM's global object.
 import * as mfa from '../../dist/index.js'
 import * as qr from '../../dist/qr.js'
+import * as testing from '../../dist/testing.js'
 import { run } from './conformance.mjs'
 
-globalThis.__conformance = run(mfa, qr).then((result) => JSON.stringify(result))
+globalThis.__conformance = run(mfa, qr, testing).then((result) => JSON.stringify(result))

@@ -2,6 +2,7 @@
 // Prints one line on stdout (`deno: 57 passed, 0 failed`), the runtime version and any failure on stderr.
 import * as mfa from '../../dist/index.js'
 import * as qr from '../../dist/qr.js'
+import * as testing from '../../dist/testing.js'
 import { report, run } from './conformance.mjs'
 
 const runtime = globalThis.Deno
@@ -10,4 +11,4 @@ const runtime = globalThis.Deno
     ? { name: 'bun', version: `Bun ${globalThis.Bun.version}` }
     : { name: 'node-esm', version: `Node ${globalThis.process.version}` }
 
-report(runtime.name, runtime.version, await run(mfa, qr))
+report(runtime.name, runtime.version, await run(mfa, qr, testing))

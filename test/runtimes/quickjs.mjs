@@ -1,8 +1,9 @@
 // Launcher for QuickJS (npm `quickjs-emscripten`): a runtime with no WebCrypto, no TextEncoder and no Node APIs.
 // Bundles the BUILT dist/sync.js with a small suite into one IIFE script (esbuild), evaluates it in a fresh QuickJS
 // context, and prints `quickjs: N passed, N failed` (the scripts/test-runtimes.mjs protocol; `version:` on stderr).
-// The suite: the RFC 4226 Appendix D and RFC 6238 Appendix B tables, prepared keys and destroy(), and seeded random
-// cases whose expected codes Node computes first with the WebCrypto root entry (dist/index.js).
+// The suite: the RFC 4226 Appendix D and RFC 6238 Appendix B tables (read from the built dist/testing.js), prepared
+// keys and destroy(), and seeded random cases whose expected codes Node computes first with the WebCrypto root entry
+// (dist/index.js).
 // Run `npm run build` first.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -45,6 +46,7 @@ for (let i = 0; i < 60; i++) {
 
 const SUITE = `
 import * as sync from ${JSON.stringify(`${root}dist/sync.js`)}
+import * as testing from ${JSON.stringify(`${root}dist/testing.js`)}
 const ascii = (s) => Uint8Array.from(s, (c) => c.charCodeAt(0))
 const results = { passed: 0, failures: [] }
 const check = (name, run) => {
@@ -57,40 +59,27 @@ const check = (name, run) => {
   }
 }
 check('no WebCrypto here', () => typeof crypto === 'undefined' || (typeof crypto.subtle === 'undefined' ? true : 'crypto.subtle exists'))
+// The RFC tables come from the built mfa-core/testing (the one copy), bundled in with the sync entry.
+const { rfc4226Vectors, rfc6238Vectors } = testing
+const SEED = ascii(rfc4226Vectors[0].secret)
+check('RFC tables present', () => (rfc4226Vectors.length === 10 && rfc6238Vectors.length === 18) || 'rows missing')
 // RFC 4226 Appendix D
-const HOTP = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489']
-const SEED = ascii('12345678901234567890')
-HOTP.forEach((code, counter) => {
-  check('RFC 4226 count ' + counter, () => sync.generateHOTP(SEED, counter) === code || sync.generateHOTP(SEED, counter))
+for (const { secret, counter, code } of rfc4226Vectors) {
+  check('RFC 4226 count ' + counter, () => sync.generateHOTP(ascii(secret), counter) === code || sync.generateHOTP(ascii(secret), counter))
   check('RFC 4226 verify ' + counter, () => {
-    const r = sync.verifyHOTP(SEED, code, 0, { lookAhead: 9 })
+    const r = sync.verifyHOTP(ascii(secret), code, 0, { lookAhead: 9 })
     return (r.valid && r.counter === BigInt(counter) && r.delta === counter) || r
   })
-})
-// RFC 6238 Appendix B
-const SEEDS = {
-  SHA1: ascii('12345678901234567890'),
-  SHA256: ascii('12345678901234567890123456789012'),
-  SHA512: ascii('1234567890123456789012345678901234567890123456789012345678901234'),
 }
-const TOTP = [
-  [59, '94287082', '46119246', '90693936'],
-  [1111111109, '07081804', '68084774', '25091201'],
-  [1111111111, '14050471', '67062674', '99943326'],
-  [1234567890, '89005924', '91819424', '93441116'],
-  [2000000000, '69279037', '90698825', '38618901'],
-  [20000000000, '65353130', '77737706', '47863826'],
-]
-for (const [seconds, ...codes] of TOTP) {
-  ;['SHA1', 'SHA256', 'SHA512'].forEach((algorithm, i) => {
-    const options = { algorithm, digits: 8, timestamp: seconds * 1000 }
-    check('RFC 6238 ' + seconds + ' ' + algorithm, () => sync.generateTOTP(SEEDS[algorithm], options) === codes[i] || sync.generateTOTP(SEEDS[algorithm], options))
-    check('RFC 6238 verify ' + seconds + ' ' + algorithm, () => {
-      const key = sync.importSecret(SEEDS[algorithm], algorithm)
-      const r = sync.verifyTOTP(key, codes[i], options)
-      key.destroy()
-      return (r.valid && r.step === Math.floor(seconds / 30) && r.delta === 0) || r
-    })
+// RFC 6238 Appendix B
+for (const { secret, algorithm, time, step, code, digits } of rfc6238Vectors) {
+  const options = { algorithm, digits, timestamp: time * 1000 }
+  check('RFC 6238 ' + time + ' ' + algorithm, () => sync.generateTOTP(ascii(secret), options) === code || sync.generateTOTP(ascii(secret), options))
+  check('RFC 6238 verify ' + time + ' ' + algorithm, () => {
+    const key = sync.importSecret(ascii(secret), algorithm)
+    const r = sync.verifyTOTP(key, code, options)
+    key.destroy()
+    return (r.valid && r.step === step && r.delta === 0) || r
   })
 }
 check('destroyed key throws ERR_KEY_DESTROYED', () => {

@@ -2,11 +2,12 @@
 // `workerd test` calls test(); its console output carries the result as one JSON line after a marker.
 import * as mfa from '../../dist/index.js'
 import * as qr from '../../dist/qr.js'
+import * as testing from '../../dist/testing.js'
 import { run } from './conformance.mjs'
 
 export default {
   async test() {
-    const result = await run(mfa, qr)
+    const result = await run(mfa, qr, testing)
     console.log(`@@conformance ${JSON.stringify(result)}`)
   },
 }
