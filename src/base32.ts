@@ -10,6 +10,9 @@ for (let i = 0; i < 32; i++) {
   VALUES[ALPHABET.toLowerCase().charCodeAt(i)] = i
 }
 
+/** Pad characters needed after a final quantum of 2, 4, 5 or 7 characters (RFC 4648 §6); others cannot occur. */
+const PAD_FOR_REMAINDER: Readonly<Record<number, number>> = { 0: 0, 2: 6, 4: 4, 5: 3, 7: 1 }
+
 function invalidBase32(message: string): OTPError {
   return new OTPError('ERR_BASE32_INVALID', `invalid base32: ${message}`)
 }
@@ -28,6 +31,7 @@ function invalidBase32(message: string): OTPError {
  */
 export function encodeBase32(bytes: Uint8Array, options?: { padding?: boolean }): string {
   if (!isBytes(bytes)) throw mustBe('bytes', 'a Uint8Array', bytes)
+  const padding = options?.padding ?? false
   let out = ''
   let buffer = 0
   let bits = 0
@@ -40,7 +44,7 @@ export function encodeBase32(bytes: Uint8Array, options?: { padding?: boolean })
     }
   }
   if (bits > 0) out += ALPHABET[(buffer << (5 - bits)) & 31]
-  if (options?.padding) while (out.length % 8) out += '='
+  if (padding && out.length % 8 !== 0) out += '='.repeat(8 - (out.length % 8))
   return out
 }
 
@@ -70,7 +74,7 @@ export function decodeBase32(text: string, options?: { loose?: boolean }): Uint8
   while (end > 0 && input.charCodeAt(end - 1) === 61) end--
   const padding = input.length - end
   // RFC 4648 §6: padding fills the last quantum to 8 characters (6, 4, 3 or 1 '=' after 2, 4, 5 or 7 characters).
-  if (!loose && padding > 0 && padding !== (8 - (end % 8)) % 8) {
+  if (!loose && padding > 0 && (input.length % 8 !== 0 || PAD_FOR_REMAINDER[end % 8] !== padding)) {
     throw invalidBase32(`wrong padding at position ${end}`)
   }
   const out = new Uint8Array((end * 5) >>> 3)
@@ -87,9 +91,9 @@ export function decodeBase32(text: string, options?: { loose?: boolean }): Uint8
       out[index++] = buffer >>> bits
     }
   }
-  // A final quantum of 1, 3 or 6 characters leaves 5 or more bits over: a byte is missing. The unused bits of a
-  // complete ending must be zero (RFC 4648 §6), so each byte string has one spelling.
-  if (!loose && bits >= 5) throw invalidBase32(`${end} characters cannot be complete`)
+  // RFC 4648 §6: a final quantum has 2, 4, 5 or 7 characters (1, 3 or 6 would leave a byte incomplete), and the
+  // unused bits of the last one are zero, so each byte string has one spelling.
+  if (!loose && PAD_FOR_REMAINDER[end % 8] === undefined) throw invalidBase32(`${end} characters cannot be complete`)
   if (!loose && (buffer & ((1 << bits) - 1)) !== 0) throw invalidBase32(`non-zero trailing bits at position ${end - 1}`)
   return out
 }

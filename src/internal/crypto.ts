@@ -9,7 +9,7 @@ export const WEBCRYPTO_HASH = { SHA1: 'SHA-1', SHA256: 'SHA-256', SHA512: 'SHA-5
 function unavailable(what: string): OTPError {
   return new OTPError(
     'ERR_CRYPTO_UNAVAILABLE',
-    `${what} is missing (in browsers: use https or localhost); else use mfa-core/sync`,
+    `${what} is missing (browsers have it on https and localhost pages only); use mfa-core/sync without it`,
   )
 }
 

@@ -2,55 +2,29 @@
 // (the round constants are indexed by the round number only).
 import type { HashEngine } from './hmac.js'
 
-/**
- * FIPS 180-4 §4.2.2, §4.2.3, §5.3.3, §5.3.5: the SHA-2 constants are the first bits of the fractional parts of the
- * cube roots (round constants) or square roots (initial hash values) of the first primes. They are computed here
- * exactly, with BigInt, once on first use, instead of shipping a table of them.
- *
- * @returns `count` 64-bit values as (high, low) 32-bit pairs; SHA-256 uses the high halves
- */
-export function primeRoots(count: number, root: bigint): Int32Array {
-  const out = new Int32Array(2 * count)
-  for (let p = 2, n = 0; n < 2 * count; p++) {
-    let composite = false
-    for (let d = 2; d * d <= p; d++) composite ||= p % d === 0
-    if (composite) continue
-    // floor(p^(1/root) * 2^64) by Newton's method from above; its low 64 bits are the fractional part's first bits.
-    const target = BigInt(p) << (64n * root)
-    let x = BigInt(Math.ceil(p ** (1 / Number(root)) * 2 ** 20) + 1) << 44n
-    const next = (x: bigint) => ((root - 1n) * x + target / x ** (root - 1n)) / root
-    for (let y = next(x); y < x; y = next(x)) x = y
-    out[n++] = Number((x >> 32n) & 0xffffffffn)
-    out[n++] = Number(x & 0xffffffffn)
-  }
-  return out
-}
+/** FIPS 180-4 §4.2.2: the SHA-256 round constants (the first 32 bits of the cube roots of the first 64 primes). */
+const K256 = Int32Array.from([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+])
 
-interface Tables {
-  k512: Int32Array
-  iv512: Int32Array
-  k256: Int32Array
-  iv256: Int32Array
-}
-let tables: Tables | undefined
-
-/** The SHA-2 constants, computed on first use: SHA-256's are the high halves of SHA-512's. */
-export function sha2Tables(): Tables {
-  if (tables === undefined) {
-    const k512 = primeRoots(80, 3n)
-    const iv512 = primeRoots(8, 2n)
-    const high = (pairs: Int32Array) => pairs.filter((_, i) => i % 2 === 0)
-    tables = { k512, iv512, k256: high(k512).subarray(0, 64), iv256: high(iv512) }
-  }
-  return tables
-}
+/** FIPS 180-4 §5.3.3: the SHA-256 initial hash value (square roots of the first 8 primes). */
+const IV256 = Int32Array.from([
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+])
 
 /**
  * One SHA-256 compression: `dst = src + rounds(src, w[0..15])`. `src` and `dst` may be the same array.
  * `w` is a 64-word scratch whose first 16 words hold the block (big-endian words); words 16..63 are overwritten.
  */
 function compress(src: Int32Array, dst: Int32Array, w: Int32Array): void {
-  const k = sha2Tables().k256
+  const k = K256
   for (let i = 16; i < 64; i++) {
     const x = w[i - 15]!
     const y = w[i - 2]!
@@ -96,7 +70,7 @@ export const SHA256: HashEngine = {
   blockLen: 64,
   outLen: 32,
   // FIPS 180-4 §5.3.3
-  init: () => sha2Tables().iv256.slice(),
+  init: () => IV256.slice(),
   w: new Int32Array(64),
   compress,
 }
