@@ -34,7 +34,11 @@ export interface ParsedKeyURI extends KeyURIParams {
   period?: number
   /** Present for `hotp`. */
   counter?: bigint
-  /** Parameters this library does not know, decoded, by name. */
+  /**
+   * Parameters this library does not know, decoded, by name: every one, whatever its name (`__proto__` and
+   * `constructor` included). A null-prototype object, so only names that were sent are present:
+   * `Object.hasOwn(extra, name)` or `extra[name] !== undefined` both tell.
+   */
   extra: Record<string, string>
 }
 
@@ -230,7 +234,9 @@ export function parseKeyURI(uri: string, options?: ParseKeyURIOptions): ParsedKe
   const digitsText = params.get('digits')
   const digits = digitsText === undefined ? 6 : decimal(digitsText, 'digits', 6, 10)
 
-  const result: ParsedKeyURI = { type, accountName, secret, algorithm: rawAlgorithm, digits, extra: {} }
+  // A null prototype: a parameter named __proto__ is then an own property like any other, not a prototype change.
+  const extra: Record<string, string> = Object.create(null)
+  const result: ParsedKeyURI = { type, accountName, secret, algorithm: rawAlgorithm, digits, extra }
   if (issuer !== undefined) result.issuer = issuer
   if (type === 'totp') {
     const periodText = params.get('period')
@@ -247,7 +253,7 @@ export function parseKeyURI(uri: string, options?: ParseKeyURIOptions): ParsedKe
   if (image !== undefined) result.image = checkImage(image) as string
   for (const [name, value] of params) {
     const known = KNOWN.has(name) && !(name === 'period' && type === 'hotp') && !(name === 'counter' && type === 'totp')
-    if (!known) result.extra[name] = value
+    if (!known) extra[name] = value
   }
   return result
 }
