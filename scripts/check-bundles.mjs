@@ -62,7 +62,8 @@ const SCENARIOS = [
     name: 'mfa-core/qr',
     entry: 'qr',
     code: 'export * from "ENTRY"',
-    limit: 4.5,
+    // 3.9 KB before renderSVG checked colours against the CSS named-colour table (149 names, about 0.9 KB gzip)
+    limit: 5,
     forbid: ['WebCrypto', 'the MFA service', 'the sync HMAC engine'],
   },
   {

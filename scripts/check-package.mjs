@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Package checks on the built dist/: publint (strict), arethetypeswrong on the
-// packed tarball, and size budgets with bundle isolation (scripts/check-bundles.mjs). Run after `tsup`.
+// Package checks on the built dist/: package.json's exports and typesVersions against entries.mjs
+// (scripts/package-entries.mjs), publint (strict), arethetypeswrong on the packed tarball in every resolution
+// profile (node10, node16 from CJS and ESM, bundler), a consumer project type-checked against the tarball in each
+// TypeScript resolution mode (scripts/check-types.mjs), and size budgets with bundle isolation
+// (scripts/check-bundles.mjs). Run after `tsup`.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,6 +19,7 @@ function run(name, command, args) {
   }
 }
 
+run('package.json entries', 'node', ['scripts/package-entries.mjs'])
 run('publint', 'npx', ['publint', '--strict'])
 const dir = mkdtempSync(join(tmpdir(), 'mfa-core-pack-'))
 const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', dir], { encoding: 'utf8' })
@@ -24,7 +28,9 @@ if (pack.status !== 0) {
   ok = false
 } else {
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))
-  run('arethetypeswrong', 'npx', ['attw', join(dir, tarball), '--profile', 'node16'])
+  // no --profile: the default (strict) profile checks node10 as well, which --profile node16 ignored
+  run('arethetypeswrong', 'npx', ['attw', join(dir, tarball)])
+  run('consumer types', 'node', ['scripts/check-types.mjs', join(dir, tarball)])
 }
 rmSync(dir, { recursive: true, force: true })
 run('bundle isolation', 'node', ['scripts/check-bundles.mjs'])

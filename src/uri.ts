@@ -34,7 +34,11 @@ export interface ParsedKeyURI extends KeyURIParams {
   period?: number
   /** Present for `hotp`. */
   counter?: bigint
-  /** Parameters this library does not know, decoded, by name. */
+  /**
+   * Parameters this library does not know, decoded, by name: every one, whatever its name (`__proto__` and
+   * `constructor` included). A null-prototype object, so only names that were sent are present:
+   * `Object.hasOwn(extra, name)` or `extra[name] !== undefined` both tell.
+   */
   extra: Record<string, string>
 }
 
@@ -83,8 +87,12 @@ function checkLabelPart(value: unknown, name: string, required: boolean): string
   return value
 }
 
-function checkImage(value: unknown): string | undefined {
-  if (value === undefined) return undefined
+/**
+ * An https URL as the URL parser reads it, with a host name or IP address for host (the URL parser lets `"` and `'`
+ * through in a host) and no quote or backtick anywhere: apps put it in an `<img src>`. Anything else is
+ * `ERR_URI_INVALID`.
+ */
+function httpsURL(value: unknown): URL {
   let url: URL | undefined
   try {
     url = typeof value === 'string' ? new URL(value) : undefined
@@ -92,7 +100,41 @@ function checkImage(value: unknown): string | undefined {
     url = undefined
   }
   if (url?.protocol !== 'https:') throw invalidURI('image must be an https URL')
+  // The parser has lower-cased the host and turned non-ASCII names into xn-- labels (UTS #46).
+  if (!/^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?|\[[0-9a-f:.]+\])$/.test(url.hostname) || /['"`]/.test(url.href)) {
+    throw invalidURI('image must be an https URL with a plain host name and no quotes')
+  }
+  return url
+}
+
+function checkImage(value: unknown): string | undefined {
+  if (value === undefined) return undefined
+  httpsURL(value)
   return value as string
+}
+
+/**
+ * The secret parameter as base32 (RFC 4648 §6), in either case, padded exactly or not at all. Non-zero unused bits
+ * in the last character are accepted (common in keys made of random characters; apps drop them too), but a length no
+ * whole number of bytes encodes is refused: the app would keep a truncated key the phone does not have.
+ */
+function parseSecret(raw: string | undefined): Uint8Array {
+  if (raw === undefined || raw === '') throw invalidURI('the secret parameter is missing')
+  // Trailing '=' by a loop, not /=+$/, which backtracks quadratically on long runs of '='.
+  let end = raw.length
+  while (end > 0 && raw.charCodeAt(end - 1) === 61) end--
+  if (/[^A-Za-z2-7]/.test(raw.slice(0, end))) throw invalidURI('the secret is not base32')
+  if (end === 0) throw invalidURI('the secret is too short')
+  // RFC 4648 §6: the final quantum has 8, 7, 5, 4 or 2 characters (40, 32, 24, 16 or 8 bits); 1, 3 or 6 leave 5 or
+  // more bits over, so a character is missing or extra.
+  const rest = end % 8
+  if (rest === 1 || rest === 3 || rest === 6) {
+    throw invalidURI(`the secret's length, ${end} base32 characters, is that of no whole number of bytes`)
+  }
+  // RFC 4648 §6: padding, when present, fills the final quantum to 8 characters (6, 4, 3 or 1 '=', none after 8).
+  const padding = raw.length - end
+  if (padding > 0 && padding !== (8 - rest) % 8) throw invalidURI('the secret has the wrong amount of padding')
+  return decodeBase32(raw.slice(0, end), { loose: true })
 }
 
 function decimal(value: string, name: string, min: number, max: number): number {
@@ -156,7 +198,8 @@ export function createKeyURI(params: KeyURIParams): string {
  *
  * Each value is percent-decoded exactly once, after splitting, so `AT%26T`, `%23`, `100%25` and `%2520` come out as
  * `AT&T`, `#`, `100%` and `%20`. The result feeds straight into the OTP functions:
- * `generateTOTP(parsed.secret, parsed)`.
+ * `generateTOTP(parsed.secret, parsed)`. The secret may be lower case and unpadded; `image` comes back as the URL
+ * parser serialises it (`new URL(image).href`), so it holds no raw quote, space or angle bracket.
  *
  * @param uri - the key URI text
  * @param options.issuerMismatch - how to treat a label issuer that contradicts the `issuer` parameter
@@ -164,7 +207,8 @@ export function createKeyURI(params: KeyURIParams): string {
  * @returns the parts, with defaults filled in and unknown parameters in `extra`
  * @throws OTPError `ERR_URI_INVALID` naming the problem (never echoing the URI, which holds the secret): wrong scheme
  *   or type, missing or non-base32 secret, empty account, unknown algorithm, digits outside 6..10, bad period, hotp
- *   without counter, duplicated parameters, malformed percent-encoding, contradicting issuers, non-https image
+ *   without counter, duplicated parameters, malformed percent-encoding, contradicting issuers, non-https image, a
+ *   secret of a length no whole number of bytes encodes (8n + 1, 3 or 6 characters) or wrongly padded
  * @example
  * const parsed = parseKeyURI('otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME')
  * const code = await generateTOTP(parsed.secret, parsed)
@@ -208,12 +252,7 @@ export function parseKeyURI(uri: string, options?: ParseKeyURIOptions): ParsedKe
     params.set(name, percentDecode(part.slice(equals + 1), KNOWN.has(name) ? `the ${name} parameter` : 'a parameter'))
   }
 
-  const rawSecret = params.get('secret')
-  if (rawSecret === undefined || rawSecret === '') throw invalidURI('the secret parameter is missing')
-  if (/[^A-Za-z2-7=]/.test(rawSecret) || /=[^=]/.test(rawSecret)) throw invalidURI('the secret is not base32')
-  // Lower case and padding are accepted; so are non-zero trailing bits, common in keys made of random characters.
-  const secret = decodeBase32(rawSecret, { loose: true })
-  if (secret.length === 0) throw invalidURI('the secret is too short')
+  const secret = parseSecret(params.get('secret'))
 
   const paramIssuer = params.get('issuer')
   let issuer = paramIssuer ?? labelIssuer
@@ -230,7 +269,9 @@ export function parseKeyURI(uri: string, options?: ParseKeyURIOptions): ParsedKe
   const digitsText = params.get('digits')
   const digits = digitsText === undefined ? 6 : decimal(digitsText, 'digits', 6, 10)
 
-  const result: ParsedKeyURI = { type, accountName, secret, algorithm: rawAlgorithm, digits, extra: {} }
+  // A null prototype: a parameter named __proto__ is then an own property like any other, not a prototype change.
+  const extra: Record<string, string> = Object.create(null)
+  const result: ParsedKeyURI = { type, accountName, secret, algorithm: rawAlgorithm, digits, extra }
   if (issuer !== undefined) result.issuer = issuer
   if (type === 'totp') {
     const periodText = params.get('period')
@@ -244,10 +285,11 @@ export function parseKeyURI(uri: string, options?: ParseKeyURIOptions): ParsedKe
     result.counter = BigInt(counterText)
   }
   const image = params.get('image')
-  if (image !== undefined) result.image = checkImage(image) as string
+  // The URL parser's serialisation: percent-encoded quotes, spaces and angle brackets, a lower-case host.
+  if (image !== undefined) result.image = httpsURL(image).href
   for (const [name, value] of params) {
     const known = KNOWN.has(name) && !(name === 'period' && type === 'hotp') && !(name === 'counter' && type === 'totp')
-    if (!known) result.extra[name] = value
+    if (!known) extra[name] = value
   }
   return result
 }

@@ -65,9 +65,7 @@ describe('parseKeyURI', () => {
   })
 
   it('decodes each value exactly once, after splitting', () => {
-    const p = parseKeyURI(
-      'otpauth://totp/AT%26T%3A%20me%2520x?secret=jbswy3dpehpk3pxp%3D%3D%3D%3D&issuer=AT%26T&note=100%25',
-    )
+    const p = parseKeyURI('otpauth://totp/AT%26T%3A%20me%2520x?secret=jbswy3dp%65hpk3pxp&issuer=AT%26T&note=100%25')
     expect(p.issuer).toBe('AT&T')
     expect(p.accountName).toBe('me%20x')
     expect(p.secret).toEqual(SECRET)

@@ -1,4 +1,5 @@
 import { integerOption, mustBe } from '../errors.js'
+import { checkColour } from './colour.js'
 import type { QRErrorCorrection, QRMatrix } from './encode.js'
 import { toMatrix } from './to-matrix.js'
 
@@ -13,9 +14,15 @@ export interface RenderSVGOptions {
   moduleSize?: number
   /** Quiet zone around the symbol, in modules (default 4, the minimum ISO/IEC 18004 asks for). */
   margin?: number
-  /** Colour of the dark modules, any SVG colour (default `'#000'`). */
+  /**
+   * Colour of the dark modules (default `'#000'`): `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`, `rgb()`/`rgba()`/`hsl()`/
+   * `hsla()` of numbers, or a CSS colour name such as `'navy'`. Nothing that references anything (`url()`, `var()`).
+   */
   dark?: string
-  /** Background colour (default `'#fff'`); `'none'` leaves it transparent, which only scans on a light page. */
+  /**
+   * Background colour, the same syntax as `dark` (default `'#fff'`); `'none'` draws no background, which only scans
+   * on a light page.
+   */
   light?: string
   /** Accessible name, written as `<title>` and `aria-label` (default `'QR code'`); `''` marks the image decorative. */
   title?: string
@@ -24,15 +31,6 @@ export interface RenderSVGOptions {
 }
 
 const escapeXML = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-
-function checkColour(name: string, value: unknown, fallback: string): string {
-  if (value === undefined) return fallback
-  // loose on purpose (names, #hex, rgb(), hsl(), var(--x)...), but nothing that could leave the attribute
-  if (typeof value !== 'string' || !/^(?=.*\w)[-\w#(),.%/+ ]+$/.test(value)) {
-    throw mustBe(name, "a colour such as '#000'", value)
-  }
-  return value
-}
 
 /**
  * Renders a QR code as a compact SVG document: one background rectangle and a single `<path>` that strokes each
@@ -51,7 +49,7 @@ function checkColour(name: string, value: unknown, fallback: string): string {
  * @param options.ecc - error-correction level for text (default `'M'`)
  * @returns the SVG markup, starting with `<svg`
  * @throws OTPError `ERR_QR_TOO_LONG` when the text does not fit; `ERR_INVALID_OPTION` for a bad option, such as a
- *   colour containing quotes or angle brackets
+ *   colour that is not plain colour syntax (`url(...)`, `var(--x)`, quotes)
  * @example
  * const svg = renderSVG(createKeyURI(params), { title: 'Scan with your authenticator app' })
  * response.setHeader('content-type', 'image/svg+xml').end(svg)
@@ -65,8 +63,8 @@ export function renderSVG(textOrMatrix: string | QRMatrix, options: RenderSVGOpt
     throw mustBe('moduleSize', 'a number of pixels above 0', moduleSize)
   }
   const margin = integerOption(options.margin ?? 4, 'margin', 0, 1000, 4)
-  const dark = checkColour('dark', options.dark, '#000')
-  const light = checkColour('light', options.light, '#fff')
+  const dark = checkColour('dark', options.dark, '#000', false)
+  const light = checkColour('light', options.light, '#fff', true)
   const title = options.title ?? 'QR code'
   if (typeof title !== 'string') throw mustBe('title', 'a string', title)
 

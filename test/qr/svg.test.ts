@@ -72,11 +72,11 @@ describe('renderSVG', () => {
   })
 
   it('escapes the title, takes colours, and marks an empty title decorative', () => {
-    const svg = renderSVG('x', { title: 'Scan <me> & "you" \'now\'', dark: 'rgb(10, 20, 30)', light: 'var(--bg)' })
+    const svg = renderSVG('x', { title: 'Scan <me> & "you" \'now\'', dark: 'rgb(10, 20, 30)', light: 'lavender' })
     expect(svg).toContain('aria-label="Scan &#60;me&#62; &#38; &#34;you&#34; &#39;now&#39;"')
     expect(svg).toContain('<title>Scan &#60;me&#62; &#38; &#34;you&#34; &#39;now&#39;</title>')
     expect(svg).toContain('stroke="rgb(10, 20, 30)"')
-    expect(svg).toContain('fill="var(--bg)"')
+    expect(svg).toContain('fill="lavender"')
     expect(renderSVG('x', { light: 'none' })).not.toContain('<rect')
     const decorative = renderSVG('x', { title: '' })
     expect(decorative).toContain('aria-hidden="true"')
