@@ -16,7 +16,7 @@ import Database from 'better-sqlite3'
 import Redis from 'ioredis'
 import pg from 'pg'
 import { createMFA, decodeBase32, generateTOTP, memoryStore, verifyTOTP } from '../dist/index.js'
-import { syncEngine } from '../dist/sync.js'
+import { syncEngine, verifyTOTP as verifyTOTPSync } from '../dist/sync.js'
 
 // BENCH_ENGINE=sync runs the service (and the floor's verifyTOTP) on the pure-TypeScript HMAC engine.
 const engine = process.env.BENCH_ENGINE === 'sync' ? syncEngine : undefined
@@ -122,11 +122,9 @@ async function benchStore(name, { store, rawRead, rawCAS, close }) {
           const key = `raw-${name}-${lane}`
           const { data, version } = await rawRead(key)
           const record = JSON.parse(data)
-          const result = await verifyTOTP(floorUsers[lane].bytes, code, {
-            timestamp,
-            afterStep: record.active.lastStep,
-            engine,
-          })
+          // the floor on the same engine as the service: mfa-core/sync's verifyTOTP, or the root one (WebCrypto)
+          const check = engine === undefined ? verifyTOTP : verifyTOTPSync
+          const result = await check(floorUsers[lane].bytes, code, { timestamp, afterStep: record.active.lastStep })
           if (!result.valid) throw new Error(`verifyTOTP refused: ${result.reason}`)
           record.active.lastStep = result.step
           if (!(await rawCAS(key, JSON.stringify(record), version))) throw new Error('raw CAS lost on a private key')

@@ -98,8 +98,10 @@ describe('syncEngine in createMFA', () => {
     expect(await mfa.confirmEnrollment('u1', code1, code2)).toMatchObject({ ok: true })
     now += 30_000
     const login = await generateTOTP(bytes, { timestamp: now })
-    expect(await mfa.verify('u1', login)).toEqual({ ok: true, method: 'totp' })
+    // whitespace is ignored as in the core functions (a tab, a space, a newline from a form or a paste)
+    expect(await mfa.verify('u1', `\t${login.slice(0, 3)} ${login.slice(3)}\n`)).toEqual({ ok: true, method: 'totp' })
     expect(await mfa.verify('u1', login)).toMatchObject({ ok: false, reason: 'replayed' })
+    expect(await mfa.verify('u1', `${login.slice(0, 3)}-${login.slice(3)}`)).toMatchObject({ reason: 'malformed' })
     expect(() => createMFA({ issuer: 'Example', engine: {} as never })).toThrow(/engine/)
     expect(() => createMFA({ issuer: 'Example', engine: { importSecret: syncEngine.prepare } as never })).toThrow(
       /prepare/,
