@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Package checks on the built dist/: publint (strict), arethetypeswrong on the
-// packed tarball, and size budgets with bundle isolation (scripts/check-bundles.mjs). Run after `tsup`.
+// packed tarball, size budgets with bundle isolation (scripts/check-bundles.mjs), and installs from a tarball and a
+// git clone (scripts/check-install.mjs). Run after `tsup`.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -28,4 +29,5 @@ if (pack.status !== 0) {
 }
 rmSync(dir, { recursive: true, force: true })
 run('bundle isolation', 'node', ['scripts/check-bundles.mjs'])
+run('install from a tarball and from git', 'node', ['scripts/check-install.mjs'])
 process.exit(ok ? 0 : 1)
