@@ -47,7 +47,8 @@ Options:
   --at TIME                       code, verify: compute at TIME (Unix seconds or ISO 8601) instead of now
   --window N                      verify: steps accepted each way around now (default 1); HOTP: look-ahead (default 0)
   --type totp|hotp                uri, qr: key type (default totp; hotp starts at --counter, default 0)
-  --ecc L|M|Q|H                   qr: error-correction level (default M)
+  --ecc L|M|Q|H                   qr: error-correction level (default L in the terminal, with a 2-module margin,
+                                  so a typical key URI fits 80x24; M for --svg and --json)
   --svg                           qr: print SVG markup instead of terminal blocks
   --no-color                      qr: no ANSI colours (draws dark modules as text; needs a light background);
                                   also when stdout is not a terminal or NO_COLOR is set
@@ -141,8 +142,8 @@ function typeOption(args: ParsedArgs): 'totp' | 'hotp' {
   return type
 }
 
-function eccOption(args: ParsedArgs): QRErrorCorrection {
-  const ecc = (args.values.get('ecc') ?? 'M').toUpperCase()
+function eccOption(args: ParsedArgs, fallback: QRErrorCorrection = 'M'): QRErrorCorrection {
+  const ecc = (args.values.get('ecc') ?? fallback).toUpperCase()
   if (ecc !== 'L' && ecc !== 'M' && ecc !== 'Q' && ecc !== 'H') throw new UsageError('--ecc must be L, M, Q or H')
   return ecc
 }
@@ -322,7 +323,9 @@ async function qr(args: ParsedArgs, io: IO, json: boolean): Promise<number> {
       throw new UsageError('qr takes an otpauth:// key URI; for a bare secret add --account')
     parseKeyURI(text) // refuse a URI an authenticator app would reject, before drawing it
   }
-  const ecc = eccOption(args)
+  // On a screen nothing smudges the code: the lowest level and a 2-module margin keep a typical URI within 80x24.
+  const terminal = !json && !args.flags.has('svg')
+  const ecc = eccOption(args, terminal ? 'L' : 'M')
   const matrix = encodeQR(text, { ecc })
   if (json) {
     // the URI (it holds the secret) as `uri --json` gives it: the caller asked for the QR code of exactly this text
@@ -330,7 +333,7 @@ async function qr(args: ParsedArgs, io: IO, json: boolean): Promise<number> {
   } else if (args.flags.has('svg')) {
     io.stdout(renderSVG(matrix))
   } else {
-    io.stdout(renderTerminal(matrix, { ansi: io.color && !args.flags.has('no-color') }))
+    io.stdout(renderTerminal(matrix, { ansi: io.color && !args.flags.has('no-color'), margin: 2 }))
   }
   return 0
 }

@@ -295,14 +295,22 @@ describe('mfa-core qr', () => {
     return rows
   }
 
-  it('draws the URI module for module in the terminal (4-module quiet zone)', () => {
+  it('draws the URI module for module in the terminal (ECC L, 2-module quiet zone)', () => {
     const run = cli(['qr', URI, '--no-color'])
     expect(run.status).toBe(0)
     const drawn = readBlocks(run.stdout.replace(/\n$/, ''))
-    const matrix = encodeQR(URI)
+    const matrix = encodeQR(URI, { ecc: 'L' })
     for (let y = 0; y < matrix.size; y++) {
-      for (let x = 0; x < matrix.size; x++) expect(drawn[y + 4]?.[x + 4], `module ${x},${y}`).toBe(matrix.get(x, y))
+      for (let x = 0; x < matrix.size; x++) expect(drawn[y + 2]?.[x + 2], `module ${x},${y}`).toBe(matrix.get(x, y))
     }
+    expect(drawn.length).toBe(matrix.size + 4 + ((matrix.size + 4) % 2))
+  })
+
+  it('fits a typical key URI into an 80x24 terminal with room for the prompt', () => {
+    const typical = `otpauth://totp/Example%20Cloud:alice%40example.com?secret=${'A'.repeat(32)}&issuer=Example%20Cloud`
+    const lines = cli(['qr', typical]).stdout.replace(/\n$/, '').split('\n')
+    expect(lines.length).toBeLessThanOrEqual(23)
+    expect(Math.max(...lines.map((line) => Array.from(line).length))).toBeLessThanOrEqual(80)
   })
 
   it('uses ANSI colours on a terminal only, and never with NO_COLOR or --no-color', () => {
