@@ -57,7 +57,7 @@ describe.skipIf(missing.length > 0)('terminal demo at 80x24 (tmux)', () => {
       const build = spawnSync('npx', ['tsup', '--silent'], { cwd: root, stdio: 'inherit' })
       if (build.status !== 0) throw new Error('tsup failed: cannot run the demo')
     }
-    const env = { ...process.env, TERM: 'xterm-256color' }
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' }
     delete env.NO_COLOR
     const started = spawnSync(
       'tmux',
