@@ -20,29 +20,67 @@ if (missing.length > 0) {
   console.warn(`\n*** SKIPPED terminal demo: ${reason} ***\n`)
 }
 
-/** Reads the QR code out of a screen of text: half blocks are modules, any other visible character is ink. */
-function rasterise(screen: string[], scale = 4): Buffer {
+interface Cell {
+  ch: string
+  /** the cell's background is the code's explicit white (SGR 48;5;231) */
+  white: boolean
+}
+
+const ESC = '\u001b'
+const SGR_OR_CHAR = new RegExp(`${ESC}\\[[0-9;]*m|[^${ESC}]`, 'gu')
+
+/** Splits `tmux capture-pane -e` output into cells, tracking the background colour set by SGR sequences. */
+function cells(captured: string): Cell[][] {
+  let white = false
+  return captured.split('\n').map((line) => {
+    const row: Cell[] = []
+    for (const token of line.match(SGR_OR_CHAR) ?? []) {
+      if (!token.startsWith(ESC)) {
+        row.push({ ch: token, white })
+        continue
+      }
+      const params = token.slice(2, -1).split(';')
+      for (let i = 0; i < params.length; i++) {
+        if (params[i] === '' || params[i] === '0' || params[i] === '49') white = false
+        else if (params[i] === '48' && params[i + 1] === '5') {
+          white = params[i + 2] === '231'
+          i += 2
+        } else if (params[i] === '38' && params[i + 1] === '5') i += 2
+      }
+    }
+    return row
+  })
+}
+
+/**
+ * Rasterises the screen as a camera sees it (PGM): each cell is one module wide and two tall. On the code's white
+ * background the half blocks are black ink. Elsewhere the terminal's theme decides: on a light theme the background
+ * is white and every visible character is drawn as a solid dark cell (harsher than letters); on a dark theme all of
+ * it is dark, so the code has exactly its own quiet zone.
+ */
+function rasterise(screen: Cell[][], theme: 'light' | 'dark', scale = 4): Buffer {
   const border = 8 * scale
   const width = COLUMNS * scale + 2 * border
   const height = ROWS * 2 * scale + 2 * border
-  const pixels = Buffer.alloc(width * height, 255)
-  const ink = (x: number, y: number) => {
+  const pixels = Buffer.alloc(width * height, theme === 'light' ? 255 : 0)
+  const paint = (x: number, y: number, value: number) => {
     for (let dy = 0; dy < scale; dy++) {
-      pixels.fill(
-        0,
-        (border + y * scale + dy) * width + border + x * scale,
-        (border + y * scale + dy) * width + border + (x + 1) * scale,
-      )
+      const offset = (border + y * scale + dy) * width + border + x * scale
+      pixels.fill(value, offset, offset + scale)
     }
   }
-  screen.forEach((line, row) => {
-    Array.from(line).forEach((ch, col) => {
-      const top = ch === '▀' || ch === '█' || (ch !== ' ' && ch !== '▄')
-      const bottom = ch === '▄' || ch === '█' || (ch !== ' ' && ch !== '▀')
-      if (top) ink(col, row * 2)
-      if (bottom) ink(col, row * 2 + 1)
-    })
-  })
+  for (let row = 0; row < ROWS; row++) {
+    for (let col = 0; col < COLUMNS; col++) {
+      const cell = screen[row]?.[col] ?? { ch: ' ', white: false }
+      if (cell.white) {
+        paint(col, row * 2, cell.ch === '▀' || cell.ch === '█' ? 0 : 255)
+        paint(col, row * 2 + 1, cell.ch === '▄' || cell.ch === '█' ? 0 : 255)
+      } else if (theme === 'light' && cell.ch !== ' ') {
+        paint(col, row * 2, 0)
+        paint(col, row * 2 + 1, 0)
+      }
+    }
+  }
   return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`), pixels])
 }
 
@@ -51,6 +89,7 @@ describe.skipIf(missing.length > 0)('terminal demo at 80x24 (tmux)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mfa-demo-'))
   const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' })
   let screen: string[] = []
+  let painted: Cell[][] = []
 
   beforeAll(async () => {
     if (!existsSync(`${root}dist/qr.js`)) {
@@ -69,7 +108,14 @@ describe.skipIf(missing.length > 0)('terminal demo at 80x24 (tmux)', () => {
     tmux('send-keys', '-t', '0', `exec '${process.execPath}' examples/demo.mjs`, 'Enter')
     const deadline = Date.now() + 30_000
     for (;;) {
-      screen = tmux('capture-pane', '-p', '-t', '0').stdout.replace(/\n$/, '').split('\n')
+      const captured = tmux('capture-pane', '-e', '-N', '-p', '-t', '0').stdout.replace(/\n$/, '')
+      painted = cells(captured)
+      screen = painted.map((row) =>
+        row
+          .map((cell) => cell.ch)
+          .join('')
+          .trimEnd(),
+      )
       if (screen.some((line) => line.startsWith('First code:'))) break
       if (Date.now() > deadline) throw new Error(`the demo never prompted; the screen:\n${screen.join('\n')}`)
       await new Promise((resolve) => setTimeout(resolve, 200))
@@ -86,11 +132,17 @@ describe.skipIf(missing.length > 0)('terminal demo at 80x24 (tmux)', () => {
     expect(screen.every((line) => Array.from(line).length <= COLUMNS)).toBe(true)
     // the prompt is the last line, with the whole code above it
     expect(screen[ROWS - 1]).toMatch(/^First code:/)
-    const image = join(dir, 'screen.pgm')
-    writeFileSync(image, rasterise(screen))
-    const zbar = spawnSync('zbarimg', ['--raw', '-q', '-Sbinary', image], { encoding: 'utf8' })
-    expect(zbar.status, `zbarimg could not read the screen:\n${screen.join('\n')}`).toBe(0)
-    const uri = zbar.stdout.replace(/\n$/, '')
+    const decoded = (['light', 'dark'] as const).map((theme) => {
+      const image = join(dir, `screen-${theme}.pgm`)
+      writeFileSync(image, rasterise(painted, theme))
+      const zbar = spawnSync('zbarimg', ['--raw', '-q', '-Sbinary', image], { encoding: 'utf8' })
+      expect(zbar.status, `zbarimg could not read the ${theme} screen:\n${screen.join('\n')}`).toBe(0)
+      return zbar.stdout.replace(/\n$/, '')
+    })
+    expect(decoded[1]).toBe(decoded[0])
+    const uri = decoded[0] as string
+    // the code is painted black on white: the ANSI colours reached the terminal
+    expect(painted.flat().filter((cell) => cell.white).length).toBeGreaterThan(45 * 23 - 1)
     const parsed = parseKeyURI(uri)
     expect(parsed).toMatchObject({ issuer: 'Example Cloud', accountName: 'you@example.com', period: 30 })
     // the manual key of the same secret is on the screen too, in two lines of groups
