@@ -6,12 +6,16 @@ import { UsageError } from './args.js'
 
 /** `name: value` (a name of letters, digits, spaces, `_`, `.`, `-`, then a colon and a space or the line's end). */
 const METADATA = /^[A-Za-z][\w .-]{0,63}:(\s|$)/
-/** What a first line must look like when further lines follow: a key URI, or base32 as typed (groups, case). */
-const KEY = /^(otpauth:\/\/\S+|[A-Za-z2-7][A-Za-z2-7 -]*=*)$/i
+/**
+ * What a first line must look like when further lines follow: a key URI, or base32 as typed (groups, case) of at
+ * least 16 characters (80 bits, the shortest secret in common use): a shorter word is more likely a password.
+ */
+const KEY = /^(otpauth:\/\/\S+|(?:[A-Za-z2-7][ -]?){16,}=*)$/i
 
 /** How the help and the README state the rule (one text, so they cannot drift apart). */
 export const STDIN_RULE =
-  '- reads the first line of stdin; further lines must be empty, # comments or "name: value" metadata (as in a pass entry)'
+  '- reads the first line of stdin; further lines must be empty, # comments or "name: value" metadata (as in a pass\n' +
+  'entry), and then the first line must be an otpauth:// URI or a base32 secret of at least 16 characters'
 
 /**
  * Picks the key from what was piped in.

@@ -99,6 +99,9 @@ describe('mfa-core reading - (stdin)', () => {
     const entry = `${SHA1}\nlogin: alice@example.com\nurl: https://console.example.com/\n# phone: Aegis\n\n`
     expect(cli(['code', '-', ...at], entry).stdout).toBe('94287082 (1 s left)\n')
     expect(cli(['code', '-', ...at], `${SHA1}\r\n\r\n`).stdout).toBe('94287082 (1 s left)\n')
+    // alone, a short secret is fine (JBSWY3DPEHPK3PXP is 16 characters; 'jbsw y3dp' as typed would be too)
+    expect(cli(['code', '-'], 'JBSWY3DP\n').status).toBe(0)
+    expect(cli(['code', '-'], 'jbsw y3dp ehpk 3pxp\nlogin: a\n').status).toBe(0)
     expect(cli(['verify', '-', '94287082', ...at], entry).status).toBe(0)
     expect(cli(['qr', '-', '--svg'], `${URI}\nnote: for the demo\n`).stdout).toBe(`${renderSVG(encodeQR(URI))}\n`)
   })
@@ -382,6 +385,7 @@ describe('usage errors: exit 2, a hint, nothing on stdout (JSON with --json)', (
       'hunter2!\nlogin: a\n',
     ],
     ['an empty first line', ['code', '-'], /first line of stdin is empty/, `\n${SHA1}\n`],
+    ['a short word first, then metadata', ['code', '-'], /first line of stdin is not/, 'password\nlogin: a\n'],
     ['qr: the first line must be a URI', ['qr', '-'], /qr takes an otpauth:\/\/ key URI/, `${SHA1}\nurl: x\n`],
     ['bad algorithm', ['code', SHA1, '--algorithm', 'MD5'], /--algorithm must be SHA1, SHA256 or SHA512/],
     ['bad time', ['code', SHA1, '--at', 'yesterday'], /--at must be/],
