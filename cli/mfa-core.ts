@@ -9,12 +9,15 @@ import {
   generateSecret,
   generateTOTP,
   isOTPError,
+  MAX_PERIOD,
+  MIN_PERIOD,
   parseKeyURI,
   verifyHOTP,
   verifyTOTP,
 } from 'mfa-core'
 import { encodeQR, type QRErrorCorrection, renderSVG, renderTerminal } from 'mfa-core/qr'
 import { intOption, type OptionKind, type ParsedArgs, parseArgs, UsageError } from './args.js'
+import { firstLine, STDIN_RULE } from './stdin.js'
 import { checkVectors } from './vectors.js'
 
 declare const __MFA_CORE_VERSION__: string
@@ -33,20 +36,23 @@ Commands:
 
 <secret> is base32 (spaces, hyphens and lower case are fine); <uri> is an otpauth:// key URI and carries its own
 algorithm, digits, period or counter. Arguments end up in your shell history: pass - instead to read the secret or
-URI from stdin, e.g.  mfa-core code - < key.txt   or   pass show totp/example | mfa-core code -
+URI from stdin, e.g.  pass show totp/example | mfa-core code -   or   printf '%s\\n' "$key" | mfa-core qr -
+${STDIN_RULE}.
 
 Options:
   --algorithm SHA1|SHA256|SHA512  HMAC hash of a base32 secret (default SHA1)
   --digits N                      code length, 6 to 10 (default 6)
-  --period S                      TOTP step in seconds (default 30)
+  --period S                      TOTP step in seconds, ${MIN_PERIOD} to ${MAX_PERIOD} (default 30)
   --counter N                     use HOTP at this counter instead of TOTP (code, verify, uri)
   --at TIME                       code, verify: compute at TIME (Unix seconds or ISO 8601) instead of now
   --window N                      verify: steps accepted each way around now (default 1); HOTP: look-ahead (default 0)
   --type totp|hotp                uri, qr: key type (default totp; hotp starts at --counter, default 0)
-  --ecc L|M|Q|H                   qr: error-correction level (default M)
+  --ecc L|M|Q|H                   qr: error-correction level (default L in the terminal, with a 2-module margin,
+                                  so a typical key URI fits 80x24; M for --svg and --json)
   --svg                           qr: print SVG markup instead of terminal blocks
-  --no-color                      qr: no ANSI colours (draws dark modules as text; needs a light background)
-  --json                          machine-readable output on stdout, also for errors
+  --no-color                      qr: no ANSI colours (draws dark modules as text; needs a light background);
+                                  also when stdout is not a terminal or NO_COLOR is set
+  --json                          JSON on stdout for everything, also for errors and --help
   -h, --help                      this help
   -V, --version                   the installed mfa-core version
 
@@ -81,6 +87,8 @@ interface IO {
   stderr: (text: string) => void
   readStdin: () => Promise<string>
   now: () => number
+  /** Whether stdout may carry ANSI colours: a terminal, and NO_COLOR unset (https://no-color.org). */
+  color: boolean
 }
 
 /** A key ready for the OTP functions, from a base32 secret and options, or from a key URI. */
@@ -121,12 +129,41 @@ function timeOption(args: ParsedArgs, io: IO): number {
   return ms
 }
 
-/** Reads `-` from stdin; a secret or URI has no meaningful surrounding whitespace. */
-async function input(value: string, io: IO): Promise<string> {
-  if (value !== '-') return value
-  const text = (await io.readStdin()).trim()
-  if (text === '') throw new UsageError('stdin is empty: expected a base32 secret or an otpauth:// URI')
-  return text
+/** Reads `-` from stdin (see cli/stdin.ts for which lines are accepted). */
+async function input(value: string, io: IO, what = 'a base32 secret or an otpauth:// URI'): Promise<string> {
+  return value === '-' ? firstLine(await io.readStdin(), what) : value
+}
+
+/** The period option, in the range key URIs and the MFA service accept. */
+const periodOption = (args: ParsedArgs): number | undefined => intOption(args, 'period', MIN_PERIOD, MAX_PERIOD)
+
+function typeOption(args: ParsedArgs): 'totp' | 'hotp' {
+  const type = typeOption(args)
+  return type
+}
+
+function eccOption(args: ParsedArgs, fallback: QRErrorCorrection = 'M'): QRErrorCorrection {
+  const ecc = (args.values.get('ecc') ?? fallback).toUpperCase()
+  if (ecc !== 'L' && ecc !== 'M' && ecc !== 'Q' && ecc !== 'H') throw new UsageError('--ecc must be L, M, Q or H')
+  return ecc
+}
+
+/**
+ * Checks every option's value before anything else, so that a mistake is reported for the option that has it:
+ * `code --digits JBSW...` took the secret as the value of --digits, and says so instead of "missing <secret>".
+ */
+function checkOptionValues(args: ParsedArgs, io: IO): void {
+  const checks: Record<string, () => unknown> = {
+    algorithm: () => algorithmOption(args),
+    digits: () => intOption(args, 'digits', 6, 10),
+    period: () => periodOption(args),
+    counter: () => counterOption(args),
+    at: () => timeOption(args, io),
+    window: () => intOption(args, 'window', 0, 100),
+    type: () => typeOption(args),
+    ecc: () => eccOption(args),
+  }
+  for (const name of args.values.keys()) checks[name]?.()
 }
 
 async function readKey(value: string, args: ParsedArgs, io: IO): Promise<Key> {
@@ -154,7 +191,7 @@ async function readKey(value: string, args: ParsedArgs, io: IO): Promise<Key> {
     secret,
     algorithm: algorithmOption(args) ?? 'SHA1',
     digits: intOption(args, 'digits', 6, 10) ?? 6,
-    period: intOption(args, 'period', 1, 86_400) ?? 30,
+    period: periodOption(args) ?? 30,
     counter: counter ?? 0n,
   }
 }
@@ -242,10 +279,10 @@ async function buildURI(args: ParsedArgs, io: IO): Promise<string> {
   const secret =
     secretArg === undefined
       ? generateSecret(algorithm === undefined ? {} : { algorithm })
-      : decodeBase32(await input(secretArg, io), { loose: true })
+      : decodeBase32(await input(secretArg, io, 'a base32 secret'), { loose: true })
   const issuer = args.values.get('issuer')
   const digits = intOption(args, 'digits', 6, 10)
-  const period = intOption(args, 'period', 1, 86_400)
+  const period = periodOption(args)
   return createKeyURI({
     type,
     accountName,
@@ -273,12 +310,12 @@ async function qr(args: ParsedArgs, io: IO, json: boolean): Promise<number> {
     if (!args.values.has('secret')) {
       io.stderr('mfa-core: a new secret was generated and is only in this QR code; to keep it, run `mfa-core uri ...`')
       io.stderr(
-        '          first and pipe it in: mfa-core uri --issuer X --account Y > key.txt; mfa-core qr - < key.txt',
+        `          first and pipe it in: key=$(mfa-core uri --issuer X --account Y); printf '%s\\n' "$key" | mfa-core qr -`,
       )
     }
     text = await buildURI(args, io)
   } else {
-    text = await input(onePositional(args, '<uri> (or --account and --issuer)'), io)
+    text = await input(onePositional(args, '<uri> (or --account and --issuer)'), io, 'an otpauth:// URI')
     for (const name of ['secret', ...Object.keys(KEY_OPTIONS)]) {
       if (args.values.has(name)) throw new UsageError(`--${name} builds a URI: use it with --account`)
     }
@@ -286,15 +323,17 @@ async function qr(args: ParsedArgs, io: IO, json: boolean): Promise<number> {
       throw new UsageError('qr takes an otpauth:// key URI; for a bare secret add --account')
     parseKeyURI(text) // refuse a URI an authenticator app would reject, before drawing it
   }
-  const ecc = (args.values.get('ecc') ?? 'M').toUpperCase()
-  if (ecc !== 'L' && ecc !== 'M' && ecc !== 'Q' && ecc !== 'H') throw new UsageError('--ecc must be L, M, Q or H')
-  const matrix = encodeQR(text, { ecc: ecc as QRErrorCorrection })
+  // On a screen nothing smudges the code: the lowest level and a 2-module margin keep a typical URI within 80x24.
+  const terminal = !json && !args.flags.has('svg')
+  const ecc = eccOption(args, terminal ? 'L' : 'M')
+  const matrix = encodeQR(text, { ecc })
   if (json) {
-    io.stdout(JSON.stringify({ version: matrix.version, size: matrix.size, ecc, svg: renderSVG(matrix) }))
+    // the URI (it holds the secret) as `uri --json` gives it: the caller asked for the QR code of exactly this text
+    io.stdout(JSON.stringify({ uri: text, version: matrix.version, size: matrix.size, ecc, svg: renderSVG(matrix) }))
   } else if (args.flags.has('svg')) {
     io.stdout(renderSVG(matrix))
   } else {
-    io.stdout(renderTerminal(matrix, { ansi: !args.flags.has('no-color') }))
+    io.stdout(renderTerminal(matrix, { ansi: io.color && !args.flags.has('no-color'), margin: 2 }))
   }
   return 0
 }
@@ -329,8 +368,9 @@ async function main(argv: readonly string[], io: IO): Promise<number> {
   }
   try {
     const [command, ...rest] = argv.filter((arg) => arg !== '--json')
+    if (command === undefined && json) return fail('usage', `missing command: ${Object.keys(RUN).join(', ')}`, 2)
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      io.stdout(USAGE.trimEnd())
+      io.stdout(json ? JSON.stringify({ usage: USAGE.trimEnd(), commands: Object.keys(RUN) }) : USAGE.trimEnd())
       return command === undefined ? 2 : 0
     }
     if (command === '--version' || command === '-V') {
@@ -343,10 +383,11 @@ async function main(argv: readonly string[], io: IO): Promise<number> {
     }
     const args = parseArgs(rest, { ...GLOBAL, ...spec })
     if (args.flags.has('help')) {
-      io.stdout(USAGE.trimEnd())
+      io.stdout(json ? JSON.stringify({ usage: USAGE.trimEnd(), commands: Object.keys(RUN) }) : USAGE.trimEnd())
       return 0
     }
     if (args.flags.has('version')) throw new UsageError('--version goes alone: mfa-core --version')
+    checkOptionValues(args, io)
     return await RUN[command as keyof typeof RUN](args, io, json)
   } catch (error) {
     if (error instanceof UsageError) return fail('usage', error.message, 2)
@@ -369,4 +410,5 @@ process.exitCode = await main(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(`${text}\n`),
   readStdin,
   now: Date.now,
+  color: process.stdout.isTTY === true && !process.env.NO_COLOR,
 })

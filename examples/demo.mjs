@@ -5,7 +5,7 @@
 //   npm run demo -- --simulate   plays the authenticator itself on a fast clock; exits 1 if any step misbehaves
 import { createInterface } from 'node:readline/promises'
 import { createMFA, decodeBase32, formatKeyForManualEntry, generateTOTP } from '../dist/index.js'
-import { renderTerminal } from '../dist/qr.js'
+import { enrollmentScreen } from './terminal-screen.mjs'
 
 const simulate = process.argv.includes('--simulate')
 const USER = 'demo-user'
@@ -66,17 +66,20 @@ async function ask(prompt, simulated) {
 
 try {
   say(bold('\nmfa-core demo: the console MFA flow'))
-  say(dim('Steps 1-4 of the guide: you are logged in and have just re-entered your password (identity check).\n'))
+  say(dim('You are signed in and have just re-entered your password (the identity check before MFA changes).\n'))
 
-  say(bold('5-6. Bind a virtual MFA device'))
+  say(bold('Bind an authenticator app'))
   const enrollment = await mfa.beginEnrollment(USER, { accountName: 'you@example.com' })
   secretBytes = decodeBase32(enrollment.secret)
-  say('Scan this QR code with Google Authenticator (or any TOTP app):\n')
-  say(renderTerminal(enrollment.uri))
-  say(`\nOr enter the key manually: ${bold(formatKeyForManualEntry(enrollment.secret))}`)
-  say(dim(`The enrollment expires at ${new Date(enrollment.expiresAt).toISOString()}.\n`))
-
-  say(bold('Enter two consecutive security codes'))
+  // the code, the key and the prompt below fit one 80x24 screen (examples/terminal-screen.mjs)
+  const screen = { columns: process.stdout.columns ?? 80, ansi: process.stdout.isTTY === true && !process.env.NO_COLOR }
+  const key = formatKeyForManualEntry(enrollment.secret)
+  say(
+    enrollmentScreen(enrollment.uri, key, enrollment.expiresAt, {
+      ...screen,
+      style: (s) => (s.startsWith('  ') ? bold(s) : s),
+    }),
+  )
   for (;;) {
     const code1 = await ask('First code:  ', () => phone())
     if (simulate) wait(30_000)

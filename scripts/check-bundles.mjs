@@ -80,7 +80,8 @@ const SCENARIOS = [
     name: 'mfa-core/storage/sql',
     entry: 'storage/sql',
     code: 'export * from "ENTRY"',
-    limit: 2.25,
+    // 2.15 KB since a missing table names ensureTable (1.98 before): headroom for the dialect objects
+    limit: 2.5,
     forbid: ['WebCrypto'],
   },
   {

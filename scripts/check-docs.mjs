@@ -2,6 +2,11 @@
 // Type-checks every ```ts code block of README.md and docs/*.md against the package's sources, under the names
 // users import (`mfa-core`, `mfa-core/qr`, ...). A block is a module: top-level await and `declare const` work.
 // A block fenced ```ts nocheck is skipped (for deliberate counter-examples); say why next to it.
+// Every ```js block is parsed by Node (as an ES module, or CommonJS when it uses require), and run against the built
+// dist/ unless its fence says why not (```js needs a PostgreSQL server): a block that needs no server must work as
+// copied. Every snippet that creates a database client (pg, node-redis, ioredis) must register an 'error' listener:
+// without one, a database restart crashes the copied application. Last, README's runtime table must be the one
+// `npm run test:runtimes` writes (scripts/runtimes-table.mjs).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -20,8 +25,29 @@ rmSync(out, { recursive: true, force: true })
 mkdirSync(out, { recursive: true })
 
 let count = 0
+const scripts = [] // [name, file:line, reason to only parse it or '']
+const problems = []
+// a client constructor, and the variable it is assigned to
+const CLIENT =
+  /(?:const|let)\s+(\w+)\s*=\s*(?:await\s+)?(?:new\s+(?:pg\.)?(?:Pool|Client|Redis|Cluster)\b|createClient\()/g
 for (const file of files) {
   const text = readFileSync(file, 'utf8')
+  const js = /^```(js|javascript)\b([^\n]*)\n([\s\S]*?)^```/gm
+  for (let match = js.exec(text); match !== null; match = js.exec(text)) {
+    const line = text.slice(0, match.index).split('\n').length
+    const cjs = /\brequire\(/.test(match[3]) && !/^import\s/m.test(match[3])
+    const name = `${file.replace(/[/.]/g, '_')}_L${line}.${cjs ? 'cjs' : 'mjs'}`
+    scripts.push([name, `${file}:${line}`, match[2].trim()])
+    writeFileSync(join(out, name), `// ${file}:${line}\n${match[3]}`)
+  }
+  const any = /^```(ts|typescript|js|javascript)\b[^\n]*\n([\s\S]*?)^```/gm
+  for (let match = any.exec(text); match !== null; match = any.exec(text)) {
+    for (const [, client] of match[2].matchAll(CLIENT)) {
+      if (!new RegExp(`\\b${client}\\.on\\(\\s*'error'`).test(match[2])) {
+        problems.push(`${file}:${text.slice(0, match.index).split('\n').length}: ${client} has no 'error' listener`)
+      }
+    }
+  }
   const fence = /^```(ts|typescript)([^\n]*)\n([\s\S]*?)^```/gm
   for (let match = fence.exec(text); match !== null; match = fence.exec(text)) {
     if (match[2].includes('nocheck')) continue
@@ -53,6 +79,32 @@ writeFileSync(
 )
 console.log(`type-checking ${count} code blocks from ${files.length} files`)
 const result = spawnSync('npx', ['tsc', '-p', join(out, 'tsconfig.json')], { stdio: 'inherit' })
-if (result.status === 0) rmSync(out, { recursive: true, force: true })
-else console.error(`docs code blocks do not type-check (the generated files are in ${out}/, named file_Lline)`)
-process.exit(result.status ?? 1)
+let ok = result.status === 0
+if (!ok) console.error(`docs code blocks do not type-check (the generated files are in ${out}/, named file_Lline)`)
+
+const runnable = scripts.filter(([, , reason]) => reason === '')
+console.log(`parsing ${scripts.length} js code blocks, running the ${runnable.length} that need no server`)
+if (runnable.length > 0 && !existsSync('dist/index.js')) {
+  console.error('dist/ is missing: run `npm run build` first (the js blocks run against the built package)')
+  ok = false
+}
+for (const [name, where, reason] of scripts) {
+  // inside the repository, `mfa-core` resolves to the package itself (its exports, i.e. dist/)
+  const parse = spawnSync(process.execPath, ['--check', name], { cwd: out, encoding: 'utf8' })
+  const run =
+    parse.status === 0 && reason === ''
+      ? spawnSync(process.execPath, [name], { cwd: out, encoding: 'utf8', timeout: 30_000 })
+      : null
+  if (parse.status !== 0 || (run !== null && run.status !== 0)) {
+    console.error(
+      `${where}: the js block ${parse.status !== 0 ? 'does not parse' : 'fails when run'}:\n${(run ?? parse).stderr}`,
+    )
+    ok = false
+  }
+}
+for (const problem of problems) console.error(problem)
+if (problems.length > 0) ok = false
+// README's runtime table is what `npm run test:runtimes` wrote (scripts/runtimes-table.mjs)
+if (spawnSync(process.execPath, ['scripts/runtimes-table.mjs'], { stdio: 'inherit' }).status !== 0) ok = false
+if (ok) rmSync(out, { recursive: true, force: true })
+process.exit(ok ? 0 : 1)

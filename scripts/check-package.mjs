@@ -3,7 +3,8 @@
 // (scripts/package-entries.mjs), publint (strict), arethetypeswrong on the packed tarball in every resolution
 // profile (node10, node16 from CJS and ESM, bundler), a consumer project type-checked against the tarball in each
 // TypeScript resolution mode (scripts/check-types.mjs), and size budgets with bundle isolation
-// (scripts/check-bundles.mjs). Run after `tsup`.
+// (scripts/check-bundles.mjs), and installs from a tarball and a
+// git clone (scripts/check-install.mjs). Run after `tsup`.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -34,4 +35,5 @@ if (pack.status !== 0) {
 }
 rmSync(dir, { recursive: true, force: true })
 run('bundle isolation', 'node', ['scripts/check-bundles.mjs'])
+run('install from a tarball and from git', 'node', ['scripts/check-install.mjs'])
 process.exit(ok ? 0 : 1)

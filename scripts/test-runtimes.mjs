@@ -57,6 +57,13 @@ if (existsSync('test/runtimes/quickjs.mjs')) {
   })
 }
 
+// `--list`: the runtimes and how each loads the package, as JSON, without running anything (for
+// scripts/runtimes-table.mjs, which checks README's table against this list)
+if (process.argv.includes('--list')) {
+  console.log(JSON.stringify(RUNTIMES.map(({ name, loads }) => ({ name, loads }))))
+  process.exit(0)
+}
+
 const LINE = /^(\S+): (\d+) passed, (\d+) failed$/m
 
 function execute(runtime) {

@@ -67,6 +67,7 @@ if (built) {
   step('package', 'node', ['scripts/check-package.mjs'])
 }
 step('docs-code', 'node', ['scripts/check-docs.mjs'])
+step('words', 'node', ['scripts/check-words.mjs'])
 
 console.log('\n=== summary')
 for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(16)} ${r.seconds} s`)

@@ -14,6 +14,7 @@ export {
   verifyHOTP,
 } from './hotp.js'
 export type { HMACEngine, HMACSigner } from './internal/engine.js'
+export { MAX_NAME_LENGTH, MAX_PERIOD, MIN_PERIOD } from './internal/limits.js'
 export type { Algorithm } from './internal/otp.js'
 export {
   type ActiveAuthenticator,

@@ -1,15 +1,16 @@
 import { decodeBase32, encodeBase32 } from './base32.js'
 import { describe, OTPError } from './errors.js'
 import { isBytes } from './internal/bytes.js'
+import { MAX_NAME_LENGTH, MAX_PERIOD, MIN_PERIOD } from './internal/limits.js'
 import { type Algorithm, checkCounter, HASH_BYTES, MAX_COUNTER } from './internal/otp.js'
 
 /** The parts of an `otpauth://` key URI, named as the OTP functions take them. */
 export interface KeyURIParams {
   /** `totp` (time-based, the default) or `hotp` (counter-based). */
   type?: 'totp' | 'hotp'
-  /** Who issued the key, e.g. 'Example Cloud': shown above the account in authenticator apps. No `:`. */
+  /** Who issued the key, e.g. 'Example Cloud': shown above the account in authenticator apps. No `:`, at most {@link MAX_NAME_LENGTH} characters. */
   issuer?: string
-  /** The user's account, e.g. an e-mail address. Non-empty, no `:`. */
+  /** The user's account, e.g. an e-mail address. Non-empty, no `:`, at most {@link MAX_NAME_LENGTH} characters. */
   accountName: string
   /** The shared secret bytes. */
   secret: Uint8Array
@@ -17,7 +18,7 @@ export interface KeyURIParams {
   algorithm?: Algorithm
   /** Code length, 6 to 10 (default 6). */
   digits?: number
-  /** TOTP step in seconds (default 30). */
+  /** TOTP step in seconds, {@link MIN_PERIOD} to {@link MAX_PERIOD} (default 30). */
   period?: number
   /** HOTP only, required there: the next counter, 0 to 2^64 - 1. */
   counter?: number | bigint
@@ -78,8 +79,10 @@ function percentEncode(value: string): string {
 
 function checkLabelPart(value: unknown, name: string, required: boolean): string | undefined {
   if (value === undefined && !required) return undefined
-  if (typeof value !== 'string' || value.length === 0 || value.length > 1024) {
-    throw invalidURI(`${name} must be a non-empty string of at most 1024 characters, got ${describe(value)}`)
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_NAME_LENGTH) {
+    throw invalidURI(
+      `${name} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters, got ${describe(value)}`,
+    )
   }
   if (value.includes(':')) throw invalidURI(`${name} must not contain ':' (authenticator apps split the label on it)`)
   // Spaces after the label's ':' are optional padding that parsers drop, so a leading space could not round-trip.
@@ -155,8 +158,9 @@ function decimal(value: string, name: string, min: number, max: number): number 
  *
  * @param params - see {@link KeyURIParams}; `accountName` and `secret` are required, `counter` too for hotp
  * @returns the URI, e.g. `otpauth://totp/Example%20Cloud:alice%40example.com?secret=...&issuer=Example%20Cloud`
- * @throws OTPError `ERR_URI_INVALID` for a `:` in issuer or account, an empty account, a missing hotp counter, a
- *   non-https image; `ERR_INVALID_OPTION` / `ERR_INVALID_COUNTER` for bad algorithm, digits, period or counter
+ * @throws OTPError `ERR_URI_INVALID` for a `:` in issuer or account, an empty account or a name longer than
+ *   {@link MAX_NAME_LENGTH}, a period outside {@link MIN_PERIOD}..{@link MAX_PERIOD}, a missing hotp counter, a
+ *   non-https image, a bad algorithm or digits; `ERR_INVALID_COUNTER` for a bad counter
  * @example
  * const uri = createKeyURI({ issuer: 'Example Cloud', accountName: 'alice@example.com', secret })
  * @see https://github.com/google/google-authenticator/wiki/Key-Uri-Format
@@ -182,7 +186,9 @@ export function createKeyURI(params: KeyURIParams): string {
   if (digits !== 6) query += `&digits=${digits}`
   if (type === 'totp') {
     const period = params.period ?? 30
-    if (!Number.isSafeInteger(period) || period < 1) throw invalidURI('period must be a positive integer (seconds)')
+    if (!Number.isSafeInteger(period) || period < MIN_PERIOD || period > MAX_PERIOD) {
+      throw invalidURI(`period must be an integer from ${MIN_PERIOD} to ${MAX_PERIOD} (seconds)`)
+    }
     if (period !== 30) query += `&period=${period}`
   } else {
     if (params.counter === undefined) throw invalidURI('an hotp URI needs a counter')
@@ -206,7 +212,8 @@ export function createKeyURI(params: KeyURIParams): string {
  *   (default `'error'`)
  * @returns the parts, with defaults filled in and unknown parameters in `extra`
  * @throws OTPError `ERR_URI_INVALID` naming the problem (never echoing the URI, which holds the secret): wrong scheme
- *   or type, missing or non-base32 secret, empty account, unknown algorithm, digits outside 6..10, bad period, hotp
+ *   or type, missing or non-base32 secret, empty account, a name longer than {@link MAX_NAME_LENGTH}, unknown
+ *   algorithm, digits outside 6..10, a period outside {@link MIN_PERIOD}..{@link MAX_PERIOD}, hotp
  *   without counter, duplicated parameters, malformed percent-encoding, contradicting issuers, non-https image, a
  *   secret of a length no whole number of bytes encodes (8n + 1, 3 or 6 characters) or wrongly padded
  * @example
@@ -261,6 +268,9 @@ export function parseKeyURI(uri: string, options?: ParseKeyURIOptions): ParsedKe
     issuer = mismatch === 'prefer-label' ? labelIssuer : paramIssuer
   }
   if (issuer === '') issuer = undefined
+  if (accountName.length > MAX_NAME_LENGTH || (issuer?.length ?? 0) > MAX_NAME_LENGTH) {
+    throw invalidURI(`the issuer and the account name must be at most ${MAX_NAME_LENGTH} characters`)
+  }
 
   const rawAlgorithm = params.get('algorithm')?.toUpperCase() ?? 'SHA1'
   if (rawAlgorithm !== 'SHA1' && rawAlgorithm !== 'SHA256' && rawAlgorithm !== 'SHA512') {
@@ -275,7 +285,7 @@ export function parseKeyURI(uri: string, options?: ParseKeyURIOptions): ParsedKe
   if (issuer !== undefined) result.issuer = issuer
   if (type === 'totp') {
     const periodText = params.get('period')
-    result.period = periodText === undefined ? 30 : decimal(periodText, 'period', 1, Number.MAX_SAFE_INTEGER)
+    result.period = periodText === undefined ? 30 : decimal(periodText, 'period', MIN_PERIOD, MAX_PERIOD)
   } else {
     const counterText = params.get('counter')
     if (counterText === undefined) throw invalidURI('an hotp URI needs a counter')

@@ -1,5 +1,13 @@
 import fc from 'fast-check'
-import { type Algorithm, createKeyURI, isOTPError, type KeyURIParams, parseKeyURI } from 'mfa-core'
+import {
+  type Algorithm,
+  createKeyURI,
+  isOTPError,
+  type KeyURIParams,
+  MAX_PERIOD,
+  MIN_PERIOD,
+  parseKeyURI,
+} from 'mfa-core'
 import { describe, expect, it } from 'vitest'
 import { numRuns } from './support/env'
 
@@ -24,7 +32,7 @@ const params: fc.Arbitrary<KeyURIParams> = fc.oneof(
       secret: fc.uint8Array({ minLength: 1, maxLength: 64 }),
       algorithm: fc.constantFrom<Algorithm>('SHA1', 'SHA256', 'SHA512'),
       digits: fc.integer({ min: 6, max: 10 }),
-      period: fc.integer({ min: 1, max: 86_400 }),
+      period: fc.integer({ min: MIN_PERIOD, max: MAX_PERIOD }),
     },
     { requiredKeys: ['type', 'accountName', 'secret', 'algorithm', 'digits', 'period'] },
   ),

@@ -1,4 +1,4 @@
-// The seed's enrollment, in the browser: QR code and manual key, two consecutive codes, sign-in with replay
+// The console flow's enrollment, in the browser: QR code and manual key, two consecutive codes, sign-in with replay
 // protection and throttling, recovery codes shown once, and disabling with a fresh code. Everything runs in the page
 // (WebCrypto, mfa-core's service over an in-memory store); a real application runs createMFA on its server.
 import { createMFA, decodeBase32, formatKeyForManualEntry, generateTOTP, isOTPError, memoryStore } from '/dist/index.js'

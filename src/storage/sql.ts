@@ -50,6 +50,16 @@ export interface SQLStore extends MFAStore {
   purgeExpired(): Promise<number>
 }
 
+/** Whether a driver's error says the table is missing (PostgreSQL SQLSTATE 42P01, SQLite, MySQL 1146). */
+function missingTable(error: unknown): boolean {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown }
+  return e.code === '42P01' || e.code === 'ER_NO_SUCH_TABLE' || /no such table/.test(String(e.message))
+}
+
+/** The hint for a missing table: what the first call after a deployment without migrations hits. */
+const noTable = (table: string): string =>
+  `the table ${table} does not exist: create it once with ensureTable({ dialect, query }), or run createTableSQL(dialect) in a migration`
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
 /** Checks and double-quotes a table name; the regex admits no quote, so the result cannot break out of SQL. */
@@ -166,7 +176,11 @@ export function sqlStore(options: SQLStoreOptions): SQLStore {
   const PURGE = `DELETE FROM ${t} WHERE expires_at IS NOT NULL AND expires_at <= ${NOW} RETURNING version`
 
   const run = async (sql: string, params: unknown[]): Promise<ReadonlyArray<Record<string, unknown>>> => {
-    const result = await withTimeout(Promise.resolve(query(sql, params)), timeoutMs, 'SQL statement')
+    // a driver may throw synchronously (better-sqlite3's prepare): one path for both
+    const pending = Promise.resolve().then(() => query(sql, params))
+    const result = await withTimeout(pending, timeoutMs, 'SQL statement').catch((error: unknown) => {
+      throw missingTable(error) ? new OTPError('ERR_STORAGE', noTable(t), { cause: error }) : error
+    })
     const rows = result?.rows
     if (!Array.isArray(rows)) {
       throw new OTPError('ERR_STORAGE', 'the SQL query function must return { rows: [...] }')

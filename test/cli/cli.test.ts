@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { decodeBase32, encodeBase32, generateHOTP, generateTOTP, parseKeyURI } from 'mfa-core'
+import { decodeBase32, encodeBase32, generateHOTP, generateTOTP, MAX_PERIOD, parseKeyURI } from 'mfa-core'
 import { encodeQR, renderSVG } from 'mfa-core/qr'
 import { beforeAll, describe, expect, it } from 'vitest'
 
@@ -19,8 +19,29 @@ const SHA512 = encodeBase32(
 const URI = 'otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example'
 
 function cli(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [CLI, ...args], { input: input ?? '', encoding: 'utf8', timeout: 20_000 })
+  const env = { ...process.env }
+  delete env.NO_COLOR
+  const run = spawnSync(process.execPath, [CLI, ...args], {
+    input: input ?? '',
+    encoding: 'utf8',
+    timeout: 20_000,
+    env,
+  })
   return { status: run.status, stdout: run.stdout, stderr: run.stderr }
+}
+
+/** Runs the bin with stdout on a pseudo-terminal (util-linux `script`), as in an interactive shell. */
+function onTerminal(args: string[], env: Record<string, string> = {}): string {
+  const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ')
+  const base = { ...process.env }
+  delete base.NO_COLOR
+  const run = spawnSync('script', ['-qec', command, '/dev/null'], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...base, ...env },
+  })
+  if (run.status !== 0) throw new Error(`script failed: ${run.stderr}`)
+  return run.stdout
 }
 
 function json(args: string[], input?: string): { status: number | null; value: Record<string, unknown> } {
@@ -53,10 +74,47 @@ describe('mfa-core --help, --version', () => {
     expect(run.stdout).toContain('Usage: mfa-core')
   })
 
+  it('answers in JSON with --json, also for --help', () => {
+    const help = json(['--help'])
+    expect(help.status).toBe(0)
+    expect(help.value.usage).toBe(cli(['--help']).stdout.trimEnd())
+    expect(help.value.commands).toEqual(['code', 'verify', 'uri', 'qr', 'vectors'])
+    expect(json(['code', '--help']).value).toEqual(help.value)
+    expect(json([])).toEqual({
+      status: 2,
+      value: { error: 'usage', message: 'missing command: code, verify, uri, qr, vectors' },
+    })
+  })
+
   it('prints the package version', () => {
     expect(cli(['--version'])).toMatchObject({ status: 0, stdout: `${version}\n` })
     expect(cli(['-V']).stdout).toBe(`${version}\n`)
     expect(json(['--version']).value).toEqual({ version })
+  })
+})
+
+describe('mfa-core reading - (stdin)', () => {
+  it('takes the first line and ignores empty, # comment and name: value lines, as in a pass entry', () => {
+    const at = ['--digits', '8', '--at', '59']
+    const entry = `${SHA1}\nlogin: alice@example.com\nurl: https://console.example.com/\n# phone: Aegis\n\n`
+    expect(cli(['code', '-', ...at], entry).stdout).toBe('94287082 (1 s left)\n')
+    expect(cli(['code', '-', ...at], `${SHA1}\r\n\r\n`).stdout).toBe('94287082 (1 s left)\n')
+    // alone, a short secret is fine (JBSWY3DPEHPK3PXP is 16 characters; 'jbsw y3dp' as typed would be too)
+    expect(cli(['code', '-'], 'JBSWY3DP\n').status).toBe(0)
+    expect(cli(['code', '-'], 'jbsw y3dp ehpk 3pxp\nlogin: a\n').status).toBe(0)
+    expect(cli(['verify', '-', '94287082', ...at], entry).status).toBe(0)
+    expect(cli(['qr', '-', '--svg'], `${URI}\nnote: for the demo\n`).stdout).toBe(`${renderSVG(encodeQR(URI))}\n`)
+  })
+
+  it('names line numbers in its refusals, never their content', () => {
+    const run = cli(['code', '-'], `${SHA1}\nJBSWY3DPEHPK3PXPJBSW\n`)
+    expect(run.status).toBe(2)
+    expect(run.stderr).not.toContain('JBSWY3DP')
+    expect(run.stderr).not.toContain(SHA1)
+  })
+
+  it('states the rule in --help', () => {
+    expect(cli(['--help']).stdout).toContain('- reads the first line of stdin; further lines must be empty')
   })
 })
 
@@ -240,21 +298,40 @@ describe('mfa-core qr', () => {
     return rows
   }
 
-  it('draws the URI module for module in the terminal (4-module quiet zone)', () => {
+  it('draws the URI module for module in the terminal (ECC L, 2-module quiet zone)', () => {
     const run = cli(['qr', URI, '--no-color'])
     expect(run.status).toBe(0)
     const drawn = readBlocks(run.stdout.replace(/\n$/, ''))
-    const matrix = encodeQR(URI)
+    const matrix = encodeQR(URI, { ecc: 'L' })
     for (let y = 0; y < matrix.size; y++) {
-      for (let x = 0; x < matrix.size; x++) expect(drawn[y + 4]?.[x + 4], `module ${x},${y}`).toBe(matrix.get(x, y))
+      for (let x = 0; x < matrix.size; x++) expect(drawn[y + 2]?.[x + 2], `module ${x},${y}`).toBe(matrix.get(x, y))
     }
+    expect(drawn.length).toBe(matrix.size + 4 + ((matrix.size + 4) % 2))
   })
 
-  it('uses ANSI colours by default, prints SVG with --svg, JSON with --json, reads stdin with -', () => {
-    expect(cli(['qr', URI]).stdout).toContain('\u001b[')
+  it('fits a typical key URI into an 80x24 terminal with room for the prompt', () => {
+    const typical = `otpauth://totp/Example%20Cloud:alice%40example.com?secret=${'A'.repeat(32)}&issuer=Example%20Cloud`
+    const lines = cli(['qr', typical]).stdout.replace(/\n$/, '').split('\n')
+    expect(lines.length).toBeLessThanOrEqual(23)
+    expect(Math.max(...lines.map((line) => Array.from(line).length))).toBeLessThanOrEqual(80)
+  })
+
+  it('uses ANSI colours on a terminal only, and never with NO_COLOR or --no-color', () => {
+    expect(onTerminal(['qr', URI])).toContain('\u001b[')
+    expect(onTerminal(['qr', URI], { NO_COLOR: '1' })).not.toContain('\u001b')
+    expect(onTerminal(['qr', URI, '--no-color'])).not.toContain('\u001b')
+    // redirected to a file or a pipe: plain text, the same drawing as --no-color
+    expect(cli(['qr', URI]).stdout).not.toContain('\u001b')
+    expect(cli(['qr', URI]).stdout).toBe(cli(['qr', URI, '--no-color']).stdout)
+    // an empty NO_COLOR does not count (https://no-color.org)
+    expect(onTerminal(['qr', URI], { NO_COLOR: '' })).toContain('\u001b[')
+  })
+
+  it('prints SVG with --svg, JSON (with the URI) with --json, reads stdin with -', () => {
     expect(cli(['qr', URI, '--svg']).stdout).toBe(`${renderSVG(encodeQR(URI))}\n`)
     expect(cli(['qr', '-', '--svg'], URI).stdout).toBe(`${renderSVG(encodeQR(URI))}\n`)
     expect(json(['qr', URI, '--ecc', 'h']).value).toEqual({
+      uri: URI,
       version: encodeQR(URI, { ecc: 'H' }).version,
       size: encodeQR(URI, { ecc: 'H' }).size,
       ecc: 'H',
@@ -286,6 +363,30 @@ describe('usage errors: exit 2, a hint, nothing on stdout (JSON with --json)', (
     ['repeated option', ['code', SHA1, '--digits', '6', '--digits', '8'], /given twice/],
     ['option without value', ['code', SHA1, '--digits'], /--digits needs a value/],
     ['digits out of range', ['code', SHA1, '--digits', '5'], /--digits must be an integer from 6 to 10/],
+    // the secret was taken as the value of --digits: the error is about --digits, not a missing secret
+    ['option eating the secret', ['code', '--digits', SHA1], /(^|: )--digits must be an integer from 6 to 10/],
+    ['option eating the secret (verify)', ['verify', '--window', SHA1, '123456'], /(^|: )--window must be/],
+    [
+      'period beyond the limit',
+      ['code', SHA1, '--period', String(MAX_PERIOD + 1)],
+      /--period must be an integer from 1 to 3600/,
+    ],
+    [
+      'uri period beyond the limit',
+      ['uri', '--account', 'a', '--period', '86400'],
+      /--period must be an integer from 1 to 3600/,
+    ],
+    ['several lines on stdin', ['code', '-'], /stdin line 2 is neither empty/, `${SHA1}\nnotes\n`],
+    ['a second key on stdin', ['code', '-'], /stdin line 3 is neither/, `${SHA1}\nlogin: a\n${URI}\n`],
+    [
+      'a first line that is no key',
+      ['code', '-'],
+      /first line of stdin is not a base32 secret/,
+      'hunter2!\nlogin: a\n',
+    ],
+    ['an empty first line', ['code', '-'], /first line of stdin is empty/, `\n${SHA1}\n`],
+    ['a short word first, then metadata', ['code', '-'], /first line of stdin is not/, 'password\nlogin: a\n'],
+    ['qr: the first line must be a URI', ['qr', '-'], /qr takes an otpauth:\/\/ key URI/, `${SHA1}\nurl: x\n`],
     ['bad algorithm', ['code', SHA1, '--algorithm', 'MD5'], /--algorithm must be SHA1, SHA256 or SHA512/],
     ['bad time', ['code', SHA1, '--at', 'yesterday'], /--at must be/],
     ['missing secret', ['code'], /missing <secret\|uri>/],
@@ -337,7 +438,8 @@ describe('secrets stay out of the output unless asked for', () => {
     ['code from stdin', ['code', '-'], secret],
     ['bad option with a secret', ['code', secret, '--digits', '99']],
     ['bad secret', ['code', `${secret}1`]],
-    ['qr of a URI', ['qr', `otpauth://totp/A:b?secret=${secret}`, '--json']],
+    // (qr --json gives the URI back, as uri --json does: the caller asked for it)
+    ['qr of a URI', ['qr', `otpauth://totp/A:b?secret=${secret}`, '--svg']],
     ['vectors', ['vectors']],
   ]
   for (const [name, args, input] of runs) {

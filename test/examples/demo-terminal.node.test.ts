@@ -1,0 +1,172 @@
+// The terminal demo as a person sees it: `node examples/demo.mjs` in a real terminal emulator (tmux) of 80x24, up to
+// its first prompt. The screen at that moment must show the whole QR code, the manual key and the prompt, and the QR
+// code must decode (zbar) from the characters on the screen, rasterised here into an image: each character cell is
+// one module wide and two tall (half blocks); every other visible character is drawn as ink, as a camera sees it.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { formatKeyForManualEntry, parseKeyURI } from 'mfa-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const COLUMNS = 80
+const ROWS = 24
+const missing = ['tmux', 'zbarimg'].filter((bin) => spawnSync('which', [bin]).status !== 0)
+if (missing.length > 0) {
+  const reason = `${missing.join(', ')} not installed (apt-get install tmux zbar-tools): terminal demo not checked`
+  if (process.env.CI) throw new Error(`${reason}; CI requires it`)
+  console.warn(`\n*** SKIPPED terminal demo: ${reason} ***\n`)
+}
+
+interface Cell {
+  ch: string
+  /** the cell's background is the code's explicit white (SGR 48;5;231) */
+  white: boolean
+}
+
+const ESC = '\u001b'
+const SGR_OR_CHAR = new RegExp(`${ESC}\\[[0-9;]*m|[^${ESC}]`, 'gu')
+
+/** Splits `tmux capture-pane -e` output into cells, tracking the background colour set by SGR sequences. */
+function cells(captured: string): Cell[][] {
+  let white = false
+  return captured.split('\n').map((line) => {
+    const row: Cell[] = []
+    for (const token of line.match(SGR_OR_CHAR) ?? []) {
+      if (!token.startsWith(ESC)) {
+        row.push({ ch: token, white })
+        continue
+      }
+      const params = token.slice(2, -1).split(';')
+      for (let i = 0; i < params.length; i++) {
+        if (params[i] === '' || params[i] === '0' || params[i] === '49') white = false
+        else if (params[i] === '48' && params[i + 1] === '5') {
+          white = params[i + 2] === '231'
+          i += 2
+        } else if (params[i] === '38' && params[i + 1] === '5') i += 2
+      }
+    }
+    return row
+  })
+}
+
+/**
+ * Rasterises the screen as a camera sees it (PGM): each cell is one module wide and two tall. On the code's white
+ * background the half blocks are black ink. Elsewhere the terminal's theme decides: on a light theme the background
+ * is white and every visible character is drawn as a solid dark cell (harsher than letters); on a dark theme all of
+ * it is dark, so the code has exactly its own quiet zone.
+ */
+function rasterise(screen: Cell[][], theme: 'light' | 'dark', scale = 4): Buffer {
+  const border = 8 * scale
+  const width = COLUMNS * scale + 2 * border
+  const height = ROWS * 2 * scale + 2 * border
+  const pixels = Buffer.alloc(width * height, theme === 'light' ? 255 : 0)
+  const paint = (x: number, y: number, value: number) => {
+    for (let dy = 0; dy < scale; dy++) {
+      const offset = (border + y * scale + dy) * width + border + x * scale
+      pixels.fill(value, offset, offset + scale)
+    }
+  }
+  for (let row = 0; row < ROWS; row++) {
+    for (let col = 0; col < COLUMNS; col++) {
+      const cell = screen[row]?.[col] ?? { ch: ' ', white: false }
+      if (cell.white) {
+        paint(col, row * 2, cell.ch === '▀' || cell.ch === '█' ? 0 : 255)
+        paint(col, row * 2 + 1, cell.ch === '▄' || cell.ch === '█' ? 0 : 255)
+      } else if (theme === 'light' && cell.ch !== ' ') {
+        paint(col, row * 2, 0)
+        paint(col, row * 2 + 1, 0)
+      }
+    }
+  }
+  return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`), pixels])
+}
+
+describe.skipIf(missing.length > 0)('terminal demo at 80x24 (tmux)', () => {
+  const socket = `mfa-demo-${process.pid}`
+  const dir = mkdtempSync(join(tmpdir(), 'mfa-demo-'))
+  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' })
+  let screen: string[] = []
+  let painted: Cell[][] = []
+
+  beforeAll(async () => {
+    if (!existsSync(`${root}dist/qr.js`)) {
+      const build = spawnSync('npx', ['tsup', '--silent'], { cwd: root, stdio: 'inherit' })
+      if (build.status !== 0) throw new Error('tsup failed: cannot run the demo')
+    }
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' }
+    delete env.NO_COLOR
+    const started = spawnSync(
+      'tmux',
+      ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', String(COLUMNS), '-y', String(ROWS), '-c', root],
+      { env, encoding: 'utf8', input: '' },
+    )
+    // the session's shell starts first; then the demo replaces it, so the pane is the demo's terminal
+    expect(started.status, started.stderr).toBe(0)
+    tmux('send-keys', '-t', '0', `exec '${process.execPath}' examples/demo.mjs`, 'Enter')
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      const captured = tmux('capture-pane', '-e', '-N', '-p', '-t', '0').stdout.replace(/\n$/, '')
+      painted = cells(captured)
+      screen = painted.map((row) =>
+        row
+          .map((cell) => cell.ch)
+          .join('')
+          .trimEnd(),
+      )
+      if (screen.some((line) => line.startsWith('First code:'))) break
+      if (Date.now() > deadline) throw new Error(`the demo never prompted; the screen:\n${screen.join('\n')}`)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }, 60_000)
+
+  afterAll(() => {
+    tmux('kill-server')
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('shows the whole QR code, the key and the prompt on one screen, and the code decodes with zbar', () => {
+    expect(screen.length).toBe(ROWS)
+    expect(screen.every((line) => Array.from(line).length <= COLUMNS)).toBe(true)
+    // the prompt is the last line, with the whole code above it
+    expect(screen[ROWS - 1]).toMatch(/^First code:/)
+    const decoded = (['light', 'dark'] as const).map((theme) => {
+      const image = join(dir, `screen-${theme}.pgm`)
+      writeFileSync(image, rasterise(painted, theme))
+      const zbar = spawnSync('zbarimg', ['--raw', '-q', '-Sbinary', image], { encoding: 'utf8' })
+      expect(zbar.status, `zbarimg could not read the ${theme} screen:\n${screen.join('\n')}`).toBe(0)
+      return zbar.stdout.replace(/\n$/, '')
+    })
+    expect(decoded[1]).toBe(decoded[0])
+    const uri = decoded[0] as string
+    // the code is painted black on white: the ANSI colours reached the terminal
+    expect(painted.flat().filter((cell) => cell.white).length).toBeGreaterThan(45 * 23 - 1)
+    const parsed = parseKeyURI(uri)
+    expect(parsed).toMatchObject({ issuer: 'Example Cloud', accountName: 'you@example.com', period: 30 })
+    // the manual key of the same secret is on the screen too, in two lines of groups
+    const groups = formatKeyForManualEntry(parsed.secret).split(' ')
+    const text = screen.join('\n')
+    expect(text).toContain(groups.slice(0, 4).join(' '))
+    expect(text).toContain(groups.slice(4).join(' '))
+    // a typical key URI, kept short: no parameter that repeats a default
+    expect(uri).not.toMatch(/algorithm=|digits=|period=/)
+  })
+})
+
+describe('the demo scripts build quietly', () => {
+  const { scripts } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }
+
+  it('npm run demo, demo:web and example build with tsup --silent, then start', () => {
+    for (const name of ['demo', 'demo:web', 'example']) expect(scripts[name], name).toMatch(/^tsup --silent && node /)
+  })
+
+  it('tsup --silent prints nothing (built into a temp dir, so dist/ stays as the other suites use it)', () => {
+    const out = mkdtempSync(join(tmpdir(), 'mfa-build-'))
+    const build = spawnSync('npx', ['tsup', '--silent', '-d', out], { cwd: root, encoding: 'utf8' })
+    rmSync(out, { recursive: true, force: true })
+    expect(build.status).toBe(0)
+    expect(`${build.stdout}${build.stderr}`).toBe('')
+  }, 120_000)
+})
