@@ -101,5 +101,5 @@ export async function verifyTOTP(secret: Secret, code: string, options?: VerifyT
   const key = await resolveKey(secret, settings.algorithm)
   const typed = normalizeCode(code, settings.digits)
   if (typed === null) return { valid: false, reason: 'malformed' }
-  return matchWindow(key, typed, settings.digits, settings.step, order)
+  return await matchWindow(key, typed, settings.digits, settings.step, order)
 }

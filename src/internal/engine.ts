@@ -6,14 +6,31 @@ import { timingSafeEqualString } from './bytes.js'
 import { importHMACKey, signHMAC } from './crypto.js'
 import { type Algorithm, checkAlgorithm, counterBytes, type TOTPResult, totpResult, truncate } from './otp.js'
 
-/** A secret prepared for one algorithm: computes HMACs of messages (8-byte counters here). */
+/**
+ * A secret prepared for one algorithm by an {@link HMACEngine}: computes HMACs of messages (8-byte big-endian
+ * counters here), synchronously or as a promise.
+ *
+ * @example
+ * import type { HMACSigner } from 'mfa-core'
+ * declare const signer: HMACSigner
+ * const mac = await signer.sign(new Uint8Array(8)) // HMAC of counter 0
+ * @see RFC 2104 (HMAC), RFC 4226 §5.2 (the counter message)
+ */
 export interface HMACSigner {
   sign(message: Uint8Array<ArrayBuffer>): Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer>
 }
 
 /**
  * An HMAC engine for `createMFA`: prepares raw secret bytes once for an algorithm. `syncEngine` from `mfa-core/sync`
- * is one (pure TypeScript, synchronous); without one the service uses WebCrypto.
+ * is one (pure TypeScript, synchronous); without one the service uses WebCrypto. `prepare` throws `OTPError`
+ * `ERR_INVALID_OPTION` for an unknown algorithm.
+ *
+ * @example
+ * import { createMFA, type HMACEngine } from 'mfa-core'
+ * import { syncEngine } from 'mfa-core/sync'
+ * const engine: HMACEngine = syncEngine
+ * const mfa = createMFA({ issuer: 'Example', engine })
+ * @see RFC 2104 (HMAC)
  */
 export interface HMACEngine {
   prepare(secret: Uint8Array, algorithm: Algorithm): HMACSigner | Promise<HMACSigner>
