@@ -105,14 +105,16 @@ describe('runStoreConformance catches broken stores', () => {
 
   test('a store whose set() or delete() answers anything but true or false is caught', async () => {
     // The sloppy adapter of issue 14 item 7: a truthy object on conflict, which a `if (won)` would take as a win.
-    const answering = (conflict: unknown, deleted: unknown = true): (() => MFAStore) => () => {
-      const inner = memoryStore()
-      return {
-        get: (k) => inner.get(k),
-        set: async (k, d, v, o) => ((await inner.set(k, d, v, o)) ? true : conflict) as boolean,
-        delete: async (k, v) => ((await inner.delete(k, v)) ? deleted : false) as boolean,
+    const answering =
+      (conflict: unknown, deleted: unknown = true): (() => MFAStore) =>
+      () => {
+        const inner = memoryStore()
+        return {
+          get: (k) => inner.get(k),
+          set: async (k, d, v, o) => ((await inner.set(k, d, v, o)) ? true : conflict) as boolean,
+          delete: async (k, v) => ((await inner.delete(k, v)) ? deleted : false) as boolean,
+        }
       }
-    }
     const objectOnConflict = await failuresOf(answering({ conflict: true }))
     expect(objectOnConflict).toContain('set and delete answer true or false, nothing else')
     expect(objectOnConflict).toEqual(expect.arrayContaining([expect.stringMatching(/concurrent creators/)]))
