@@ -24,7 +24,8 @@ describe('sqlStore', () => {
       expect(await code(() => createTableSQL('sqlite', table as string))).toBe('ERR_INVALID_OPTION')
     }
     expect(createTableSQL('postgres', 'auth.mfa_Store')).toContain('"auth"."mfa_Store"')
-    expect(await code(() => sqlStore({ dialect: 'mysql' as 'sqlite', query }))).toBe('ERR_INVALID_OPTION')
+    expect(await code(() => sqlStore({ dialect: 'oracle' as 'sqlite', query }))).toBe('ERR_INVALID_OPTION')
+    expect(createTableSQL('mysql', 'auth.mfa_Store')).toContain('`auth`.`mfa_Store`')
     expect(await code(() => sqlStore({ dialect: 'sqlite', query: 'SELECT' as never }))).toBe('ERR_INVALID_OPTION')
   })
 
@@ -81,6 +82,64 @@ describe('sqlStore', () => {
     expect(await code(() => store.set('k', 'lone \ud800', null))).toBe('ERR_INVALID_OPTION')
     expect(await code(() => store.set('k', 'd', null, { ttlMs: 0 }))).toBe('ERR_INVALID_OPTION')
     expect(await code(() => store.set('k', 'd', null, { ttlMs: Number.NaN }))).toBe('ERR_INVALID_OPTION')
+  })
+})
+
+describe('sqlStore on MySQL/MariaDB (dialect mysql)', () => {
+  /** A query function answering like mysql2 does for each statement kind, recording what it was sent. */
+  const recording = (affected: (sql: string) => number) => {
+    const seen: [string, unknown[]][] = []
+    const query: SQLQuery = (sql, params) => {
+      seen.push([sql, params])
+      return sql.startsWith('SELECT') ? [] : { affectedRows: affected(sql) }
+    }
+    return { seen, store: sqlStore({ dialect: 'mysql', query }) }
+  }
+
+  test('each write is one conditional statement; success is read from affectedRows', async () => {
+    const { seen, store } = recording(() => 1)
+    const key = "k'; DROP TABLE mfa_store; --"
+    expect(await store.get(key)).toBe(null)
+    expect(await store.set(key, 'd', null, { ttlMs: 1.5 })).toBe(true)
+    expect(await store.set(key, 'd', 7)).toBe(true)
+    expect(await store.delete(key, 7)).toBe(true)
+    expect(seen.map(([sql]) => sql.split(' ')[0])).toEqual(['SELECT', 'INSERT', 'UPDATE', 'DELETE'])
+    for (const [sql, params] of seen) {
+      expect(sql.includes(';')).toBe(false)
+      expect(sql).not.toContain('DROP')
+      expect(params).toContain(key)
+    }
+    expect(seen[1]?.[1]).toEqual([key, 'd', 2])
+    // Every successful compare-and-set changes the row (the version bump), so FOUND_ROWS cannot inflate the count.
+    expect(seen[2]?.[0]).toContain('version = version + 1')
+    expect(seen[2]?.[0]).toContain('version = CAST(? AS SIGNED)')
+  })
+
+  test('a create that meets an existing row (2 affected) tries to take it over only if expired', async () => {
+    const { seen, store } = recording((sql) => (sql.startsWith('INSERT') ? 2 : 0))
+    expect(await store.set('k', 'd', null)).toBe(false)
+    expect(seen.map(([sql]) => sql.split(' ')[0])).toEqual(['INSERT', 'UPDATE'])
+    expect(seen[1]?.[0]).toMatch(/expires_at IS NOT NULL AND expires_at <=/)
+    const taken = recording((sql) => (sql.startsWith('INSERT') ? 2 : 1))
+    expect(await taken.store.set('k', 'd', null)).toBe(true)
+  })
+
+  test("keys are VARBINARY (byte-exact), at most 767 bytes; pg-style replies or mysql2's [rows, fields] fail closed", async () => {
+    expect(createTableSQL('mysql')).toContain('id VARBINARY(767) NOT NULL PRIMARY KEY')
+    const { store } = recording(() => 1)
+    expect(await code(() => store.get('é'.repeat(384)))).toBe('ERR_INVALID_OPTION')
+    expect(await store.get('é'.repeat(383))).toBe(null)
+    const tuple = sqlStore({ dialect: 'mysql', query: () => [[], []] as never })
+    expect(await code(() => tuple.get('k'))).toBe('ERR_STORAGE')
+    const rows = sqlStore({ dialect: 'mysql', query: () => ({ rows: [] }) })
+    expect(await code(() => rows.get('k'))).toBe('ERR_STORAGE')
+    expect(await code(() => rows.set('k', 'd', 1))).toBe('ERR_STORAGE')
+    const bigint = sqlStore({
+      dialect: 'mysql',
+      query: (sql) => (sql.startsWith('SELECT') ? [] : { affectedRows: 1n }),
+    })
+    expect(await bigint.delete('k', 1)).toBe(true)
+    expect(await bigint.purgeExpired()).toBe(1)
   })
 })
 

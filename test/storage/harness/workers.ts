@@ -28,7 +28,7 @@ function bundle(): Promise<string> {
       format: 'esm',
       target: 'node20',
       logLevel: 'error',
-      external: ['pg', 'ioredis', 'redis', 'better-sqlite3', 'esbuild'],
+      external: ['pg', 'ioredis', 'redis', 'better-sqlite3', 'esbuild', 'mysql2', 'mysql2/promise'],
       plugins: [
         {
           name: 'mfa-core',
