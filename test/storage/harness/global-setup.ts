@@ -2,6 +2,7 @@
 // and decides, once, what is skipped: a missing binary is a loud SKIPPED line and an entry in
 // test-results/storage-skipped.json, or a failure when CI or MFA_REQUIRE_SERVERS=1 is set.
 import type { TestProject } from 'vitest/node'
+import { findDeno } from './deno.js'
 import type { SkippedSuite } from './servers.mjs'
 import {
   findMariaDB,
@@ -41,6 +42,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const redisCli = findRedisCli()
   if (!mariadbBins) missing('mariadb', 'MariaDB binaries (mariadbd, mariadb-install-db) not found; set MARIADB_SERVER')
   if (redisBin && !redisCli) missing('redis-cluster', 'redis-cli not found (needed to join a cluster); set REDIS_CLI')
+  const deno = findDeno()
+  if (!deno) missing('deno-kv', 'the deno dev dependency does not run (node_modules/.bin/deno); run npm ci')
+  let workerd = true
+  try {
+    const { Miniflare } = await import('miniflare')
+    const mf = new Miniflare({ modules: true, script: 'export default { fetch: () => new Response("ok") }' })
+    await mf.ready
+    await mf.dispose()
+  } catch (error) {
+    workerd = false
+    missing('durable-object', `miniflare/workerd does not start (${(error as Error).message.split('\n')[0]})`)
+  }
   const postgres = pgBin ? await startPostgres({ bin: pgBin }) : null
   const redis = redisBin ? await startRedis({ bin: redisBin }) : null
   const mariadb = mariadbBins ? await startMariaDB({ bins: mariadbBins }) : null
@@ -52,6 +65,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     redis: redis && { url: redis.url, port: redis.port },
     mariadb: mariadb && { uri: mariadb.uri, port: mariadb.port },
     redisCluster: cluster && { startupNodes: cluster.startupNodes },
+    deno,
+    workerd,
     pgBin,
     redisBin,
     mariadbBins,
@@ -73,6 +88,8 @@ declare module 'vitest' {
       redis: { url: string; port: number } | null
       mariadb: { uri: string; port: number } | null
       redisCluster: { startupNodes: { host: string; port: number }[] } | null
+      deno: string | null
+      workerd: boolean
       pgBin: string | null
       redisBin: string | null
       mariadbBins: { server: string; install: string } | null
