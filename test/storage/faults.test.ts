@@ -15,6 +15,7 @@ import {
   sqliteFile,
   sqliteStore,
 } from './clients.js'
+import { type DenoKvProcesses, startDenoKv } from './harness/deno.js'
 import {
   type MariaDBHandle,
   type PostgresHandle,
@@ -25,6 +26,7 @@ import {
   startRedis,
   startRedisCluster,
 } from './harness/servers.mjs'
+import { type DurableObjectWorker, startDurableObjectWorker } from './harness/workerd.js'
 import { activeOf, type Enrolled, enroll } from './helpers.js'
 
 const servers = inject('storageServers')
@@ -428,5 +430,71 @@ describe.skipIf(!servers.redisBin || !servers.redisCli)('Redis Cluster faults (i
     )
     for (const admin of admins) admin.disconnect()
     expect(kills).toBeGreaterThan(0)
+  })
+})
+
+// A Durable Object holds no connection of its own to drop or time out: the fault is the runtime going away.
+describe.skipIf(!servers.workerd)('Durable Object faults (workerd through miniflare)', () => {
+  let worker: DurableObjectWorker
+  beforeAll(async () => {
+    worker = await startDurableObjectWorker()
+  })
+  afterAll(() => worker?.cleanup())
+
+  test('workerd stopped mid-run: fail closed, then consistent after restart on the persisted storage', async () => {
+    const user = await enroll(worker.store, 'do-stop')
+    expect(await user.mfa.verify('do-stop', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    const { errors } = await hammer(
+      user,
+      'do-stop',
+      async () => {
+        await worker.stop()
+        await expectAllFailClosed(user.mfa, 'do-stop', user.loginCode)
+        await sleep(300)
+      },
+      () => worker.start(),
+    )
+    expect(errors.has('ERR_STORAGE')).toBe(true)
+    expect((await activeOf(worker.store, 'do-stop'))?.failures).toBe(0)
+  })
+})
+
+describe.skipIf(!servers.deno || !servers.sqlite)('Deno KV faults (file-backed, Deno processes)', () => {
+  let deno: DenoKvProcesses
+  beforeAll(async () => {
+    deno = await startDenoKv(servers.deno!, 2)
+  })
+  afterAll(() => deno?.cleanup())
+
+  test('every Deno process killed mid-run: fail closed, then consistent after restart on the same file', async () => {
+    const user = await enroll(deno.store, 'deno-stop')
+    expect(await user.mfa.verify('deno-stop', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    const { errors } = await hammer(
+      user,
+      'deno-stop',
+      async () => {
+        await deno.stop()
+        await expectAllFailClosed(user.mfa, 'deno-stop', user.loginCode)
+        await sleep(300)
+      },
+      () => deno.start(),
+    )
+    expect(errors.has('ERR_STORAGE')).toBe(true)
+    expect((await activeOf(deno.store, 'deno-stop'))?.failures).toBe(0)
+  })
+
+  test('the KV file locked by another process fails closed and writes nothing', async () => {
+    const user = await enroll(deno.store, 'deno-locked')
+    const other = openSqlite(deno.file, { busyTimeoutMs: 0 })
+    other.db.exec('BEGIN EXCLUSIVE')
+    const results = await Promise.all([
+      attempt(() => user.mfa.verify('deno-locked', user.loginCode)),
+      attempt(() => user.mfa.beginEnrollment('deno-locked-new', { accountName: 'new@example.com' })),
+    ])
+    other.db.exec('ROLLBACK')
+    other.db.close()
+    expect(results).toEqual([{ error: 'ERR_STORAGE' }, { error: 'ERR_STORAGE' }])
+    expect(await user.mfa.verify('deno-locked', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    expect((await user.mfa.verify('deno-locked', user.loginCode)).ok).toBe(false)
   })
 })

@@ -12,10 +12,16 @@ import { mfaCorePlugin } from './workers.js'
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }
 
-/** The deno binary of the dev dependency, if it runs here. */
+/**
+ * The deno binary of the dev dependency, if it runs here. The executable itself, not node_modules/.bin/deno (a Node
+ * shim that spawns it): killing the shim would leave Deno running.
+ */
 export function findDeno(): string | null {
-  const bin = process.env.DENO_BIN ?? join(root, 'node_modules/.bin/deno')
-  if (!existsSync(bin)) return null
+  const candidates = process.env.DENO_BIN
+    ? [process.env.DENO_BIN]
+    : [join(root, 'node_modules/deno/deno'), join(root, 'node_modules/@deno/linux-x64-glibc/deno')]
+  const bin = candidates.find((path) => existsSync(path))
+  if (!bin) return null
   return spawnSync(bin, ['--version'], { env, encoding: 'utf8' }).status === 0 ? bin : null
 }
 
@@ -44,6 +50,8 @@ function bundle(): Promise<string> {
 }
 
 export interface DenoKvProcesses {
+  /** The KV file (SQLite). */
+  file: string
   /** A proxy store through process 0. */
   store: ReturnType<typeof remoteStore>
   /** A proxy store through each process. */
@@ -122,6 +130,7 @@ export async function startDenoKv(bin: string, count: number): Promise<DenoKvPro
   const posts = ports.map((port) => fetchPost(() => `http://127.0.0.1:${port}/`))
   const stores = posts.map((post) => remoteStore(post))
   return {
+    file,
     store: stores[0]!,
     stores,
     verifiers: posts.map(
