@@ -1,4 +1,4 @@
-// durableObjectStore in real workerd (miniflare): the conformance suite through the RPC proxy (each call one
+// durableObjectStore and sqlStore over D1 in real workerd (miniflare): the conformance suite through the RPC proxy (each call one
 // request to the object), and concurrent requests racing mfa.verify inside one object. Faults: faults.test.ts.
 import { runStoreConformance } from 'mfa-core/testing'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
@@ -19,4 +19,9 @@ describe.skipIf(!servers.workerd)('durableObjectStore in workerd (SQLite-backed 
 
 describe.skipIf(!servers.workerd)('mfa.verify inside one Durable Object, many concurrent requests', () => {
   registerRemoteRaces('Durable Object', () => ({ store: worker.store, verifiers: [worker.verify] }), CI ? 200 : 64, 8)
+})
+
+describe.skipIf(!servers.workerd)('sqlStore on Cloudflare D1 (sqlite dialect) in workerd', () => {
+  runStoreConformance(() => worker.d1, { test, expect, writers: CI ? 64 : 32 })
+  registerRemoteRaces('D1', () => ({ store: worker.d1, verifiers: [worker.d1Verify] }), CI ? 200 : 64, 8)
 })

@@ -409,6 +409,20 @@ describe.skipIf(!servers.redisBin || !servers.redisCli)('Redis Cluster faults (i
     expect(errors.has('ERR_STORAGE')).toBe(true)
   })
 
+  test("a command that times out (the user's master paused) fails closed and writes nothing", async () => {
+    const user = await enroll(opened.store, 'cluster-timeout')
+    const node = await nodeOf('fault:mfa:cluster-timeout')
+    const { default: Redis } = await import('ioredis')
+    const admin = new Redis(node.url)
+    await admin.call('CLIENT', 'PAUSE', '1500', 'ALL')
+    await expectAllFailClosed(user.mfa, 'cluster-timeout', user.loginCode)
+    await admin.call('CLIENT', 'UNPAUSE')
+    admin.disconnect()
+    for (let i = 0; i < 100 && opened.cluster.status !== 'ready'; i++) await sleep(50)
+    expect(await user.mfa.verify('cluster-timeout', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    expect((await user.mfa.verify('cluster-timeout', user.loginCode)).ok).toBe(false)
+  })
+
   test('connections dropped on every master under load: fail closed, no step accepted twice', async () => {
     const user = await enroll(opened.store, 'cluster-drop')
     const { default: Redis } = await import('ioredis')

@@ -1,4 +1,4 @@
-// Runs durable-object-worker.ts in real workerd through miniflare, with the object's storage persisted in a temp
+// Runs durable-object-worker.ts in real workerd through miniflare, with the object's storage and D1 persisted in a temp
 // dir (so the fault suite can stop the runtime and start it again on the same data).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -40,6 +40,10 @@ export interface DurableObjectWorker {
   store: ReturnType<typeof remoteStore>
   /** mfa.verify run inside the object. */
   verify(userId: string, code: string, now: number): ReturnType<typeof remoteVerify>
+  /** An MFAStore proxy to sqlStore over D1, run in the worker. */
+  d1: ReturnType<typeof remoteStore>
+  /** mfa.verify run in the worker over D1. */
+  d1Verify(userId: string, code: string, now: number): ReturnType<typeof remoteVerify>
   /** Stops workerd (the data stays on disk); calls fail until start(). */
   stop(): Promise<void>
   start(): Promise<void>
@@ -59,6 +63,8 @@ export async function startDurableObjectWorker(): Promise<DurableObjectWorker> {
       compatibilityDate: '2025-09-01',
       durableObjects: { MFA: { className: 'MFAStoreObject', useSQLite: true } },
       durableObjectsPersist: dir,
+      d1Databases: ['DB'],
+      d1Persist: dir,
     })
     url = (await mf.ready).href
   }
@@ -69,10 +75,13 @@ export async function startDurableObjectWorker(): Promise<DurableObjectWorker> {
     await running?.dispose()
   }
   await start()
-  const post: Post = fetchPost(() => url)
+  const post: Post = fetchPost(() => `${url}do`)
+  const d1Post: Post = fetchPost(() => `${url}d1`)
   return {
     store: remoteStore(post),
     verify: (userId, code, now) => remoteVerify(post, userId, code, now),
+    d1: remoteStore(d1Post),
+    d1Verify: (userId, code, now) => remoteVerify(d1Post, userId, code, now),
     stop,
     start,
     async cleanup() {
