@@ -10,13 +10,34 @@ interface DurableObjectNamespace {
   get(id: unknown): { fetch(request: Request): Promise<Response> }
 }
 
+type Storage = Parameters<typeof durableObjectStore>[0]
+/** The benchmark's bare compare-and-set on the same storage, without mfa-core (bench/storage.mjs). */
+type Raw = { op: 'raw-get'; key: string } | { op: 'raw-cas'; key: string; data: string; version: number }
+
 export class MFAStoreObject {
   private readonly store: ReturnType<typeof durableObjectStore>
-  constructor(state: { storage: Parameters<typeof durableObjectStore>[0] }) {
+  private readonly storage: Storage
+  constructor(state: { storage: Storage }) {
+    this.storage = state.storage
     this.store = durableObjectStore(state.storage)
   }
   async fetch(request: Request): Promise<Response> {
-    return Response.json(await handle(this.store, (await request.json()) as RPCRequest))
+    const body = (await request.json()) as RPCRequest | Raw
+    if (body.op === 'raw-get') {
+      const slot = (await this.storage.get(`mfa-store:${body.key}`)) as { d: string; v: number }
+      return Response.json({ data: slot.d, version: slot.v })
+    }
+    if (body.op === 'raw-cas') {
+      const { key, data, version } = body
+      const won = await this.storage.transaction(async (txn) => {
+        const slot = (await txn.get(`mfa-store:${key}`)) as { v: number } | undefined
+        if (slot?.v !== version) return false
+        await txn.put(`mfa-store:${key}`, { d: data, v: version + 1, e: null })
+        return true
+      })
+      return Response.json({ won })
+    }
+    return Response.json(await handle(this.store, body))
   }
 }
 

@@ -44,6 +44,11 @@ export interface DurableObjectWorker {
   d1: ReturnType<typeof remoteStore>
   /** mfa.verify run in the worker over D1. */
   d1Verify(userId: string, code: string, now: number): ReturnType<typeof remoteVerify>
+  /** The bare read and compare-and-set on the object's storage, without mfa-core (for bench/storage.mjs). */
+  raw: {
+    read(key: string): Promise<{ data: string; version: number }>
+    cas(key: string, data: string, version: number): Promise<boolean>
+  }
   /** Stops workerd (the data stays on disk); calls fail until start(). */
   stop(): Promise<void>
   start(): Promise<void>
@@ -81,6 +86,11 @@ export async function startDurableObjectWorker(): Promise<DurableObjectWorker> {
     store: remoteStore(post),
     verify: (userId, code, now) => remoteVerify(post, userId, code, now),
     d1: remoteStore(d1Post),
+    raw: {
+      read: async (key) => (await post({ op: 'raw-get', key } as never)) as never,
+      cas: async (key, data, version) =>
+        ((await post({ op: 'raw-cas', key, data, version } as never)) as unknown as { won: boolean }).won,
+    },
     d1Verify: (userId, code, now) => remoteVerify(d1Post, userId, code, now),
     stop,
     start,
