@@ -4,16 +4,31 @@ import type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './store.js'
 
 export type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './store.js'
 
-/** A Deno KV key part that {@link denoKvStore} accepts in a prefix. */
+/**
+ * A Deno KV key part that {@link denoKvStore} accepts in a prefix.
+ *
+ * @example
+ * const prefix: DenoKvKeyPart[] = ['app', 'mfa']
+ */
 export type DenoKvKeyPart = string | number | bigint | boolean | Uint8Array
 
-/** A check of {@link DenoKvAtomicLike.check}: the key's versionstamp must still be this (`null`: absent). */
+/**
+ * A check of {@link DenoKvAtomicLike.check}: the key's versionstamp must still be this (`null`: absent).
+ *
+ * @example
+ * const check: DenoKvCheck = { key: ['mfa-store', 'mfa:alice'], versionstamp: null }
+ */
 export interface DenoKvCheck {
   key: readonly DenoKvKeyPart[]
   versionstamp: string | null
 }
 
-/** The part of `Deno.AtomicOperation` that {@link denoKvStore} uses. */
+/**
+ * The part of `Deno.AtomicOperation` that {@link denoKvStore} uses.
+ *
+ * @example
+ * const atomic: DenoKvAtomicLike = kv.atomic()
+ */
 export interface DenoKvAtomicLike {
   check(...checks: DenoKvCheck[]): DenoKvAtomicLike
   set(key: readonly DenoKvKeyPart[], value: unknown, options?: { expireIn?: number }): DenoKvAtomicLike
@@ -21,13 +36,23 @@ export interface DenoKvAtomicLike {
   commit(): Promise<{ ok: boolean }>
 }
 
-/** The part of `Deno.Kv` (from `Deno.openKv()`) that {@link denoKvStore} uses. */
+/**
+ * The part of `Deno.Kv` (from `Deno.openKv()`) that {@link denoKvStore} uses.
+ *
+ * @example
+ * const kv: DenoKvLike = await Deno.openKv()
+ */
 export interface DenoKvLike {
   get(key: readonly DenoKvKeyPart[]): Promise<{ value: unknown; versionstamp: string | null }>
   atomic(): DenoKvAtomicLike
 }
 
-/** Options of {@link denoKvStore}. */
+/**
+ * Options of {@link denoKvStore}.
+ *
+ * @example
+ * const store = denoKvStore(kv, { prefix: ['app', 'mfa'] })
+ */
 export interface DenoKvStoreOptions {
   /** The key parts every record's key starts with (default `['mfa-store']`). */
   prefix?: readonly DenoKvKeyPart[]

@@ -4,7 +4,12 @@ import type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './store.js'
 
 export type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './store.js'
 
-/** The part of a Durable Object transaction {@link durableObjectStore} uses (`txn` in `storage.transaction`). */
+/**
+ * The part of a Durable Object transaction {@link durableObjectStore} uses (`txn` in `storage.transaction`).
+ *
+ * @example
+ * await this.ctx.storage.transaction(async (txn: DurableObjectTransactionLike) => txn.delete('k'))
+ */
 export interface DurableObjectTransactionLike {
   get(key: string): Promise<unknown>
   put(key: string, value: unknown): Promise<void>
@@ -14,6 +19,9 @@ export interface DurableObjectTransactionLike {
 /**
  * The part of a Durable Object's storage (`this.ctx.storage`, type `DurableObjectStorage` in
  * `@cloudflare/workers-types`) that {@link durableObjectStore} uses.
+ *
+ * @example
+ * const storage: DurableObjectStorageLike = this.ctx.storage
  */
 export interface DurableObjectStorageLike {
   get(key: string): Promise<unknown>
@@ -21,7 +29,12 @@ export interface DurableObjectStorageLike {
   list(options: { prefix: string; start?: string; limit?: number }): Promise<Map<string, unknown>>
 }
 
-/** Options of {@link durableObjectStore}. */
+/**
+ * Options of {@link durableObjectStore}.
+ *
+ * @example
+ * const store = durableObjectStore(this.ctx.storage, { prefix: 'auth:mfa:' })
+ */
 export interface DurableObjectStoreOptions {
   /** Prepended to every key, to share the object's storage with other data (default `mfa-store:`). */
   prefix?: string
@@ -29,7 +42,12 @@ export interface DurableObjectStoreOptions {
   now?: () => number
 }
 
-/** A Durable Object-backed {@link MFAStore}, with a way to remove expired records. */
+/**
+ * A Durable Object-backed {@link MFAStore}, with a way to remove expired records.
+ *
+ * @example
+ * const store: DurableObjectStore = durableObjectStore(this.ctx.storage)
+ */
 export interface DurableObjectStore extends MFAStore {
   /**
    * Deletes the records whose `ttlMs` has passed (they are already invisible; this reclaims their space), for

@@ -12,6 +12,9 @@ export type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './store.js'
 /**
  * The SQL dialects {@link sqlStore} speaks: `'postgres'`, `'sqlite'` (also Cloudflare D1) and `'mysql'` (MySQL and
  * MariaDB).
+ *
+ * @example
+ * const dialect: SQLDialect = 'mysql'
  */
 export type SQLDialect = 'sqlite' | 'postgres' | 'mysql'
 
@@ -20,6 +23,11 @@ export type SQLDialect = 'sqlite' | 'postgres' | 'mysql'
  * - `'postgres'` and `'sqlite'`: `{ rows }`, the rows of the statement (writes use `RETURNING`, so they have rows too);
  * - `'mysql'`: the rows themselves (an array) for a `SELECT`, and an object with `affectedRows` for a write, as
  *   mysql2 (the first element of its `[rows, fields]`) and the mariadb connector return them.
+ *
+ * @example
+ * const select: SQLQueryResult = [{ data: '{}', version: 3 }] // mysql dialect, a SELECT
+ * const write: SQLQueryResult = { affectedRows: 1 } // mysql dialect, a write
+ * const rows: SQLQueryResult = { rows: [{ version: 4 }] } // postgres and sqlite, a write with RETURNING
  */
 export type SQLQueryResult = { rows: ReadonlyArray<object> } | ReadonlyArray<object> | { affectedRows: number | bigint }
 
