@@ -1,6 +1,8 @@
 // The adapters without a server: argument checks, SQL injection through the table name, the exact statements,
 // timeouts and malformed driver replies (all fail closed).
 import { isOTPError, memoryStore } from 'mfa-core'
+import { type DenoKvKeyPart, type DenoKvLike, denoKvStore } from 'mfa-core/storage/deno-kv'
+import { type DurableObjectStorageLike, durableObjectStore } from 'mfa-core/storage/durable-object'
 import { REDIS_SCRIPTS, redisStore } from 'mfa-core/storage/redis'
 import { createTableSQL, type SQLQuery, sqlStore } from 'mfa-core/storage/sql'
 import { describe, expect, test } from 'vitest'
@@ -189,5 +191,106 @@ describe('memoryStore', () => {
     expect(await store.set('k', 'e', 1)).toBe(false)
     expect(await store.set('k', 'e', null)).toBe(true)
     expect(await code(() => memoryStore({ now: 5 as never }))).toBe('ERR_INVALID_OPTION')
+  })
+})
+
+/** A Map with the Durable Object storage calls the adapter makes (the real one runs in workerd: durable-object.test.ts). */
+function mapStorage(map = new Map<string, unknown>()): DurableObjectStorageLike & { map: Map<string, unknown> } {
+  let queue: Promise<unknown> = Promise.resolve()
+  const txn = {
+    get: async (key: string) => map.get(key),
+    put: async (key: string, value: unknown) => void map.set(key, value),
+    delete: async (key: string) => map.delete(key),
+  }
+  return {
+    map,
+    get: async (key) => map.get(key),
+    transaction<T>(closure: (t: typeof txn) => Promise<T>) {
+      const run = queue.then(() => closure(txn))
+      queue = run.catch(() => {})
+      return run
+    },
+    list: async ({ prefix, start, limit }) =>
+      new Map(
+        [...map]
+          .filter(([key]) => key.startsWith(prefix) && (start === undefined || key >= start))
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .slice(0, limit),
+      ),
+  }
+}
+
+describe('durableObjectStore (argument checks and stored values, on a Map)', () => {
+  test('misuse and foreign values are refused; purgeExpired pages through every expired record', async () => {
+    expect(await code(() => durableObjectStore({} as never))).toBe('ERR_INVALID_OPTION')
+    expect(await code(() => durableObjectStore(mapStorage(), { prefix: 1 as never }))).toBe('ERR_INVALID_OPTION')
+    expect(await code(() => durableObjectStore(mapStorage(), { now: 1 as never }))).toBe('ERR_INVALID_OPTION')
+    let now = 1_000
+    const storage = mapStorage()
+    const store = durableObjectStore(storage, { now: () => now })
+    storage.map.set('mfa-store:foreign', 'not a record')
+    expect(await code(() => store.get('foreign'))).toBe('ERR_STORAGE')
+    expect(await code(() => store.get('\ud800'))).toBe('ERR_INVALID_OPTION')
+    storage.map.delete('mfa-store:foreign')
+    storage.map.set('other-data', { d: 'x', v: 1, e: 0 })
+    for (let i = 0; i < 600; i++) await store.set(`k${i}`, 'd', null, i % 2 ? { ttlMs: 10 } : undefined)
+    now = 2_000
+    expect(await store.purgeExpired()).toBe(300)
+    expect(storage.map.size).toBe(301)
+    expect(storage.map.has('other-data')).toBe(true)
+    expect(await store.get('k0')).toEqual({ data: 'd', version: 1 })
+    expect(await store.delete('k0', 2)).toBe(false)
+    expect(await store.delete('k0', 1)).toBe(true)
+  })
+})
+
+/** A Map with versionstamps and atomic checks, the Deno KV calls the adapter makes (the real one: deno-kv.test.ts). */
+function mapKv(): DenoKvLike & { map: Map<string, { value: unknown; versionstamp: string }> } {
+  const map = new Map<string, { value: unknown; versionstamp: string }>()
+  let stamp = 0
+  const id = (key: readonly DenoKvKeyPart[]) => JSON.stringify(key)
+  return {
+    map,
+    get: async (key) => map.get(id(key)) ?? { value: null, versionstamp: null },
+    atomic() {
+      const checks: { key: readonly DenoKvKeyPart[]; versionstamp: string | null }[] = []
+      const writes: (() => void)[] = []
+      const op = {
+        check: (...c: typeof checks) => (checks.push(...c), op),
+        set: (key: readonly DenoKvKeyPart[], value: unknown) => (
+          writes.push(() => map.set(id(key), { value, versionstamp: String(++stamp) })), op
+        ),
+        delete: (key: readonly DenoKvKeyPart[]) => (writes.push(() => map.delete(id(key))), op),
+        commit: async () => {
+          if (!checks.every((c) => (map.get(id(c.key))?.versionstamp ?? null) === c.versionstamp)) return { ok: false }
+          for (const write of writes) write()
+          return { ok: true }
+        },
+      }
+      return op
+    },
+  }
+}
+
+describe('denoKvStore (argument checks and stored values, on a Map)', () => {
+  test('misuse and foreign values are refused; a commit that loses its check is a conflict', async () => {
+    expect(await code(() => denoKvStore({} as never))).toBe('ERR_INVALID_OPTION')
+    expect(await code(() => denoKvStore(mapKv(), { prefix: 'x' as never }))).toBe('ERR_INVALID_OPTION')
+    expect(await code(() => denoKvStore(mapKv(), { now: 1 as never }))).toBe('ERR_INVALID_OPTION')
+    let now = 1_000
+    const kv = mapKv()
+    const store = denoKvStore(kv, { now: () => now, prefix: ['app'] })
+    kv.map.set(JSON.stringify(['app', 'foreign']), { value: { d: 1 }, versionstamp: '0' })
+    expect(await code(() => store.get('foreign'))).toBe('ERR_STORAGE')
+    expect(await store.set('k', 'a', null, { ttlMs: 10 })).toBe(true)
+    now = 1_010
+    expect(await store.get('k')).toBe(null)
+    expect(await store.set('k', 'b', null)).toBe(true)
+    expect(await store.get('k')).toEqual({ data: 'b', version: 1 })
+    // Two writers read version 1; the second commit's versionstamp check fails.
+    const [first, second] = await Promise.all([store.set('k', 'c', 1), store.set('k', 'd', 1)])
+    expect([first, second].sort()).toEqual([false, true])
+    expect(await store.delete('k', 1)).toBe(false)
+    expect(await store.delete('k', 2)).toBe(true)
   })
 })
