@@ -255,12 +255,19 @@ function mapKv(): DenoKvLike & { map: Map<string, { value: unknown; versionstamp
     atomic() {
       const checks: { key: readonly DenoKvKeyPart[]; versionstamp: string | null }[] = []
       const writes: (() => void)[] = []
-      const op = {
-        check: (...c: typeof checks) => (checks.push(...c), op),
-        set: (key: readonly DenoKvKeyPart[], value: unknown) => (
-          writes.push(() => map.set(id(key), { value, versionstamp: String(++stamp) })), op
-        ),
-        delete: (key: readonly DenoKvKeyPart[]) => (writes.push(() => map.delete(id(key))), op),
+      const op: ReturnType<DenoKvLike['atomic']> = {
+        check(...c) {
+          checks.push(...c)
+          return op
+        },
+        set(key, value) {
+          writes.push(() => map.set(id(key), { value, versionstamp: String(++stamp) }))
+          return op
+        },
+        delete(key) {
+          writes.push(() => map.delete(id(key)))
+          return op
+        },
         commit: async () => {
           if (!checks.every((c) => (map.get(id(c.key))?.versionstamp ?? null) === c.versionstamp)) return { ok: false }
           for (const write of writes) write()
