@@ -11,6 +11,8 @@ export const ENTRIES = {
   '/qr': ['src/qr/index.ts', 'dist/qr'],
   '/storage/sql': ['src/storage/sql.ts', 'dist/storage/sql'],
   '/storage/redis': ['src/storage/redis.ts', 'dist/storage/redis'],
+  '/storage/durable-object': ['src/storage/durable-object.ts', 'dist/storage/durable-object'],
+  '/storage/deno-kv': ['src/storage/deno-kv.ts', 'dist/storage/deno-kv'],
   '/testing': ['src/testing/index.ts', 'dist/testing'],
   '/sync': ['src/sync/index.ts', 'dist/sync'],
 }

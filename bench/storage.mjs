@@ -13,7 +13,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import Redis from 'ioredis'
 import pg from 'pg'
 import { createMFA, decodeBase32, generateTOTP, memoryStore, verifyTOTP } from '../dist/index.js'
 import { syncEngine, verifyTOTP as verifyTOTPSync } from '../dist/sync.js'
@@ -21,9 +20,21 @@ import { syncEngine, verifyTOTP as verifyTOTPSync } from '../dist/sync.js'
 // BENCH_ENGINE=sync runs the service (and the floor's verifyTOTP) on the pure-TypeScript HMAC engine.
 const engine = process.env.BENCH_ENGINE === 'sync' ? syncEngine : undefined
 
+import { build } from 'esbuild'
+import Redis, { Cluster } from 'ioredis'
+import mysql from 'mysql2/promise'
 import { REDIS_SCRIPTS, redisStore } from '../dist/storage/redis.js'
 import { ensureTable, sqlStore } from '../dist/storage/sql.js'
-import { findPostgres, findRedis, startPostgres, startRedis } from '../test/storage/harness/servers.mjs'
+import {
+  findMariaDB,
+  findPostgres,
+  findRedis,
+  findRedisCli,
+  startMariaDB,
+  startPostgres,
+  startRedis,
+  startRedisCluster,
+} from '../test/storage/harness/servers.mjs'
 
 const OPS = Number(process.env.BENCH_OPS ?? 1600)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -75,7 +86,7 @@ async function throughput(lanes, ops, prepare, fn) {
   return ((perLane * lanes) / (performance.now() - start)) * 1000
 }
 
-async function benchStore(name, { store, rawRead, rawCAS, close }) {
+async function benchStore(name, { store, rawRead, rawCAS, close, ops = OPS }) {
   const users = await enrollLanes(store, name, Math.max(...CONCURRENCY))
   // Keys for the raw and adapter contenders, one per lane, holding a record the size of a real one.
   const sample = (await store.get(`mfa:${users[0].userId}`)).data
@@ -94,7 +105,7 @@ async function benchStore(name, { store, rawRead, rawCAS, close }) {
     'raw CAS': (lanes) =>
       throughput(
         lanes,
-        OPS,
+        ops,
         (_, n) => Array.from({ length: n }, () => null),
         async (lane) => {
           const key = `raw-${name}-${lane}`
@@ -105,7 +116,7 @@ async function benchStore(name, { store, rawRead, rawCAS, close }) {
     store: (lanes) =>
       throughput(
         lanes,
-        OPS,
+        ops,
         (_, n) => Array.from({ length: n }, () => null),
         async (lane) => {
           const key = `raw-${name}-${lane}`
@@ -116,7 +127,7 @@ async function benchStore(name, { store, rawRead, rawCAS, close }) {
     floor: (lanes) =>
       throughput(
         lanes,
-        OPS,
+        ops,
         (lane, n) => codesFor(floorUsers[lane], n),
         async (lane, { timestamp, code }) => {
           const key = `raw-${name}-${lane}`
@@ -133,7 +144,7 @@ async function benchStore(name, { store, rawRead, rawCAS, close }) {
     verify: (lanes) =>
       throughput(
         lanes,
-        OPS,
+        ops,
         (lane, n) => codesFor(users[lane], n),
         async (lane, { timestamp, code }) => {
           const user = users[lane]
@@ -248,6 +259,89 @@ if (findRedis()) {
   )
 } else console.warn('SKIPPED redis: redis-server not found')
 
+if (findMariaDB()) {
+  const server = await startMariaDB()
+  cleanups.push(() => server.cleanup())
+  // mysql2 with its defaults (FOUND_ROWS on), as docs/storage.md wires it.
+  const pool = mysql.createPool({ uri: server.uri, connectionLimit: 16 })
+  const query = async (sql, params) => (await pool.query(sql, params))[0]
+  await ensureTable({ dialect: 'mysql', query })
+  rows.push(
+    ...(await benchStore('mariadb', {
+      store: sqlStore({ dialect: 'mysql', query }),
+      rawRead: async (key) => (await query('SELECT data, version FROM mfa_store WHERE id = ?', [key]))[0],
+      rawCAS: async (key, data, version) =>
+        (
+          await query('UPDATE mfa_store SET data = ?, version = version + 1 WHERE id = ? AND version = ?', [
+            data,
+            key,
+            version,
+          ])
+        ).affectedRows === 1,
+      close: () => pool.end(),
+    })),
+  )
+} else console.warn('SKIPPED mariadb: MariaDB binaries not found')
+
+if (findRedis() && findRedisCli()) {
+  const cluster = await startRedisCluster()
+  cleanups.push(() => cluster.cleanup())
+  const client = new Cluster(cluster.startupNodes)
+  client.on('error', () => {})
+  const evalScript = (script, keys, args) => client.eval(script, keys.length, ...keys, ...args)
+  rows.push(
+    ...(await benchStore('redis cluster (3 masters)', {
+      store: redisStore({ eval: evalScript, prefix: '' }),
+      rawRead: async (key) => {
+        const [version, data] = await client.hmget(key, 'v', 'd')
+        return { data, version: Number(version) }
+      },
+      rawCAS: async (key, data, version) =>
+        (await evalScript(REDIS_SCRIPTS.set, [key], [data, String(version), ''])) === 1,
+      close: async () => client.disconnect(),
+    })),
+  )
+} else console.warn('SKIPPED redis cluster: redis-server or redis-cli not found')
+
+// The Durable Object: workerd through miniflare. Each store call is one HTTP request to the object (the adapter
+// runs inside it); the raw contender sends the same two requests, doing the bare storage read and transaction.
+{
+  const outfile = join(process.cwd(), 'node_modules/.cache/mfa-core-storage/bench-workerd.mjs')
+  const entries = (await import('../entries.mjs')).ENTRIES
+  await build({
+    entryPoints: ['test/storage/harness/workerd.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'error',
+    external: ['miniflare', 'esbuild'],
+    plugins: [
+      {
+        name: 'mfa-core',
+        setup(b) {
+          b.onResolve({ filter: /^mfa-core(\/.*)?$/ }, (args) => ({
+            path: join(process.cwd(), `${entries[args.path.slice('mfa-core'.length)][1]}.js`),
+          }))
+        },
+      },
+    ],
+  })
+  process.env.MFA_STORAGE_TARGET = 'dist'
+  const { startDurableObjectWorker } = await import(outfile)
+  const worker = await startDurableObjectWorker()
+  rows.push(
+    ...(await benchStore('durable object (miniflare)', {
+      store: worker.store,
+      rawRead: (key) => worker.raw.read(key),
+      rawCAS: (key, data, version) => worker.raw.cas(key, data, version),
+      close: () => worker.cleanup(),
+      // Every store call is an HTTP request into workerd (milliseconds each): fewer calls per measurement.
+      ops: Math.ceil(OPS / 8),
+    })),
+  )
+}
+
 for (const cleanup of cleanups) await cleanup()
 console.log(
   `\nmfa.verify vs the store's bare CAS round-trip (${OPS} calls per measurement, median of ${ROUNDS} rounds)`,
@@ -255,3 +349,6 @@ console.log(
 console.table(rows)
 console.log('raw/verify: the bare CAS round-trip over verify (the aim is 1.5x or less); floor/verify: a hand-written')
 console.log('read + verifyTOTP + JSON + CAS over verify, i.e. what mfa-core itself adds on the same server.')
+console.log(
+  `engine: ${engine ? 'sync (BENCH_ENGINE=sync)' : 'default (WebCrypto)'}; the figures depend on the machine's load.`,
+)

@@ -70,7 +70,7 @@ async function settle<T>(call: () => Promise<T>): Promise<T | 'threw'> {
  * adapter must pass before the MFA service can rely on it. Each test gets a fresh store from `makeStore` and uses
  * keys under a random namespace, so a shared server is fine.
  *
- * Covered: get/set/delete semantics and versions, version conflicts, absent keys, stale and future versions,
+ * Covered: get/set/delete semantics and versions, answers that are exactly `true` or `false`, version conflicts, absent keys, stale and future versions,
  * recreation after delete, exact data (empty, unicode, 1 MiB), exact and independent unicode keys (no case folding,
  * normalisation or trimming), keys with lone surrogates (rejected or kept distinct), misuse never writing,
  * concurrent creators, writers and deleters racing on one key (exactly one winner per version), concurrent
@@ -123,6 +123,28 @@ export function runStoreConformance(makeStore: () => MFAStore | Promise<MFAStore
     expect(await store.get(k)).toEqual({ data: 'first', version: 1 })
     expect(await store.set(k, 'second', null)).toBe(false)
     expect(await store.get(k)).toEqual({ data: 'first', version: 1 })
+  })
+
+  test('set and delete answer true or false, nothing else', async (store, key) => {
+    // The service counts only `true` as a won compare-and-set; an adapter answering a truthy object on conflict
+    // (or 1, 'ok', null) would let one code in many times through a service that took it at its word.
+    const k = key()
+    const answers: unknown[] = []
+    const note = async (call: () => Promise<boolean>): Promise<void> => {
+      answers.push(await call())
+    }
+    await note(() => store.set(k, 'a', null))
+    await note(() => store.set(k, 'b', null))
+    await note(() => store.set(k, 'c', 1))
+    await note(() => store.set(k, 'd', 1))
+    await note(() => store.set(k, 'e', 7))
+    await note(() => store.set(key('absent'), 'f', 1))
+    await note(() => store.delete(k, 1))
+    await note(() => store.delete(key('absent'), 1))
+    await note(() => store.delete(k, 2))
+    await note(() => store.delete(k, 2))
+    expect(answers).toEqual([true, false, true, false, false, false, false, false, true, false])
+    expect(answers.every((answer) => answer === true || answer === false)).toBe(true)
   })
 
   test('set with the current version adds one; stale and future versions change nothing', async (store, key) => {
@@ -272,7 +294,8 @@ export function runStoreConformance(makeStore: () => MFAStore | Promise<MFAStore
   test(`${writers} concurrent creators: exactly one wins`, async (store, key) => {
     const k = key()
     const results = await Promise.all(Array.from({ length: writers }, (_, i) => store.set(k, `writer-${i}`, null)))
-    const winners = results.flatMap((won, i) => (won ? [i] : []))
+    expect(results.filter((won) => won !== true && won !== false)).toEqual([])
+    const winners = results.flatMap((won, i) => (won === true ? [i] : []))
     expect(winners.length).toBe(1)
     expect(await store.get(k)).toEqual({ data: `writer-${winners[0]}`, version: 1 })
   })
@@ -284,7 +307,8 @@ export function runStoreConformance(makeStore: () => MFAStore | Promise<MFAStore
       const results = await Promise.all(
         Array.from({ length: writers }, (_, i) => store.set(k, `round-${version}-writer-${i}`, version)),
       )
-      const winners = results.flatMap((won, i) => (won ? [i] : []))
+      expect(results.filter((won) => won !== true && won !== false)).toEqual([])
+      const winners = results.flatMap((won, i) => (won === true ? [i] : []))
       expect(winners.length).toBe(1)
       expect(await store.get(k)).toEqual({ data: `round-${version}-writer-${winners[0]}`, version: version + 1 })
     }
@@ -299,7 +323,9 @@ export function runStoreConformance(makeStore: () => MFAStore | Promise<MFAStore
         if (current === null) throw new Error('record vanished')
         const record = JSON.parse(current.data) as { count: number; by: number[] }
         const next = JSON.stringify({ count: record.count + 1, by: [...record.by, i] })
-        if (await store.set(k, next, current.version)) return
+        const won = await store.set(k, next, current.version)
+        if (won === true) return
+        if (won !== false) throw new Error(`set answered ${short(won)}, not true or false`)
       }
       throw new Error(`writer ${i} never won`)
     }
@@ -315,7 +341,8 @@ export function runStoreConformance(makeStore: () => MFAStore | Promise<MFAStore
     const k = key()
     await store.set(k, 'x', null)
     const results = await Promise.all(Array.from({ length: writers }, () => store.delete(k, 1)))
-    expect(results.filter(Boolean).length).toBe(1)
+    expect(results.filter((won) => won !== true && won !== false)).toEqual([])
+    expect(results.filter((won) => won === true).length).toBe(1)
     expect(await store.get(k)).toBe(null)
   })
 
@@ -343,7 +370,7 @@ export function runStoreConformance(makeStore: () => MFAStore | Promise<MFAStore
     expect(await store.delete(dead, 2)).toBe(false)
     expect(await store.get(dead)).toBe(null)
     const racers = await Promise.all(Array.from({ length: writers }, (_, i) => store.set(k, `new-${i}`, null)))
-    const winners = racers.flatMap((won, i) => (won ? [i] : []))
+    const winners = racers.flatMap((won, i) => (won === true ? [i] : []))
     expect(winners.length).toBe(1)
     expect(await store.get(k)).toEqual({ data: `new-${winners[0]}`, version: 1 })
   })

@@ -1,6 +1,8 @@
 // The adapters without a server: argument checks, SQL injection through the table name, the exact statements,
 // timeouts and malformed driver replies (all fail closed).
 import { isOTPError, memoryStore } from 'mfa-core'
+import { type DenoKvKeyPart, type DenoKvLike, denoKvStore } from 'mfa-core/storage/deno-kv'
+import { type DurableObjectStorageLike, durableObjectStore } from 'mfa-core/storage/durable-object'
 import { REDIS_SCRIPTS, redisStore } from 'mfa-core/storage/redis'
 import { createTableSQL, type SQLQuery, sqlStore } from 'mfa-core/storage/sql'
 import { describe, expect, test } from 'vitest'
@@ -24,7 +26,8 @@ describe('sqlStore', () => {
       expect(await code(() => createTableSQL('sqlite', table as string))).toBe('ERR_INVALID_OPTION')
     }
     expect(createTableSQL('postgres', 'auth.mfa_Store')).toContain('"auth"."mfa_Store"')
-    expect(await code(() => sqlStore({ dialect: 'mysql' as 'sqlite', query }))).toBe('ERR_INVALID_OPTION')
+    expect(await code(() => sqlStore({ dialect: 'oracle' as 'sqlite', query }))).toBe('ERR_INVALID_OPTION')
+    expect(createTableSQL('mysql', 'auth.mfa_Store')).toContain('`auth`.`mfa_Store`')
     expect(await code(() => sqlStore({ dialect: 'sqlite', query: 'SELECT' as never }))).toBe('ERR_INVALID_OPTION')
   })
 
@@ -84,6 +87,64 @@ describe('sqlStore', () => {
   })
 })
 
+describe('sqlStore on MySQL/MariaDB (dialect mysql)', () => {
+  /** A query function answering like mysql2 does for each statement kind, recording what it was sent. */
+  const recording = (affected: (sql: string) => number) => {
+    const seen: [string, unknown[]][] = []
+    const query: SQLQuery = (sql, params) => {
+      seen.push([sql, params])
+      return sql.startsWith('SELECT') ? [] : { affectedRows: affected(sql) }
+    }
+    return { seen, store: sqlStore({ dialect: 'mysql', query }) }
+  }
+
+  test('each write is one conditional statement; success is read from affectedRows', async () => {
+    const { seen, store } = recording(() => 1)
+    const key = "k'; DROP TABLE mfa_store; --"
+    expect(await store.get(key)).toBe(null)
+    expect(await store.set(key, 'd', null, { ttlMs: 1.5 })).toBe(true)
+    expect(await store.set(key, 'd', 7)).toBe(true)
+    expect(await store.delete(key, 7)).toBe(true)
+    expect(seen.map(([sql]) => sql.split(' ')[0])).toEqual(['SELECT', 'INSERT', 'UPDATE', 'DELETE'])
+    for (const [sql, params] of seen) {
+      expect(sql.includes(';')).toBe(false)
+      expect(sql).not.toContain('DROP')
+      expect(params).toContain(key)
+    }
+    expect(seen[1]?.[1]).toEqual([key, 'd', 2])
+    // Every successful compare-and-set changes the row (the version bump), so FOUND_ROWS cannot inflate the count.
+    expect(seen[2]?.[0]).toContain('version = version + 1')
+    expect(seen[2]?.[0]).toContain('version = CAST(? AS SIGNED)')
+  })
+
+  test('a create that meets an existing row (2 affected) tries to take it over only if expired', async () => {
+    const { seen, store } = recording((sql) => (sql.startsWith('INSERT') ? 2 : 0))
+    expect(await store.set('k', 'd', null)).toBe(false)
+    expect(seen.map(([sql]) => sql.split(' ')[0])).toEqual(['INSERT', 'UPDATE'])
+    expect(seen[1]?.[0]).toMatch(/expires_at IS NOT NULL AND expires_at <=/)
+    const taken = recording((sql) => (sql.startsWith('INSERT') ? 2 : 1))
+    expect(await taken.store.set('k', 'd', null)).toBe(true)
+  })
+
+  test("keys are VARBINARY (byte-exact), at most 767 bytes; pg-style replies or mysql2's [rows, fields] fail closed", async () => {
+    expect(createTableSQL('mysql')).toContain('id VARBINARY(767) NOT NULL PRIMARY KEY')
+    const { store } = recording(() => 1)
+    expect(await code(() => store.get('é'.repeat(384)))).toBe('ERR_INVALID_OPTION')
+    expect(await store.get('é'.repeat(383))).toBe(null)
+    const tuple = sqlStore({ dialect: 'mysql', query: () => [[], []] as never })
+    expect(await code(() => tuple.get('k'))).toBe('ERR_STORAGE')
+    const rows = sqlStore({ dialect: 'mysql', query: () => ({ rows: [] }) })
+    expect(await code(() => rows.get('k'))).toBe('ERR_STORAGE')
+    expect(await code(() => rows.set('k', 'd', 1))).toBe('ERR_STORAGE')
+    const bigint = sqlStore({
+      dialect: 'mysql',
+      query: (sql) => (sql.startsWith('SELECT') ? [] : { affectedRows: 1n }),
+    })
+    expect(await bigint.delete('k', 1)).toBe(true)
+    expect(await bigint.purgeExpired()).toBe(1)
+  })
+})
+
 describe('redisStore', () => {
   test('scripts touch only KEYS[1]; arguments carry data, version and ttl', async () => {
     const calls: [string, string[], string[]][] = []
@@ -130,5 +191,113 @@ describe('memoryStore', () => {
     expect(await store.set('k', 'e', 1)).toBe(false)
     expect(await store.set('k', 'e', null)).toBe(true)
     expect(await code(() => memoryStore({ now: 5 as never }))).toBe('ERR_INVALID_OPTION')
+  })
+})
+
+/** A Map with the Durable Object storage calls the adapter makes (the real one runs in workerd: durable-object.test.ts). */
+function mapStorage(map = new Map<string, unknown>()): DurableObjectStorageLike & { map: Map<string, unknown> } {
+  let queue: Promise<unknown> = Promise.resolve()
+  const txn = {
+    get: async (key: string) => map.get(key),
+    put: async (key: string, value: unknown) => void map.set(key, value),
+    delete: async (key: string) => map.delete(key),
+  }
+  return {
+    map,
+    get: async (key) => map.get(key),
+    transaction<T>(closure: (t: typeof txn) => Promise<T>) {
+      const run = queue.then(() => closure(txn))
+      queue = run.catch(() => {})
+      return run
+    },
+    list: async ({ prefix, start, limit }) =>
+      new Map(
+        [...map]
+          .filter(([key]) => key.startsWith(prefix) && (start === undefined || key >= start))
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .slice(0, limit),
+      ),
+  }
+}
+
+describe('durableObjectStore (argument checks and stored values, on a Map)', () => {
+  test('misuse and foreign values are refused; purgeExpired pages through every expired record', async () => {
+    expect(await code(() => durableObjectStore({} as never))).toBe('ERR_INVALID_OPTION')
+    expect(await code(() => durableObjectStore(mapStorage(), { prefix: 1 as never }))).toBe('ERR_INVALID_OPTION')
+    expect(await code(() => durableObjectStore(mapStorage(), { now: 1 as never }))).toBe('ERR_INVALID_OPTION')
+    let now = 1_000
+    const storage = mapStorage()
+    const store = durableObjectStore(storage, { now: () => now })
+    storage.map.set('mfa-store:foreign', 'not a record')
+    expect(await code(() => store.get('foreign'))).toBe('ERR_STORAGE')
+    expect(await code(() => store.get('\ud800'))).toBe('ERR_INVALID_OPTION')
+    storage.map.delete('mfa-store:foreign')
+    storage.map.set('other-data', { d: 'x', v: 1, e: 0 })
+    for (let i = 0; i < 600; i++) await store.set(`k${i}`, 'd', null, i % 2 ? { ttlMs: 10 } : undefined)
+    now = 2_000
+    expect(await store.purgeExpired()).toBe(300)
+    expect(storage.map.size).toBe(301)
+    expect(storage.map.has('other-data')).toBe(true)
+    expect(await store.get('k0')).toEqual({ data: 'd', version: 1 })
+    expect(await store.delete('k0', 2)).toBe(false)
+    expect(await store.delete('k0', 1)).toBe(true)
+  })
+})
+
+/** A Map with versionstamps and atomic checks, the Deno KV calls the adapter makes (the real one: deno-kv.test.ts). */
+function mapKv(): DenoKvLike & { map: Map<string, { value: unknown; versionstamp: string }> } {
+  const map = new Map<string, { value: unknown; versionstamp: string }>()
+  let stamp = 0
+  const id = (key: readonly DenoKvKeyPart[]) => JSON.stringify(key)
+  return {
+    map,
+    get: async (key) => map.get(id(key)) ?? { value: null, versionstamp: null },
+    atomic() {
+      const checks: { key: readonly DenoKvKeyPart[]; versionstamp: string | null }[] = []
+      const writes: (() => void)[] = []
+      const op: ReturnType<DenoKvLike['atomic']> = {
+        check(...c) {
+          checks.push(...c)
+          return op
+        },
+        set(key, value) {
+          writes.push(() => map.set(id(key), { value, versionstamp: String(++stamp) }))
+          return op
+        },
+        delete(key) {
+          writes.push(() => map.delete(id(key)))
+          return op
+        },
+        commit: async () => {
+          if (!checks.every((c) => (map.get(id(c.key))?.versionstamp ?? null) === c.versionstamp)) return { ok: false }
+          for (const write of writes) write()
+          return { ok: true }
+        },
+      }
+      return op
+    },
+  }
+}
+
+describe('denoKvStore (argument checks and stored values, on a Map)', () => {
+  test('misuse and foreign values are refused; a commit that loses its check is a conflict', async () => {
+    expect(await code(() => denoKvStore({} as never))).toBe('ERR_INVALID_OPTION')
+    expect(await code(() => denoKvStore(mapKv(), { prefix: 'x' as never }))).toBe('ERR_INVALID_OPTION')
+    expect(await code(() => denoKvStore(mapKv(), { now: 1 as never }))).toBe('ERR_INVALID_OPTION')
+    let now = 1_000
+    const kv = mapKv()
+    const store = denoKvStore(kv, { now: () => now, prefix: ['app'] })
+    kv.map.set(JSON.stringify(['app', 'foreign']), { value: { d: 1 }, versionstamp: '0' })
+    expect(await code(() => store.get('foreign'))).toBe('ERR_STORAGE')
+    expect(await store.set('k', 'a', null, { ttlMs: 10 })).toBe(true)
+    now = 1_010
+    expect(await store.get('k')).toBe(null)
+    expect(await store.set('k', 'b', null)).toBe(true)
+    expect(await store.get('k')).toEqual({ data: 'b', version: 1 })
+    // Two writers read version 1; the second commit's versionstamp check fails.
+    const [first, second] = await Promise.all([store.set('k', 'c', 1), store.set('k', 'd', 1)])
+    expect([first, second].sort()).toEqual([false, true])
+    expect(await store.delete('k', 1)).toBe(false)
+    expect(await store.delete('k', 2)).toBe(true)
   })
 })

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import Redis from 'ioredis'
+import Redis, { Cluster } from 'ioredis'
 import { redisStore } from 'mfa-core/storage/redis'
 import { ensureTable, type SQLQuery, sqlStore } from 'mfa-core/storage/sql'
+import mysql from 'mysql2/promise'
 import pg, { type PoolConfig } from 'pg'
-import { createClient } from 'redis'
+import { createClient, createCluster } from 'redis'
 
 export interface Opened<T> {
   store: T
@@ -71,4 +72,45 @@ export async function nodeRedisStore(url: string, prefix = 'mfa:') {
   await client.connect()
   const store = redisStore({ eval: (script, keys, args) => client.eval(script, { keys, arguments: args }), prefix })
   return { store, client, close: () => client.close() }
+}
+
+/** mysql2 with its defaults (FOUND_ROWS set), as docs/storage.md shows. */
+export async function mysqlStore(uri: string, table = 'mfa_store', poolOptions: mysql.PoolOptions = {}) {
+  const pool = mysql.createPool({ uri, connectionLimit: 10, ...poolOptions })
+  pool.on('connection', (connection) => connection.on('error', () => {})) // the next query reports it
+  const query: SQLQuery = async (sql, params) => (await pool.query(sql, params))[0]
+  return { store: sqlStore({ dialect: 'mysql', query, table }), pool, query, close: () => pool.end() }
+}
+
+/** ioredis Cluster over the given startup nodes, as docs/storage.md shows. */
+export function ioredisClusterStore(
+  nodes: { host: string; port: number }[],
+  prefix = 'mfa:',
+  clusterOptions: Record<string, unknown> = {},
+) {
+  const cluster = new Cluster(nodes, clusterOptions)
+  cluster.on('error', () => {})
+  const store = redisStore({
+    eval: (script, keys, args) => cluster.eval(script, keys.length, ...keys, ...args),
+    prefix,
+  })
+  return {
+    store,
+    cluster,
+    close: async () => {
+      cluster.disconnect()
+    },
+  }
+}
+
+/** node-redis createCluster over the given startup nodes, as docs/storage.md shows. */
+export async function nodeRedisClusterStore(nodes: { host: string; port: number }[], prefix = 'mfa:') {
+  const cluster = createCluster({ rootNodes: nodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })) })
+  cluster.on('error', () => {})
+  await cluster.connect()
+  const store = redisStore({
+    eval: (script, keys, args) => cluster.eval(script, { keys, arguments: args }),
+    prefix,
+  })
+  return { store, cluster, close: () => cluster.close() }
 }

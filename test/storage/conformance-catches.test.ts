@@ -102,6 +102,28 @@ describe('runStoreConformance catches broken stores', () => {
     expect(blinded).toContain('set with the current version adds one; stale and future versions change nothing')
     expect(immortalised.some((name) => name.startsWith('ttlMs'))).toBe(true)
   })
+
+  test('a store whose set() or delete() answers anything but true or false is caught', async () => {
+    // The sloppy adapter of issue 14 item 7: a truthy object on conflict, which a `if (won)` would take as a win.
+    const answering =
+      (conflict: unknown, deleted: unknown = true): (() => MFAStore) =>
+      () => {
+        const inner = memoryStore()
+        return {
+          get: (k) => inner.get(k),
+          set: async (k, d, v, o) => ((await inner.set(k, d, v, o)) ? true : conflict) as boolean,
+          delete: async (k, v) => ((await inner.delete(k, v)) ? deleted : false) as boolean,
+        }
+      }
+    const objectOnConflict = await failuresOf(answering({ conflict: true }))
+    expect(objectOnConflict).toContain('set and delete answer true or false, nothing else')
+    expect(objectOnConflict).toEqual(expect.arrayContaining([expect.stringMatching(/concurrent creators/)]))
+    for (const conflict of [0, null, undefined, 'conflict']) {
+      expect(await failuresOf(answering(conflict))).toContain('set and delete answer true or false, nothing else')
+    }
+    const truthyDelete = await failuresOf(answering(false, 1))
+    expect(truthyDelete).toContain('set and delete answer true or false, nothing else')
+  })
 })
 
 test('runs under node:test with its built-in assertions', async () => {
@@ -121,6 +143,6 @@ runStoreConformance(() => memoryStore(), { test })
   await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', logLevel: 'error' })
   const run = spawnSync(process.execPath, ['--test', '--test-reporter=tap', outfile], { encoding: 'utf8' })
   expect(run.stdout).toMatch(/# fail 0/)
-  expect(run.stdout).toMatch(/# pass 17/)
+  expect(run.stdout).toMatch(/# pass 18/)
   expect(run.status).toBe(0)
 })

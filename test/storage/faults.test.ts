@@ -2,11 +2,31 @@
 // Every operation must fail closed (OTPError ERR_STORAGE), nothing may be accepted twice, and once the server is
 // back the state is consistent: the enrollment is there and no used step is accepted again.
 import { isOTPError, type MFA, type MFAStore } from 'mfa-core'
-import { ensureTable } from 'mfa-core/storage/sql'
+import { ensureTable, type SQLQuery, sqlStore } from 'mfa-core/storage/sql'
+import mysql from 'mysql2/promise'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { ioredisStore, openSqlite, postgresStore, sqliteFile, sqliteStore } from './clients.js'
-import { type PostgresHandle, type RedisHandle, startPostgres, startRedis } from './harness/servers.mjs'
+import {
+  ioredisClusterStore,
+  ioredisStore,
+  mysqlStore,
+  openSqlite,
+  postgresStore,
+  sqliteFile,
+  sqliteStore,
+} from './clients.js'
+import { type DenoKvProcesses, startDenoKv } from './harness/deno.js'
+import {
+  type MariaDBHandle,
+  type PostgresHandle,
+  type RedisClusterHandle,
+  type RedisHandle,
+  startMariaDB,
+  startPostgres,
+  startRedis,
+  startRedisCluster,
+} from './harness/servers.mjs'
+import { type DurableObjectWorker, startDurableObjectWorker } from './harness/workerd.js'
 import { activeOf, type Enrolled, enroll } from './helpers.js'
 
 const servers = inject('storageServers')
@@ -263,5 +283,232 @@ describe.skipIf(!servers.sqlite)('SQLite faults', () => {
     other.db.close()
     expect(await user.mfa.verify('sqlite-busy', user.loginCode)).toEqual({ ok: true, method: 'totp' })
     expect((await user.mfa.verify('sqlite-busy', user.loginCode)).ok).toBe(false)
+  })
+})
+
+describe.skipIf(!servers.mariadbBins)('MariaDB faults (mysql2)', () => {
+  let server: MariaDBHandle
+  let opened: Awaited<ReturnType<typeof mysqlStore>>
+  let admin: mysql.Connection | undefined
+  beforeAll(async () => {
+    server = await startMariaDB({ bins: servers.mariadbBins! })
+    // mysql2's own per-query timeout: on expiry it fails the query and closes that connection, so the server drops
+    // the waiting statement too.
+    opened = await mysqlStore(server.uri, 'fault_store', { connectionLimit: 4, connectTimeout: 1000 })
+    const timed: SQLQuery = async (sql, params) => (await opened.pool.query({ sql, timeout: 400 }, params))[0]
+    opened.store = sqlStore({ dialect: 'mysql', query: timed, table: 'fault_store' })
+    await ensureTable({ dialect: 'mysql', query: opened.query, table: 'fault_store' })
+  })
+  afterAll(async () => {
+    await admin?.end().catch(() => {})
+    await opened?.close().catch(() => {})
+    await server?.cleanup()
+  })
+  const connectAdmin = async () => {
+    const connection = await mysql.createConnection({ uri: server.uri })
+    connection.on('error', () => {})
+    return connection
+  }
+
+  test('server killed mid-run: fail closed, then consistent after restart (InnoDB recovery)', async () => {
+    const user = await enroll(opened.store, 'maria-stop')
+    expect(await user.mfa.verify('maria-stop', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    const { errors } = await hammer(
+      user,
+      'maria-stop',
+      async () => {
+        await server.stop('immediate')
+        await expectAllFailClosed(user.mfa, 'maria-stop', user.loginCode)
+        await sleep(300)
+      },
+      () => server.start(),
+    )
+    expect(errors.has('ERR_STORAGE')).toBe(true)
+    expect((await activeOf(opened.store, 'maria-stop'))?.failures).toBe(0)
+  })
+
+  test('a statement that times out (table locked) fails closed and writes nothing', async () => {
+    const user = await enroll(opened.store, 'maria-timeout')
+    admin = await connectAdmin()
+    await admin.query('LOCK TABLES fault_store WRITE')
+    await expectAllFailClosed(user.mfa, 'maria-timeout', user.loginCode)
+    await admin.query('UNLOCK TABLES')
+    expect(await user.mfa.verify('maria-timeout', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    expect((await user.mfa.verify('maria-timeout', user.loginCode)).ok).toBe(false)
+  })
+
+  test('connections killed under load: fail closed, no step accepted twice', async () => {
+    const user = await enroll(opened.store, 'maria-drop')
+    const killer = await connectAdmin()
+    let kills = 0
+    await hammer(
+      user,
+      'maria-drop',
+      async () => {
+        for (let i = 0; i < 10; i++) {
+          const [rows] = (await killer.query(
+            "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'root' AND COMMAND <> 'Daemon' AND ID <> CONNECTION_ID()",
+          )) as unknown as [{ ID: number }[]]
+          for (const { ID } of rows) {
+            await killer.query(`KILL CONNECTION ${Number(ID)}`).catch(() => {})
+            kills++
+          }
+          await sleep(40)
+        }
+      },
+      async () => {},
+    )
+    await killer.end()
+    expect(kills).toBeGreaterThan(0)
+  })
+})
+
+describe.skipIf(!servers.redisBin || !servers.redisCli)('Redis Cluster faults (ioredis Cluster)', () => {
+  let cluster: RedisClusterHandle
+  let opened: ReturnType<typeof ioredisClusterStore>
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ bin: servers.redisBin!, cli: servers.redisCli!, persist: true })
+    opened = ioredisClusterStore(cluster.startupNodes, 'fault:', {
+      enableOfflineQueue: false,
+      clusterRetryStrategy: () => 50,
+      retryDelayOnClusterDown: 50,
+      retryDelayOnFailover: 50,
+      redisOptions: { commandTimeout: 400, maxRetriesPerRequest: 0, retryStrategy: () => 50 },
+    })
+    for (let i = 0; i < 100 && opened.cluster.status !== 'ready'; i++) await sleep(50)
+  })
+  afterAll(async () => {
+    await opened?.close()
+    await cluster?.cleanup()
+  })
+
+  /** The node serving a key. */
+  async function nodeOf(key: string): Promise<RedisHandle> {
+    const slot = Number(await opened.cluster.call('CLUSTER', 'KEYSLOT', key))
+    const ranges = (await opened.cluster.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][]
+    const port = ranges.find(([from, to]) => slot >= from && slot <= to)?.[2][1]
+    const node = cluster.nodes.find((n) => n.port === port)
+    if (!node) throw new Error('no node for the key')
+    return node
+  }
+
+  test("the user's master killed mid-run: fail closed, then consistent after restart (AOF)", async () => {
+    const user = await enroll(opened.store, 'cluster-stop')
+    const node = await nodeOf('fault:mfa:cluster-stop')
+    expect(await user.mfa.verify('cluster-stop', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    const { errors } = await hammer(
+      user,
+      'cluster-stop',
+      async () => {
+        await node.stop('immediate')
+        await expectAllFailClosed(user.mfa, 'cluster-stop', user.loginCode)
+        await sleep(300)
+      },
+      () => node.start(),
+    )
+    expect(errors.has('ERR_STORAGE')).toBe(true)
+  })
+
+  test("a command that times out (the user's master paused) fails closed and writes nothing", async () => {
+    const user = await enroll(opened.store, 'cluster-timeout')
+    const node = await nodeOf('fault:mfa:cluster-timeout')
+    const { default: Redis } = await import('ioredis')
+    const admin = new Redis(node.url)
+    await admin.call('CLIENT', 'PAUSE', '1500', 'ALL')
+    await expectAllFailClosed(user.mfa, 'cluster-timeout', user.loginCode)
+    await admin.call('CLIENT', 'UNPAUSE')
+    admin.disconnect()
+    for (let i = 0; i < 100 && opened.cluster.status !== 'ready'; i++) await sleep(50)
+    expect(await user.mfa.verify('cluster-timeout', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    expect((await user.mfa.verify('cluster-timeout', user.loginCode)).ok).toBe(false)
+  })
+
+  test('connections dropped on every master under load: fail closed, no step accepted twice', async () => {
+    const user = await enroll(opened.store, 'cluster-drop')
+    const { default: Redis } = await import('ioredis')
+    const admins = cluster.nodes.map((node) => new Redis(node.url))
+    let kills = 0
+    await hammer(
+      user,
+      'cluster-drop',
+      async () => {
+        for (let i = 0; i < 10; i++) {
+          for (const admin of admins)
+            kills += Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'))
+          await sleep(40)
+        }
+      },
+      async () => {
+        for (let i = 0; i < 100 && opened.cluster.status !== 'ready'; i++) await sleep(50)
+      },
+    )
+    for (const admin of admins) admin.disconnect()
+    expect(kills).toBeGreaterThan(0)
+  })
+})
+
+// A Durable Object holds no connection of its own to drop or time out: the fault is the runtime going away.
+describe.skipIf(!servers.workerd)('Durable Object faults (workerd through miniflare)', () => {
+  let worker: DurableObjectWorker
+  beforeAll(async () => {
+    worker = await startDurableObjectWorker()
+  })
+  afterAll(() => worker?.cleanup())
+
+  test('workerd stopped mid-run: fail closed, then consistent after restart on the persisted storage', async () => {
+    const user = await enroll(worker.store, 'do-stop')
+    expect(await user.mfa.verify('do-stop', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    const { errors } = await hammer(
+      user,
+      'do-stop',
+      async () => {
+        await worker.stop()
+        await expectAllFailClosed(user.mfa, 'do-stop', user.loginCode)
+        await sleep(300)
+      },
+      () => worker.start(),
+    )
+    expect(errors.has('ERR_STORAGE')).toBe(true)
+    expect((await activeOf(worker.store, 'do-stop'))?.failures).toBe(0)
+  })
+})
+
+describe.skipIf(!servers.deno || !servers.sqlite)('Deno KV faults (file-backed, Deno processes)', () => {
+  let deno: DenoKvProcesses
+  beforeAll(async () => {
+    deno = await startDenoKv(servers.deno!, 2)
+  })
+  afterAll(() => deno?.cleanup())
+
+  test('every Deno process killed mid-run: fail closed, then consistent after restart on the same file', async () => {
+    const user = await enroll(deno.store, 'deno-stop')
+    expect(await user.mfa.verify('deno-stop', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    const { errors } = await hammer(
+      user,
+      'deno-stop',
+      async () => {
+        await deno.stop()
+        await expectAllFailClosed(user.mfa, 'deno-stop', user.loginCode)
+        await sleep(300)
+      },
+      () => deno.start(),
+    )
+    expect(errors.has('ERR_STORAGE')).toBe(true)
+    expect((await activeOf(deno.store, 'deno-stop'))?.failures).toBe(0)
+  })
+
+  test('the KV file locked by another process fails closed and writes nothing', async () => {
+    const user = await enroll(deno.store, 'deno-locked')
+    const other = openSqlite(deno.file, { busyTimeoutMs: 0 })
+    other.db.exec('BEGIN EXCLUSIVE')
+    const results = await Promise.all([
+      attempt(() => user.mfa.verify('deno-locked', user.loginCode)),
+      attempt(() => user.mfa.beginEnrollment('deno-locked-new', { accountName: 'new@example.com' })),
+    ])
+    other.db.exec('ROLLBACK')
+    other.db.close()
+    expect(results).toEqual([{ error: 'ERR_STORAGE' }, { error: 'ERR_STORAGE' }])
+    expect(await user.mfa.verify('deno-locked', user.loginCode)).toEqual({ ok: true, method: 'totp' })
+    expect((await user.mfa.verify('deno-locked', user.loginCode)).ok).toBe(false)
   })
 })

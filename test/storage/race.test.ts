@@ -3,14 +3,14 @@
 import { createMFA, type MFAStore, memoryStore } from 'mfa-core'
 import { ensureTable } from 'mfa-core/storage/sql'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { ioredisStore, postgresStore, sqliteFile, sqliteStore } from './clients.js'
+import { ioredisClusterStore, ioredisStore, mysqlStore, postgresStore, sqliteFile, sqliteStore } from './clients.js'
 import type { Backend } from './harness/mfa-worker.js'
 import { startWorkers, type WorkerPool } from './harness/workers.js'
 import { activeOf, enroll } from './helpers.js'
 
 const servers = inject('storageServers')
 const PROCESSES = 8
-const ATTEMPTS = 200
+const ATTEMPTS = process.env.CI ? 200 : 100
 
 interface Case {
   name: string
@@ -55,6 +55,31 @@ const cases: Case[] = [
       const opened = ioredisStore(servers.redis!.url, 'race:')
       return {
         backend: { kind: 'redis', url: servers.redis!.url, prefix: 'race:' },
+        store: opened.store,
+        close: opened.close,
+      }
+    },
+  },
+  {
+    name: 'MariaDB (mysql2, default flags)',
+    available: servers.mariadb !== null,
+    async open() {
+      const opened = await mysqlStore(servers.mariadb!.uri, 'race_store')
+      await ensureTable({ dialect: 'mysql', query: opened.query, table: 'race_store' })
+      return {
+        backend: { kind: 'mysql', uri: servers.mariadb!.uri, table: 'race_store' },
+        store: opened.store,
+        close: opened.close,
+      }
+    },
+  },
+  {
+    name: 'Redis Cluster (three masters, ioredis Cluster)',
+    available: servers.redisCluster !== null,
+    async open() {
+      const opened = ioredisClusterStore(servers.redisCluster!.startupNodes, 'race:')
+      return {
+        backend: { kind: 'redis-cluster', startupNodes: servers.redisCluster!.startupNodes, prefix: 'race:' },
         store: opened.store,
         close: opened.close,
       }
@@ -141,6 +166,54 @@ for (const c of cases) {
     }
   })
 }
+
+describe.skipIf(!servers.redisCluster)(`${PROCESSES} processes on Redis Cluster, one user on each master`, () => {
+  let opened: ReturnType<typeof ioredisClusterStore>
+  const backend: Backend = {
+    kind: 'redis-cluster',
+    startupNodes: servers.redisCluster?.startupNodes ?? [],
+    prefix: 'spread:',
+  }
+  beforeAll(async () => {
+    opened = ioredisClusterStore(backend.startupNodes, 'spread:')
+    if (pool) await pool.use(backend)
+    else pool = await startWorkers(PROCESSES, backend)
+  })
+  afterAll(() => opened?.close())
+
+  /** The master (host:port) serving a key, from CLUSTER KEYSLOT and CLUSTER SLOTS. */
+  async function masterOf(key: string): Promise<string> {
+    const slot = Number(await opened.cluster.call('CLUSTER', 'KEYSLOT', key))
+    const ranges = (await opened.cluster.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][]
+    const owner = ranges.find(([from, to]) => slot >= from && slot <= to)
+    return `${owner?.[2][0]}:${owner?.[2][1]}`
+  }
+
+  test('valid-code and wrong-code races hold on every master', async () => {
+    const byMaster = new Map<string, string>()
+    for (let i = 0; byMaster.size < 3 && i < 200; i++) {
+      const userId = `spread-${i}-${Date.now()}`
+      const master = await masterOf(`spread:mfa:${userId}`)
+      if (!byMaster.has(master)) byMaster.set(master, userId)
+    }
+    expect(byMaster.size).toBe(3)
+    for (const userId of byMaster.values()) {
+      const user = await enroll(opened.store, userId)
+      const tallies = await pool!.verifyAll({ userId, code: user.loginCode, attempts: ATTEMPTS, now: user.loginAt })
+      expect(tallies.reduce((sum, t) => sum + t.accepted, 0)).toBe(1)
+      expect(tallies.flatMap((t) => Object.keys(t.errors)).filter((code) => code !== 'ERR_STORAGE')).toEqual([])
+      const wrong = `${userId}-wrong`
+      const other = await enroll(opened.store, wrong)
+      await pool!.verifyAll({ userId: wrong, code: other.wrongCode, attempts: 1, parallel: 1, now: other.loginAt })
+      const reference = await sequentialReference(PROCESSES)
+      const active = await activeOf(opened.store, wrong)
+      expect({ failures: active?.failures, lockedUntil: active?.lockedUntil }).toEqual({
+        failures: reference?.failures,
+        lockedUntil: reference?.lockedUntil,
+      })
+    }
+  })
+})
 
 test('the multi-process suites have a reference to compare with', async () => {
   // Guards the reference itself: 4 failures do not lock, 5 do (the default policy).

@@ -1,9 +1,21 @@
-// Starts one PostgreSQL and one Redis for all storage suites (the fault suite starts its own, since it stops them),
+// Starts one PostgreSQL, one Redis, one MariaDB and one three-master Redis Cluster for all storage suites (the fault suite starts its own, since it stops them),
 // and decides, once, what is skipped: a missing binary is a loud SKIPPED line and an entry in
 // test-results/storage-skipped.json, or a failure when CI or MFA_REQUIRE_SERVERS=1 is set.
 import type { TestProject } from 'vitest/node'
+import { findDeno } from './deno.js'
 import type { SkippedSuite } from './servers.mjs'
-import { findPostgres, findRedis, recordSkipped, serversRequired, startPostgres, startRedis } from './servers.mjs'
+import {
+  findMariaDB,
+  findPostgres,
+  findRedis,
+  findRedisCli,
+  recordSkipped,
+  serversRequired,
+  startMariaDB,
+  startPostgres,
+  startRedis,
+  startRedisCluster,
+} from './servers.mjs'
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const skipped: SkippedSuite[] = []
@@ -26,19 +38,45 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const redisBin = findRedis()
   if (!pgBin) missing('postgres', 'PostgreSQL binaries (initdb, postgres) not found; set PG_BIN')
   if (!redisBin) missing('redis', 'redis-server not found; set REDIS_SERVER')
+  const mariadbBins = findMariaDB()
+  const redisCli = findRedisCli()
+  if (!mariadbBins) missing('mariadb', 'MariaDB binaries (mariadbd, mariadb-install-db) not found; set MARIADB_SERVER')
+  if (redisBin && !redisCli) missing('redis-cluster', 'redis-cli not found (needed to join a cluster); set REDIS_CLI')
+  const deno = findDeno()
+  if (!deno) missing('deno-kv', 'the deno dev dependency does not run (node_modules/.bin/deno); run npm ci')
+  let workerd = true
+  try {
+    const { Miniflare } = await import('miniflare')
+    const mf = new Miniflare({ modules: true, script: 'export default { fetch: () => new Response("ok") }' })
+    await mf.ready
+    await mf.dispose()
+  } catch (error) {
+    workerd = false
+    missing('durable-object', `miniflare/workerd does not start (${(error as Error).message.split('\n')[0]})`)
+  }
   const postgres = pgBin ? await startPostgres({ bin: pgBin }) : null
   const redis = redisBin ? await startRedis({ bin: redisBin }) : null
+  const mariadb = mariadbBins ? await startMariaDB({ bins: mariadbBins }) : null
+  const cluster = redisBin && redisCli ? await startRedisCluster({ bin: redisBin, cli: redisCli }) : null
   recordSkipped(skipped)
   project.provide('storageServers', {
     sqlite: betterSqlite,
     postgres: postgres && { connectionString: postgres.connectionString, port: postgres.port },
     redis: redis && { url: redis.url, port: redis.port },
+    mariadb: mariadb && { uri: mariadb.uri, port: mariadb.port },
+    redisCluster: cluster && { startupNodes: cluster.startupNodes },
+    deno,
+    workerd,
     pgBin,
     redisBin,
+    mariadbBins,
+    redisCli,
   })
   return async () => {
     await postgres?.cleanup()
     await redis?.cleanup()
+    await mariadb?.cleanup()
+    await cluster?.cleanup()
   }
 }
 
@@ -48,8 +86,14 @@ declare module 'vitest' {
       sqlite: boolean
       postgres: { connectionString: string; port: number } | null
       redis: { url: string; port: number } | null
+      mariadb: { uri: string; port: number } | null
+      redisCluster: { startupNodes: { host: string; port: number }[] } | null
+      deno: string | null
+      workerd: boolean
       pgBin: string | null
       redisBin: string | null
+      mariadbBins: { server: string; install: string } | null
+      redisCli: string | null
     }
   }
 }

@@ -1,12 +1,14 @@
 // One app-server process of the multi-process tests: it opens its own connection to the shared store and runs
 // `verify` calls when the parent says so. Bundled by esbuild (see workers.ts) and started with child_process.fork.
 import { createMFA, isOTPError, type MFAStore } from 'mfa-core'
-import { ioredisStore, postgresStore, sqliteStore } from '../clients.js'
+import { ioredisClusterStore, ioredisStore, mysqlStore, postgresStore, sqliteStore } from '../clients.js'
 
 export type Backend =
   | { kind: 'sqlite'; path: string; table: string }
   | { kind: 'postgres'; connectionString: string; table: string }
   | { kind: 'redis'; url: string; prefix: string }
+  | { kind: 'mysql'; uri: string; table: string }
+  | { kind: 'redis-cluster'; startupNodes: { host: string; port: number }[]; prefix: string }
 
 export type ToWorker =
   | { type: 'init'; backend: Backend }
@@ -29,6 +31,8 @@ export type FromWorker =
 async function open(backend: Backend): Promise<{ store: MFAStore; close(): Promise<void> }> {
   if (backend.kind === 'sqlite') return sqliteStore(backend.path, backend.table)
   if (backend.kind === 'postgres') return postgresStore(backend.connectionString, backend.table)
+  if (backend.kind === 'mysql') return mysqlStore(backend.uri, backend.table)
+  if (backend.kind === 'redis-cluster') return ioredisClusterStore(backend.startupNodes, backend.prefix)
   return ioredisStore(backend.url, backend.prefix)
 }
 

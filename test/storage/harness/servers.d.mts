@@ -1,6 +1,8 @@
 export declare const serversRequired: boolean
 export declare function findPostgres(): string | null
 export declare function findRedis(): string | null
+export declare function findMariaDB(): { server: string; install: string } | null
+export declare function findRedisCli(): string | null
 export declare function freePort(): Promise<number>
 
 export interface ServerHandle {
@@ -21,7 +23,33 @@ export interface RedisHandle extends ServerHandle {
   url: string
 }
 export declare function startPostgres(options?: { bin?: string; port?: number }): Promise<PostgresHandle>
-export declare function startRedis(options?: { bin?: string; port?: number; persist?: boolean }): Promise<RedisHandle>
+export declare function startRedis(options?: {
+  bin?: string
+  port?: number
+  persist?: boolean
+  extra?: string[]
+}): Promise<RedisHandle>
+export interface MariaDBHandle extends ServerHandle {
+  user: string
+  uri: string
+  readonly pid: number | undefined
+}
+export declare function startMariaDB(options?: {
+  bins?: { server: string; install: string }
+  port?: number
+}): Promise<MariaDBHandle>
+export interface RedisClusterHandle {
+  nodes: RedisHandle[]
+  ports: number[]
+  startupNodes: { host: string; port: number }[]
+  cleanup(): Promise<void>
+}
+export declare function startRedisCluster(options?: {
+  bin?: string
+  cli?: string
+  masters?: number
+  persist?: boolean
+}): Promise<RedisClusterHandle>
 
 export interface SkippedSuite {
   suite: string

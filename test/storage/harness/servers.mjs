@@ -50,6 +50,23 @@ export function findRedis() {
   return candidates.find((path) => path && existsSync(path)) ?? null
 }
 
+/** The MariaDB (or MySQL) server binary: $MARIADB_SERVER if set (only it), else mariadbd on PATH or in /usr/sbin. */
+export function findMariaDB() {
+  const candidates = process.env.MARIADB_SERVER
+    ? [process.env.MARIADB_SERVER]
+    : [onPath('mariadbd'), '/usr/sbin/mariadbd', '/usr/bin/mariadbd']
+  const server = candidates.find((path) => path && existsSync(path)) ?? null
+  const install =
+    onPath('mariadb-install-db') ?? (existsSync('/usr/bin/mariadb-install-db') ? '/usr/bin/mariadb-install-db' : null)
+  return server && install ? { server, install } : null
+}
+
+/** redis-cli, needed to join a Redis Cluster: $REDIS_CLI if set, else next to redis-server, else PATH. */
+export function findRedisCli() {
+  const candidates = process.env.REDIS_CLI ? [process.env.REDIS_CLI] : [onPath('redis-cli'), '/usr/bin/redis-cli']
+  return candidates.find((path) => path && existsSync(path)) ?? null
+}
+
 /** A port that was free on 127.0.0.1 a moment ago. */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -84,16 +101,16 @@ async function waitFor(check, what, timeoutMs = 20_000) {
 }
 
 /** PostgreSQL refuses to run as root: as root, run it as the `postgres` user (else `nobody`). */
-function pgAccount() {
+function pgAccount(names = ['postgres', 'nobody']) {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {}
-  for (const name of ['postgres', 'nobody']) {
+  for (const name of names) {
     try {
       const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim())
       const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim())
       return { uid, gid }
     } catch {}
   }
-  throw new Error('running as root and neither a postgres nor a nobody user exists to run PostgreSQL')
+  throw new Error(`running as root and none of the users ${names.join(', ')} exists to run the server`)
 }
 
 function exited(child) {
@@ -201,7 +218,10 @@ export async function startRedis(options = {}) {
       if (child && !exited(child)) return
       child = spawn(
         bin,
-        ['--port', String(port), '--bind', '127.0.0.1', '--dir', root, ...persistence, '--protected-mode', 'no'],
+        [
+          ...['--port', String(port), '--bind', '127.0.0.1', '--dir', root, ...persistence, '--protected-mode', 'no'],
+          ...(options.extra ?? []),
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       )
       let log = ''
@@ -228,6 +248,127 @@ export async function startRedis(options = {}) {
   }
   await handle.start()
   return handle
+}
+
+/**
+ * Starts MariaDB: `mariadb-install-db` into a temp dir, then `mariadbd` on a free port of 127.0.0.1 with its socket
+ * in the temp dir (no system service, no config files read). Root connects over TCP without a password. Durability
+ * settings stay at their defaults (each commit flushed), so a killed server keeps every acknowledged write. As root
+ * the server runs as the `mysql` user. Returns a handle with the connection settings and stop/start.
+ */
+export async function startMariaDB(options = {}) {
+  const bins = options.bins ?? findMariaDB()
+  if (!bins) throw new Error('MariaDB binaries (mariadbd, mariadb-install-db) not found; set MARIADB_SERVER')
+  const root = mkdtempSync(join(tmpdir(), 'mfa-mariadb-'))
+  const data = join(root, 'data')
+  const account = pgAccount(['mysql', 'nobody'])
+  if (account.uid !== undefined) chownSync(root, account.uid, account.gid)
+  const user = account.uid !== undefined ? ['--user=mysql'] : []
+  const init = spawnSync(
+    bins.install,
+    ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...user],
+    { encoding: 'utf8' },
+  )
+  if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr || init.stdout || init.error}`)
+  const port = options.port ?? (await freePort())
+  let child = null
+  const handle = {
+    host: '127.0.0.1',
+    port,
+    user: 'root',
+    uri: `mysql://root@127.0.0.1:${port}/mysql`,
+    dir: root,
+    get pid() {
+      return child?.pid
+    },
+    async start() {
+      if (child && !exited(child)) return
+      child = spawn(
+        bins.server,
+        [
+          ...['--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1'],
+          ...[`--socket=${join(root, 's.sock')}`, `--pid-file=${join(root, 'mariadb.pid')}`, '--skip-name-resolve'],
+          ...['--max-connections=300', '--innodb-buffer-pool-size=32M', '--skip-log-bin', ...user],
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      )
+      let log = ''
+      child.stderr.on('data', (chunk) => {
+        log = (log + chunk).slice(-4000)
+      })
+      const started = child
+      await waitFor(
+        async () => {
+          if (exited(started)) throw new Error(`mariadbd exited at start: ${log}`)
+          return canConnect(port)
+        },
+        'mariadbd',
+        60_000,
+      )
+    },
+    /** Stops the server: 'fast' (SIGTERM: clean shutdown) or 'immediate' (SIGKILL: a crash, recovery on next start). */
+    async stop(mode = 'fast') {
+      if (!child || exited(child)) return
+      child.kill(mode === 'immediate' ? 'SIGKILL' : 'SIGTERM')
+      await waitExit(child, 60_000)
+    },
+    async cleanup() {
+      await handle.stop('immediate').catch(() => {})
+      rmSync(root, { recursive: true, force: true })
+    },
+  }
+  await handle.start()
+  return handle
+}
+
+/**
+ * Starts a Redis Cluster of `masters` (default 3) redis-server processes in cluster mode on free loopback ports,
+ * no replicas, joined by `redis-cli --cluster create`; resolves once every node reports `cluster_state:ok`.
+ * Each node also listens on its port + 10000 (the cluster bus), so the ports are picked with that one free too.
+ */
+export async function startRedisCluster(options = {}) {
+  const bin = options.bin ?? findRedis()
+  const cli = options.cli ?? findRedisCli()
+  if (!bin || !cli) throw new Error('redis-server or redis-cli not found; set REDIS_SERVER and REDIS_CLI')
+  const masters = options.masters ?? 3
+  const ports = []
+  while (ports.length < masters) {
+    const port = await freePort()
+    if (port > 55_000 || ports.includes(port)) continue
+    if (await canConnect(port + 10_000)) continue
+    ports.push(port)
+  }
+  const nodes = []
+  for (const port of ports) {
+    nodes.push(
+      await startRedis({
+        bin,
+        port,
+        persist: options.persist,
+        extra: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'],
+      }),
+    )
+  }
+  const create = spawnSync(
+    cli,
+    ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'],
+    { encoding: 'utf8' },
+  )
+  if (create.status !== 0) {
+    await Promise.all(nodes.map((node) => node.cleanup()))
+    throw new Error(`redis-cli --cluster create failed: ${create.stderr || create.stdout}`)
+  }
+  const ok = (port) =>
+    spawnSync(cli, ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' }).stdout?.includes('cluster_state:ok')
+  await waitFor(async () => ports.every(ok), 'redis cluster', 30_000)
+  return {
+    nodes,
+    ports,
+    startupNodes: ports.map((port) => ({ host: '127.0.0.1', port })),
+    async cleanup() {
+      await Promise.all(nodes.map((node) => node.cleanup()))
+    },
+  }
 }
 
 /** Records a skipped suite in test-results/storage-skipped.json (read by scripts/test.mjs and .ci/run). */

@@ -4,11 +4,25 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
 import type { Backend, FromWorker, ToWorker } from './mfa-worker.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 let bundled: Promise<string> | undefined
+
+/** An esbuild plugin resolving `mfa-core[/sub]` to src/ or to the built dist/, like the vitest aliases. */
+export function mfaCorePlugin(entries: Record<string, [string, string]>, target: 'src' | 'dist'): Plugin {
+  return {
+    name: 'mfa-core',
+    setup(b) {
+      b.onResolve({ filter: /^mfa-core(\/.*)?$/ }, (args) => {
+        const entry = entries[args.path.slice('mfa-core'.length)]
+        if (!entry) return { errors: [{ text: `unknown entry ${args.path}` }] }
+        return { path: join(root, target === 'dist' ? `${entry[1]}.js` : entry[0]) }
+      })
+    },
+  }
+}
 
 /** Builds the worker once per test process; the bundle lives under node_modules/.cache so drivers resolve. */
 function bundle(): Promise<string> {
@@ -28,19 +42,8 @@ function bundle(): Promise<string> {
       format: 'esm',
       target: 'node20',
       logLevel: 'error',
-      external: ['pg', 'ioredis', 'redis', 'better-sqlite3', 'esbuild'],
-      plugins: [
-        {
-          name: 'mfa-core',
-          setup(b) {
-            b.onResolve({ filter: /^mfa-core(\/.*)?$/ }, (args) => {
-              const entry = entries[args.path.slice('mfa-core'.length)]
-              if (!entry) return { errors: [{ text: `unknown entry ${args.path}` }] }
-              return { path: join(root, target === 'dist' ? `${entry[1]}.js` : entry[0]) }
-            })
-          },
-        },
-      ],
+      external: ['pg', 'ioredis', 'redis', 'better-sqlite3', 'esbuild', 'mysql2', 'mysql2/promise'],
+      plugins: [mfaCorePlugin(entries, target)],
     })
     return outfile
   })()

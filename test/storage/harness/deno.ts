@@ -1,0 +1,146 @@
+// Starts Deno processes serving denoKvStore over one KV file (rpc.ts), from the `deno` dev dependency.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { fetchPost, remoteStore, remoteVerify } from './rpc.js'
+import { freePort } from './servers.mjs'
+import { mfaCorePlugin } from './workers.js'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
+const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }
+
+/**
+ * The deno binary of the dev dependency, if it runs here. The executable itself, not node_modules/.bin/deno (a Node
+ * shim that spawns it): killing the shim would leave Deno running.
+ */
+export function findDeno(): string | null {
+  const candidates = process.env.DENO_BIN
+    ? [process.env.DENO_BIN]
+    : [join(root, 'node_modules/deno/deno'), join(root, 'node_modules/@deno/linux-x64-glibc/deno')]
+  const bin = candidates.find((path) => existsSync(path))
+  if (!bin) return null
+  return spawnSync(bin, ['--version'], { env, encoding: 'utf8' }).status === 0 ? bin : null
+}
+
+let bundled: Promise<string> | undefined
+function bundle(): Promise<string> {
+  bundled ??= (async () => {
+    const outdir = join(root, 'node_modules/.cache/mfa-core-storage')
+    mkdirSync(outdir, { recursive: true })
+    const outfile = join(outdir, `deno-kv-server-${process.pid}.mjs`)
+    const target = process.env.MFA_STORAGE_TARGET === 'dist' ? 'dist' : 'src'
+    const entriesURL = new URL('../../../entries.mjs', import.meta.url).href
+    const entries = ((await import(entriesURL)) as { ENTRIES: Record<string, [string, string]> }).ENTRIES
+    await build({
+      entryPoints: [join(root, 'test/storage/harness/deno-kv-server.ts')],
+      outfile,
+      bundle: true,
+      platform: 'neutral',
+      format: 'esm',
+      target: 'es2022',
+      logLevel: 'error',
+      plugins: [mfaCorePlugin(entries, target)],
+    })
+    return outfile
+  })()
+  return bundled
+}
+
+export interface DenoKvProcesses {
+  /** The KV file (SQLite). */
+  file: string
+  /** A proxy store through process 0. */
+  store: ReturnType<typeof remoteStore>
+  /** A proxy store through each process. */
+  stores: ReturnType<typeof remoteStore>[]
+  /** mfa.verify in each process. */
+  verifiers: ((userId: string, code: string, now: number) => ReturnType<typeof remoteVerify>)[]
+  /** Kills every process (SIGKILL); calls fail until start(). */
+  stop(): Promise<void>
+  start(): Promise<void>
+  cleanup(): Promise<void>
+}
+
+/** Starts `count` Deno processes on one KV file in a temp dir. */
+export async function startDenoKv(bin: string, count: number): Promise<DenoKvProcesses> {
+  const script = await bundle()
+  const dir = mkdtempSync(join(tmpdir(), 'mfa-denokv-'))
+  const file = join(dir, 'kv.sqlite3')
+  const ports = await Promise.all(Array.from({ length: count }, () => freePort()))
+  let children: ChildProcess[] = []
+  const start = async () => {
+    if (children.length > 0) return
+    children = ports.map((port) =>
+      spawn(
+        bin,
+        [
+          'run',
+          '--unstable-kv',
+          `--allow-read=${dir}`,
+          `--allow-write=${dir}`,
+          '--allow-net=127.0.0.1',
+          script,
+          file,
+          String(port),
+        ],
+        { env, stdio: ['ignore', 'pipe', 'pipe'] },
+      ),
+    )
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve, reject) => {
+            let log = ''
+            const timer = setTimeout(() => reject(new Error(`deno did not start: ${log}`)), 30_000)
+            child.stdout?.on('data', (chunk) => {
+              if (String(chunk).includes('ready')) {
+                clearTimeout(timer)
+                resolve()
+              }
+            })
+            child.stderr?.on('data', (chunk) => {
+              log = (log + chunk).slice(-2000)
+            })
+            child.once('exit', (code) => {
+              clearTimeout(timer)
+              reject(new Error(`deno exited with ${code}: ${log}`))
+            })
+          }),
+      ),
+    )
+  }
+  const stop = async () => {
+    const running = children
+    children = []
+    await Promise.all(
+      running.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve()
+            child.once('exit', () => resolve())
+            child.kill('SIGKILL')
+          }),
+      ),
+    )
+  }
+  await start()
+  const posts = ports.map((port) => fetchPost(() => `http://127.0.0.1:${port}/`))
+  const stores = posts.map((post) => remoteStore(post))
+  return {
+    file,
+    store: stores[0]!,
+    stores,
+    verifiers: posts.map(
+      (post) => (userId: string, code: string, now: number) => remoteVerify(post, userId, code, now),
+    ),
+    stop,
+    start,
+    async cleanup() {
+      await stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
