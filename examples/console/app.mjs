@@ -1,0 +1,455 @@
+// The console's routes: accounts and sessions (the app's job), and the MFA pages, whose every MFA call goes through
+// mfa.mjs. Plain node:http: one handler, form posts only, each checked for the session's CSRF token.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { formatKeyForManualEntry } from 'mfa-core'
+import { renderSVG } from 'mfa-core/qr'
+import { createConsoleMFA } from './mfa.mjs'
+import { date, form, html, layout, notice, pages, raw, refusal, waitText } from './pages.mjs'
+import { checkPassword, hashPassword, passwordThrottle } from './passwords.mjs'
+
+const STYLE = readFileSync(new URL('style.css', import.meta.url))
+const COOKIE = 'console_session'
+const SESSION_TTL_MS = 8 * 3600_000 // a signed-in session
+const PENDING_TTL_MS = 15 * 60_000 // a visitor, or a password accepted and a code awaited
+const HEADERS = {
+  'cache-control': 'no-store', // pages show secrets and recovery codes once: never from a cache
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin', // not no-referrer: with it, Chromium sends `Origin: null` on form posts
+  'x-frame-options': 'DENY',
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+}
+
+const digest = (token) => createHash('sha256').update(token).digest('base64url')
+const token = () => randomBytes(32).toString('base64url')
+const same = (a, b) => {
+  const x = Buffer.from(String(a ?? ''))
+  const y = Buffer.from(String(b ?? ''))
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/** Messages shown after a redirect (`?done=...`). */
+const DONE = {
+  enabled: ['ok', 'MFA is on. The next sign-in asks for a code.'],
+  disabled: ['ok', 'MFA is off for this account.'],
+  totp: ['ok', 'Signed in with a code from your authenticator app.'],
+  recovery: ['ok', 'Signed in with a recovery code: it cannot be used again.'],
+  reset: ['ok', 'MFA was reset for that user; the audit log below records it.'],
+}
+
+/**
+ * The console as a request handler.
+ *
+ * @param options.db - from openDatabase
+ * @param options.now - the clock (ms since the Unix epoch), shared with the MFA service
+ * @param options.encryptionKey - 32 bytes for the MFA secrets at rest
+ */
+export function createConsoleApp({ db, now, encryptionKey }) {
+  const mfa = createConsoleMFA({ db, store: db.mfaStore, now, encryptionKey })
+  const throttle = passwordThrottle(db, now)
+
+  // ---- accounts ----
+  const findUser = async (by, value) =>
+    (await db.query(`SELECT id, email, password, role FROM console_users WHERE ${by} = ?`, [value]))[0]
+
+  async function createUser(email, password, role = 'user') {
+    const id = `u_${randomBytes(9).toString('base64url')}`
+    await db.query('INSERT INTO console_users (id, email, password, role, created_at) VALUES (?, ?, ?, ?, ?)', [
+      id,
+      email,
+      await hashPassword(password),
+      role,
+      now(),
+    ])
+    return id
+  }
+
+  // ---- sessions: a random token in an HTTP-only SameSite=Strict cookie; the table keeps only its digest ----
+  async function loadSession(request) {
+    const cookie = /(?:^|;\s*)console_session=([\w-]{43})(?:;|$)/.exec(request.headers.cookie ?? '')
+    if (!cookie) return null
+    const row = (
+      await db.query('SELECT * FROM console_sessions WHERE id = ? AND expires_at > ?', [digest(cookie[1]), now()])
+    )[0]
+    return row ? { ...row, digest: digest(cookie[1]) } : null
+  }
+
+  /** A new session (a new token and CSRF token: signing in never keeps the visitor's session id). */
+  async function startSession(response, old, userId, stage, mfaAt = null) {
+    if (old) await db.query('DELETE FROM console_sessions WHERE id = ?', [old.digest])
+    const secret = token()
+    const ttl = stage === 'full' ? SESSION_TTL_MS : PENDING_TTL_MS
+    const session = { user_id: userId, stage, csrf: token(), digest: digest(secret) }
+    await db.query(
+      'INSERT INTO console_sessions (id, user_id, stage, csrf, created_at, expires_at, mfa_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [session.digest, userId, stage, session.csrf, now(), now() + ttl, mfaAt],
+    )
+    response.setHeader(
+      'set-cookie',
+      `${COOKIE}=${secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${ttl / 1000}`, // add Secure behind HTTPS
+    )
+    return session
+  }
+
+  // ---- responses ----
+  const send = (response, status, body, type = 'text/html; charset=utf-8') => {
+    response.writeHead(status, { ...HEADERS, 'content-type': type })
+    response.end(String(body))
+  }
+  const redirect = (response, location) => {
+    response.writeHead(303, { ...HEADERS, location })
+    response.end()
+  }
+
+  async function readForm(request) {
+    let body = ''
+    for await (const chunk of request) {
+      body += chunk
+      if (body.length > 16_384) throw Object.assign(new Error('form too large'), { status: 413 })
+    }
+    return Object.fromEntries(new URLSearchParams(body))
+  }
+
+  // ---- the MFA pages ----
+  const securityPage = async (ctx, message = '') => {
+    const { user, session } = ctx
+    const status = await mfa.status(user.id)
+    const done = DONE[ctx.url.searchParams.get('done')]
+    const passwordForm = (label) =>
+      form(
+        session,
+        '/security/mfa/begin',
+        html`<label>Your password, to confirm it is you <input name="password" type="password"
+          autocomplete="current-password" required></label>
+        <button type="submit">${label}</button>`,
+        'id="enable-form"',
+      )
+    const body =
+      status.state === 'active'
+        ? html`<section id="mfa" data-state="on">
+            <h2>Multi-factor authentication: <span class="on">on</span></h2>
+            <p id="mfa-status">${`On since ${date(status.enabledAt)}; ${status.recoveryCodesLeft} recovery codes left.`}
+              ${status.lockedUntil ? `Codes are locked until ${date(status.lockedUntil)}.` : ''}</p>
+          </section>
+          <section id="disable">
+            <h2>Disable MFA</h2>
+            <p>A sensitive operation: type a fresh code from your authenticator app (not a recovery code). Lost your
+              phone? Support can reset MFA after checking who you are.</p>
+            ${form(
+              session,
+              '/security/mfa/disable',
+              html`<label>Current code <input name="code" id="disable-code" autocomplete="one-time-code"
+                inputmode="numeric" required></label>
+              <button type="submit" class="danger">Disable MFA</button>`,
+              'id="disable-form"',
+            )}
+          </section>
+          <section id="recovery">
+            <h2>Recovery codes</h2>
+            <p>New codes replace the old ones, which stop working.</p>
+            ${form(
+              session,
+              '/security/recovery',
+              html`<label>Current code <input name="code" id="regenerate-code" autocomplete="one-time-code"
+                inputmode="numeric" required></label>
+              <button type="submit" class="secondary">New recovery codes</button>`,
+              'id="regenerate-form"',
+            )}
+          </section>`
+        : html`<section id="mfa" data-state="off">
+            <h2>Multi-factor authentication: <span class="off">off</span></h2>
+            <p id="mfa-status">Sign-in asks only for your password. Turn on MFA to also ask for a code from an
+              authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 1Password, ...).</p>
+            ${passwordForm('Enable MFA')}
+          </section>`
+    return layout({
+      title: 'Security settings',
+      ...ctx,
+      body: html`${done ? notice(done[0], ctx.url.searchParams.get('done'), done[1], 'done') : ''}${message}${body}`,
+    })
+  }
+
+  /** The setup page: QR code and grouped key (shown this once), then two consecutive codes. */
+  const enrollPage = (ctx, enrollment, message = '') => {
+    const { session } = ctx
+    const scan = enrollment
+      ? html`<ol class="steps">
+          <li>Scan this QR code with your authenticator app:
+            <div id="qr">${raw(renderSVG(enrollment.uri, { moduleSize: 5, title: 'Scan with your authenticator app' }))}</div></li>
+          <li>Or type this key by hand (time-based, 6 digits): <code id="manual-key">${formatKeyForManualEntry(enrollment.secret)}</code></li>
+          <li>Type the code the app shows, wait for the next one, and type that too.</li>
+        </ol>
+        <p class="hint">This setup is valid until ${date(enrollment.expiresAt)}. The key is shown only now.</p>`
+      : html`<p>Type the code your app shows, wait for the next one, and type that too. If you did not add the key
+          to your app, <a href="/security">start over</a>.</p>`
+    return layout({
+      title: 'Set up your authenticator app',
+      ...ctx,
+      body: html`${message}${scan}
+        ${form(
+          session,
+          '/security/mfa/confirm',
+          html`<div class="pair"><label>First code <input name="code1" id="code1" autocomplete="one-time-code"
+            inputmode="numeric" required></label>
+          <label>Next code <input name="code2" id="code2" autocomplete="off" inputmode="numeric" required></label></div>
+          <button type="submit">Turn on MFA</button>`,
+          'id="confirm-form"',
+        )}`,
+    })
+  }
+
+  /** Recovery codes, shown once, with a download of the same text. */
+  const recoveryPage = (ctx, codes) => {
+    const file = `Example Cloud recovery codes for ${ctx.user.email}\nEach code works once.\n\n${codes.join('\n')}\n`
+    return layout({
+      title: 'Save your recovery codes',
+      ...ctx,
+      body: html`${notice('ok', 'enabled', 'MFA is on. Keep these codes somewhere safe: each one signs you in once if you lose your phone. They are not shown again.')}
+        <ol id="recovery-codes" class="codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ol>
+        <p><a class="button secondary" id="download" download="example-cloud-recovery-codes.txt"
+          href="${`data:text/plain;charset=utf-8,${encodeURIComponent(file)}`}">Download as a text file</a>
+        <a class="button" id="saved" href="/security?done=enabled">I have saved them</a></p>`,
+    })
+  }
+
+  /** Re-checks the password (with the throttle) before an MFA change; returns null or the message to show. */
+  async function recheckPassword(user, password) {
+    const wait = await throttle.waitMs(user.email)
+    if (wait > 0) return notice('error', 'password_locked', `Too many wrong passwords: try again in ${waitText(wait)}.`)
+    if (await checkPassword(String(password ?? ''), user.password)) {
+      await throttle.succeed(user.email)
+      return null
+    }
+    const lock = await throttle.fail(user.email)
+    return notice(
+      'error',
+      lock ? 'password_locked' : 'password_wrong',
+      lock ? `Wrong password. Too many wrong passwords: try again in ${waitText(lock)}.` : 'Wrong password.',
+    )
+  }
+
+  const supportPage = async (ctx, message = '') => {
+    const users = await db.query(
+      "SELECT id, email FROM console_users WHERE role = 'user' ORDER BY created_at LIMIT 100",
+    )
+    const states = await Promise.all(users.map((u) => mfa.status(u.id)))
+    const emails = new Map(users.map((u) => [u.id, u.email]))
+    const events = await db.query('SELECT at, user_id, type, detail FROM console_audit ORDER BY id DESC LIMIT 100')
+    const done = DONE[ctx.url.searchParams.get('done')]
+    return layout({
+      title: 'Support',
+      ...ctx,
+      body: html`${done ? notice(done[0], 'reset', done[1], 'done') : ''}${message}
+        <section><h2>Reset a user's MFA</h2>
+        <p>For a user who lost their phone and their recovery codes. Check who they are out of band first (a call
+          back, an ID check): a reset lets the password alone sign in.</p>
+        ${form(
+          ctx.session,
+          '/support/reset',
+          html`<label>User's email <input name="email" id="reset-email" type="email" required></label>
+          <label>Reason (recorded in the audit log) <input name="reason" id="reset-reason" required minlength="5"
+            maxlength="500"></label>
+          <button type="submit" class="danger">Reset MFA</button>`,
+          'id="reset-form"',
+        )}</section>
+        <section><h2>Users</h2><table id="users"><tr><th>Email</th><th>MFA</th></tr>
+          ${users.map((u, i) => html`<tr><td>${u.email}</td><td>${states[i].state === 'active' ? 'on' : 'off'}</td></tr>`)}
+        </table></section>
+        <section><h2>Audit log</h2><p class="hint">Written from the MFA service's onEvent: what happened, never a
+          secret or a code.</p>
+        <table id="audit"><tr><th>When</th><th>User</th><th>Event</th><th>Details</th></tr>
+          ${events.map((e) => {
+            const detail = Object.entries(JSON.parse(e.detail))
+              .map(([k, v]) => `${k}: ${v}`)
+              .join(', ')
+            return html`<tr><td>${date(Number(e.at))}</td><td>${emails.get(e.user_id) ?? e.user_id}</td><td>${e.type}</td><td>${detail}</td></tr>`
+          })}
+        </table></section>`,
+    })
+  }
+
+  // ---- routes ----
+  const routes = {
+    'GET /': async (ctx) => {
+      if (ctx.session?.stage === 'mfa') return ctx.redirect('/signin/code')
+      if (ctx.user) return ctx.redirect(ctx.user.role === 'support' ? '/support' : '/security')
+      return ctx.page('Welcome', pages.home())
+    },
+    'GET /signup': (ctx) => ctx.page('Create an account', pages.signup(ctx.session)),
+    'POST /signup': async (ctx, body) => {
+      const email = String(body.email ?? '')
+        .trim()
+        .toLowerCase()
+      const password = String(body.password ?? '')
+      let problem = null
+      if (!/^[^\s@]{1,64}@[^\s@]{1,190}$/.test(email)) problem = ['email', 'That is not an email address.']
+      else if (password.length < 10 || password.length > 1000)
+        problem = ['password', 'The password must be 10 to 1000 characters long.']
+      else if (await findUser('email', email)) problem = ['exists', 'There is already an account with this email.']
+      if (problem) {
+        return ctx.page('Create an account', pages.signup(ctx.session, notice('error', ...problem), email))
+      }
+      const id = await createUser(email, password)
+      await startSession(ctx.response, ctx.session, id, 'full')
+      return ctx.redirect('/security')
+    },
+    'GET /signin': (ctx) => ctx.page('Sign in', pages.signin(ctx.session)),
+    'POST /signin': async (ctx, body) => {
+      const email = String(body.email ?? '')
+        .trim()
+        .toLowerCase()
+      const again = (message) => ctx.page('Sign in', pages.signin(ctx.session, message, email))
+      const wait = await throttle.waitMs(email)
+      if (wait > 0) {
+        return again(notice('error', 'password_locked', `Too many wrong passwords: try again in ${waitText(wait)}.`))
+      }
+      const user = await findUser('email', email)
+      if (!(await checkPassword(String(body.password ?? ''), user?.password))) {
+        const lock = await throttle.fail(email)
+        return again(
+          lock
+            ? notice(
+                'error',
+                'password_locked',
+                `Wrong email or password. Too many attempts: try again in ${waitText(lock)}.`,
+              )
+            : notice('error', 'password_wrong', 'Wrong email or password.'),
+        )
+      }
+      await throttle.succeed(email)
+      const status = await mfa.status(user.id)
+      if (status.state === 'active') {
+        await startSession(ctx.response, ctx.session, user.id, 'mfa')
+        return ctx.redirect('/signin/code')
+      }
+      await startSession(ctx.response, ctx.session, user.id, 'full')
+      return ctx.redirect(user.role === 'support' ? '/support' : '/security')
+    },
+    'GET /signin/code': (ctx) =>
+      ctx.session?.stage === 'mfa' ? ctx.page('Sign-in code', pages.signinCode(ctx.session)) : ctx.redirect('/'),
+    'POST /signin/code': async (ctx, body) => {
+      if (ctx.session?.stage !== 'mfa') return ctx.redirect('/')
+      const result = await mfa.verify(ctx.session.user_id, String(body.code ?? ''))
+      if (!result.ok) return ctx.page('Sign-in code', pages.signinCode(ctx.session, refusal(result)))
+      await startSession(ctx.response, ctx.session, ctx.session.user_id, 'full', now())
+      const user = await findUser('id', ctx.session.user_id)
+      return ctx.redirect(`${user.role === 'support' ? '/support' : '/security'}?done=${result.method}`)
+    },
+    'POST /signout': async (ctx) => {
+      await db.query('DELETE FROM console_sessions WHERE id = ?', [ctx.session.digest])
+      ctx.response.setHeader('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`)
+      return ctx.redirect('/signin')
+    },
+
+    'GET /security': (ctx) => ctx.signedIn(async () => ctx.send(await securityPage(ctx))),
+    'POST /security/mfa/begin': (ctx, body) =>
+      ctx.signedIn(async () => {
+        const wrong = await recheckPassword(ctx.user, body.password)
+        if (wrong) return ctx.send(await securityPage(ctx, wrong))
+        const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email })
+        if (!started.ok) return ctx.send(await securityPage(ctx, refusal(started)))
+        return ctx.send(enrollPage(ctx, started))
+      }),
+    'POST /security/mfa/confirm': (ctx, body) =>
+      ctx.signedIn(async () => {
+        const result = await mfa.confirmEnrollment(ctx.user.id, String(body.code1 ?? ''), String(body.code2 ?? ''))
+        if (!result.ok) return ctx.send(enrollPage(ctx, null, refusal(result)))
+        return ctx.send(recoveryPage(ctx, result.recoveryCodes))
+      }),
+    'POST /security/mfa/disable': (ctx, body) =>
+      ctx.signedIn(async () => {
+        const result = await mfa.disable(ctx.user.id, String(body.code ?? ''))
+        if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
+        return ctx.redirect('/security?done=disabled')
+      }),
+    'POST /security/recovery': (ctx, body) =>
+      ctx.signedIn(async () => {
+        const result = await mfa.regenerateRecoveryCodes(ctx.user.id, String(body.code ?? ''))
+        if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
+        return ctx.send(recoveryPage(ctx, result.recoveryCodes))
+      }),
+
+    'GET /support': (ctx) => ctx.support(async () => ctx.send(await supportPage(ctx))),
+    'POST /support/reset': (ctx, body) =>
+      ctx.support(async () => {
+        const email = String(body.email ?? '')
+          .trim()
+          .toLowerCase()
+        const reason = String(body.reason ?? '').trim()
+        const target = await findUser('email', email)
+        if (target?.role !== 'user') {
+          return ctx.send(await supportPage(ctx, notice('error', 'unknown_user', 'There is no user with that email.')))
+        }
+        if (reason.length < 5 || reason.length > 500) {
+          return ctx.send(await supportPage(ctx, notice('error', 'reason', 'Give a reason of 5 to 500 characters.')))
+        }
+        await mfa.reset(target.id, { actor: `support:${ctx.user.email}`, reason })
+        return ctx.redirect('/support?done=reset')
+      }),
+  }
+
+  async function handle(request, response) {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    if (request.method === 'GET' && url.pathname === '/style.css') {
+      return send(response, 200, STYLE, 'text/css; charset=utf-8')
+    }
+    const route = routes[`${request.method} ${url.pathname}`]
+    if (!route) return send(response, 404, 'not found\n', 'text/plain; charset=utf-8')
+    let session = await loadSession(request)
+    let body = {}
+    if (request.method === 'POST') {
+      // SameSite=Strict keeps the cookie off cross-site posts; the token catches the rest (and pre-login forms).
+      const origin = request.headers.origin
+      if (origin !== undefined && origin !== `http://${request.headers.host}`) {
+        return send(response, 403, 'cross-origin form post refused\n', 'text/plain; charset=utf-8')
+      }
+      body = await readForm(request)
+      if (!session || !same(body.csrf, session.csrf)) {
+        return send(
+          response,
+          403,
+          'the form expired: go back, reload the page and try again\n',
+          'text/plain; charset=utf-8',
+        )
+      }
+    } else if (!session) {
+      session = await startSession(response, null, null, 'visitor')
+    }
+    const user = session.user_id && session.stage === 'full' ? await findUser('id', session.user_id) : undefined
+    const ctx = {
+      url,
+      response,
+      session,
+      user,
+      where: db.describe,
+      send: (markup, status = 200) => send(response, status, markup),
+      page: (title, body) => send(response, 200, layout({ title, session, user, body, where: db.describe })),
+      redirect: (location) => redirect(response, location),
+      signedIn: (next) => (user ? next() : redirect(response, '/signin')),
+      support: (next) => (user?.role === 'support' ? next() : send(response, 403, 'support only\n', 'text/plain')),
+    }
+    return route(ctx, body)
+  }
+
+  return {
+    /** The node:http request handler; a failure is a 500 with no detail (logged by the caller). */
+    async handle(request, response) {
+      try {
+        await handle(request, response)
+      } catch (error) {
+        if (!response.headersSent)
+          send(response, error.status ?? 500, 'something went wrong\n', 'text/plain; charset=utf-8')
+        else response.end()
+        if (!error.status) throw error
+      }
+    },
+    /** Creates the support account, or sets its password (each start of the demo prints a fresh one). */
+    async ensureSupportAccount(email, password) {
+      const existing = await findUser('email', email)
+      if (!existing) return createUser(email, password, 'support')
+      await db.query('UPDATE console_users SET password = ? WHERE id = ?', [await hashPassword(password), existing.id])
+      return existing.id
+    },
+  }
+}

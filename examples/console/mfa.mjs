@@ -1,0 +1,74 @@
+// Every call the console makes into the MFA service goes through this file: the routes in app.mjs never touch
+// createMFA's object. What the console stores about MFA is the service's record (in the MFA store) and the audit
+// log below; it never keeps a secret, a code or a recovery code.
+import { createMFA } from 'mfa-core'
+
+// What the audit log keeps of an event: the fields that describe it, never a secret or a code (the service never
+// puts one in an event; naming the fields keeps it so if a later version adds one).
+const AUDIT_FIELDS = ['operation', 'reason', 'method', 'retryAfterMs', 'recoveryCodesLeft', 'actor', 'authenticatorId']
+
+/**
+ * The console's MFA: the service over the given store, with the audit log written from `onEvent`.
+ *
+ * @param options.db - the database (for the audit log)
+ * @param options.store - the MFA store (sqlStore or redisStore)
+ * @param options.now - the app's clock (ms)
+ * @param options.encryptionKey - 32 bytes: secrets are sealed with AES-GCM before they reach the store
+ */
+export function createConsoleMFA({ db, store, now, encryptionKey }) {
+  const writes = new Set()
+  const onEvent = (event) => {
+    const detail = {}
+    for (const field of AUDIT_FIELDS) if (event[field] !== undefined) detail[field] = event[field]
+    const write = Promise.resolve(
+      db.query('INSERT INTO console_audit (at, user_id, type, detail) VALUES (?, ?, ?, ?)', [
+        event.at,
+        event.userId,
+        event.type,
+        JSON.stringify(detail),
+      ]),
+    ).finally(() => writes.delete(write))
+    writes.add(write)
+    return write
+  }
+  const mfa = createMFA({
+    store,
+    issuer: 'Example Cloud',
+    now,
+    encryptionKeys: { current: 'k1', keys: { k1: encryptionKey } },
+    onEvent,
+  })
+  // Events are emitted after the record is written; wait for their rows so the next page shows them.
+  const settled = async (result) => {
+    await Promise.allSettled([...writes])
+    return result
+  }
+
+  return {
+    /** `{ state: 'none' | 'pending' | 'active', enabledAt?, recoveryCodesLeft?, lockedUntil?, pendingExpiresAt? }` */
+    status: (userId) => mfa.status(userId),
+
+    /**
+     * Starts adding an authenticator (after the app re-checked the password).
+     * @returns `{ ok: true, secret, uri, expiresAt }` or `{ ok: false, reason }`
+     */
+    async beginEnrollment(userId, { accountName }) {
+      return settled({ ok: true, ...(await mfa.beginEnrollment(userId, { accountName })) })
+    },
+
+    /** Two consecutive codes: `{ ok: true, recoveryCodes }` or `{ ok: false, reason }`. */
+    confirmEnrollment: async (userId, code1, code2) => settled(await mfa.confirmEnrollment(userId, code1, code2)),
+
+    /** A sign-in code or recovery code: `{ ok: true, method }` or `{ ok: false, reason, retryAfterMs? }`. */
+    verify: async (userId, code) => settled(await mfa.verify(userId, code)),
+
+    /** Turns MFA off with a fresh code (the sensitive-operation check). */
+    disable: async (userId, code) => settled(await mfa.disable(userId, code)),
+
+    /** New recovery codes for a fresh code; the old ones stop working. */
+    regenerateRecoveryCodes: async (userId, code) => settled(await mfa.regenerateRecoveryCodes(userId, code)),
+
+    /** The support path: removes the user's MFA, recording who and why. */
+    reset: async (userId, { actor, reason }) => settled(await mfa.reset(userId, { actor, reason })),
+  }
+}
