@@ -1,7 +1,8 @@
 // The console (examples/console), used in Debian's Chromium like a person would: sign up, turn on MFA reading the key
 // from the page (codes computed here with mfa-core, as a phone would), sign in with a code, a replay, a lock, a
 // recovery code, disable, and a support reset. The server runs in this process on its own clock, which the test
-// moves, so no step waits for real time. SQLite always; PostgreSQL as well in CI (or with MFA_E2E_POSTGRES=1).
+// moves, so no step waits for real time. SQLite always; PostgreSQL as well in CI (or with MFA_E2E_POSTGRES=1); the
+// MFA records in Redis with MFA_E2E_REDIS=1.
 // Screenshots of each page go to test-results/console-*.png.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,7 +13,7 @@ import { decodeBase32, generateTOTP, parseKeyURI } from 'mfa-core'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningConsole, startConsole } from '../../examples/console/server.mjs'
-import { type PostgresHandle, startPostgres } from '../storage/harness/servers.mjs'
+import { type PostgresHandle, type RedisHandle, startPostgres, startRedis } from '../storage/harness/servers.mjs'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.mjs'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -24,7 +25,11 @@ if (!haveBrowser) {
 }
 
 const STEP = 30_000
-const backends = ['sqlite', ...(process.env.CI || process.env.MFA_E2E_POSTGRES === '1' ? ['postgres'] : [])]
+const backends = [
+  'sqlite',
+  ...(process.env.CI || process.env.MFA_E2E_POSTGRES === '1' ? ['postgres'] : []),
+  ...(process.env.MFA_E2E_REDIS === '1' ? ['redis'] : []), // MFA records in Redis, the app's tables in SQLite
+]
 
 describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s', (backend) => {
   // The app's clock: real time rounded to 2 s into a step (databases keep their own clock for row expiry), moved
@@ -39,6 +44,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
   let page: Page
   let dataDir: string
   let postgres: PostgresHandle | undefined
+  let redis: RedisHandle | undefined
 
   const EMAIL = 'alice@example.com'
   const PASSWORD = 'correct horse battery'
@@ -57,12 +63,14 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mfa-console-'))
     if (backend === 'postgres') postgres = await startPostgres()
+    if (backend === 'redis') redis = await startRedis()
     app = await startConsole({
       port: 0,
       dataDir,
       now: () => clock,
       supportPassword: 'support password for the test',
       ...(postgres ? { databaseUrl: postgres.connectionString } : {}),
+      ...(redis ? { redisUrl: redis.url } : {}),
     })
     mkdirSync(`${root}test-results`, { recursive: true })
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
@@ -75,6 +83,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     await browser?.close()
     await app?.close()
     await postgres?.cleanup()
+    await redis?.cleanup()
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   })
 
