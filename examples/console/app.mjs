@@ -36,7 +36,19 @@ const DONE = {
   totp: ['ok', 'Signed in with a code from your authenticator app.'],
   recovery: ['ok', 'Signed in with a recovery code: it cannot be used again.'],
   reset: ['ok', 'MFA was reset for that user; the audit log below records it.'],
+  added: ['ok', 'The new authenticator is set up: its codes sign you in too.'],
+  renamed: ['ok', 'Renamed.'],
+  removed: ['ok', 'The authenticator was removed: its codes no longer sign you in.'],
 }
+
+/** A user's name for an authenticator: 1 to 64 characters of text, no control characters; or null. */
+function cleanLabel(value) {
+  const label = String(value ?? '').trim()
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  const ok = label.length >= 1 && label.length <= 64 && label.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(label)
+  return ok ? label : null
+}
+const badLabel = () => notice('error', 'label', 'Give the authenticator a name of 1 to 64 characters.')
 
 /**
  * The console as a request handler.
@@ -116,53 +128,90 @@ export function createConsoleApp({ db, now, encryptionKey }) {
     const { user, session } = ctx
     const status = await mfa.status(user.id)
     const done = DONE[ctx.url.searchParams.get('done')]
-    const passwordForm = (label) =>
-      form(
-        session,
-        '/security/mfa/begin',
-        html`<label>Your password, to confirm it is you <input name="password" type="password"
-          autocomplete="current-password" required></label>
-        <button type="submit">${label}</button>`,
-        'id="enable-form"',
-      )
-    const body =
-      status.state === 'active'
-        ? html`<section id="mfa" data-state="on">
-            <h2>Multi-factor authentication: <span class="on">on</span></h2>
-            <p id="mfa-status">${`On since ${date(status.enabledAt)}; ${status.recoveryCodesLeft} recovery codes left.`}
-              ${status.lockedUntil ? `Codes are locked until ${date(status.lockedUntil)}.` : ''}</p>
-          </section>
-          <section id="disable">
-            <h2>Disable MFA</h2>
-            <p>A sensitive operation: type a fresh code from your authenticator app (not a recovery code). Lost your
-              phone? Support can reset MFA after checking who you are.</p>
-            ${form(
-              session,
-              '/security/mfa/disable',
-              html`<label>Current code <input name="code" id="disable-code" autocomplete="one-time-code"
-                inputmode="numeric" required></label>
-              <button type="submit" class="danger">Disable MFA</button>`,
-              'id="disable-form"',
-            )}
-          </section>
-          <section id="recovery">
-            <h2>Recovery codes</h2>
-            <p>New codes replace the old ones, which stop working.</p>
-            ${form(
-              session,
-              '/security/recovery',
-              html`<label>Current code <input name="code" id="regenerate-code" autocomplete="one-time-code"
-                inputmode="numeric" required></label>
-              <button type="submit" class="secondary">New recovery codes</button>`,
-              'id="regenerate-form"',
-            )}
-          </section>`
-        : html`<section id="mfa" data-state="off">
-            <h2>Multi-factor authentication: <span class="off">off</span></h2>
-            <p id="mfa-status">Sign-in asks only for your password. Turn on MFA to also ask for a code from an
-              authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 1Password, ...).</p>
-            ${passwordForm('Enable MFA')}
-          </section>`
+    const codeInput = (id, label = 'Current code') =>
+      html`<label>${label} <input name="code" id="${id}" autocomplete="one-time-code" required></label>`
+    let body
+    if (status.state === 'active') {
+      const authenticators = await mfa.listAuthenticators(user.id)
+      body = html`<section id="mfa" data-state="on">
+          <h2>Multi-factor authentication: <span class="on">on</span></h2>
+          <p id="mfa-status">${`On since ${date(status.enabledAt)}; ${status.authenticators} authenticator${status.authenticators === 1 ? '' : 's'}, ${status.recoveryCodesLeft} recovery codes left.`}
+            ${status.lockedUntil ? `Codes are locked until ${date(status.lockedUntil)}.` : ''}</p>
+        </section>
+        <section id="authenticators">
+          <h2>Authenticators</h2>
+          <p class="hint">Any of them signs you in. Removing one, like every change below, takes a current code
+            (from any of them) or a recovery code.</p>
+          <table><tr><th>Name</th><th>Added</th><th>Last used</th><th></th></tr>
+          ${authenticators.map(
+            (a, i) => html`<tr class="authenticator" data-label="${a.label}">
+              <td>${form(
+                session,
+                '/security/authenticators/rename',
+                html`<input type="hidden" name="id" value="${a.id}"><input name="label" aria-label="Name"
+                  value="${a.label}" maxlength="64" required><button type="submit" class="secondary">Rename</button>`,
+                `id="rename-${i}" class="inline"`,
+              )}</td>
+              <td class="when">${date(a.createdAt)}</td>
+              <td class="when">${a.lastUsedAt === null ? 'never' : date(a.lastUsedAt)}</td>
+              <td>${form(
+                session,
+                '/security/authenticators/remove',
+                html`<input type="hidden" name="id" value="${a.id}"><input name="code" aria-label="Current code"
+                  placeholder="Current code" autocomplete="one-time-code" required><button type="submit"
+                  class="danger">Remove</button>`,
+                `id="remove-${i}" class="inline"`,
+              )}</td></tr>`,
+          )}</table>
+          <h3>Add another authenticator</h3>
+          <p class="hint">For a second phone, or a colleague who shares this account. Type a current code of one you
+            already have (or a recovery code); the new one is set up like the first.</p>
+          ${form(
+            session,
+            '/security/authenticators/add',
+            html`<label>Name <input name="label" id="add-label" maxlength="64" placeholder="Work phone" required></label>
+            ${codeInput('add-code')}<button type="submit">Add authenticator</button>`,
+            'id="add-form"',
+          )}
+        </section>
+        <section id="recovery">
+          <h2>Recovery codes</h2>
+          <p>New codes replace the old ones, which stop working.</p>
+          ${form(
+            session,
+            '/security/recovery',
+            html`${codeInput('regenerate-code')}<button type="submit" class="secondary">New recovery codes</button>`,
+            'id="regenerate-form"',
+          )}
+        </section>
+        <section id="disable">
+          <h2>Disable MFA</h2>
+          <p>A sensitive operation: type a current code from one of your authenticators, or a recovery code. Lost
+            every phone and every recovery code? Support can reset MFA after checking who you are.</p>
+          ${form(
+            session,
+            '/security/mfa/disable',
+            html`${codeInput('disable-code', 'Current code or recovery code')}<button type="submit"
+              class="danger">Disable MFA</button>`,
+            'id="disable-form"',
+          )}
+        </section>`
+    } else {
+      body = html`<section id="mfa" data-state="off">
+          <h2>Multi-factor authentication: <span class="off">off</span></h2>
+          <p id="mfa-status">Sign-in asks only for your password. Turn on MFA to also ask for a code from an
+            authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 1Password, ...).</p>
+          ${form(
+            session,
+            '/security/mfa/begin',
+            html`<label>Your password, to confirm it is you <input name="password" type="password"
+              autocomplete="current-password" required></label>
+            <label>A name for this authenticator <input name="label" maxlength="64" value="My phone" required></label>
+            <button type="submit">Enable MFA</button>`,
+            'id="enable-form"',
+          )}
+        </section>`
+    }
     return layout({
       title: 'Security settings',
       ...ctx,
@@ -263,7 +312,7 @@ export function createConsoleApp({ db, now, encryptionKey }) {
             const detail = Object.entries(JSON.parse(e.detail))
               .map(([k, v]) => `${k}: ${v}`)
               .join(', ')
-            return html`<tr><td>${date(Number(e.at))}</td><td>${emails.get(e.user_id) ?? e.user_id}</td><td>${e.type}</td><td>${detail}</td></tr>`
+            return html`<tr><td class="when">${date(Number(e.at))}</td><td>${emails.get(e.user_id) ?? e.user_id}</td><td>${e.type}</td><td>${detail}</td></tr>`
           })}
         </table></section>`,
     })
@@ -347,7 +396,18 @@ export function createConsoleApp({ db, now, encryptionKey }) {
       ctx.signedIn(async () => {
         const wrong = await recheckPassword(ctx.user, body.password)
         if (wrong) return ctx.send(await securityPage(ctx, wrong))
-        const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email })
+        const label = cleanLabel(body.label)
+        if (!label) return ctx.send(await securityPage(ctx, badLabel()))
+        const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label })
+        if (!started.ok) return ctx.send(await securityPage(ctx, refusal(started)))
+        return ctx.send(enrollPage(ctx, started))
+      }),
+    'POST /security/authenticators/add': (ctx, body) =>
+      ctx.signedIn(async () => {
+        const label = cleanLabel(body.label)
+        if (!label) return ctx.send(await securityPage(ctx, badLabel()))
+        const proof = String(body.code ?? '')
+        const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label, proof })
         if (!started.ok) return ctx.send(await securityPage(ctx, refusal(started)))
         return ctx.send(enrollPage(ctx, started))
       }),
@@ -355,7 +415,23 @@ export function createConsoleApp({ db, now, encryptionKey }) {
       ctx.signedIn(async () => {
         const result = await mfa.confirmEnrollment(ctx.user.id, String(body.code1 ?? ''), String(body.code2 ?? ''))
         if (!result.ok) return ctx.send(enrollPage(ctx, null, refusal(result)))
+        // recovery codes come with the first authenticator only
+        if (result.recoveryCodes.length === 0) return ctx.redirect('/security?done=added')
         return ctx.send(recoveryPage(ctx, result.recoveryCodes))
+      }),
+    'POST /security/authenticators/rename': (ctx, body) =>
+      ctx.signedIn(async () => {
+        const label = cleanLabel(body.label)
+        if (!label) return ctx.send(await securityPage(ctx, badLabel()))
+        const result = await mfa.renameAuthenticator(ctx.user.id, String(body.id ?? ''), label)
+        if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
+        return ctx.redirect('/security?done=renamed')
+      }),
+    'POST /security/authenticators/remove': (ctx, body) =>
+      ctx.signedIn(async () => {
+        const result = await mfa.removeAuthenticator(ctx.user.id, String(body.id ?? ''), String(body.code ?? ''))
+        if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
+        return ctx.redirect('/security?done=removed')
       }),
     'POST /security/mfa/disable': (ctx, body) =>
       ctx.signedIn(async () => {

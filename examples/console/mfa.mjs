@@ -45,28 +45,37 @@ export function createConsoleMFA({ db, store, now, encryptionKey }) {
   }
 
   return {
-    /** `{ state: 'none' | 'pending' | 'active', enabledAt?, recoveryCodesLeft?, lockedUntil?, pendingExpiresAt? }` */
+    /** `{ state: 'none' | 'pending' | 'active', enabledAt?, authenticators?, recoveryCodesLeft?, lockedUntil? }` */
     status: (userId) => mfa.status(userId),
 
-    /**
-     * Starts adding an authenticator (after the app re-checked the password).
-     * @returns `{ ok: true, secret, uri, expiresAt }` or `{ ok: false, reason }`
-     */
-    async beginEnrollment(userId, { accountName }) {
-      return settled({ ok: true, ...(await mfa.beginEnrollment(userId, { accountName })) })
-    },
+    /** `{ id, label, createdAt, lastUsedAt, algorithm, digits, period }[]`, never a secret. */
+    listAuthenticators: (userId) => mfa.listAuthenticators(userId),
 
-    /** Two consecutive codes: `{ ok: true, recoveryCodes }` or `{ ok: false, reason }`. */
+    /**
+     * Starts adding an authenticator: the first one after the app re-checked the password, a further one with a
+     * proof (a fresh code of one of the user's authenticators, or a recovery code).
+     * @returns `{ ok: true, authenticatorId, secret, uri, expiresAt }` or `{ ok: false, reason, retryAfterMs? }`
+     */
+    beginEnrollment: async (userId, { accountName, label, proof }) =>
+      settled(await mfa.beginEnrollment(userId, { accountName, label, ...(proof === undefined ? {} : { proof }) })),
+
+    /** Two consecutive codes: `{ ok: true, authenticatorId, recoveryCodes }` (codes for the first one only). */
     confirmEnrollment: async (userId, code1, code2) => settled(await mfa.confirmEnrollment(userId, code1, code2)),
 
     /** A sign-in code or recovery code: `{ ok: true, method }` or `{ ok: false, reason, retryAfterMs? }`. */
     verify: async (userId, code) => settled(await mfa.verify(userId, code)),
 
-    /** Turns MFA off with a fresh code (the sensitive-operation check). */
-    disable: async (userId, code) => settled(await mfa.disable(userId, code)),
+    /** Renames one authenticator (no proof: a name protects nothing). */
+    renameAuthenticator: async (userId, id, label) => settled(await mfa.renameAuthenticator(userId, id, label)),
 
-    /** New recovery codes for a fresh code; the old ones stop working. */
-    regenerateRecoveryCodes: async (userId, code) => settled(await mfa.regenerateRecoveryCodes(userId, code)),
+    /** Removes one authenticator after a proof; removing the last one turns MFA off. */
+    removeAuthenticator: async (userId, id, proof) => settled(await mfa.removeAuthenticator(userId, id, proof)),
+
+    /** Turns MFA off after a proof (the sensitive-operation check). */
+    disable: async (userId, proof) => settled(await mfa.disable(userId, proof)),
+
+    /** New recovery codes after a proof; the old ones stop working. */
+    regenerateRecoveryCodes: async (userId, proof) => settled(await mfa.regenerateRecoveryCodes(userId, proof)),
 
     /** The support path: removes the user's MFA, recording who and why. */
     reset: async (userId, { actor, reason }) => settled(await mfa.reset(userId, { actor, reason })),

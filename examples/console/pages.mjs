@@ -40,8 +40,9 @@ const REASONS = {
   not_pending: 'There is no setup in progress. Start over.',
   not_enrolled: 'MFA is not on for this account.',
   locked: 'Too many wrong codes.',
-  proof_required: 'Type a current code of one of your authenticators first.',
+  proof_required: 'Type a current code of one of your authenticators, or a recovery code, first.',
   limit_reached: 'You have as many authenticators as allowed: remove one first.',
+  not_found: 'That authenticator is not there any more (removed in another tab?).',
 }
 
 const seconds = (ms) => {
