@@ -220,7 +220,7 @@ export function createConsoleApp({ db, now, encryptionKey }) {
   }
 
   /** The setup page: QR code and grouped key (shown this once), then two consecutive codes. */
-  const enrollPage = (ctx, enrollment, message = '') => {
+  const enrollPage = (ctx, enrollment, message = '', adding = false) => {
     const { session } = ctx
     const scan = enrollment
       ? html`<ol class="steps">
@@ -233,7 +233,7 @@ export function createConsoleApp({ db, now, encryptionKey }) {
       : html`<p>Type the code your app shows, wait for the next one, and type that too. If you did not add the key
           to your app, <a href="/security">start over</a>.</p>`
     return layout({
-      title: 'Set up your authenticator app',
+      title: adding ? 'Set up another authenticator' : 'Set up your authenticator app',
       ...ctx,
       body: html`${message}${scan}
         ${form(
@@ -242,7 +242,7 @@ export function createConsoleApp({ db, now, encryptionKey }) {
           html`<div class="pair"><label>First code <input name="code1" id="code1" autocomplete="one-time-code"
             inputmode="numeric" required></label>
           <label>Next code <input name="code2" id="code2" autocomplete="off" inputmode="numeric" required></label></div>
-          <button type="submit">Turn on MFA</button>`,
+          <button type="submit">${adding ? 'Add authenticator' : 'Turn on MFA'}</button>`,
           'id="confirm-form"',
         )}`,
     })
@@ -332,7 +332,7 @@ export function createConsoleApp({ db, now, encryptionKey }) {
         .toLowerCase()
       const password = String(body.password ?? '')
       let problem = null
-      if (!/^[^\s@]{1,64}@[^\s@]{1,190}$/.test(email)) problem = ['email', 'That is not an email address.']
+      if (!/^[^\s@:]{1,64}@[^\s@:]{1,190}$/.test(email)) problem = ['email', 'That is not an email address.']
       else if (password.length < 10 || password.length > 1000)
         problem = ['password', 'The password must be 10 to 1000 characters long.']
       else if (await findUser('email', email)) problem = ['exists', 'There is already an account with this email.']
@@ -409,12 +409,15 @@ export function createConsoleApp({ db, now, encryptionKey }) {
         const proof = String(body.code ?? '')
         const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label, proof })
         if (!started.ok) return ctx.send(await securityPage(ctx, refusal(started)))
-        return ctx.send(enrollPage(ctx, started))
+        return ctx.send(enrollPage(ctx, started, '', true))
       }),
     'POST /security/mfa/confirm': (ctx, body) =>
       ctx.signedIn(async () => {
         const result = await mfa.confirmEnrollment(ctx.user.id, String(body.code1 ?? ''), String(body.code2 ?? ''))
-        if (!result.ok) return ctx.send(enrollPage(ctx, null, refusal(result)))
+        if (!result.ok) {
+          const adding = (await mfa.status(ctx.user.id)).state === 'active'
+          return ctx.send(enrollPage(ctx, null, refusal(result), adding))
+        }
         // recovery codes come with the first authenticator only
         if (result.recoveryCodes.length === 0) return ctx.redirect('/security?done=added')
         return ctx.send(recoveryPage(ctx, result.recoveryCodes))
