@@ -126,6 +126,12 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     expect(cookie).toMatchObject({ name: 'console_session', httpOnly: true, sameSite: 'Strict' })
     const forged = await page.request.post(`${app.url}security/mfa/begin`, { form: { password: PASSWORD } })
     expect(forged.status()).toBe(403)
+    const csrf = await page.getAttribute('#enable-form [name=csrf]', 'value')
+    const crossSite = await page.request.post(`${app.url}security/mfa/begin`, {
+      form: { csrf: csrf ?? '', password: PASSWORD, label: 'x' },
+      headers: { origin: 'http://attacker.example' },
+    })
+    expect(crossSite.status()).toBe(403)
   })
 
   it('enables MFA: password again, QR code and key, two consecutive codes, recovery codes once', async () => {
@@ -274,9 +280,11 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     expect(await page.textContent('#mfa-status')).toContain('2 authenticators, 9 recovery codes left')
     await shot('authenticators')
 
-    await submit('rename-0', { label: 'Old phone' })
+    // A name is text, never markup.
+    await submit('rename-0', { label: '<b>Old</b> phone' })
     expect((await message(page, 'done')).reason).toBe('renamed')
-    expect(await labels()).toEqual(['Old phone', 'Work phone'])
+    expect(await labels()).toEqual(['<b>Old</b> phone', 'Work phone'])
+    expect(await page.locator('#authenticators b').count()).toBe(0)
 
     // Removing the old phone with a code of the new one (its enrollment consumed this step: the next one).
     await submit('remove-0', { code: await code(0, second) })
