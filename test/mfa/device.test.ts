@@ -19,6 +19,7 @@ import {
   useDevice,
 } from '../../src/mfa/device'
 import { numRuns } from '../support/env'
+import { HOSTILE } from '../support/hostile'
 
 const T = Date.UTC(2026, 11, 1, 12, 0, 0)
 const DAY = 86_400_000
@@ -234,6 +235,23 @@ describe('the device rules', () => {
         expect((await use(devices, token, T + 100)).outcome.ok).toBe(true)
       }),
       runs,
+    )
+  })
+})
+
+describe('hostile inputs', () => {
+  it.each(HOSTILE.map((v) => [v]))('readDeviceToken(%s) is malformed, never a throw', async (value) => {
+    expect(await readDeviceToken(KEY, value)).toBeNull()
+  })
+  it.each(HOSTILE.map((v) => [v]))('trustDevice option %s is misuse', (value) => {
+    expect(() => checkTrustDevice(value, DEFAULT_TRUSTED_DEVICE_TTL_MS)).toThrow(
+      expect.toSatisfy((e) => isOTPError(e, 'ERR_INVALID_OPTION')),
+    )
+  })
+  // '0x10' is a fine label; everything else in the matrix is not text of 1 to 100 characters
+  it.each(HOSTILE.filter((v) => v !== '0x10').map((v) => [v]))('a label of %s is misuse', (label) => {
+    expect(() => checkTrustDevice({ label }, DEFAULT_TRUSTED_DEVICE_TTL_MS)).toThrow(
+      expect.toSatisfy((e) => isOTPError(e, 'ERR_INVALID_OPTION')),
     )
   })
 })

@@ -15,6 +15,7 @@ import {
   type ProofFacts,
 } from '../../src/mfa/proof'
 import { numRuns } from '../support/env'
+import { HOSTILE } from '../support/hostile'
 
 const key = (fill: number, length = 32) => new Uint8Array(length).fill(fill)
 const T = Date.UTC(2026, 11, 1, 12, 0, 0)
@@ -309,5 +310,17 @@ describe('decideProof: the machine rule', () => {
       ),
       runs,
     )
+  })
+})
+
+describe('hostile inputs', () => {
+  it.each(HOSTILE.map((v) => [v]))('open(%s) is invalid, never a throw', async (value) => {
+    expect(await codec.open('mfa:u', value)).toEqual({ ok: false, reason: 'invalid' })
+  })
+  it.each(HOSTILE.filter((v) => v !== undefined).map((v) => [v]))('proofKey %s is misuse', (value) => {
+    expect(misuse(() => checkProofKey(value))).not.toMatch(/^(no throw|other)/)
+  })
+  it.each(HOSTILE.filter((v) => v !== undefined).map((v) => [v]))('maxAgeMs %s is misuse', (value) => {
+    expect(misuse(() => checkMaxAge(value))).toMatch(/^maxAgeMs must be/)
   })
 })
