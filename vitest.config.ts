@@ -31,7 +31,7 @@ export default defineConfig({
         resolve: { alias: packageAliases('dist') },
         test: {
           name: 'dist',
-          include: [...PORTABLE, 'test/dist/**/*.test.ts'],
+          include: [...PORTABLE, 'test/dist/**/*.test.ts', 'test/mfa/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
         },

@@ -1,17 +1,30 @@
-// The MFA service: enrollment with two consecutive codes, login, disable, reset, recovery codes.
+// The MFA service: several authenticators per user, enrollment with two consecutive codes, import, login, a proof
+// before every change, disable, reset, recovery codes.
 export type { MFAEncryptionKeys } from './encryption.js'
 export type { MFAEvent, MFAEventType, MFAOperation } from './events.js'
-export type { CodeReason, ConfirmReason } from './machine.js'
+export type { CodeReason, ConfirmReason, EnrollReason, ProofReason, RemoveReason } from './machine.js'
 export { DEFAULT_POLICY, type MFAAlgorithm, type MFAPolicy } from './policy.js'
-export type { ActiveAuthenticator, MFARecord, PendingEnrollment, StoredSecret } from './record.js'
+export type {
+  Authenticator,
+  MFARecord,
+  PendingEnrollment,
+  RecoveryDigests,
+  StoredSecret,
+  TrustedDevice,
+} from './record.js'
 export {
+  type AuthenticatorInfo,
+  type BeginEnrollmentResult,
   type ConfirmEnrollmentResult,
   createMFA,
   type DisableResult,
+  type ImportOptions,
+  type ImportResult,
   type MFA,
-  type MFAEnrollment,
   type MFAOptions,
+  type MFAProof,
   type MFAStatus,
   type RegenerateResult,
+  type RemoveResult,
   type VerifyResult,
 } from './service.js'

@@ -35,12 +35,15 @@ export interface MFAPolicy {
   maxEnrollmentAttempts: number
   /** Recovery codes issued at activation and on regeneration (default 10). */
   recoveryCodes: number
+  /** Authenticators a user may have, 1 to 100 (default 8, as AWS IAM); more are refused with `limit_reached`. */
+  maxAuthenticators: number
 }
 
 /**
  * The default {@link MFAPolicy}: SHA1, 6 digits, 30 s, 20-byte secrets; enrollments live 10 minutes and accept the
  * second code 2 steps back to 1 ahead; logins accept 1 step each way around the recorded drift; 5 failures lock for
- * 30 s, doubling with each further failure up to 15 minutes; 5 confirmation attempts; 10 recovery codes.
+ * 30 s, doubling with each further failure up to 15 minutes; 5 confirmation attempts; 10 recovery codes; 8
+ * authenticators per user.
  *
  * @example
  * const mfa = createMFA({ issuer: 'Example', policy: { ...DEFAULT_POLICY, lockMaxMs: 60 * 60_000 } })
@@ -50,7 +53,7 @@ export const DEFAULT_POLICY: Readonly<MFAPolicy> = /* @__PURE__ */ Object.freeze
   digits: 6,
   period: 30,
   secretBytes: 20,
-  enrollmentTTLMs: 600_000, // 10 minutes (literals: see LIMITS)
+  enrollmentTTLMs: 600_000, // 10 minutes
   enrollmentWindow: /* @__PURE__ */ Object.freeze({ past: 2, future: 1 }),
   loginWindow: 1,
   maxFailures: 5,
@@ -58,10 +61,10 @@ export const DEFAULT_POLICY: Readonly<MFAPolicy> = /* @__PURE__ */ Object.freeze
   lockMaxMs: 900_000, // 15 minutes
   maxEnrollmentAttempts: 5,
   recoveryCodes: 10,
+  maxAuthenticators: 8,
 })
 
-// [field, min, max] of every integer field: one table instead of one check per field keeps the bundle small
-// Literal numbers only: a top-level `7 * DAY` is an expression bundlers keep even when nothing uses it.
+// [field, min, max] of every integer field
 const LIMITS: [keyof MFAPolicy, number, number][] = [
   ['digits', 6, 8],
   ['period', 1, 3600],
@@ -73,6 +76,7 @@ const LIMITS: [keyof MFAPolicy, number, number][] = [
   ['lockMaxMs', 0, 31_536_000_000],
   ['maxEnrollmentAttempts', 1, 1000],
   ['recoveryCodes', 0, 100],
+  ['maxAuthenticators', 1, 100],
 ]
 
 /** Throws the developer-misuse error. */

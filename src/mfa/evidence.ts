@@ -1,0 +1,88 @@
+// The evidence: what a typed code or recovery code *is*, computed over exactly what a gate allows (HMACs of the
+// steps it lists, in its order; the digest of a recovery code under the record's scheme), deciding nothing.
+import { type HMACEngine, type HMACSigner, matchStep } from '../internal/engine.js'
+import { normalizeCode } from '../internal/otp.js'
+import type { SecretBinding, SecretBox } from './encryption.js'
+import type { CodeEvidence, CodeGate, ConfirmEvidence, ConfirmGate } from './machine.js'
+import type { SecretParams } from './record.js'
+import { normalizeRecoveryCode, type RecoveryHasher } from './recovery.js'
+
+/** The record a piece of evidence is computed for: its store key and owner. */
+export interface EvidenceContext {
+  storeKey: string
+  userId: string
+}
+
+/** Computes evidence for one service; holds a bounded cache of prepared HMAC signers. */
+export interface Evidence {
+  /** What `input` is for a code gate: malformed, the TOTP match (first authenticator and step), or a digest. */
+  code(gate: CodeGate, input: unknown, context: EvidenceContext): Promise<CodeEvidence>
+  /** What two enrollment codes match among a confirmation gate's steps. */
+  pair(gate: ConfirmGate, code1: unknown, code2: unknown, context: EvidenceContext): Promise<ConfirmEvidence>
+}
+
+/** Most signers kept prepared; past it the cache starts over (the next logins prepare again). */
+const MAX_SIGNERS = 1000
+
+/**
+ * Creates the evidence side of a service.
+ *
+ * @param engine - the HMAC engine (WebCrypto by default, or `syncEngine`)
+ * @param box - opens stored secrets
+ * @param hasher - digests recovery codes
+ */
+export function createEvidence(engine: HMACEngine, box: SecretBox, hasher: RecoveryHasher): Evidence {
+  // Prepared secrets by store key, authenticator and stored secret (ciphertext when sealed): a login then costs
+  // the HMACs only. A re-sealed, rotated or replaced secret is another text, so it gets a new entry.
+  const signers = new Map<string, Promise<HMACSigner>>()
+  const signer = (held: SecretParams & { id: string }, context: EvidenceContext): Promise<HMACSigner> => {
+    // store keys and ids hold no U+0000
+    const cacheKey = `${context.storeKey}\u0000${held.id}\u0000${held.algorithm}${JSON.stringify(held.secret)}`
+    let prepared = signers.get(cacheKey)
+    if (!prepared) {
+      if (signers.size >= MAX_SIGNERS) signers.clear()
+      const binding: SecretBinding = { ...context, id: held.id }
+      prepared = box.open(held.secret, binding).then((bytes) => engine.prepare(bytes, held.algorithm))
+      signers.set(cacheKey, prepared)
+      prepared.catch(() => signers.delete(cacheKey))
+    }
+    return prepared
+  }
+
+  return {
+    async code(gate, input, context) {
+      let numeric = false
+      for (const { authenticator, steps } of gate.candidates) {
+        const typed = normalizeCode(input, authenticator.digits)
+        if (typed === null) continue
+        numeric = true
+        const step = await matchStep(await signer(authenticator, context), typed, authenticator.digits, steps)
+        // stop at the first authenticator that matches: the candidates come the likeliest first
+        if (step !== null) return { kind: 'totp', match: { authenticatorId: authenticator.id, step } }
+      }
+      if (numeric) return { kind: 'totp', match: null }
+      const canonical = typeof input === 'string' ? normalizeRecoveryCode(input) : null
+      if (canonical === null) return { kind: 'malformed' }
+      const digest = gate.recovery && (await hasher.digest(gate.recovery, context.storeKey, context.userId, canonical))
+      // a code of the other length (0.1.0 vs new) cannot match any stored digest: it is simply wrong
+      return { kind: 'recovery', digest: digest ?? '' }
+    },
+
+    async pair(gate, code1, code2, context) {
+      const { pending } = gate
+      const a = normalizeCode(code1, pending.digits)
+      const b = normalizeCode(code2, pending.digits)
+      if (a === null || b === null) return { kind: 'malformed' }
+      if (a === b) return { kind: 'same' }
+      const sign = await signer(pending, context)
+      const second = await matchStep(sign, b, pending.digits, gate.second)
+      if (second === null) return { kind: 'pair', first: null, second }
+      // code1 is most likely the step just before; the other steps only say why it is not
+      const first = await matchStep(sign, a, pending.digits, [
+        second - 1,
+        ...gate.first.filter((s) => s !== second - 1),
+      ])
+      return { kind: 'pair', first, second }
+    },
+  }
+}
