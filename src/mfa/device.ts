@@ -10,7 +10,7 @@ import { isWellFormed } from '../storage/check.js'
 export interface TrustedDevice {
   /** Random, 12 base64url characters; also the first part of the device's token. */
   id: string
-  /** SHA-256 of the current token (domain label, store key, token), truncated to 128 bits, base64url. */
+  /** SHA-256 of the current token (domain label, store key, token), truncated to 128 bits, lower-case hex. */
   digest: string
   label: string
   createdAt: number
@@ -52,7 +52,7 @@ const isRevoked = (entry: DeviceEntry): entry is RevokedDevice => 'revokedAt' in
 /** The stored form of a token: bound to the store key, so a digest copied into another record opens nothing. */
 async function digestToken(storeKey: string, token: string): Promise<string> {
   const digest = await sha256(utf8.encode(`mfa-core/device/v1\u0000${storeKey}\u0000${token}`))
-  return encodeBase64URL(digest.subarray(0, 16))
+  return Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 /**
@@ -95,7 +95,7 @@ export async function readDeviceToken(
  * @param value - `{ label, ttlMs? }` as passed
  * @param defaultTTLMs - the policy's lifetime, used when `ttlMs` is absent (ms)
  * @returns the label and the lifetime (ms)
- * @throws OTPError `ERR_INVALID_OPTION` when the label is not well-formed text of 1 to 100 characters without
+ * @throws OTPError `ERR_INVALID_OPTION` when the label is not well-formed text of 1 to 64 characters without
  * U+0000, or `ttlMs` is not an integer from 1 minute to 400 days
  */
 export function checkTrustDevice(value: unknown, defaultTTLMs: number): { label: string; ttlMs: number } {
@@ -104,13 +104,13 @@ export function checkTrustDevice(value: unknown, defaultTTLMs: number): { label:
   if (
     typeof label !== 'string' ||
     label.length < 1 ||
-    label.length > 100 ||
+    label.length > 64 ||
     !isWellFormed(label) ||
     label.includes('\u0000')
   ) {
     throw new OTPError(
       'ERR_INVALID_OPTION',
-      `trustDevice.label must be well-formed text of 1 to 100 characters without U+0000, got ${describe(label)}`,
+      `trustDevice.label must be well-formed text of 1 to 64 characters without U+0000, got ${describe(label)}`,
     )
   }
   if (ttlMs === undefined) return { label, ttlMs: defaultTTLMs }
@@ -228,21 +228,4 @@ export function listDevices(devices: readonly DeviceEntry[], now: number): Trust
   return devices
     .filter((d): d is TrustedDevice => !isRevoked(d) && d.expiresAt > now)
     .map(({ id, label, createdAt, lastUsedAt, expiresAt }) => ({ id, label, createdAt, lastUsedAt, expiresAt }))
-}
-
-/**
- * True when `o` is a device entry as this module writes it (for the record parser).
- *
- * @param o - a parsed JSON value
- */
-export function isDeviceEntry(o: any): o is DeviceEntry {
-  if (typeof o !== 'object' || o === null || typeof o.id !== 'string' || !Number.isSafeInteger(o.expiresAt))
-    return false
-  if ('revokedAt' in o) return Number.isSafeInteger(o.revokedAt)
-  return (
-    typeof o.digest === 'string' &&
-    typeof o.label === 'string' &&
-    Number.isSafeInteger(o.createdAt) &&
-    Number.isSafeInteger(o.lastUsedAt)
-  )
 }

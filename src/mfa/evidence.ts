@@ -3,9 +3,10 @@
 import { type HMACEngine, type HMACSigner, matchStep } from '../internal/engine.js'
 import { normalizeCode } from '../internal/otp.js'
 import type { SecretBinding, SecretBox } from './encryption.js'
-import type { CodeEvidence, CodeGate, ConfirmEvidence, ConfirmGate } from './machine.js'
+import type { CodeEvidence, CodeGate, ConfirmEvidence, ConfirmGate, ResyncGate } from './machine.js'
 import type { SecretParams } from './record.js'
 import { normalizeRecoveryCode, type RecoveryHasher } from './recovery.js'
+import { findConsecutive, type ResyncEvidence } from './resync.js'
 
 /** The record a piece of evidence is computed for: its store key and owner. */
 export interface EvidenceContext {
@@ -19,6 +20,8 @@ export interface Evidence {
   code(gate: CodeGate, input: unknown, context: EvidenceContext): Promise<CodeEvidence>
   /** What two enrollment codes match among a confirmation gate's steps. */
   pair(gate: ConfirmGate, code1: unknown, code2: unknown, context: EvidenceContext): Promise<ConfirmEvidence>
+  /** Where two consecutive codes lie for each authenticator of a resync gate (the first code's step, or null). */
+  resync(gate: ResyncGate, code1: unknown, code2: unknown, context: EvidenceContext): Promise<ResyncEvidence>
 }
 
 /** Most signers kept prepared; past it the cache starts over (the next logins prepare again). */
@@ -83,6 +86,23 @@ export function createEvidence(engine: HMACEngine, box: SecretBox, hasher: Recov
         ...gate.first.filter((s) => s !== second - 1),
       ])
       return { kind: 'pair', first, second }
+    },
+
+    async resync(gate, code1, code2, context) {
+      const found: { authenticatorId: string; step: number | null }[] = []
+      let numeric = false
+      for (const { authenticator, seconds } of gate.candidates) {
+        const a = normalizeCode(code1, authenticator.digits)
+        const b = normalizeCode(code2, authenticator.digits)
+        if (a === null || b === null) continue
+        if (a === b) return 'same_code'
+        numeric = true
+        const step = await findConsecutive(await signer(authenticator, context), a, b, authenticator.digits, seconds)
+        found.push({ authenticatorId: authenticator.id, step })
+        // stop at the first authenticator with a pair: two consecutive 6-digit codes are no coincidence
+        if (step !== null) break
+      }
+      return numeric ? found : 'malformed'
     },
   }
 }

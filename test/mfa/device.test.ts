@@ -8,7 +8,6 @@ import {
   DEFAULT_MAX_TRUSTED_DEVICES,
   DEFAULT_TRUSTED_DEVICE_TTL_MS,
   type DeviceEntry,
-  isDeviceEntry,
   listDevices,
   MAX_TRUSTED_DEVICE_TTL_MS,
   mintDeviceToken,
@@ -55,7 +54,7 @@ describe('device tokens', () => {
 
   it('store only a digest, bound to the store key', async () => {
     const a = await mintDeviceToken(KEY)
-    expect(a.digest).toMatch(/^[\w-]{22}$/)
+    expect(a.digest).toMatch(/^[0-9a-f]{32}$/)
     expect(a.digest).not.toContain(a.token.slice(13, 30))
     expect((await readDeviceToken('mfa:bob', a.token))?.digest).not.toBe(a.digest)
     expect((await readDeviceToken('app:alice', a.token))?.digest).not.toBe(a.digest)
@@ -100,7 +99,8 @@ describe('trustDevice option', () => {
     [{ label: 'x', ttlMs: MAX_TRUSTED_DEVICE_TTL_MS + 1 }, 'throws'],
     [{ label: 'x', ttlMs: '1' }, 'throws'],
     [{ label: '' }, 'throws'],
-    [{ label: 'x'.repeat(101) }, 'throws'],
+    [{ label: 'x'.repeat(64) }, { label: 'x'.repeat(64), ttlMs: DEFAULT_TRUSTED_DEVICE_TTL_MS }],
+    [{ label: 'x'.repeat(65) }, 'throws'],
     [{ label: 'a\u0000b' }, 'throws'],
     [{ label: '\uD800' }, 'throws'],
     [{}, 'throws'],
@@ -125,7 +125,6 @@ describe('the device rules', () => {
     expect(listDevices(devices, T)).toEqual([
       { id, label: 'Safari on iPhone', createdAt: T, lastUsedAt: T, expiresAt: T + 7 * DAY },
     ])
-    expect(devices.every(isDeviceEntry)).toBe(true)
   })
 
   it('use accepts a genuine token once and rotates it; the predecessor is refused', async () => {
@@ -207,15 +206,8 @@ describe('the device rules', () => {
     expect(all.revoked).toEqual([b.id])
     expect(listDevices(all.devices, T + 3)).toEqual([])
     expect(revokeAllDevices(all.devices, T + 4).revoked).toEqual([])
-    expect(all.devices.every(isDeviceEntry)).toBe(true)
     // a revoked entry keeps no digest and no label
     expect(JSON.stringify(all.devices)).not.toMatch(/digest|label/)
-  })
-
-  it('isDeviceEntry refuses damaged entries', () => {
-    for (const bad of [null, 1, {}, { id: 'x', expiresAt: 1 }, { id: 'x', expiresAt: 1, revokedAt: '1' }]) {
-      expect(isDeviceEntry(bad)).toBe(false)
-    }
   })
 
   it("property: a rotated token's predecessor is refused, whatever the sequence of uses", async () => {
@@ -248,7 +240,7 @@ describe('hostile inputs', () => {
       expect.toSatisfy((e) => isOTPError(e, 'ERR_INVALID_OPTION')),
     )
   })
-  // '0x10' is a fine label; everything else in the matrix is not text of 1 to 100 characters
+  // '0x10' is a fine label; everything else in the matrix is not text of 1 to 64 characters
   it.each(HOSTILE.filter((v) => v !== '0x10').map((v) => [v]))('a label of %s is misuse', (label) => {
     expect(() => checkTrustDevice({ label }, DEFAULT_TRUSTED_DEVICE_TTL_MS)).toThrow(
       expect.toSatisfy((e) => isOTPError(e, 'ERR_INVALID_OPTION')),
