@@ -8,7 +8,7 @@ import { isWellFormed } from '../storage/check.js'
 
 /** A device the user chose to trust. Times in milliseconds since the Unix epoch. */
 export interface TrustedDevice {
-  /** Random, 12 base64url characters; also the first part of the device's token. */
+  /** Random, 16 letters (no digit, so it never looks like a code in a log); also the first part of its token. */
   id: string
   /** SHA-256 of the current token (domain label, store key, token), truncated to 128 bits, lower-case hex. */
   digest: string
@@ -42,9 +42,11 @@ export const DEFAULT_TRUSTED_DEVICE_TTL_MS = 2_592_000_000
 /** Longest lifetime of a trusted device: 400 days (what Chromium allows a cookie). */
 export const MAX_TRUSTED_DEVICE_TTL_MS = 34_560_000_000
 
-const ID_BYTES = 9 // 72 bits: ids only need to be unique within one user's list
+// 64 random bits as 16 letters of a 16-letter alphabet, like authenticator ids: unique within a user's list
+const ID_ALPHABET = 'abcdefghjkmnpqrs'
+const newDeviceId = (): string => Array.from(randomBytes(16), (b) => ID_ALPHABET[b & 15]).join('')
 const SECRET_BYTES = 32 // 256 random bits, at least the 128 the issue asks for
-const TOKEN = /^([\w-]{12})\.([\w-]{43})$/
+const TOKEN = /^([a-hjkmnp-s]{16})\.([\w-]{43})$/
 const utf8 = new TextEncoder()
 
 const isRevoked = (entry: DeviceEntry): entry is RevokedDevice => 'revokedAt' in entry
@@ -56,7 +58,7 @@ async function digestToken(storeKey: string, token: string): Promise<string> {
 }
 
 /**
- * Mints a device token: `<device id>.<256 random bits>`, both base64url (56 characters). The token goes to the
+ * Mints a device token: `<device id>.<256 random bits in base64url>` (60 characters). The token goes to the
  * browser once; only its digest is stored.
  *
  * @param storeKey - the record's store key (prefix and user id)
@@ -64,7 +66,7 @@ async function digestToken(storeKey: string, token: string): Promise<string> {
  */
 export async function mintDeviceToken(
   storeKey: string,
-  id = encodeBase64URL(randomBytes(ID_BYTES)),
+  id = newDeviceId(),
 ): Promise<{ id: string; token: string; digest: string }> {
   const token = `${id}.${encodeBase64URL(randomBytes(SECRET_BYTES))}`
   return { id, token, digest: await digestToken(storeKey, token) }
@@ -82,9 +84,7 @@ export async function readDeviceToken(
   token: unknown,
 ): Promise<{ id: string; digest: string } | null> {
   const match = typeof token === 'string' ? TOKEN.exec(token) : null
-  if (match === null || decodeBase64URL(match[1] as string) === null || decodeBase64URL(match[2] as string) === null) {
-    return null
-  }
+  if (match === null || decodeBase64URL(match[2] as string) === null) return null
   return { id: match[1] as string, digest: await digestToken(storeKey, token as string) }
 }
 
