@@ -89,3 +89,13 @@ export async function pbkdf2SHA256(
   const params = { name: 'PBKDF2', hash: 'SHA-256', salt: copyBytes(salt), iterations }
   return new Uint8Array(await subtle().deriveBits(params, key, bytes * 8))
 }
+
+/**
+ * A non-extractable HMAC-SHA256 signing key derived from `secret` for one purpose (RFC 5869 HKDF-SHA256, empty
+ * salt, `info` naming the purpose), so one application key never signs two kinds of message.
+ */
+export async function deriveHMACKey(secret: Uint8Array, info: string): Promise<CryptoKey> {
+  const base = await subtle().importKey('raw', copyBytes(secret), 'HKDF', false, ['deriveKey'])
+  const params = { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) }
+  return subtle().deriveKey(params, base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign'])
+}

@@ -15,6 +15,13 @@
  * - `reset`: support removed everything (`actor`, `reason` as passed to `reset`)
  * - `recovery_used`: a recovery code was spent (`recoveryCodesLeft`)
  * - `recovery_regenerated`: a new set of recovery codes replaced the old one
+ * - `proof_issued`: `verify(..., { proof: true })` handed out a step-up proof (`method`, `authenticatorId`)
+ * - `device_trusted`: `verify(..., { trustDevice })` trusted a device (`deviceId`)
+ * - `device_revoked`: a trusted device was revoked (`deviceId`; `reason`: `user`, `limit` when the cap pushed it
+ *   out, or `security` when disable, reset, a removal or a recovery regeneration revoked every device)
+ * - `resynced`: `resync` set an authenticator's drift (`authenticatorId`, `drift` in steps)
+ *
+ * `verified` with `method: 'device'` is a trusted device's token accepted (`deviceId`).
  */
 export type MFAEventType =
   | 'enrollment_started'
@@ -31,6 +38,10 @@ export type MFAEventType =
   | 'reset'
   | 'recovery_used'
   | 'recovery_regenerated'
+  | 'proof_issued'
+  | 'device_trusted'
+  | 'device_revoked'
+  | 'resynced'
 
 /** The service call that produced an event. */
 export type MFAOperation =
@@ -43,6 +54,9 @@ export type MFAOperation =
   | 'remove'
   | 'rename'
   | 'import'
+  | 'device'
+  | 'revoke_device'
+  | 'resync'
 
 /**
  * An audit event passed to `onEvent`. It never contains a secret, a code or a recovery code.
@@ -58,13 +72,17 @@ export interface MFAEvent {
   operation: MFAOperation
   /** Why it failed (a reason code), or the free text support gave to `reset`. */
   reason?: string
-  method?: 'totp' | 'recovery'
+  method?: 'totp' | 'recovery' | 'device'
   retryAfterMs?: number
   recoveryCodesLeft?: number
   /** Who ran `reset`. */
   actor?: string
   /** The authenticator concerned (its id, never its secret). */
   authenticatorId?: string
+  /** The trusted device concerned (its id, never its token). */
+  deviceId?: string
+  /** The drift `resync` set, in steps (+: the phone is ahead). */
+  drift?: number
 }
 
 /** An event as the state machine produces it, before the service adds who, when and which operation. */

@@ -3,9 +3,10 @@
 import { type HMACEngine, type HMACSigner, matchStep } from '../internal/engine.js'
 import { normalizeCode } from '../internal/otp.js'
 import type { SecretBinding, SecretBox } from './encryption.js'
-import type { CodeEvidence, CodeGate, ConfirmEvidence, ConfirmGate } from './machine.js'
+import type { CodeEvidence, CodeGate, ConfirmEvidence, ConfirmGate, ResyncGate } from './machine.js'
 import type { SecretParams } from './record.js'
 import { normalizeRecoveryCode, type RecoveryHasher } from './recovery.js'
+import { findConsecutive, type ResyncEvidence } from './resync.js'
 
 /** The record a piece of evidence is computed for: its store key and owner. */
 export interface EvidenceContext {
@@ -19,6 +20,8 @@ export interface Evidence {
   code(gate: CodeGate, input: unknown, context: EvidenceContext): Promise<CodeEvidence>
   /** What two enrollment codes match among a confirmation gate's steps. */
   pair(gate: ConfirmGate, code1: unknown, code2: unknown, context: EvidenceContext): Promise<ConfirmEvidence>
+  /** Where two consecutive codes lie for each authenticator of a resync gate (the first code's step, or null). */
+  resync(gate: ResyncGate, code1: unknown, code2: unknown, context: EvidenceContext): Promise<ResyncEvidence>
 }
 
 /** Most signers kept prepared; past it the cache starts over (the next logins prepare again). */
@@ -51,16 +54,35 @@ export function createEvidence(engine: HMACEngine, box: SecretBox, hasher: Recov
 
   return {
     async code(gate, input, context) {
-      let numeric = false
-      for (const { authenticator, steps } of gate.candidates) {
+      const usable = gate.candidates.flatMap(({ authenticator, steps }) => {
         const typed = normalizeCode(input, authenticator.digits)
-        if (typed === null) continue
-        numeric = true
-        const step = await matchStep(await signer(authenticator, context), typed, authenticator.digits, steps)
-        // stop at the first authenticator that matches: the candidates come the likeliest first
-        if (step !== null) return { kind: 'totp', match: { authenticatorId: authenticator.id, step } }
+        return typed === null ? [] : [{ authenticator, steps, typed }]
+      })
+      if (usable.length > 0) {
+        // prepared on first use: the usual login touches the first authenticator's signer only
+        const signed: Promise<HMACSigner>[] = []
+        const signerOf = (i: number) => (signed[i] ??= signer(usable[i]!.authenticator, context))
+        // The likeliest pair alone first (the authenticator used last, at its centre step: the usual login costs one
+        // HMAC); then wave k tries step k of every authenticator at once, so a user with many authenticators waits
+        // for a few parallel HMACs, not for each in turn. A wrong code computes every step of every window.
+        const waves: [index: number, step: number][][] = [[[0, usable[0]!.steps[0]!]]]
+        for (let k = 0; k < Math.max(...usable.map((u) => u.steps.length)); k++) {
+          waves.push(usable.flatMap((u, i) => (k < u.steps.length && (i > 0 || k > 0) ? [[i, u.steps[k]!]] : [])))
+        }
+        for (const wave of waves) {
+          const found = await Promise.all(
+            wave.map(async ([i, step]) =>
+              matchStep(await signerOf(i), usable[i]!.typed, usable[i]!.authenticator.digits, [step]),
+            ),
+          )
+          const hit = found.findIndex((step) => step !== null)
+          if (hit >= 0) {
+            const [i, step] = wave[hit]!
+            return { kind: 'totp', match: { authenticatorId: usable[i]!.authenticator.id, step } }
+          }
+        }
+        return { kind: 'totp', match: null }
       }
-      if (numeric) return { kind: 'totp', match: null }
       const canonical = typeof input === 'string' ? normalizeRecoveryCode(input) : null
       if (canonical === null) return { kind: 'malformed' }
       const digest = gate.recovery && (await hasher.digest(gate.recovery, context.storeKey, context.userId, canonical))
@@ -83,6 +105,23 @@ export function createEvidence(engine: HMACEngine, box: SecretBox, hasher: Recov
         ...gate.first.filter((s) => s !== second - 1),
       ])
       return { kind: 'pair', first, second }
+    },
+
+    async resync(gate, code1, code2, context) {
+      const found: { authenticatorId: string; step: number | null }[] = []
+      let numeric = false
+      for (const { authenticator, seconds } of gate.candidates) {
+        const a = normalizeCode(code1, authenticator.digits)
+        const b = normalizeCode(code2, authenticator.digits)
+        if (a === null || b === null) continue
+        if (a === b) return 'same_code'
+        numeric = true
+        const step = await findConsecutive(await signer(authenticator, context), a, b, authenticator.digits, seconds)
+        found.push({ authenticatorId: authenticator.id, step })
+        // stop at the first authenticator with a pair: two consecutive 6-digit codes are no coincidence
+        if (step !== null) break
+      }
+      return numeric ? found : 'malformed'
     },
   }
 }

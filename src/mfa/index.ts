@@ -2,19 +2,32 @@
 // before every change, disable, reset, recovery codes.
 export type { MFAEncryptionKeys } from './encryption.js'
 export type { MFAEvent, MFAEventType, MFAOperation } from './events.js'
-export type { CodeReason, ConfirmReason, EnrollReason, ProofReason, RemoveReason } from './machine.js'
+export type {
+  CodeReason,
+  ConfirmReason,
+  DeviceTokenReason,
+  EnrollReason,
+  ProofReason,
+  RemoveReason,
+  ResyncRefusal,
+  StepUpReason,
+} from './machine.js'
 export { DEFAULT_POLICY, type MFAAlgorithm, type MFAPolicy } from './policy.js'
+export type { ProofKeyEntry, ProofKeyOption } from './proof.js'
 export type {
   Authenticator,
+  DeviceEntry,
   MFARecord,
   PendingEnrollment,
   RecoveryDigests,
+  RevokedDevice,
   StoredSecret,
   TrustedDevice,
 } from './record.js'
 export {
   type AuthenticatorInfo,
   type BeginEnrollmentResult,
+  type CheckProofResult,
   type ConfirmEnrollmentResult,
   createMFA,
   type DisableResult,
@@ -26,5 +39,11 @@ export {
   type MFAStatus,
   type RegenerateResult,
   type RemoveResult,
+  type ResyncResult,
+  type TrustedDeviceGrant,
+  type TrustedDeviceInfo,
+  type TrustedDeviceResult,
+  type VerifyGrants,
+  type VerifyOptions,
   type VerifyResult,
 } from './service.js'

@@ -3,8 +3,18 @@
 // evidence side must compute (which steps of which authenticator); the evidence says what the user's input is;
 // the functions here decide what it means and return the result, the record to write and the events.
 import { timingSafeEqualString } from '../internal/bytes.js'
+import {
+  type DeviceReason,
+  listDevices,
+  revokeAllDevices,
+  revokeDevice,
+  type TrustedDeviceInfo,
+  trustDevice,
+  useDevice,
+} from './device.js'
 import type { MFAEventDraft } from './events.js'
 import type { MFAPolicy } from './policy.js'
+import { decideProof, type OpenedProof } from './proof.js'
 import {
   type Authenticator,
   DEFAULT_LABEL,
@@ -15,11 +25,17 @@ import {
   type RecoveryDigests,
   type SecretParams,
 } from './record.js'
+import { decideResync, type ResyncEvidence, type ResyncReason, resyncGate } from './resync.js'
 
 /** Why `verify`, or a proof for another operation, was refused. */
 export type CodeReason = 'malformed' | 'invalid' | 'replayed' | 'locked' | 'not_enrolled'
-/** Why an operation that needs a proof was refused: the code reasons, or no proof given. */
-export type ProofReason = CodeReason | 'proof_required'
+/** Why a step-up proof given instead of a code was refused: too old, or voided by a change since. */
+export type StepUpReason = 'expired' | 'revoked'
+/**
+ * Why an operation that needs a proof was refused: the code reasons, no proof given, or a step-up proof that is
+ * too old or voided (`invalid` also covers a proof that is not genuine).
+ */
+export type ProofReason = CodeReason | StepUpReason | 'proof_required'
 /** Why `beginEnrollment` refused. */
 export type EnrollReason = ProofReason | 'limit_reached'
 /** Why `removeAuthenticator` refused. */
@@ -154,12 +170,56 @@ export type CodeEvidence =
   | { kind: 'totp'; match: { authenticatorId: string; step: number } | null }
   | { kind: 'recovery'; digest: string }
 
+/**
+ * Evidence for an operation that takes a proof: a code as above, or a step-up proof from an earlier
+ * `verify(..., { proof: true })`, opened (signature checked) by the evidence side, with the oldest age accepted (ms).
+ */
+export type ProofEvidence = CodeEvidence | { kind: 'proof'; opened: OpenedProof; maxAgeMs: number }
+
 /** A proof that passed: the record with the code consumed (failures cleared), and how it was proven. */
 export interface Proved {
   next: MFARecord
   method: 'totp' | 'recovery'
   authenticatorId?: string
   events: MFAEventDraft[]
+}
+
+/**
+ * Counts one failure against the user's budget (codes, recovery codes, resyncs and device tokens alike): from
+ * `maxFailures` on, each failure locks for twice as long as the last, up to `lockMaxMs`.
+ */
+export function fail<Reason extends string>(
+  record: MFARecord,
+  reason: Reason,
+  now: number,
+  policy: MFAPolicy,
+): Transition<Refusal<Reason>> {
+  const failures = record.failures + 1
+  const over = failures - policy.maxFailures
+  // || 0: a lockBaseMs of 0 times 2 ** over (Infinity past 1023) is NaN, which would corrupt the stored record
+  const retryAfterMs = over >= 0 ? Math.min(policy.lockBaseMs * 2 ** over, policy.lockMaxMs) || 0 : undefined
+  const next = { ...record, failures, lockedUntil: retryAfterMs === undefined ? 0 : now + retryAfterMs }
+  return refuse(reason, retryAfterMs === undefined ? { next } : { next, retryAfterMs, locked: true })
+}
+
+/**
+ * {@link prove} for operations that also take a step-up proof: a proof stands (it consumes nothing and changes no
+ * count) or is refused as {@link decideProof} says; a code goes through {@link prove}. A refused proof does not
+ * count as a failure: it is a 128-bit signature, not something to guess.
+ */
+export function proveStepUp(
+  record: MFARecord,
+  gate: CodeGate,
+  evidence: ProofEvidence,
+  now: number,
+  policy: MFAPolicy,
+): { proved: Proved } | { refused: Transition<Refusal<CodeReason | StepUpReason>> } {
+  if (evidence.kind !== 'proof') return prove(record, gate, evidence, now, policy)
+  const decision = decideProof(evidence.opened, record, now, evidence.maxAgeMs)
+  if (!decision.ok) return { refused: refuse(decision.reason) }
+  const proved: Proved = { next: record, method: decision.method, events: [] }
+  if (decision.authenticatorId !== null) proved.authenticatorId = decision.authenticatorId
+  return { proved }
 }
 
 /** The result of a successful code check. */
@@ -192,24 +252,16 @@ export function prove(
       if (timingSafeEqualString(digest, evidence.digest) && index < 0) index = i
     })
   }
-  if (!used && index < 0) {
-    const failures = record.failures + 1
-    const over = failures - policy.maxFailures
-    // || 0: a lockBaseMs of 0 times 2 ** over (Infinity past 1023) is NaN, which would corrupt the stored record
-    const retryAfterMs = over >= 0 ? Math.min(policy.lockBaseMs * 2 ** over, policy.lockMaxMs) || 0 : undefined
-    const next = { ...record, failures, lockedUntil: retryAfterMs === undefined ? 0 : now + retryAfterMs }
-    return {
-      refused: refuse('invalid', retryAfterMs === undefined ? { next } : { next, retryAfterMs, locked: true }),
-    }
-  }
+  if (!used && index < 0) return { refused: fail(record, 'invalid', now, policy) }
   const next: MFARecord = { ...record, failures: 0, lockedUntil: 0 }
   const events: MFAEventDraft[] = []
   if (used && evidence.kind === 'totp' && evidence.match) {
     const step = evidence.match.step
     const delta = step - stepAt(now, used.period)
     const updated: Authenticator = { ...used, lastStep: step, lastUsedAt: now }
-    // Only a small, plausible drift is remembered (the window itself may reach further).
-    if (Math.abs(delta) <= 1) updated.drift = delta
+    // Only a small, plausible drift is remembered (the window itself may reach further); a login may bring a drift
+    // that resync set back towards 0, never take it further out: drift grows only through resync.
+    if (Math.abs(delta) <= Math.max(1, Math.abs(used.drift))) updated.drift = delta
     const usedId = used.id
     next.authenticators = record.authenticators.map((a) => (a.id === usedId ? updated : a))
     return { proved: { next, method: 'totp', authenticatorId: usedId, events } }
@@ -228,19 +280,65 @@ const success = (p: Proved): CodeSuccess =>
 const withId = (draft: MFAEventDraft, id: string | undefined): MFAEventDraft =>
   id === undefined ? draft : { ...draft, authenticatorId: id }
 
-/** A login: a fresh code of any authenticator, or an unused recovery code. */
+/** A device to trust at login: its id and token digest (minted by the evidence side), label and lifetime (ms). */
+export interface FreshDevice {
+  id: string
+  digest: string
+  label: string
+  ttlMs: number
+}
+
+/** What a login may also do: issue a step-up proof (`proof`), trust the device it came from (`trust`). */
+export interface VerifyExtras {
+  proof?: boolean
+  trust?: FreshDevice
+}
+
+/** A successful login, with the device trusted (its id and expiry, ms) when one was asked for. */
+export type VerifySuccess = CodeSuccess & { device?: { id: string; expiresAt: number } }
+
+/**
+ * A login: a fresh code of any authenticator, or an unused recovery code. On success it may also trust a device
+ * (over `maxTrustedDevices` the oldest is revoked) and announce the step-up proof the service will sign.
+ */
 export function verify(
   record: MFARecord,
   gate: CodeGate,
   evidence: CodeEvidence,
   now: number,
   policy: MFAPolicy,
-): Transition<CodeSuccess | Refusal<CodeReason>> {
+  extras: VerifyExtras = {},
+): Transition<VerifySuccess | Refusal<CodeReason>> {
   const outcome = prove(record, gate, evidence, now, policy)
   if ('refused' in outcome) return outcome.refused
   const p = outcome.proved
   const events = [withId({ type: 'verified', method: p.method }, p.authenticatorId), ...p.events]
-  return { result: success(p), next: p.next, events }
+  const result: VerifySuccess = success(p)
+  let next = p.next
+  if (extras.proof) events.push(withId({ type: 'proof_issued', method: p.method }, p.authenticatorId))
+  if (extras.trust) {
+    const { devices, dropped } = trustDevice(next.devices, extras.trust, now, policy.maxTrustedDevices)
+    next = { ...next, devices }
+    events.push(...dropped.map((deviceId): MFAEventDraft => ({ type: 'device_revoked', deviceId, reason: 'limit' })))
+    events.push({ type: 'device_trusted', deviceId: extras.trust.id })
+    result.device = { id: extras.trust.id, expiresAt: now + extras.trust.ttlMs }
+  }
+  return { result, next, events }
+}
+
+/**
+ * Every trusted device revoked for a security change (disable, reset, a removed authenticator, new recovery
+ * codes): the new list and one `device_revoked` event per device.
+ */
+function revokeForSecurity(
+  record: MFARecord | null,
+  now: number,
+): { devices: MFARecord['devices']; events: MFAEventDraft[] } {
+  const { devices, revoked } = revokeAllDevices(record?.devices ?? [], now)
+  return {
+    devices,
+    events: revoked.map((deviceId): MFAEventDraft => ({ type: 'device_revoked', deviceId, reason: 'security' })),
+  }
 }
 
 /** The record left when MFA is off: nothing but the bumped generation (so earlier proofs stay void). */
@@ -250,17 +348,21 @@ const tombstone = (record: MFARecord | null): MFARecord => emptyRecord((record?.
 export function disable(
   record: MFARecord,
   gate: CodeGate,
-  evidence: CodeEvidence,
+  evidence: ProofEvidence,
   now: number,
   policy: MFAPolicy,
-): Transition<{ ok: true } | Refusal<CodeReason>> {
-  const outcome = prove(record, gate, evidence, now, policy)
+): Transition<{ ok: true } | Refusal<CodeReason | StepUpReason>> {
+  const outcome = proveStepUp(record, gate, evidence, now, policy)
   if ('refused' in outcome) return outcome.refused
   const p = outcome.proved
   return {
     result: { ok: true },
     next: tombstone(record),
-    events: [...p.events, withId({ type: 'disabled', method: p.method }, p.authenticatorId)],
+    events: [
+      ...p.events,
+      ...revokeForSecurity(record, now).events,
+      withId({ type: 'disabled', method: p.method }, p.authenticatorId),
+    ],
   }
 }
 
@@ -286,26 +388,32 @@ export function removeAuthenticator(
   record: MFARecord,
   authenticatorId: string,
   gate: CodeGate,
-  evidence: CodeEvidence,
+  evidence: ProofEvidence,
   now: number,
   policy: MFAPolicy,
-): Transition<{ ok: true } | Refusal<CodeReason>> {
-  const outcome = prove(record, gate, evidence, now, policy)
+): Transition<{ ok: true } | Refusal<CodeReason | StepUpReason>> {
+  const outcome = proveStepUp(record, gate, evidence, now, policy)
   if ('refused' in outcome) return outcome.refused
   const p = outcome.proved
   const removed: MFAEventDraft = { type: 'authenticator_removed', authenticatorId }
   const rest = p.next.authenticators.filter((a) => a.id !== authenticatorId)
+  const revoked = revokeForSecurity(p.next, now)
   if (rest.length === 0) {
     return {
       result: { ok: true },
       next: tombstone(record),
-      events: [...p.events, removed, withId({ type: 'disabled', method: p.method }, p.authenticatorId)],
+      events: [
+        ...p.events,
+        removed,
+        ...revoked.events,
+        withId({ type: 'disabled', method: p.method }, p.authenticatorId),
+      ],
     }
   }
   return {
     result: { ok: true },
-    next: { ...p.next, authenticators: rest, devices: [], generation: record.generation + 1 },
-    events: [...p.events, removed],
+    next: { ...p.next, authenticators: rest, devices: revoked.devices, generation: record.generation + 1 },
+    events: [...p.events, removed, ...revoked.events],
   }
 }
 
@@ -313,18 +421,25 @@ export function removeAuthenticator(
 export function regenerateRecoveryCodes(
   record: MFARecord,
   gate: CodeGate,
-  evidence: CodeEvidence,
+  evidence: ProofEvidence,
   now: number,
   policy: MFAPolicy,
-): Transition<Refusal<CodeReason> | { ok: true }> | NeedsRecovery<Refusal<CodeReason> | { ok: true }> {
-  const outcome = prove(record, gate, evidence, now, policy)
+):
+  | Transition<Refusal<CodeReason | StepUpReason> | { ok: true }>
+  | NeedsRecovery<Refusal<CodeReason | StepUpReason> | { ok: true }> {
+  const outcome = proveStepUp(record, gate, evidence, now, policy)
   if ('refused' in outcome) return outcome.refused
   const p = outcome.proved
+  const revoked = revokeForSecurity(p.next, now)
   return {
     needsRecovery: (recovery) => ({
       result: { ok: true },
-      next: { ...p.next, recovery, devices: [], generation: record.generation + 1 },
-      events: [...p.events, { type: 'recovery_regenerated', recoveryCodesLeft: recovery.digests.length }],
+      next: { ...p.next, recovery, devices: revoked.devices, generation: record.generation + 1 },
+      events: [
+        ...p.events,
+        ...revoked.events,
+        { type: 'recovery_regenerated', recoveryCodesLeft: recovery.digests.length },
+      ],
     }),
   }
 }
@@ -361,15 +476,15 @@ export function enrollGate(
 export function begin(
   record: MFARecord | null,
   gate: CodeGate | { open: true },
-  evidence: CodeEvidence | null,
+  evidence: ProofEvidence | null,
   secret: NewSecret,
   now: number,
   policy: MFAPolicy,
-): Transition<{ ok: true; authenticatorId: string; expiresAt: number } | Refusal<CodeReason>> {
+): Transition<{ ok: true; authenticatorId: string; expiresAt: number } | Refusal<CodeReason | StepUpReason>> {
   let base = record ?? emptyRecord()
   const events: MFAEventDraft[] = []
   if ('candidates' in gate) {
-    const outcome = prove(base, gate, evidence ?? { kind: 'malformed' }, now, policy)
+    const outcome = proveStepUp(base, gate, evidence ?? { kind: 'malformed' }, now, policy)
     if ('refused' in outcome) return outcome.refused
     base = outcome.proved.next
     events.push(...outcome.proved.events)
@@ -465,14 +580,16 @@ export function confirm(
   const kept = rec.authenticators.filter((a) => a.id !== pending.replaces)
   const replaced = kept.length < rec.authenticators.length
   const events: MFAEventDraft[] = []
+  const revoked = revokeForSecurity(rec, now)
   if (replaced) events.push({ type: 'authenticator_removed', authenticatorId: pending.replaces as string })
+  if (replaced) events.push(...revoked.events)
   const next: MFARecord = {
     ...rec,
     authenticators: [...kept, added],
     pending: null,
     enabledAt: rec.enabledAt ?? now,
     generation: replaced ? rec.generation + 1 : rec.generation,
-    devices: replaced ? [] : rec.devices,
+    devices: replaced ? revoked.devices : rec.devices,
   }
   if (kept.length > 0) {
     events.push({ type: 'authenticator_added', authenticatorId: id })
@@ -518,8 +635,10 @@ export function importAuthenticator(
   if (recovery) {
     next.recovery = recovery
     if (base.recovery) {
+      const revoked = revokeForSecurity(base, now)
       next.generation = base.generation + 1
-      next.devices = []
+      next.devices = revoked.devices
+      events.push(...revoked.events)
     }
     events.push({ type: 'recovery_regenerated', recoveryCodesLeft: recovery.digests.length })
   }
@@ -589,6 +708,8 @@ export interface MFAStatus {
   lockedUntil?: number
   /** Expiry of a pending enrollment (a first one, or another authenticator being added). */
   pendingExpiresAt?: number
+  /** How many trusted devices (unexpired, unrevoked) the user has; absent when none. */
+  trustedDevices?: number
 }
 
 /** The status of a record at `now`: an expired pending enrollment is not shown. */
@@ -601,6 +722,8 @@ export function status(record: MFARecord | null, now: number): MFAStatus {
     out.authenticators = count
     out.recoveryCodesLeft = record.recovery?.digests.length ?? 0
     if (record.lockedUntil > now) out.lockedUntil = record.lockedUntil
+    const devices = listDevices(record.devices, now).length
+    if (devices > 0) out.trustedDevices = devices
   }
   if (pending) out.pendingExpiresAt = pending.expiresAt
   return out
@@ -628,6 +751,165 @@ export function list(record: MFARecord | null): AuthenticatorInfo[] {
     digits,
     period,
   }))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Trusted devices and resync.
+
+/** Why `verifyTrustedDevice` refused. */
+export type DeviceTokenReason = DeviceReason | 'malformed' | 'locked' | 'not_enrolled'
+
+/**
+ * Says whether a device token can be checked now: not for a user without authenticators (`not_enrolled`), nor
+ * while the user is locked (the token is not looked at, like a code).
+ */
+export function deviceGate(
+  record: MFARecord | null,
+  now: number,
+): ClosedGate<'not_enrolled' | 'locked'> | { open: true } {
+  if (!record || record.authenticators.length === 0) return { reason: 'not_enrolled' }
+  if (now < record.lockedUntil) return { reason: 'locked', retryAfterMs: record.lockedUntil - now }
+  return { open: true }
+}
+
+/**
+ * Uses a trusted device's token: accepted once and replaced by `replacement` (the digest of the token the service
+ * returns), so the presented token and any copy of it stop working. A malformed token does not count; every other
+ * refusal (`unknown`, `revoked`, `expired`) counts against the same failure budget as a wrong code. Success
+ * changes no failure count: a device skips MFA, it does not pass it.
+ *
+ * @param presented - the device id and digest of the token, or null when it was malformed
+ */
+export function useTrustedDevice(
+  record: MFARecord | null,
+  presented: { id: string; digest: string } | null,
+  replacement: string,
+  now: number,
+  policy: MFAPolicy,
+): Transition<{ ok: true; deviceId: string; expiresAt: number } | Refusal<DeviceTokenReason>> {
+  const gate = deviceGate(record, now)
+  if ('reason' in gate)
+    return refuse(gate.reason, gate.retryAfterMs === undefined ? {} : { retryAfterMs: gate.retryAfterMs })
+  const rec = record as MFARecord
+  if (presented === null) return refuse('malformed')
+  const used = useDevice(rec.devices, presented, replacement, now)
+  if (!used.ok) return fail(rec, used.reason, now, policy)
+  const device = used.devices.find((d) => d.id === used.deviceId) as { expiresAt: number }
+  return {
+    result: { ok: true, deviceId: used.deviceId, expiresAt: device.expiresAt },
+    next: { ...rec, devices: used.devices },
+    events: [{ type: 'verified', method: 'device', deviceId: used.deviceId }],
+  }
+}
+
+/**
+ * Checks a step-up proof against the user's record now ({@link decideProof}); a read, nothing is written.
+ *
+ * @param opened - the proof as the evidence side opened it (signature checked for this record's store key)
+ */
+export function checkProof(
+  record: MFARecord | null,
+  opened: OpenedProof,
+  now: number,
+  maxAgeMs: number,
+):
+  | { ok: true; verifiedAt: number; method: 'totp'; authenticatorId: string }
+  | { ok: true; verifiedAt: number; method: 'recovery' }
+  | { ok: false; reason: 'expired' | 'invalid' | 'revoked' } {
+  const d = decideProof(opened, record, now, maxAgeMs)
+  if (!d.ok) return d
+  return d.authenticatorId === null
+    ? { ok: true, verifiedAt: d.verifiedAt, method: 'recovery' }
+    : { ok: true, verifiedAt: d.verifiedAt, method: 'totp', authenticatorId: d.authenticatorId }
+}
+
+/** The user's trusted devices as a settings page shows them (unexpired, unrevoked; never a digest). */
+export function trustedDevices(record: MFARecord | null, now: number): TrustedDeviceInfo[] {
+  return listDevices(record?.devices ?? [], now)
+}
+
+/** Revokes one trusted device (no proof: revoking only takes access away). */
+export function revokeTrustedDevice(
+  record: MFARecord | null,
+  deviceId: string,
+  now: number,
+): Transition<{ ok: true } | Refusal<'not_found'>> {
+  const revoked = record ? revokeDevice(record.devices, deviceId, now) : { revoked: false, devices: [] }
+  if (!record || !revoked.revoked) return { result: { ok: false, reason: 'not_found' }, events: [] }
+  return {
+    result: { ok: true },
+    next: { ...record, devices: revoked.devices },
+    events: [{ type: 'device_revoked', deviceId, reason: 'user' }],
+  }
+}
+
+/** Revokes every trusted device of the user; says how many there were. */
+export function revokeTrustedDevices(record: MFARecord | null, now: number): Transition<{ ok: true; revoked: number }> {
+  const { devices, revoked } = revokeAllDevices(record?.devices ?? [], now)
+  const t: Transition<{ ok: true; revoked: number }> = {
+    result: { ok: true, revoked: revoked.length },
+    events: revoked.map((deviceId): MFAEventDraft => ({ type: 'device_revoked', deviceId, reason: 'user' })),
+  }
+  if (record && revoked.length > 0) t.next = { ...record, devices }
+  return t
+}
+
+/** Why `resync` refused. */
+export type ResyncRefusal = ResyncReason | 'locked' | 'not_enrolled'
+
+/** A resync can be checked: for each authenticator, the steps its second code may lie at, likeliest first. */
+export interface ResyncGate {
+  candidates: { authenticator: Authenticator; seconds: number[] }[]
+}
+
+/**
+ * Says whether a resync can be checked now and, if so, where to search: `policy.resyncWindow` steps each way
+ * around each authenticator's drift (never further than 40 steps from our clock).
+ */
+export function resyncCandidates(
+  record: MFARecord | null,
+  now: number,
+  policy: MFAPolicy,
+): ClosedGate<'not_enrolled' | 'locked'> | ResyncGate {
+  const gate = deviceGate(record, now)
+  if ('reason' in gate) return gate
+  return {
+    candidates: (record as MFARecord).authenticators.map((authenticator) => ({
+      authenticator,
+      seconds: resyncGate(authenticator, now, policy.resyncWindow),
+    })),
+  }
+}
+
+/**
+ * Resyncs an authenticator from two consecutive codes found by the evidence side: its drift becomes the distance
+ * of the second code's step from ours and both steps are consumed; failures are cleared as by a login. No pair
+ * counts as a failure; malformed input, the same code twice and replays do not.
+ */
+export function resync(
+  record: MFARecord,
+  evidence: ResyncEvidence,
+  now: number,
+  policy: MFAPolicy,
+): Transition<{ ok: true; authenticatorId: string; drift: number } | Refusal<ResyncRefusal>> {
+  const decision = decideResync(record.authenticators, evidence, now)
+  if (!decision.ok) {
+    if (decision.counts) return fail(record, decision.reason, now, policy)
+    return refuse(decision.reason)
+  }
+  const { authenticatorId, drift, lastStep } = decision
+  return {
+    result: { ok: true, authenticatorId, drift },
+    next: {
+      ...record,
+      failures: 0,
+      lockedUntil: 0,
+      authenticators: record.authenticators.map((a) =>
+        a.id === authenticatorId ? { ...a, drift, lastStep, lastUsedAt: now } : a,
+      ),
+    },
+    events: [{ type: 'resynced', authenticatorId, drift }],
+  }
 }
 
 export { DEFAULT_LABEL }

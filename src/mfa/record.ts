@@ -1,7 +1,9 @@
 // The stored record of one user (schema 2), its parser, and the lossless upgrade of schema-1 records (0.1.0).
 import { OTPError } from '../errors.js'
 import { HASH_BYTES } from '../internal/otp.js'
+import type { DeviceEntry } from './device.js'
 import type { MFAAlgorithm } from './policy.js'
+import { MAX_RESYNC_WINDOW } from './resync.js'
 
 /**
  * A secret as stored: base32 in clear (`{ b32 }`), or AES-GCM encrypted (`{ kid, iv, ct }`, both base32, the tag
@@ -29,7 +31,10 @@ export interface Authenticator extends SecretParams {
   lastUsedAt: number | null
   /** The last time step accepted; only later steps are accepted (RFC 6238 §5.2). */
   lastStep: number
-  /** Steps the phone's clock is ahead (+) or behind (-) ours, -1 to 1; centres the login window. */
+  /**
+   * Steps the phone's clock is ahead (+) or behind (-) ours; centres the login window. A login keeps it within one
+   * step of 0 (or moves it towards 0); only a resync sets more, up to 40.
+   */
   drift: number
 }
 
@@ -58,16 +63,7 @@ export type RecoveryDigests =
   | { scheme: 'pbkdf2'; salt: string; iterations: number; digests: string[] }
   | { scheme: 'sha256'; digests: string[] }
 
-/** A browser the user chose to trust (kept for the trusted-device feature; always empty in this version). */
-export interface TrustedDevice {
-  id: string
-  /** Digest of the device token (the token itself is never stored). */
-  digest: string
-  label: string
-  createdAt: number
-  lastUsedAt: number
-  expiresAt: number
-}
+export type { DeviceEntry, RevokedDevice, TrustedDevice } from './device.js'
 
 /**
  * The whole MFA state of one user: a plain JSON object, stored by an {@link MFAStore} as an opaque string.
@@ -86,7 +82,8 @@ export interface MFARecord {
   lockedUntil: number
   /** Unused recovery codes (null: none issued). */
   recovery: RecoveryDigests | null
-  devices: TrustedDevice[]
+  /** Trusted devices, and revoked ones until their expiry (so their tokens say `revoked`). */
+  devices: DeviceEntry[]
   authenticators: Authenticator[]
   pending: PendingEnrollment | null
 }
@@ -164,7 +161,8 @@ function isAuthenticator(a: unknown): a is Authenticator {
     (a.lastUsedAt === null || isTime(a.lastUsedAt)) &&
     Number.isSafeInteger(a.lastStep) &&
     (a.lastStep as number) >= -1 &&
-    (a.drift === -1 || a.drift === 0 || a.drift === 1)
+    Number.isSafeInteger(a.drift) &&
+    Math.abs(a.drift as number) <= MAX_RESYNC_WINDOW
   )
 }
 
@@ -206,14 +204,16 @@ function isRecovery(r: unknown): r is RecoveryDigests {
   return exactKeys(r, ['scheme', 'digests']) && o.scheme === 'sha256' && digests
 }
 
+/** A trusted device (digest, label, times), or a revoked one (id, when revoked, when it would have expired). */
 const isDevice = (d: unknown): boolean =>
-  exactKeys(d, DEVICE_KEYS) &&
-  isText(d.id, 64) &&
-  isHex32(d.digest) &&
-  isText(d.label, 64) &&
-  isTime(d.createdAt) &&
-  isTime(d.lastUsedAt) &&
-  isTime(d.expiresAt)
+  (exactKeys(d, DEVICE_KEYS) &&
+    isText(d.id, 64) &&
+    isHex32(d.digest) &&
+    isText(d.label, 64) &&
+    isTime(d.createdAt) &&
+    isTime(d.lastUsedAt) &&
+    isTime(d.expiresAt)) ||
+  (exactKeys(d, ['id', 'revokedAt', 'expiresAt']) && isText(d.id, 64) && isTime(d.revokedAt) && isTime(d.expiresAt))
 
 const RECORD_KEYS = [
   'schema',

@@ -9,6 +9,7 @@ import { isWellFormed } from '../storage/check.js'
 import { memoryStore } from '../storage/memory.js'
 import type { MFAStore } from '../storage/store.js'
 import { createKeyURI, parseKeyURI } from '../uri.js'
+import { checkTrustDevice, mintDeviceToken, readDeviceToken, type TrustedDeviceInfo } from './device.js'
 import { checkEncryptionKeys, createSecretBox, type MFAEncryptionKeys } from './encryption.js'
 import type { MFAEvent } from './events.js'
 import { createEvidence } from './evidence.js'
@@ -26,6 +27,7 @@ import type {
 } from './machine.js'
 import * as machine from './machine.js'
 import { type MFAAlgorithm, type MFAPolicy, misuse, resolvePolicy } from './policy.js'
+import { checkMaxAge, checkProofKey, createProofCodec, type ProofKeyOption } from './proof.js'
 import { DEFAULT_LABEL, type RecoveryDigests } from './record.js'
 import { createRecoveryHasher, generateRecoveryCodes } from './recovery.js'
 import { createTransactions } from './transaction.js'
@@ -70,10 +72,58 @@ export interface MFAOptions {
    * encryption at rest still use WebCrypto.
    */
   engine?: HMACEngine
+  /**
+   * Signs step-up proofs (`verify(..., { proof: true })`, {@link MFA.checkProof}): 32 or more random bytes, or
+   * several `{ id, key }` for rotation (the first signs, all open). Without it, asking for a proof throws
+   * `ERR_INVALID_OPTION`. Keep it secret like a session key; it never needs to be the same as `encryptionKeys`.
+   */
+  proofKey?: ProofKeyOption
 }
 
-/** A proof for an operation: a fresh code of one of the user's authenticators, or an unused recovery code. */
-export type MFAProof = string
+/**
+ * A proof for an operation: a fresh code of one of the user's authenticators, an unused recovery code, or a step-up
+ * proof from an earlier `verify(..., { proof: true })` with the oldest age accepted (`maxAgeMs`, default 10
+ * minutes, at most a day).
+ */
+export type MFAProof = string | { proof: string; maxAgeMs?: number }
+
+/** What {@link MFA.verify} may also do on success. */
+export interface VerifyOptions {
+  /** Also return a step-up proof (needs the `proofKey` option). */
+  proof?: boolean
+  /**
+   * Also trust the device the code came from: `label` (1 to 64 characters, shown in the device list) and a lifetime
+   * `ttlMs` (default `policy.trustedDeviceTTLMs`, 30 days; 1 minute to 400 days).
+   */
+  trustDevice?: { label: string; ttlMs?: number }
+}
+
+/** A device trusted by {@link MFA.verify}: keep `token` in a cookie (httpOnly, secure) until `expiresAt` (ms). */
+export interface TrustedDeviceGrant {
+  id: string
+  token: string
+  expiresAt: number
+}
+
+/** What a successful {@link MFA.verify} adds when asked: the step-up proof and the trusted device. */
+export type VerifyGrants = {
+  proof?: string
+  device?: TrustedDeviceGrant
+}
+
+/** Result of {@link MFA.checkProof}: when and how MFA was passed, or why the proof no longer stands. */
+export type CheckProofResult =
+  | { ok: true; verifiedAt: number; method: 'totp'; authenticatorId: string }
+  | { ok: true; verifiedAt: number; method: 'recovery' }
+  | { ok: false; reason: 'expired' | 'invalid' | 'revoked' }
+
+/** Result of {@link MFA.verifyTrustedDevice}: the replacement token (store it over the old one), or why not. */
+export type TrustedDeviceResult =
+  | { ok: true; deviceId: string; token: string; expiresAt: number }
+  | Refusal<machine.DeviceTokenReason>
+
+/** Result of {@link MFA.resync}: the authenticator resynced and its drift in steps (+: the phone is ahead). */
+export type ResyncResult = { ok: true; authenticatorId: string; drift: number } | Refusal<machine.ResyncRefusal>
 
 /** Result of {@link MFA.beginEnrollment}: show the QR code of `uri` and `secret` for manual entry. */
 export type BeginEnrollmentResult =
@@ -97,8 +147,8 @@ export type ConfirmEnrollmentResult =
 
 /** Result of {@link MFA.verify}: which authenticator (for a TOTP code), or why not. */
 export type VerifyResult =
-  | { ok: true; method: 'totp'; authenticatorId: string }
-  | { ok: true; method: 'recovery' }
+  | ({ ok: true; method: 'totp'; authenticatorId: string } & VerifyGrants)
+  | ({ ok: true; method: 'recovery' } & VerifyGrants)
   | Refusal<CodeReason>
 
 /** Result of {@link MFA.disable}. */
@@ -131,7 +181,7 @@ export type ImportOptions = (
   recoveryCodes?: boolean
 }
 
-export type { AuthenticatorInfo, MFAStatus }
+export type { AuthenticatorInfo, MFAStatus, TrustedDeviceInfo }
 
 /** The MFA service returned by {@link createMFA}. Every method validates `userId` (1 to 256 characters). */
 export interface MFA {
@@ -180,14 +230,100 @@ export interface MFA {
    *
    * @param userId - the user signing in
    * @param code - what they typed (spaces ignored; a recovery code in any case, with or without its dashes)
-   * @returns `{ ok: true, method, authenticatorId }`, or `malformed`, `invalid`, `replayed`, `locked`,
-   * `not_enrolled` (with `retryAfterMs` in ms when locked or just locked)
-   * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`; never for what the user typed
+   * @param options.proof - also return a step-up proof for later sensitive operations (needs `proofKey`)
+   * @param options.trustDevice - also trust this device: `{ label, ttlMs? }`; returns its token
+   * @returns `{ ok: true, method, authenticatorId }` (with `proof` and `device` when asked), or `malformed`,
+   * `invalid`, `replayed`, `locked`, `not_enrolled` (with `retryAfterMs` in ms when locked or just locked)
+   * @throws OTPError `ERR_INVALID_OPTION` for bad options (or `proof: true` without `proofKey`), `ERR_STORAGE`,
+   * `ERR_DECRYPT`, `ERR_RECORD_INVALID`; never for what the user typed
    * @example
-   * const login = await mfa.verify(user.id, typedCode)
+   * const login = await mfa.verify(user.id, typedCode, { proof: true, trustDevice: { label: 'Firefox on Linux' } })
+   * if (login.ok) session.proof = login.proof
    * if (!login.ok && login.retryAfterMs) showWait(login.retryAfterMs)
    */
-  verify(userId: string, code: string): Promise<VerifyResult>
+  verify(userId: string, code: string, options?: VerifyOptions): Promise<VerifyResult>
+  /**
+   * Checks a step-up proof from `verify(..., { proof: true })` before a sensitive action of your own. It is void
+   * after `disable`, `reset`, the removal of the authenticator behind it (or any removal), and a recovery-code
+   * regeneration; it is bound to this user and signed with `proofKey` (constant-time check). Nothing is written.
+   *
+   * @param userId - the user the proof was issued for
+   * @param proof - the proof string, as the session kept it (anything else is `invalid`, never a throw)
+   * @param options.maxAgeMs - the oldest proof accepted, 1 second to 1 day (default 10 minutes)
+   * @returns when and how MFA was passed (`method: 'recovery'` for a recovery code), or `expired`, `invalid`,
+   * `revoked`
+   * @throws OTPError `ERR_INVALID_OPTION` without `proofKey` or for a bad `maxAgeMs`; `ERR_STORAGE`,
+   * `ERR_RECORD_INVALID`
+   * @example
+   * const recent = await mfa.checkProof(user.id, session.proof, { maxAgeMs: 5 * 60_000 })
+   * if (!recent.ok || recent.method === 'recovery') askForFreshCode()
+   */
+  checkProof(userId: string, proof: string, options?: { maxAgeMs?: number }): Promise<CheckProofResult>
+  /**
+   * Checks a trusted device's token ("don't ask again on this browser"): accepted once, and replaced by the token
+   * this call returns (store it over the old cookie), so a copied cookie stops working once the real browser
+   * comes back. Refused tokens count against the user's failure budget like wrong codes; a locked user's token is
+   * not looked at.
+   *
+   * @param userId - the user
+   * @param token - the token the browser sent
+   * @returns the device id, its replacement token and expiry (ms), or `malformed`, `unknown`, `expired`, `revoked`,
+   * `locked`, `not_enrolled`
+   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`; never for what the browser sent
+   * @example
+   * const device = await mfa.verifyTrustedDevice(user.id, cookies.mfa_device)
+   * if (device.ok) setCookie('mfa_device', device.token, device.expiresAt)
+   * else askForCode()
+   */
+  verifyTrustedDevice(userId: string, token: string): Promise<TrustedDeviceResult>
+  /**
+   * The user's trusted devices (unexpired, unrevoked), oldest first; never a token or digest.
+   *
+   * @param userId - the user
+   * @returns id, label, created, last used and expiry (ms) of each
+   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * for (const d of await mfa.listTrustedDevices(user.id)) console.log(d.label, new Date(d.lastUsedAt))
+   */
+  listTrustedDevices(userId: string): Promise<TrustedDeviceInfo[]>
+  /**
+   * Revokes one trusted device (no proof needed: it only takes access away).
+   *
+   * @param userId - the user
+   * @param deviceId - from {@link MFA.listTrustedDevices}
+   * @returns `{ ok: true }`, or `not_found` when no trusted device has that id
+   * @throws OTPError `ERR_INVALID_OPTION` for a bad id, `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * await mfa.revokeTrustedDevice(user.id, deviceId)
+   */
+  revokeTrustedDevice(userId: string, deviceId: string): Promise<{ ok: true } | Refusal<'not_found'>>
+  /**
+   * Revokes every trusted device of the user ("sign out everywhere").
+   *
+   * @param userId - the user
+   * @returns how many were revoked
+   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * const { revoked } = await mfa.revokeTrustedDevices(user.id)
+   */
+  revokeTrustedDevices(userId: string): Promise<{ ok: true; revoked: number }>
+  /**
+   * Resynchronises an authenticator whose phone clock is off: two consecutive codes of one authenticator, searched
+   * over `policy.resyncWindow` steps each way (default 10, at most 40) around its drift, set that drift so later
+   * logins succeed with the normal window. The codes are consumed; a failed resync counts toward the lock.
+   *
+   * @param userId - the user
+   * @param code1 - a code (step s)
+   * @param code2 - the code that followed it (step s+1)
+   * @returns the authenticator and the drift found (steps), or `malformed`, `same_code`, `invalid`, `replayed`,
+   * `locked`, `not_enrolled`
+   * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`; never for what the user typed
+   * @example
+   * const fixed = await mfa.resync(user.id, firstCode, nextCode)
+   * if (fixed.ok) show(`clock ${fixed.drift * 30} s off; fixed`)
+   * @see RFC 6238 §6 (resynchronization)
+   */
+  resync(userId: string, code1: string, code2: string): Promise<ResyncResult>
   /**
    * The user's authenticators, in the order they were added; never a secret.
    *
@@ -429,6 +565,9 @@ export function createMFA(options: MFAOptions): MFA {
     }
     return Math.floor(t)
   }
+  const ring = checkProofKey(options.proofKey)
+  const proofs = ring && createProofCodec(ring)
+  const needProofs = () => proofs ?? misuse('step-up proofs need the proofKey option of createMFA')
   const tx = createTransactions({ store, keyPrefix, maxRetries, policy, box, clock, onEvent })
   const user = (userId: unknown): string => checkString('userId', userId, 256)
   const context = (userId: string) => ({ storeKey: tx.key(userId), userId })
@@ -439,15 +578,34 @@ export function createMFA(options: MFAOptions): MFA {
   const closed = <Reason extends string>(gate: machine.ClosedGate<Reason>) =>
     machine.refuse(gate.reason, gate.retryAfterMs === undefined ? {} : { retryAfterMs: gate.retryAfterMs })
 
+  /** A step-up proof given as `{ proof, maxAgeMs }`, checked as developer input (before any transaction), or null. */
+  const readStepUp = (proof: unknown): { text: unknown; maxAgeMs: number } | null => {
+    if (typeof proof !== 'object' || proof === null) return null
+    needProofs()
+    const { proof: text, maxAgeMs } = proof as { proof?: unknown; maxAgeMs?: unknown }
+    return { text, maxAgeMs: checkMaxAge(maxAgeMs) }
+  }
+
+  /** What a proof is: a step-up proof opened (its signature checked) for this user's record, or a code. */
+  const proofEvidence = async (
+    gate: machine.CodeGate,
+    proof: unknown,
+    userId: string,
+  ): Promise<machine.ProofEvidence> => {
+    const stepUp = readStepUp(proof)
+    if (stepUp === null) return evidence.code(gate, proof, context(userId))
+    return { kind: 'proof', opened: await needProofs().open(tx.key(userId), stepUp.text), maxAgeMs: stepUp.maxAgeMs }
+  }
+
   /** Runs an operation that takes a proof: gate, evidence over what the gate allows, then the machine's rule. */
   const withProof = async <Reason extends string, R>(
     gate: machine.ClosedGate<Reason> | machine.CodeGate,
     proof: unknown,
     userId: string,
-    rule: (gate: machine.CodeGate, e: machine.CodeEvidence) => Transition<R> | NeedsRecovery<R>,
+    rule: (gate: machine.CodeGate, e: machine.ProofEvidence) => Transition<R> | NeedsRecovery<R>,
   ): Promise<Transition<R | Refusal<Reason>> | NeedsRecovery<R | Refusal<Reason>>> => {
     if ('reason' in gate) return closed(gate)
-    return rule(gate, await evidence.code(gate, proof, context(userId)))
+    return rule(gate, await proofEvidence(gate, proof, userId))
   }
 
   return {
@@ -456,6 +614,7 @@ export function createMFA(options: MFAOptions): MFA {
       const accountName = checkString('accountName', opts?.accountName, 256)
       const label = opts.label === undefined ? DEFAULT_LABEL : checkString('label', opts.label, 64)
       const proof = opts.proof
+      readStepUp(proof)
       const { algorithm, digits, period } = policy
       // a CSPRNG secret of the policy's length (validated 16 to 64 bytes when the service was created)
       const bytes = randomBytes(policy.secretBytes)
@@ -467,7 +626,7 @@ export function createMFA(options: MFAOptions): MFA {
       const result = await tx.run<Begun>(userId, 'enroll', async ({ record, at }) => {
         const gate = machine.enrollGate(record, proof !== undefined && proof !== null, at, policy)
         if ('reason' in gate) return closed(gate)
-        const e = 'open' in gate ? null : await evidence.code(gate, proof, context(userId))
+        const e = 'open' in gate ? null : await proofEvidence(gate, proof, userId)
         return machine.begin(record, gate, e, secret, at, policy)
       })
       return result.ok ? { ...result, secret: encodeBase32(bytes), uri } : result
@@ -486,12 +645,90 @@ export function createMFA(options: MFAOptions): MFA {
       return { ok: true, authenticatorId: result.authenticatorId, recoveryCodes: codes.list }
     },
 
-    async verify(userId, code) {
-      return tx.run(user(userId), 'verify', async ({ record, at }) => {
+    async verify(userId, code, opts) {
+      user(userId)
+      if (opts !== undefined && (typeof opts !== 'object' || opts === null)) {
+        misuse(`verify options must be an object, got ${describe(opts)}`)
+      }
+      const wantProof = opts?.proof ?? false
+      if (typeof wantProof !== 'boolean') misuse(`options.proof must be a boolean, got ${describe(wantProof)}`)
+      const signer = wantProof ? needProofs() : undefined
+      const trust =
+        opts?.trustDevice === undefined ? undefined : checkTrustDevice(opts.trustDevice, policy.trustedDeviceTTLMs)
+      // minted once, before the transaction: a retry after a conflict trusts the same device
+      const minted = trust && (await mintDeviceToken(tx.key(userId)))
+      const extras: machine.VerifyExtras = { proof: wantProof }
+      if (trust && minted) extras.trust = { id: minted.id, digest: minted.digest, ...trust }
+      let generation = 0
+      let verifiedAt = 0
+      const result = await tx.run(userId, 'verify', async ({ record, at }) => {
         const gate = machine.codeGate(record, at, policy)
         if ('reason' in gate) return closed(gate)
         const e = await evidence.code(gate, code, context(userId))
-        return machine.verify(record!, gate, e, at, policy)
+        const t = machine.verify(record!, gate, e, at, policy, extras)
+        generation = (t.next ?? record!).generation
+        verifiedAt = at
+        return t
+      })
+      if (!result.ok) return result
+      const { device, ...login } = result
+      const out: VerifyResult = login
+      // signed only once the login is committed, over the generation it committed
+      if (signer) {
+        const authenticatorId = login.method === 'totp' ? login.authenticatorId : null
+        out.proof = await signer.issue(tx.key(userId), {
+          verifiedAt,
+          generation,
+          method: login.method,
+          authenticatorId,
+        })
+      }
+      if (device && minted) out.device = { id: device.id, token: minted.token, expiresAt: device.expiresAt }
+      return out
+    },
+
+    async checkProof(userId, proof, opts) {
+      user(userId)
+      const signer = needProofs()
+      if (opts !== undefined && (typeof opts !== 'object' || opts === null)) {
+        misuse(`checkProof options must be an object, got ${describe(opts)}`)
+      }
+      const maxAgeMs = checkMaxAge(opts?.maxAgeMs)
+      const { record, at } = await tx.read(userId)
+      return machine.checkProof(record, await signer.open(tx.key(userId), proof), at, maxAgeMs)
+    },
+
+    async verifyTrustedDevice(userId, token) {
+      user(userId)
+      const presented = await readDeviceToken(tx.key(userId), token)
+      const replacement = presented && (await mintDeviceToken(tx.key(userId), presented.id))
+      const result = await tx.run(userId, 'device', async ({ record, at }) =>
+        machine.useTrustedDevice(record, presented, replacement?.digest ?? '', at, policy),
+      )
+      if (!result.ok || !replacement) return result as Refusal<machine.DeviceTokenReason>
+      return { ok: true, deviceId: result.deviceId, token: replacement.token, expiresAt: result.expiresAt }
+    },
+
+    async listTrustedDevices(userId) {
+      const { record, at } = await tx.read(user(userId))
+      return machine.trustedDevices(record, at)
+    },
+
+    async revokeTrustedDevice(userId, deviceId) {
+      user(userId)
+      const id = checkString('deviceId', deviceId, 64)
+      return tx.run(userId, 'revoke_device', async ({ record, at }) => machine.revokeTrustedDevice(record, id, at))
+    },
+
+    async revokeTrustedDevices(userId) {
+      return tx.run(user(userId), 'revoke_device', async ({ record, at }) => machine.revokeTrustedDevices(record, at))
+    },
+
+    async resync(userId, code1, code2) {
+      return tx.run<ResyncResult>(user(userId), 'resync', async ({ record, at }) => {
+        const gate = machine.resyncCandidates(record, at, policy)
+        if ('reason' in gate) return closed(gate)
+        return machine.resync(record!, await evidence.resync(gate, code1, code2, context(userId)), at, policy)
       })
     },
 
@@ -509,6 +746,7 @@ export function createMFA(options: MFAOptions): MFA {
     async removeAuthenticator(userId, authenticatorId, proof) {
       user(userId)
       const id = checkString('authenticatorId', authenticatorId, 64)
+      readStepUp(proof)
       const hasProof = proof !== undefined && proof !== null
       return tx.run<RemoveResult>(userId, 'remove', async ({ record, at }) =>
         withRecovery(
@@ -551,6 +789,7 @@ export function createMFA(options: MFAOptions): MFA {
 
     async disable(userId, proof) {
       user(userId)
+      readStepUp(proof)
       const hasProof = proof !== undefined && proof !== null
       return tx.run<DisableResult>(userId, 'disable', async ({ record, at }) =>
         withRecovery(
@@ -565,6 +804,7 @@ export function createMFA(options: MFAOptions): MFA {
 
     async regenerateRecoveryCodes(userId, proof) {
       user(userId)
+      readStepUp(proof)
       const hasProof = proof !== undefined && proof !== null
       const codes = { list: [] as string[] }
       const result = await tx.run<{ ok: true } | Refusal<ProofReason>>(userId, 'regenerate', async ({ record, at }) =>

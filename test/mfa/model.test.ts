@@ -297,6 +297,8 @@ class ImportCommand implements fc.AsyncCommand<Model, Real> {
     return true
   }
   async run(m: Model, r: Real) {
+    // a record holding only a pending enrollment was dropped by the store one TTL after it expired
+    if (m.auths.length === 0 && m.pending && r.clock.t >= m.pending.expiresAt + TTL) m.pending = null
     const bytes = crypto.getRandomValues(new Uint8Array(20))
     const secret = encodeBase32(bytes)
     r.sensitive.secrets.add(secret)

@@ -1,7 +1,7 @@
 // The console flow end to end, on an injected clock: enable with two consecutive codes, login, replay, lock and
 // unlock, disable with a fresh code, support reset, recovery codes, a second phone, encryption at rest.
 // Every scenario ends by checking that no event carried a secret, a typed code or a recovery code.
-import { createMFA, decodeBase32, generateTOTP, isOTPError } from 'mfa-core'
+import { createMFA, decodeBase32, encodeBase32, generateTOTP, isOTPError } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
 import { codeAt, expectCleanEvents, harness, RECOVERY_CODE, STEP_MS, started } from './helpers.js'
 import { testStore } from './store-helpers.js'
@@ -318,6 +318,10 @@ describe('support reset and rotation', () => {
       [next.authenticatorId, 'New phone'],
     ])
     expect(JSON.stringify(listed)).not.toContain(next.secret)
+    expect(await h.mfa.renameAuthenticator('alice', next.authenticatorId, 'Team phone')).toEqual({ ok: true })
+    expect(await h.mfa.renameAuthenticator('alice', 'nope', 'x')).toEqual({ ok: false, reason: 'not_found' })
+    expect((await h.mfa.listAuthenticators('alice'))[1]?.label).toBe('Team phone')
+    expect(h.events.find((e) => e.type === 'authenticator_renamed')?.authenticatorId).toBe(next.authenticatorId)
     // both phones log in, each saying which
     h.clock.advance(STEP_MS)
     expect(await h.mfa.verify('alice', h.typed(await codeAt(old.secret, h.clock.t)))).toEqual({
@@ -643,5 +647,148 @@ describe('records and misuse', () => {
       expect(c.ok).toBe(false)
     }
     expectCleanEvents(h.events, h.sensitive)
+  })
+})
+
+describe('import', () => {
+  it('imports from bytes, base32 and an otpauth URI; each logs in at once; recovery codes only when asked', async () => {
+    const { store, map } = testStore()
+    const h = harness({ store })
+    const bytes = Uint8Array.from({ length: 20 }, (_, i) => i + 1)
+    const b32 = encodeBase32(bytes)
+    h.sensitive.secrets.add(b32)
+    const first = await h.mfa.importAuthenticator('ivy', { secret: bytes, label: 'Old app' })
+    expect(first).toEqual({ ok: true, authenticatorId: expect.stringMatching(/^[a-hjkmnp-s]{20}$/) })
+    expect(await h.mfa.status('ivy')).toEqual({
+      state: 'active',
+      enabledAt: h.clock.t,
+      authenticators: 1,
+      recoveryCodesLeft: 0,
+    })
+    expect(await h.mfa.verify('ivy', h.typed(await codeAt(b32, h.clock.t)))).toMatchObject({ ok: true })
+
+    const other = encodeBase32(Uint8Array.from({ length: 32 }, (_, i) => 200 - i))
+    h.sensitive.secrets.add(other)
+    const uri = `otpauth://totp/Old%20Cloud:ivy?secret=${other}&issuer=Old%20Cloud&algorithm=SHA256&digits=8&period=60`
+    const second = await h.mfa.importAuthenticator('ivy', { uri, recoveryCodes: true })
+    expect(second.ok && second.recoveryCodes).toHaveLength(10)
+    if (second.ok) for (const c of second.recoveryCodes ?? []) h.sensitive.recovery.add(c)
+    expect((await h.mfa.listAuthenticators('ivy')).map((a) => [a.label, a.algorithm, a.digits, a.period])).toEqual([
+      ['Old app', 'SHA1', 6, 30],
+      ['Authenticator', 'SHA256', 8, 60],
+    ])
+    h.clock.advance(STEP_MS)
+    const code8 = h.typed(
+      await generateTOTP(decodeBase32(other), { algorithm: 'SHA256', digits: 8, period: 60, timestamp: h.clock.t }),
+    )
+    expect(await h.mfa.verify('ivy', code8)).toEqual({
+      ok: true,
+      method: 'totp',
+      authenticatorId: second.ok ? second.authenticatorId : '',
+    })
+    // base32 text, and lastStep carried over from the old system: that step and earlier are replays
+    const third = encodeBase32(Uint8Array.from({ length: 20 }, (_, i) => 50 + i))
+    h.sensitive.secrets.add(third)
+    const step = Math.floor(h.clock.t / STEP_MS)
+    await h.mfa.importAuthenticator('jay', { secret: third, lastStep: step })
+    expect(await h.mfa.verify('jay', h.typed(await codeAt(third, h.clock.t)))).toEqual({
+      ok: false,
+      reason: 'replayed',
+    })
+    expect(JSON.parse(map.get('mfa:jay')?.data ?? '').authenticators[0].lastStep).toBe(step)
+    expect(h.events.filter((e) => e.type === 'imported').map((e) => e.authenticatorId)).toHaveLength(3)
+    expectCleanEvents(h.events, h.sensitive)
+  })
+
+  it('refuses HOTP URIs and parameters the service does not verify with a clear OTPError; limit_reached at the cap', async () => {
+    const h = harness({ policy: { maxAuthenticators: 1 } })
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
+    const refused: [unknown, string][] = [
+      [{ uri: `otpauth://hotp/X:y?secret=${secret}&counter=3` }, 'ERR_URI_INVALID'],
+      [{ uri: 'https://example.com' }, 'ERR_URI_INVALID'],
+      [{ secret: 'JBSWY3DP' }, 'ERR_INVALID_SECRET'],
+      [{ secret: 'not base32!' }, 'ERR_BASE32_INVALID'],
+      [{ secret: 42 }, 'ERR_INVALID_SECRET'],
+      [{ secret, digits: 5 }, 'ERR_INVALID_OPTION'],
+      [{ secret, period: 7200 }, 'ERR_INVALID_OPTION'],
+      [{ secret, algorithm: 'MD5' }, 'ERR_INVALID_OPTION'],
+      [{ secret, lastStep: -2 }, 'ERR_INVALID_OPTION'],
+      [{ secret, label: '' }, 'ERR_INVALID_OPTION'],
+      [null, 'ERR_INVALID_OPTION'],
+    ]
+    for (const [options, code] of refused) {
+      const error = await h.mfa.importAuthenticator('kim', options as never).then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect([options, isOTPError(error) && error.code]).toEqual([options, code])
+      expect((error as Error).message).not.toContain(secret)
+    }
+    expect((await h.mfa.importAuthenticator('kim', { secret })).ok).toBe(true)
+    expect(await h.mfa.importAuthenticator('kim', { secret })).toEqual({ ok: false, reason: 'limit_reached' })
+  })
+})
+
+describe('secrets at rest cannot be moved or planted', () => {
+  const k1 = new Uint8Array(32).fill(1)
+  const encryptionKeys = { current: 'k1', keys: { k1 } }
+
+  it('does not open a sealed secret moved to another authenticator, another user or another prefix', async () => {
+    const { store, map } = testStore()
+    const h = harness({ store, encryptionKeys })
+    const { secret, id } = await enable(h)
+    h.clock.advance(STEP_MS)
+    const proof = await codeAt(secret, h.clock.t)
+    const second = await started(h.mfa.beginEnrollment('alice', { accountName: 'alice', proof }))
+    h.sensitive.secrets.add(second.secret)
+    const n1 = await codeAt(second.secret, h.clock.t)
+    h.clock.advance(STEP_MS)
+    expect((await h.mfa.confirmEnrollment('alice', n1, await codeAt(second.secret, h.clock.t))).ok).toBe(true)
+    const good = map.get('mfa:alice') as { data: string; version: number }
+    const record = JSON.parse(good.data)
+    // swap the two sealed secrets: each authenticator id now holds the other's ciphertext
+    const swapped = structuredClone(record)
+    ;[swapped.authenticators[0].secret, swapped.authenticators[1].secret] = [
+      record.authenticators[1].secret,
+      record.authenticators[0].secret,
+    ]
+    map.set('mfa:alice', { data: JSON.stringify(swapped), version: good.version + 1 })
+    h.clock.advance(STEP_MS)
+    await expect(h.mfa.verify('alice', await codeAt(secret, h.clock.t))).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    // another user, another prefix
+    map.set('mfa:alice', { ...good, version: good.version + 2 })
+    map.set('mfa:mallory', good)
+    map.set('other:alice', good)
+    const code = await codeAt(secret, h.clock.t)
+    await expect(h.mfa.verify('mallory', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    const otherPrefix = createMFA({
+      issuer: 'Example Cloud',
+      store,
+      now: h.clock.now,
+      encryptionKeys,
+      keyPrefix: 'other:',
+    })
+    await expect(otherPrefix.verify('alice', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    expect(await h.mfa.verify('alice', code)).toEqual({ ok: true, method: 'totp', authenticatorId: id })
+  })
+
+  it('keys recovery digests with a key derived from encryptionKeys; without keys they are salted PBKDF2', async () => {
+    const keyed = testStore()
+    const h = harness({ store: keyed.store, encryptionKeys })
+    const { recoveryCodes } = await enable(h)
+    const record = JSON.parse(keyed.map.get('mfa:alice')?.data ?? '')
+    expect(record.recovery).toMatchObject({ scheme: 'hmac', kid: 'k1' })
+    expect(record.recovery.digests).toHaveLength(10)
+    // the same codes under the same key for another store key give other digests (bound to the record)
+    expect(await h.mfa.verify('alice', recoveryCodes[0] as string)).toEqual({ ok: true, method: 'recovery' })
+    const clear = testStore()
+    const c = harness({ store: clear.store })
+    await enable(c, 'bob')
+    await enable(c, 'carl')
+    const bob = JSON.parse(clear.map.get('mfa:bob')?.data ?? '').recovery
+    const carl = JSON.parse(clear.map.get('mfa:carl')?.data ?? '').recovery
+    expect(bob).toMatchObject({ scheme: 'pbkdf2', iterations: 20_000 })
+    expect(bob.salt).not.toBe(carl.salt)
+    expect(bob.salt).toMatch(/^[A-Z2-7]{26}$/)
   })
 })
