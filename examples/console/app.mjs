@@ -10,6 +10,8 @@ import { checkPassword, hashPassword, passwordThrottle } from './passwords.mjs'
 
 const STYLE = readFileSync(new URL('style.css', import.meta.url))
 const COOKIE = 'console_session'
+const DEVICE_COOKIE = 'console_device' // a trusted browser: `<user id>~<device token>`
+const STEP_UP_MAX_AGE_MS = 10 * 60_000 // a code typed this recently confirms a sensitive change
 const SESSION_TTL_MS = 8 * 3600_000 // a signed-in session
 const PENDING_TTL_MS = 15 * 60_000 // a visitor, or a password accepted and a code awaited
 const HEADERS = {
@@ -39,6 +41,30 @@ const DONE = {
   added: ['ok', 'The new authenticator is set up: its codes sign you in too.'],
   renamed: ['ok', 'Renamed.'],
   removed: ['ok', 'The authenticator was removed: its codes no longer sign you in.'],
+  trusted: ['ok', 'Signed in without a code: this browser is trusted.'],
+  revoked: ['ok', 'That browser is no longer trusted: it will be asked for a code.'],
+  'revoked-all': ['ok', 'No browser is trusted any more: each will be asked for a code.'],
+  confirmed: ['ok', 'Confirmed: for 10 minutes, changes here need no other code.'],
+}
+
+/** A short name for the browser a request came from ("Chrome on Linux"), for the trusted-devices list. */
+function browserLabel(userAgent = '') {
+  const browser =
+    [
+      ['Edg/', 'Edge'],
+      ['Firefox/', 'Firefox'],
+      ['Chrome/', 'Chrome'],
+      ['Safari/', 'Safari'],
+    ].find(([mark]) => userAgent.includes(mark))?.[1] ?? 'A browser'
+  const os =
+    [
+      ['Android', 'Android'],
+      ['iPhone', 'iOS'],
+      ['Windows', 'Windows'],
+      ['Mac OS', 'macOS'],
+      ['Linux', 'Linux'],
+    ].find(([mark]) => userAgent.includes(mark))?.[1] ?? 'an unknown system'
+  return `${browser} on ${os}`
 }
 
 /** A user's name for an authenticator: 1 to 64 characters of text, no control characters; or null. */
@@ -56,9 +82,10 @@ const badLabel = () => notice('error', 'label', 'Give the authenticator a name o
  * @param options.db - from openDatabase
  * @param options.now - the clock (ms since the Unix epoch), shared with the MFA service
  * @param options.encryptionKey - 32 bytes for the MFA secrets at rest
+ * @param options.proofKey - 32 bytes signing step-up proofs
  */
-export function createConsoleApp({ db, now, encryptionKey }) {
-  const mfa = createConsoleMFA({ db, store: db.mfaStore, now, encryptionKey })
+export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
+  const mfa = createConsoleMFA({ db, store: db.mfaStore, now, encryptionKey, proofKey })
   const throttle = passwordThrottle(db, now)
 
   // ---- accounts ----
@@ -89,7 +116,7 @@ export function createConsoleApp({ db, now, encryptionKey }) {
 
   /** A new session (a new token and CSRF token: signing in never keeps the visitor's session id). */
   async function startSession(response, old, userId, stage, mfaAt = null) {
-    if (old) await db.query('DELETE FROM console_sessions WHERE id = ?', [old.digest])
+    if (old) await endSession(old)
     const secret = token()
     const ttl = stage === 'full' ? SESSION_TTL_MS : PENDING_TTL_MS
     const session = { user_id: userId, stage, csrf: token(), digest: digest(secret) }
@@ -97,11 +124,46 @@ export function createConsoleApp({ db, now, encryptionKey }) {
       'INSERT INTO console_sessions (id, user_id, stage, csrf, created_at, expires_at, mfa_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [session.digest, userId, stage, session.csrf, now(), now() + ttl, mfaAt],
     )
-    response.setHeader(
-      'set-cookie',
-      `${COOKIE}=${secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${ttl / 1000}`, // add Secure behind HTTPS
-    )
+    setCookie(response, COOKIE, secret, ttl)
     return session
+  }
+
+  async function endSession(session) {
+    await db.query('DELETE FROM console_sessions WHERE id = ?', [session.digest])
+    await db.query('DELETE FROM console_step_up WHERE session_id = ?', [session.digest])
+  }
+
+  /** Adds a Set-Cookie header (HTTP-only, SameSite=Strict; add `Secure` behind HTTPS). `maxAgeMs` 0 deletes it. */
+  function setCookie(response, name, value, maxAgeMs) {
+    const cookie = `${name}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(maxAgeMs / 1000)}`
+    response.setHeader('set-cookie', [...[response.getHeader('set-cookie') ?? []].flat(), cookie])
+  }
+
+  // ---- trusted browsers: the device token in its own cookie, named with the user it belongs to (a token is only
+  // ever checked for that user: a failed check counts against the user's MFA failure budget) ----
+  const deviceCookie = (request, userId) => {
+    const found = /(?:^|;\s*)console_device=([^;]+)/.exec(request.headers.cookie ?? '')
+    const [owner, deviceToken] = decodeURIComponent(found?.[1] ?? '').split('~')
+    return owner === userId && deviceToken ? deviceToken : null
+  }
+  const keepDevice = (response, userId, device) =>
+    setCookie(response, DEVICE_COOKIE, encodeURIComponent(`${userId}~${device.token}`), device.expiresAt - now())
+
+  // ---- step-up: the proof from the last code typed in this session, for changes within 10 minutes ----
+  const stepUpProof = async (session) =>
+    (await db.query('SELECT proof FROM console_step_up WHERE session_id = ?', [session.digest]))[0]?.proof ?? null
+  const keepProof = (session, proof) =>
+    db.query(
+      'INSERT INTO console_step_up (session_id, proof) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET proof = ?',
+      [session.digest, proof, proof],
+    )
+
+  /** What proves a sensitive change: the code typed with it, else a recent step-up proof, else nothing. */
+  async function proofFor(ctx, typed) {
+    const code = String(typed ?? '').trim()
+    if (code) return code
+    const proof = await stepUpProof(ctx.session)
+    return proof ? { proof, maxAgeMs: STEP_UP_MAX_AGE_MS } : null
   }
 
   // ---- responses ----
@@ -128,15 +190,39 @@ export function createConsoleApp({ db, now, encryptionKey }) {
     const { user, session } = ctx
     const status = await mfa.status(user.id)
     const done = DONE[ctx.url.searchParams.get('done')]
-    const codeInput = (id, label = 'Current code') =>
-      html`<label>${label} <input name="code" id="${id}" autocomplete="one-time-code" required></label>`
     let body
     if (status.state === 'active') {
       const authenticators = await mfa.listAuthenticators(user.id)
+      const devices = await mfa.listTrustedDevices(user.id)
+      const thisDevice = deviceCookie(ctx.request, user.id)?.split('.')[0]
+      // a code typed in the last 10 minutes (at sign-in, or below) confirms the changes on this page
+      const proof = await stepUpProof(session)
+      const recent = proof ? await mfa.checkProof(user.id, proof, STEP_UP_MAX_AGE_MS) : null
+      const confirmedUntil = recent?.ok ? recent.verifiedAt + STEP_UP_MAX_AGE_MS : null
+      const codeInput = (id, label = 'Current code') =>
+        html`<label>${label}${confirmedUntil ? ' (not needed now)' : ''} <input name="code" id="${id}"
+          autocomplete="one-time-code" ${raw(confirmedUntil ? '' : 'required')}></label>`
       body = html`<section id="mfa" data-state="on">
           <h2>Multi-factor authentication: <span class="on">on</span></h2>
           <p id="mfa-status">${`On since ${date(status.enabledAt)}; ${status.authenticators} authenticator${status.authenticators === 1 ? '' : 's'}, ${status.recoveryCodesLeft} recovery codes left.`}
             ${status.lockedUntil ? `Codes are locked until ${date(status.lockedUntil)}.` : ''}</p>
+        </section>
+        <section id="step-up" data-confirmed="${confirmedUntil ? 'yes' : 'no'}">
+          <h2>Sensitive changes</h2>
+          ${
+            confirmedUntil
+              ? html`<p id="step-up-status">You typed a code at ${date(recent.verifiedAt)}: until ${date(confirmedUntil)}
+                  the changes below need no other code.</p>`
+              : html`<p id="step-up-status">Changes below need a current code. Type one here once, and for 10 minutes
+                  you need not type another.</p>
+                ${form(
+                  session,
+                  '/security/step-up',
+                  html`<label>Current code <input name="code" id="step-up-code" autocomplete="one-time-code"
+                    required></label><button type="submit" class="secondary">Confirm it is you</button>`,
+                  'id="step-up-form"',
+                )}`
+          }
         </section>
         <section id="authenticators">
           <h2>Authenticators</h2>
@@ -157,9 +243,12 @@ export function createConsoleApp({ db, now, encryptionKey }) {
               <td>${form(
                 session,
                 '/security/authenticators/remove',
-                html`<input type="hidden" name="id" value="${a.id}"><input name="code" aria-label="Current code"
-                  placeholder="Current code" autocomplete="one-time-code" required><button type="submit"
-                  class="danger">Remove</button>`,
+                html`<input type="hidden" name="id" value="${a.id}">${
+                  confirmedUntil
+                    ? ''
+                    : html`<input name="code" aria-label="Current code" placeholder="Current code"
+                      autocomplete="one-time-code" required>`
+                }<button type="submit" class="danger">Remove</button>`,
                 `id="remove-${i}" class="inline"`,
               )}</td></tr>`,
           )}</table>
@@ -173,6 +262,39 @@ export function createConsoleApp({ db, now, encryptionKey }) {
             ${codeInput('add-code')}<button type="submit">Add authenticator</button>`,
             'id="add-form"',
           )}
+        </section>
+        <section id="devices">
+          <h2>Trusted browsers</h2>
+          <p class="hint">Browsers where you ticked "trust this browser" at sign-in: they sign in with the password
+            alone until the date shown. Removing an authenticator, new recovery codes or disabling MFA revokes them all.</p>
+          ${
+            devices.length === 0
+              ? html`<p id="no-devices">None.</p>`
+              : html`<table><tr><th>Browser</th><th>Trusted</th><th>Last used</th><th>Until</th><th></th></tr>
+                ${devices.map(
+                  (
+                    d,
+                    i,
+                  ) => html`<tr class="device" data-label="${d.label}" data-this="${d.id === thisDevice ? 'yes' : 'no'}">
+                    <td>${d.label}${d.id === thisDevice ? html` <strong>(this browser)</strong>` : ''}</td>
+                    <td class="when">${date(d.createdAt)}</td>
+                    <td class="when">${date(d.lastUsedAt ?? d.createdAt)}</td>
+                    <td class="when">${date(d.expiresAt)}</td>
+                    <td>${form(
+                      session,
+                      '/security/devices/revoke',
+                      html`<input type="hidden" name="id" value="${d.id}"><button type="submit"
+                        class="secondary">Revoke</button>`,
+                      `id="revoke-${i}" class="inline"`,
+                    )}</td></tr>`,
+                )}</table>
+                ${form(
+                  session,
+                  '/security/devices/revoke-all',
+                  html`<button type="submit" class="secondary">Revoke all</button>`,
+                  'id="revoke-all-form" class="inline"',
+                )}`
+          }
         </section>
         <section id="recovery">
           <h2>Recovery codes</h2>
@@ -369,6 +491,17 @@ export function createConsoleApp({ db, now, encryptionKey }) {
       await throttle.succeed(email)
       const status = await mfa.status(user.id)
       if (status.state === 'active') {
+        const deviceToken = deviceCookie(ctx.request, user.id)
+        if (deviceToken) {
+          // a trusted browser: its token is used once and replaced (a copied cookie dies when the real one returns)
+          const device = await mfa.verifyTrustedDevice(user.id, deviceToken)
+          if (device.ok) {
+            keepDevice(ctx.response, user.id, device)
+            await startSession(ctx.response, ctx.session, user.id, 'full')
+            return ctx.redirect(`${user.role === 'support' ? '/support' : '/security'}?done=trusted`)
+          }
+          setCookie(ctx.response, DEVICE_COOKIE, '', 0)
+        }
         await startSession(ctx.response, ctx.session, user.id, 'mfa')
         return ctx.redirect('/signin/code')
       }
@@ -379,15 +512,20 @@ export function createConsoleApp({ db, now, encryptionKey }) {
       ctx.session?.stage === 'mfa' ? ctx.page('Sign-in code', pages.signinCode(ctx.session)) : ctx.redirect('/'),
     'POST /signin/code': async (ctx, body) => {
       if (ctx.session?.stage !== 'mfa') return ctx.redirect('/')
-      const result = await mfa.verify(ctx.session.user_id, String(body.code ?? ''))
+      const userId = ctx.session.user_id
+      const trustDevice = body.trust === '1' ? { label: browserLabel(ctx.request.headers['user-agent']) } : undefined
+      const result = await mfa.verify(userId, String(body.code ?? ''), { trustDevice })
       if (!result.ok) return ctx.page('Sign-in code', pages.signinCode(ctx.session, refusal(result)))
-      await startSession(ctx.response, ctx.session, ctx.session.user_id, 'full', now())
-      const user = await findUser('id', ctx.session.user_id)
+      const session = await startSession(ctx.response, ctx.session, userId, 'full', now())
+      // a code from the app confirms changes for 10 minutes; a recovery code only signs in
+      if (result.method === 'totp') await keepProof(session, result.proof)
+      if (result.device) keepDevice(ctx.response, userId, result.device)
+      const user = await findUser('id', userId)
       return ctx.redirect(`${user.role === 'support' ? '/support' : '/security'}?done=${result.method}`)
     },
     'POST /signout': async (ctx) => {
-      await db.query('DELETE FROM console_sessions WHERE id = ?', [ctx.session.digest])
-      ctx.response.setHeader('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`)
+      await endSession(ctx.session)
+      setCookie(ctx.response, COOKIE, '', 0)
       return ctx.redirect('/signin')
     },
 
@@ -406,7 +544,8 @@ export function createConsoleApp({ db, now, encryptionKey }) {
       ctx.signedIn(async () => {
         const label = cleanLabel(body.label)
         if (!label) return ctx.send(await securityPage(ctx, badLabel()))
-        const proof = String(body.code ?? '')
+        const proof = await proofFor(ctx, body.code)
+        if (!proof) return ctx.send(await securityPage(ctx, refusal({ reason: 'proof_required' })))
         const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label, proof })
         if (!started.ok) return ctx.send(await securityPage(ctx, refusal(started)))
         return ctx.send(enrollPage(ctx, started, '', true))
@@ -432,21 +571,53 @@ export function createConsoleApp({ db, now, encryptionKey }) {
       }),
     'POST /security/authenticators/remove': (ctx, body) =>
       ctx.signedIn(async () => {
-        const result = await mfa.removeAuthenticator(ctx.user.id, String(body.id ?? ''), String(body.code ?? ''))
+        const proof = await proofFor(ctx, body.code)
+        if (!proof) return ctx.send(await securityPage(ctx, refusal({ reason: 'proof_required' })))
+        const result = await mfa.removeAuthenticator(ctx.user.id, String(body.id ?? ''), proof)
         if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
         return ctx.redirect('/security?done=removed')
       }),
     'POST /security/mfa/disable': (ctx, body) =>
       ctx.signedIn(async () => {
-        const result = await mfa.disable(ctx.user.id, String(body.code ?? ''))
+        const proof = await proofFor(ctx, body.code)
+        if (!proof) return ctx.send(await securityPage(ctx, refusal({ reason: 'proof_required' })))
+        const result = await mfa.disable(ctx.user.id, proof)
         if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
         return ctx.redirect('/security?done=disabled')
       }),
     'POST /security/recovery': (ctx, body) =>
       ctx.signedIn(async () => {
-        const result = await mfa.regenerateRecoveryCodes(ctx.user.id, String(body.code ?? ''))
+        const proof = await proofFor(ctx, body.code)
+        if (!proof) return ctx.send(await securityPage(ctx, refusal({ reason: 'proof_required' })))
+        const result = await mfa.regenerateRecoveryCodes(ctx.user.id, proof)
         if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
         return ctx.send(recoveryPage(ctx, result.recoveryCodes))
+      }),
+
+    'POST /security/step-up': (ctx, body) =>
+      ctx.signedIn(async () => {
+        const result = await mfa.verify(ctx.user.id, String(body.code ?? ''))
+        if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
+        if (result.method !== 'totp') {
+          const text = 'A recovery code signs you in but does not confirm changes: use a code from your app.'
+          return ctx.send(await securityPage(ctx, notice('error', 'recovery_not_step_up', text)))
+        }
+        await keepProof(ctx.session, result.proof)
+        return ctx.redirect('/security?done=confirmed')
+      }),
+    'POST /security/devices/revoke': (ctx, body) =>
+      ctx.signedIn(async () => {
+        const id = String(body.id ?? '')
+        const result = await mfa.revokeTrustedDevice(ctx.user.id, id)
+        if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
+        if (deviceCookie(ctx.request, ctx.user.id)?.split('.')[0] === id) setCookie(ctx.response, DEVICE_COOKIE, '', 0)
+        return ctx.redirect('/security?done=revoked')
+      }),
+    'POST /security/devices/revoke-all': (ctx) =>
+      ctx.signedIn(async () => {
+        await mfa.revokeTrustedDevices(ctx.user.id)
+        setCookie(ctx.response, DEVICE_COOKIE, '', 0)
+        return ctx.redirect('/security?done=revoked-all')
       }),
 
     'GET /support': (ctx) => ctx.support(async () => ctx.send(await supportPage(ctx))),
@@ -498,6 +669,7 @@ export function createConsoleApp({ db, now, encryptionKey }) {
     const user = session.user_id && session.stage === 'full' ? await findUser('id', session.user_id) : undefined
     const ctx = {
       url,
+      request,
       response,
       session,
       user,

@@ -5,7 +5,17 @@ import { createMFA } from 'mfa-core'
 
 // What the audit log keeps of an event: the fields that describe it, never a secret or a code (the service never
 // puts one in an event; naming the fields keeps it so if a later version adds one).
-const AUDIT_FIELDS = ['operation', 'reason', 'method', 'retryAfterMs', 'recoveryCodesLeft', 'actor', 'authenticatorId']
+const AUDIT_FIELDS = [
+  'operation',
+  'reason',
+  'method',
+  'retryAfterMs',
+  'recoveryCodesLeft',
+  'actor',
+  'authenticatorId',
+  'deviceId',
+  'drift',
+]
 
 /**
  * The console's MFA: the service over the given store, with the audit log written from `onEvent`.
@@ -14,8 +24,9 @@ const AUDIT_FIELDS = ['operation', 'reason', 'method', 'retryAfterMs', 'recovery
  * @param options.store - the MFA store (sqlStore or redisStore)
  * @param options.now - the app's clock (ms)
  * @param options.encryptionKey - 32 bytes: secrets are sealed with AES-GCM before they reach the store
+ * @param options.proofKey - 32 bytes signing step-up proofs (kept in the session after a code)
  */
-export function createConsoleMFA({ db, store, now, encryptionKey }) {
+export function createConsoleMFA({ db, store, now, encryptionKey, proofKey }) {
   const writes = new Set()
   const onEvent = (event) => {
     const detail = {}
@@ -36,6 +47,7 @@ export function createConsoleMFA({ db, store, now, encryptionKey }) {
     issuer: 'Example Cloud',
     now,
     encryptionKeys: { current: 'k1', keys: { k1: encryptionKey } },
+    proofKey,
     onEvent,
   })
   // Events are emitted after the record is written; wait for their rows so the next page shows them.
@@ -53,7 +65,7 @@ export function createConsoleMFA({ db, store, now, encryptionKey }) {
 
     /**
      * Starts adding an authenticator: the first one after the app re-checked the password, a further one with a
-     * proof (a fresh code of one of the user's authenticators, or a recovery code).
+     * proof (a fresh code of one of the user's authenticators, a recovery code, or `{ proof, maxAgeMs }`).
      * @returns `{ ok: true, authenticatorId, secret, uri, expiresAt }` or `{ ok: false, reason, retryAfterMs? }`
      */
     beginEnrollment: async (userId, { accountName, label, proof }) =>
@@ -62,8 +74,25 @@ export function createConsoleMFA({ db, store, now, encryptionKey }) {
     /** Two consecutive codes: `{ ok: true, authenticatorId, recoveryCodes }` (codes for the first one only). */
     confirmEnrollment: async (userId, code1, code2) => settled(await mfa.confirmEnrollment(userId, code1, code2)),
 
-    /** A sign-in code or recovery code: `{ ok: true, method }` or `{ ok: false, reason, retryAfterMs? }`. */
-    verify: async (userId, code) => settled(await mfa.verify(userId, code)),
+    /**
+     * A sign-in code or recovery code, also returning a step-up proof and, with `trustDevice: { label }`, a device
+     * token: `{ ok: true, method, proof, device? }` or `{ ok: false, reason, retryAfterMs? }`.
+     */
+    verify: async (userId, code, { trustDevice } = {}) =>
+      settled(await mfa.verify(userId, code, { proof: true, ...(trustDevice ? { trustDevice } : {}) })),
+
+    /** Whether a step-up proof still stands: `{ ok: true, verifiedAt, method }` or `{ ok: false, reason }`. */
+    checkProof: (userId, proof, maxAgeMs) => mfa.checkProof(userId, proof, { maxAgeMs }),
+
+    /** A trusted browser's token: `{ ok: true, deviceId, token }` (the replacement to store) or `{ ok: false, reason }`. */
+    verifyTrustedDevice: async (userId, token) => settled(await mfa.verifyTrustedDevice(userId, token)),
+
+    /** `{ id, label, createdAt, lastUsedAt, expiresAt }[]`, never a token. */
+    listTrustedDevices: (userId) => mfa.listTrustedDevices(userId),
+
+    /** Revokes one trusted browser, or all of them. */
+    revokeTrustedDevice: async (userId, deviceId) => settled(await mfa.revokeTrustedDevice(userId, deviceId)),
+    revokeTrustedDevices: async (userId) => settled(await mfa.revokeTrustedDevices(userId)),
 
     /** Renames one authenticator (no proof: a name protects nothing). */
     renameAuthenticator: async (userId, id, label) => settled(await mfa.renameAuthenticator(userId, id, label)),

@@ -42,7 +42,8 @@ const REASONS = {
   locked: 'Too many wrong codes.',
   proof_required: 'Type a current code of one of your authenticators, or a recovery code, first.',
   limit_reached: 'You have as many authenticators as allowed: remove one first.',
-  not_found: 'That authenticator is not there any more (removed in another tab?).',
+  not_found: 'That is not there any more (removed in another tab?).',
+  revoked: 'Your confirmation no longer stands (MFA changed since): type a current code.',
 }
 
 const seconds = (ms) => {
@@ -138,6 +139,8 @@ export const pages = {
       '/signin/code',
       html`<label>Code or recovery code <input name="code" id="code" autocomplete="one-time-code" inputmode="text"
         required autofocus></label>
+      <label class="check"><input type="checkbox" name="trust" id="trust" value="1"> Trust this browser for 30 days:
+        do not ask it for a code again (you can revoke it under Security settings)</label>
       <button type="submit">Continue</button>`,
       'id="code-form"',
     )}`,

@@ -16,6 +16,8 @@ export interface ConsoleOptions {
   supportPassword?: string
   /** 32 bytes in base64 sealing the MFA secrets (default: generated into dataDir). */
   encryptionKey?: string
+  /** 32 bytes in base64 signing step-up proofs (default: generated into dataDir). */
+  proofKey?: string
 }
 
 export interface RunningConsole {

@@ -14,19 +14,19 @@ import { openDatabase } from './db.mjs'
 
 export const SUPPORT_EMAIL = 'support@example.com'
 
-/** The key that seals MFA secrets: from the environment, or kept in a file next to the SQLite database. */
-function loadEncryptionKey(dataDir, fromEnv) {
+/** A 32-byte key: from the environment (base64), or kept in a file next to the SQLite database. */
+function loadKey(dataDir, name, fromEnv) {
   if (fromEnv) {
     const key = Buffer.from(fromEnv, 'base64')
-    if (key.length !== 32) throw new Error('MFA_ENCRYPTION_KEY must be 32 bytes in base64')
+    if (key.length !== 32) throw new Error(`the ${name} must be 32 bytes in base64`)
     return new Uint8Array(key)
   }
-  const file = join(dataDir, 'mfa-encryption.key')
+  const file = join(dataDir, `${name}.key`)
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true })
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' })
   }
-  return loadEncryptionKey(dataDir, readFileSync(file, 'utf8').trim())
+  return loadKey(dataDir, name, readFileSync(file, 'utf8').trim())
 }
 
 /**
@@ -38,6 +38,8 @@ function loadEncryptionKey(dataDir, fromEnv) {
  * @param options.redisUrl - redis:// URL for the MFA records (default: the database)
  * @param options.now - the clock in ms since the Unix epoch (default Date.now); tests pass their own
  * @param options.supportPassword - the support account's password (default: random, returned)
+ * @param options.encryptionKey - base64 of 32 bytes sealing MFA secrets (default: a generated file in dataDir)
+ * @param options.proofKey - base64 of 32 bytes signing step-up proofs (default: a generated file in dataDir)
  * @returns `{ url, supportEmail, supportPassword, storage, close }`
  */
 export async function startConsole(options = {}) {
@@ -47,7 +49,8 @@ export async function startConsole(options = {}) {
   const app = createConsoleApp({
     db,
     now,
-    encryptionKey: loadEncryptionKey(dataDir, options.encryptionKey),
+    encryptionKey: loadKey(dataDir, 'mfa-encryption', options.encryptionKey),
+    proofKey: loadKey(dataDir, 'mfa-proof', options.proofKey),
   })
   const supportPassword = options.supportPassword ?? randomBytes(12).toString('base64url')
   await app.ensureSupportAccount(SUPPORT_EMAIL, supportPassword)
@@ -84,6 +87,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       redisUrl: process.env.REDIS_URL || undefined,
       supportPassword: process.env.SUPPORT_PASSWORD || undefined,
       encryptionKey: process.env.MFA_ENCRYPTION_KEY || undefined,
+      proofKey: process.env.MFA_PROOF_KEY || undefined,
     })
     console.log(`Example Cloud console: ${running.url}`)
     console.log(`storage: ${running.storage}`)

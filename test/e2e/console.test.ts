@@ -227,6 +227,51 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     expect((await message(page, 'done')).reason).toBe('totp')
   })
 
+  const deviceRows = () => page.locator('tr.device').evaluateAll((rows) => rows.map((r) => r.dataset.label))
+
+  it('trusts this browser for 30 days: it comes back without a code until revoked', async () => {
+    await signOut()
+    await signIn(EMAIL, PASSWORD)
+    advance(STEP)
+    await page.check('#trust')
+    await submit('code-form', { code: await code(0) })
+    expect((await message(page, 'done')).reason).toBe('totp')
+    expect(await deviceRows()).toEqual(['Chrome on Linux'])
+    expect(await page.getAttribute('tr.device', 'data-this')).toBe('yes')
+    const device = (await context.cookies()).find((c) => c.name === 'console_device')
+    expect(device).toMatchObject({ httpOnly: true, sameSite: 'Strict' })
+    expect((device?.expires ?? 0) * 1000 - Date.now()).toBeGreaterThan(29 * 86_400_000)
+    await shot('trusted-browser')
+
+    // Password only: the trusted browser skips the code, and its token is replaced.
+    await signOut()
+    await signIn(EMAIL, PASSWORD)
+    expect(new URL(page.url()).pathname).toBe('/security')
+    expect((await message(page, 'done')).reason).toBe('trusted')
+    await shot('signed-in-trusted')
+    const rotated = (await context.cookies()).find((c) => c.name === 'console_device')
+    expect(rotated?.value).not.toBe(device?.value)
+
+    // A copy of the cookie taken before that sign-in opens nothing.
+    const thief = await browser.newContext()
+    await thief.addCookies([{ ...device!, expires: -1 }])
+    const other = await thief.newPage()
+    await signIn(EMAIL, PASSWORD, other)
+    expect(new URL(other.url()).pathname).toBe('/signin/code')
+    await thief.close()
+
+    // Revoked: the next sign-in asks for a code again.
+    await submit('revoke-0', {})
+    expect((await message(page, 'done')).reason).toBe('revoked')
+    expect(await page.isVisible('#no-devices')).toBe(true)
+    await signOut()
+    await signIn(EMAIL, PASSWORD)
+    expect(new URL(page.url()).pathname).toBe('/signin/code')
+    advance(STEP)
+    await submit('code-form', { code: await code(0) })
+    expect((await message(page, 'done')).reason).toBe('totp')
+  })
+
   it('locks after wrong codes and shows the wait; a recovery code signs in once', async () => {
     await signOut()
     await signIn(EMAIL, PASSWORD)
@@ -266,11 +311,13 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     page.locator('tr.authenticator').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')))
 
   it('adds a second authenticator with a proof, renames one and removes the first', async () => {
-    // Adding needs a current code: the one just used to sign in is a replay.
+    // Signed in with a code moments ago: changes need no other code for 10 minutes (a step-up proof in the
+    // session). A code typed anyway is checked: the one just used to sign in is a replay.
+    expect(await page.getAttribute('#step-up', 'data-confirmed')).toBe('yes')
+    await shot('step-up-confirmed')
     await submit('add-form', { label: 'Work phone', code: await code(0) })
     expect((await message()).reason).toBe('replayed')
-    advance(STEP)
-    await submit('add-form', { label: 'Work phone', code: await code(0) })
+    await submit('add-form', { label: 'Work phone' })
     const second = decodeBase32(((await page.textContent('#manual-key')) ?? '').replace(/ /g, ''))
     expect(second).not.toEqual(secret)
     await shot('add-authenticator')
@@ -286,13 +333,24 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     expect(await labels()).toEqual(['<b>Old</b> phone', 'Work phone'])
     expect(await page.locator('#authenticators b').count()).toBe(0)
 
-    // Removing the old phone with a code of the new one (its enrollment consumed this step: the next one).
-    await submit('remove-0', { code: await code(0, second) })
-    expect((await message()).reason).toBe('replayed')
-    advance(STEP)
+    // Ten minutes later the proof is too old: removing the old phone takes a code (of the new one).
+    advance(11 * 60_000)
+    await page.goto(`${app.url}security`)
+    expect(await page.getAttribute('#step-up', 'data-confirmed')).toBe('no')
     await submit('remove-0', { code: await code(0, second) })
     expect((await message(page, 'done')).reason).toBe('removed')
     expect(await labels()).toEqual(['Work phone'])
+
+    // A step-up proof is void once recovery codes are replaced (as after any removal, disable or reset).
+    advance(STEP)
+    await submit('step-up-form', { code: await code(0, second) })
+    expect((await message(page, 'done')).reason).toBe('confirmed')
+    await submit('regenerate-form', {})
+    const fresh = await page.locator('#recovery-codes li').allTextContents()
+    expect(fresh).toHaveLength(10)
+    recoveryCodes.push(...fresh)
+    await page.goto(`${app.url}security`)
+    expect(await page.getAttribute('#step-up', 'data-confirmed')).toBe('no')
 
     // The old phone's codes no longer sign in; the new phone's do.
     await signOut()
@@ -305,13 +363,13 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     expect((await message(page, 'done')).reason).toBe('totp')
   })
 
-  it('disables MFA only with a fresh proof', async () => {
+  it('disables MFA only with a fresh proof: a code, or one typed less than 10 minutes ago', async () => {
     await submit('disable-form', { code: await code(0) }) // just used to sign in
     expect((await message()).reason).toBe('replayed')
     await submit('disable-form', { code: 'not a code' })
     expect((await message()).reason).toBe('malformed')
     advance(STEP)
-    await submit('disable-form', { code: await code(0) })
+    await submit('disable-form', {}) // the sign-in code, two minutes ago, is the proof
     expect((await message(page, 'done')).reason).toBe('disabled')
     expect(await page.getAttribute('#mfa', 'data-state')).toBe('off')
     await shot('disabled')
@@ -359,6 +417,9 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
       'authenticator_added',
       'authenticator_renamed',
       'authenticator_removed',
+      'device_trusted',
+      'device_revoked',
+      'recovery_regenerated',
       'disabled',
     ]) {
       expect(audit).toContain(event)
