@@ -226,8 +226,8 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
         </section>
         <section id="authenticators">
           <h2>Authenticators</h2>
-          <p class="hint">Any of them signs you in. Removing one, like every change below, takes a current code
-            (from any of them) or a recovery code.</p>
+          <p class="hint">Any of them signs you in. Adding or removing one, like every change below, takes a current
+            code (from any of them, typed here or in the last 10 minutes) or a recovery code.</p>
           <table><tr><th>Name</th><th>Added</th><th>Last used</th><th></th></tr>
           ${authenticators.map(
             (a, i) => html`<tr class="authenticator" data-label="${a.label}">
