@@ -695,6 +695,12 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
         if (!error.status) throw error
       }
     },
+    /** Removes expired sessions (and their step-up proofs) and expired MFA store rows; the server runs it hourly. */
+    async purge() {
+      await db.query('DELETE FROM console_sessions WHERE expires_at <= ?', [now()])
+      await db.query('DELETE FROM console_step_up WHERE session_id NOT IN (SELECT id FROM console_sessions)')
+      await db.mfaStore.purgeExpired?.()
+    },
     /** Creates the support account, or sets its password (each start of the demo prints a fresh one). */
     async ensureSupportAccount(email, password) {
       const existing = await findUser('email', email)

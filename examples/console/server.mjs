@@ -61,12 +61,16 @@ export async function startConsole(options = {}) {
     server.once('error', fail)
     server.listen(options.port ?? 3000, '127.0.0.1', done)
   })
+  await app.purge()
+  const purging = setInterval(() => app.purge().catch((error) => console.error('purge failed:', error)), 3600_000)
+  purging.unref()
   return {
     url: `http://127.0.0.1:${server.address().port}/`,
     supportEmail: SUPPORT_EMAIL,
     supportPassword,
     storage: db.describe,
     async close() {
+      clearInterval(purging)
       server.closeAllConnections()
       await new Promise((done) => server.close(done))
       await db.close()
