@@ -444,6 +444,10 @@ function checkString(name: string, value: unknown, max: number, min = 1): string
   return value
 }
 
+/** Whether a proof was given at all: an empty form field (or only spaces) is none, so the answer is `proof_required`. */
+const given = (proof: unknown): boolean =>
+  typeof proof === 'string' ? proof.trim() !== '' : proof !== undefined && proof !== null
+
 /** The shortest secret the service imports: 80 bits, what older systems (and Google Authenticator exports) used. */
 const MIN_IMPORT_SECRET_BYTES = 10
 const LAST_DATE_MS = 8.64e15
@@ -624,7 +628,7 @@ export function createMFA(options: MFAOptions): MFA {
       const secret = { id, label, secret: sealed, algorithm, digits, period }
       type Begun = { ok: true; authenticatorId: string; expiresAt: number } | Refusal<EnrollReason>
       const result = await tx.run<Begun>(userId, 'enroll', async ({ record, at }) => {
-        const gate = machine.enrollGate(record, proof !== undefined && proof !== null, at, policy)
+        const gate = machine.enrollGate(record, given(proof), at, policy)
         if ('reason' in gate) return closed(gate)
         const e = 'open' in gate ? null : await proofEvidence(gate, proof, userId)
         return machine.begin(record, gate, e, secret, at, policy)
@@ -747,7 +751,7 @@ export function createMFA(options: MFAOptions): MFA {
       user(userId)
       const id = checkString('authenticatorId', authenticatorId, 64)
       readStepUp(proof)
-      const hasProof = proof !== undefined && proof !== null
+      const hasProof = given(proof)
       return tx.run<RemoveResult>(userId, 'remove', async ({ record, at }) =>
         withRecovery(
           await withProof(machine.removeGate(record, id, hasProof, at, policy), proof, userId, (gate, e) =>
@@ -790,7 +794,7 @@ export function createMFA(options: MFAOptions): MFA {
     async disable(userId, proof) {
       user(userId)
       readStepUp(proof)
-      const hasProof = proof !== undefined && proof !== null
+      const hasProof = given(proof)
       return tx.run<DisableResult>(userId, 'disable', async ({ record, at }) =>
         withRecovery(
           await withProof(machine.proofGate(record, hasProof, at, policy), proof, userId, (gate, e) =>
@@ -805,7 +809,7 @@ export function createMFA(options: MFAOptions): MFA {
     async regenerateRecoveryCodes(userId, proof) {
       user(userId)
       readStepUp(proof)
-      const hasProof = proof !== undefined && proof !== null
+      const hasProof = given(proof)
       const codes = { list: [] as string[] }
       const result = await tx.run<{ ok: true } | Refusal<ProofReason>>(userId, 'regenerate', async ({ record, at }) =>
         withRecovery(

@@ -108,8 +108,11 @@ async function typed(m: Model, r: Real, kind: ProofKind, pick: number) {
   }
   if (kind === 'spent' && m.spent.length > 0)
     return { input: 'nothing' as const, code: m.spent[pick % m.spent.length]! }
-  if (kind === 'malformed')
-    return { input: 'malformed' as const, code: ['', '12345', 'abc def', '1234567890123'][pick % 4]! }
+  if (kind === 'malformed') {
+    const code = ['', '12345', 'abc def', '1234567890123', ' '][pick % 5]!
+    // an empty field is no proof at all (proof_required where one is needed, malformed for a login)
+    return code.trim() === '' ? { input: 'none' as const, code } : { input: 'malformed' as const, code }
+  }
   if (kind === 'none') return { input: 'none' as const, code: undefined }
   const code = await wrongCode(r, [...live, ...m.dead])
   r.sensitive.codes.add(code)
