@@ -1,6 +1,6 @@
 // The console flow, in the browser: QR code and manual key, two consecutive codes, sign-in with replay protection and
-// throttling, recovery codes shown once, a second authenticator added with a proof, one removed, and disabling with a
-// fresh code. Everything runs in the page
+// throttling, recovery codes shown once, a second authenticator added with a proof, one removed, "trust this browser"
+// (a rotating device token), a resync with two consecutive codes, and disabling with a fresh code. Everything runs in the page
 // (WebCrypto, mfa-core's service over an in-memory store); a real application runs createMFA on its server.
 import { createMFA, decodeBase32, formatKeyForManualEntry, generateTOTP, isOTPError, memoryStore } from '/dist/index.js'
 import { renderSVG } from '/dist/qr.js'
@@ -111,6 +111,8 @@ const mfa = createMFA({
       event.reason,
       event.method,
       event.authenticatorId && `authenticator ${event.authenticatorId.slice(0, 6)}…`,
+      event.deviceId && `browser ${event.deviceId.slice(0, 6)}…`,
+      event.drift !== undefined && `drift ${event.drift} steps`,
       event.retryAfterMs && `retry in ${wait(event.retryAfterMs)}`,
     ]
       .filter(Boolean)
@@ -127,6 +129,8 @@ let secretBytes = null
 let pendingExpiresAt = 0
 let showingRecovery = false
 let justConfirmed = false
+// This browser's device token (a real application keeps it in an httpOnly, secure cookie).
+let deviceToken = null
 
 /** The authenticators, for the list and the remove form (never a secret: listAuthenticators has none). */
 async function listDevices(active) {
@@ -177,6 +181,8 @@ async function refresh() {
   $('recovery').hidden = !(status.state === 'active' && showingRecovery)
   $('login').hidden = status.state !== 'active'
   $('devices').hidden = status.state !== 'active'
+  $('trusted').hidden = status.state !== 'active'
+  $('resync').hidden = status.state !== 'active'
   $('disable').hidden = status.state !== 'active'
   if (status.pendingExpiresAt === undefined && secretBytes !== null) {
     secretBytes = null
@@ -185,6 +191,7 @@ async function refresh() {
   }
   justConfirmed = false
   await listDevices(status.state === 'active')
+  await listTrusted(status.state === 'active')
   await tickSimulator()
 }
 
@@ -267,11 +274,15 @@ async function confirm() {
 // --- Sign-in and disabling: one code each.
 async function login() {
   const input = $('login-code')
-  const result = await mfa.verify(USER, input.value)
+  const trust = $('trust-browser').checked
+  const result = await mfa.verify(USER, input.value, trust ? { trustDevice: { label: browserName() } } : undefined)
   if (result.ok) {
     const how = result.method === 'recovery' ? 'a recovery code (it will not work again)' : 'your authenticator code'
-    say($('login-message'), 'success', `Signed in with ${how}. Welcome back!`, `ok_${result.method}`)
+    const trusted = result.device ? ' This browser is now trusted: it can sign in without a code.' : ''
+    if (result.device) deviceToken = result.device.token
+    say($('login-message'), 'success', `Signed in with ${how}. Welcome back!${trusted}`, `ok_${result.method}`)
     input.value = ''
+    $('trust-browser').checked = false
   } else {
     say($('login-message'), 'error', codeMessage(result, 'verify'), result.reason)
     input.select()
@@ -329,6 +340,79 @@ async function disable() {
   await refresh()
 }
 
+// --- Trusted browsers: a rotating token instead of a code; resync with two consecutive codes.
+const TRUSTED_MESSAGES = {
+  malformed: 'This browser has no trust token: sign in with a code and tick “Trust this browser”.',
+  unknown: 'This browser is not trusted (any more): sign in with a code.',
+  revoked: 'This browser’s trust was revoked (or its token was already used elsewhere): sign in with a code.',
+  expired: 'This browser’s trust has expired: sign in with a code.',
+}
+
+function browserName() {
+  const ua = navigator.userAgent
+  const name = /Firefox\//.test(ua) ? 'Firefox' : /Chrom(e|ium)\//.test(ua) ? 'Chromium' : 'This browser'
+  return `${name} (demo)`
+}
+
+async function listTrusted(active) {
+  const list = active ? await mfa.listTrustedDevices(USER) : []
+  $('trusted-list').replaceChildren(
+    ...list.map((d) => {
+      const item = document.createElement('li')
+      item.textContent = `${d.label} · trusted ${time(d.createdAt)} · last used ${time(d.lastUsedAt, true)} · until ${new Date(d.expiresAt).toLocaleDateString()}`
+      item.dataset.id = d.id
+      return item
+    }),
+  )
+  if (list.length === 0) {
+    const item = document.createElement('li')
+    item.textContent = 'No trusted browsers.'
+    $('trusted-list').replaceChildren(item)
+  }
+}
+
+async function trustedSignIn() {
+  const result = await mfa.verifyTrustedDevice(USER, deviceToken ?? '')
+  if (result.ok) {
+    // the token is replaced on every use: a copy of the old one no longer works
+    deviceToken = result.token
+    say($('trusted-message'), 'success', 'Signed in without a code: this browser is trusted.', 'ok_device')
+  } else {
+    const text = TRUSTED_MESSAGES[result.reason] ?? codeMessage(result, 'verify')
+    say($('trusted-message'), 'error', text, result.reason)
+  }
+  await refresh()
+}
+
+async function forgetTrusted() {
+  const { revoked } = await mfa.revokeTrustedDevices(USER)
+  say($('trusted-message'), 'info', `${plural(revoked, 'trusted browser')} forgotten.`, 'revoked_all')
+  await refresh()
+}
+
+const RESYNC_MESSAGES = {
+  malformed: 'Each box needs the 6-digit code from your app.',
+  same_code: 'You typed the same code twice. Wait for the next code, then type that one in “Next code”.',
+  invalid: 'These are not two consecutive codes of your authenticator, even with a clock a few minutes off.',
+  replayed: 'These codes were already used. Wait for new codes and try again.',
+}
+
+async function resync() {
+  const result = await mfa.resync(USER, $('resync-code1').value, $('resync-code2').value)
+  for (const id of ['resync-code1', 'resync-code2']) $(id).value = ''
+  if (result.ok) {
+    const off =
+      result.drift === 0
+        ? 'on time'
+        : `${Math.abs(result.drift * PERIOD)} seconds ${result.drift > 0 ? 'ahead' : 'behind'}`
+    say($('resync-message'), 'success', `Resynced: your phone is ${off}. Sign-ins will follow it.`, 'resynced')
+  } else {
+    const text = RESYNC_MESSAGES[result.reason] ?? codeMessage(result, 'verify')
+    say($('resync-message'), 'error', text, result.reason)
+  }
+  await refresh()
+}
+
 // --- The demo authenticator: what an app would show for this key (collapsed by default).
 async function tickSimulator() {
   if (secretBytes === null) return
@@ -374,6 +458,9 @@ on('login-form', 'submit', login)
 on('disable-form', 'submit', disable)
 on('add-form', 'submit', addAnother)
 on('remove-form', 'submit', removeOne)
+on('trusted-signin', 'click', trustedSignIn)
+on('trusted-forget', 'click', forgetTrusted)
+on('resync-form', 'submit', resync)
 on('restart', 'click', () => begin())
 on('copy-key', 'click', (e) => copy($('manual-key').textContent.replace(/\s/g, ''), e.currentTarget))
 on('copy-recovery', 'click', (e) =>

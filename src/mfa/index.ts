@@ -1,5 +1,7 @@
 // The MFA service: several authenticators per user, enrollment with two consecutive codes, import, login, a proof
 // before every change, disable, reset, recovery codes.
+
+export type { DeviceReason, TrustedDeviceInfo } from './device.js'
 export type { MFAEncryptionKeys } from './encryption.js'
 export type { MFAEvent, MFAEventType, MFAOperation } from './events.js'
 export type {
@@ -24,6 +26,7 @@ export type {
   StoredSecret,
   TrustedDevice,
 } from './record.js'
+export type { ResyncReason } from './resync.js'
 export {
   type AuthenticatorInfo,
   type BeginEnrollmentResult,
@@ -41,7 +44,6 @@ export {
   type RemoveResult,
   type ResyncResult,
   type TrustedDeviceGrant,
-  type TrustedDeviceInfo,
   type TrustedDeviceResult,
   type VerifyGrants,
   type VerifyOptions,

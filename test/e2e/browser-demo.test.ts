@@ -316,6 +316,61 @@ describe.skipIf(!haveBrowser)('browser demo (examples/browser)', () => {
     expect(errors).toEqual([])
   }, 60_000)
 
+  it('trusts this browser (its token replaced on every use), forgets it, and resyncs a phone whose clock is off', async () => {
+    await page.goto(`${url}?now=${T0 + 3_600_000}`)
+    await page.waitForSelector('body[data-ready=true]')
+    await page.fill('#account', 'alice@example.com')
+    await submit('#start-form button[type=submit]')
+    const secret = decodeBase32(((await page.textContent('#manual-key')) ?? '').replace(/ /g, ''))
+    const code = async (offset: number) => generateTOTP(secret, { timestamp: (await pageNow()) + offset * STEP })
+    await page.fill('#code1', await code(-1))
+    await page.fill('#code2', await code(0))
+    await submit('#confirm-form button[type=submit]')
+    await page.click('#recovery-done')
+    expect(await page.isVisible('#trusted')).toBe(true)
+    expect(await page.textContent('#trusted-list')).toContain('No trusted browsers')
+
+    // Without a token the trusted sign-in is refused; a code with "trust this browser" ticked trusts it.
+    await submit('#trusted-signin')
+    expect((await message('trusted-message')).reason).toBe('malformed')
+    await advance(STEP)
+    await page.check('#trust-browser')
+    await page.fill('#login-code', await code(0))
+    await submit('#login-form button[type=submit]')
+    const said = await message('login-message')
+    expect(said.reason).toBe('ok_totp')
+    expect(said.text).toContain('now trusted')
+    expect(await page.textContent('#trusted-list')).toContain('(demo)')
+    for (let i = 0; i < 2; i++) {
+      await submit('#trusted-signin')
+      expect((await message('trusted-message')).reason).toBe('ok_device')
+    }
+    await submit('#trusted-forget')
+    expect((await message('trusted-message')).text).toContain('1 trusted browser forgotten')
+    await submit('#trusted-signin')
+    expect((await message('trusted-message')).reason).toBe('revoked')
+
+    // An hour later the phone is 4 minutes behind: its code fails; two consecutive codes resync it.
+    await advance(3_600_000)
+    await page.fill('#login-code', await code(-8))
+    await submit('#login-form button[type=submit]')
+    expect((await message('login-message')).reason).toBe('invalid')
+    await page.fill('#resync-code1', await code(-9))
+    await page.fill('#resync-code2', await code(-8))
+    await submit('#resync-form button[type=submit]')
+    const resynced = await message('resync-message')
+    expect(resynced.reason).toBe('resynced')
+    expect(resynced.text).toContain('240 seconds behind')
+    await advance(STEP)
+    await page.fill('#login-code', await code(-8))
+    await submit('#login-form button[type=submit]')
+    expect((await message('login-message')).reason).toBe('ok_totp')
+    await page.click('.audit summary')
+    const audit = (await page.textContent('#events')) ?? ''
+    for (const type of ['device_trusted', 'device_revoked', 'resynced']) expect(audit).toContain(type)
+    await page.screenshot({ path: `${root}test-results/demo-trusted-resync.png`, fullPage: true })
+  }, 60_000)
+
   it('says when a setup has expired and offers to start over', async () => {
     await page.goto(`${url}?now=${T0}`)
     await page.waitForSelector('body[data-ready=true]')
