@@ -1,80 +1,140 @@
-// What the MFA service costs on top of a bare TOTP check: `mfa.verify` through the in-memory store (load, parse,
-// verify with its cached imported key, compare-and-set write back, event) against `verifyTOTP` on the same secret,
-// codes and timestamps, from raw bytes (imports the key each call) and from an imported OTPKey. One run, contenders
-// interleaved in chunks of 100, median of 7 rounds. Run: npm run build && node bench/mfa.mjs
-import { createMFA, decodeBase32, generateTOTP, importSecret, verifyTOTP } from '../dist/index.js'
+// What the MFA service costs on top of a bare TOTP check, and what several authenticators per user cost: mfa.verify
+// for users with 1, 2 and 8 authenticators against verifyTOTP on the same secrets, codes and timestamps, on the
+// memory store and over PostgreSQL (started on loopback by the storage test harness, as bench/storage.mjs does).
+// Two cases for several authenticators: `same` (the code is always of the authenticator used last, the usual login:
+// tried first) and `rotating` (each code of another authenticator than the last: the worst case, every other one's
+// window is computed before the match). Contenders interleaved in chunks, median of the rounds; ratios against 1.
+// Run: npm run build && node bench/mfa.mjs   (BENCH_N, BENCH_ROUNDS to change the size; BENCH_PG=0 skips PostgreSQL;
+// BENCH_ENGINE=sync runs the service on mfa-core/sync's HMAC engine)
+import pg from 'pg'
+import { createMFA, decodeBase32, generateTOTP, importSecret, memoryStore, verifyTOTP } from '../dist/index.js'
+import { ensureTable, sqlStore } from '../dist/storage/sql.js'
+import { syncEngine } from '../dist/sync.js'
+import { findPostgres, startPostgres } from '../test/storage/harness/servers.mjs'
 
-const N = Number(process.env.BENCH_N ?? 2000)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7)
+const N = Number(process.env.BENCH_N ?? 600)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+const CHUNK = 50
 const STEP = 30_000
-let t = Date.UTC(2026, 10, 28, 12, 0, 5)
+const T0 = Date.UTC(2026, 10, 28, 12, 0, 5)
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+// BENCH_ENGINE=sync: the service on mfa-core/sync's pure-TypeScript HMACs (until syncEngine itself implements the
+// service's `prepare`, its prepared key's registry slot computes the same HMACs)
+const engine =
+  process.env.BENCH_ENGINE !== 'sync'
+    ? undefined
+    : 'prepare' in syncEngine
+      ? syncEngine
+      : { prepare: (secret, algorithm) => syncEngine.importSecret(secret, algorithm)[Symbol.for('mfa-core.OTPKey')] }
 
-const mfa = createMFA({ issuer: 'Bench', now: () => t, onEvent: () => {} })
-const { secret } = await mfa.beginEnrollment('u', { accountName: 'u' })
-const bytes = decodeBase32(secret)
-const key = await importSecret(bytes)
-const c1 = await generateTOTP(bytes, { timestamp: t })
-t += STEP
-const confirmed = await mfa.confirmEnrollment('u', c1, await generateTOTP(bytes, { timestamp: t }))
-if (!confirmed.ok) throw new Error(`enrollment failed: ${confirmed.reason}`)
+/** A user with `count` authenticators (the first enrolled, the others added with a proof), on its own clock. */
+async function userWith(store, userId, count) {
+  const clock = { now: T0 }
+  const mfa = createMFA({ store, issuer: 'Bench', now: () => clock.now, policy: { maxAuthenticators: 8 }, engine })
+  const secrets = []
+  for (let i = 0; i < count; i++) {
+    const proof = i === 0 ? undefined : await generateTOTP(secrets[0], { timestamp: clock.now })
+    const begun = await mfa.beginEnrollment(userId, { accountName: userId, ...(proof ? { proof } : {}) })
+    if (!begun.ok) throw new Error(`beginEnrollment refused: ${begun.reason}`)
+    const bytes = decodeBase32(begun.secret)
+    const c1 = await generateTOTP(bytes, { timestamp: clock.now })
+    clock.now += STEP
+    const done = await mfa.confirmEnrollment(userId, c1, await generateTOTP(bytes, { timestamp: clock.now }))
+    if (!done.ok) throw new Error(`confirmEnrollment refused: ${done.reason}`)
+    secrets.push(bytes)
+    clock.now += STEP
+  }
+  return { mfa, clock, userId, secrets, keys: await Promise.all(secrets.map((s) => importSecret(s))) }
+}
 
-/** N consecutive steps after the last one used, with their codes (computed outside the timed loops). */
-async function batch() {
+/** The next n steps of a user, each with the code of the authenticator `pick(i)` (computed outside the timing). */
+async function codes(user, n, pick) {
   const out = []
-  for (let i = 0; i < N; i++) {
-    t += STEP
-    out.push({ timestamp: t, code: await generateTOTP(bytes, { timestamp: t }), afterStep: Math.floor(t / STEP) - 1 })
+  for (let i = 0; i < n; i++) {
+    user.clock.now += STEP
+    const which = pick(i)
+    const timestamp = user.clock.now
+    out.push({ timestamp, which, code: await generateTOTP(user.secrets[which], { timestamp }) })
   }
   return out
 }
 
-const CHUNK = 100
-
-const runners = {
-  'mfa.verify (memory store)': async ({ timestamp, code }) => {
-    t = timestamp
-    const r = await mfa.verify('u', code)
-    if (!r.ok) throw new Error(`mfa.verify refused: ${r.reason}`)
-  },
-  'verifyTOTP (Uint8Array secret)': async ({ timestamp, code, afterStep }) => {
-    const r = await verifyTOTP(bytes, code, { timestamp, afterStep })
-    if (!r.valid) throw new Error('verifyTOTP refused')
-  },
-  'verifyTOTP (imported OTPKey)': async ({ timestamp, code, afterStep }) => {
-    const r = await verifyTOTP(key, code, { timestamp, afterStep })
-    if (!r.valid) throw new Error('verifyTOTP refused')
-  },
-}
-const names = Object.keys(runners)
-
-/**
- * One round: every contender verifies the same N codes, interleaved in chunks of 100 so that changes in machine
- * load (other processes on a shared box) hit all of them alike. Returns ops/s per contender.
- */
-async function round(inputs) {
-  const elapsed = Object.fromEntries(names.map((n) => [n, 0]))
-  for (let i = 0; i < inputs.length; i += CHUNK) {
-    const chunk = inputs.slice(i, i + CHUNK)
-    for (const name of names) {
-      const start = performance.now()
-      for (const input of chunk) await runners[name](input)
-      elapsed[name] += performance.now() - start
-    }
+async function benchStore(label, store) {
+  const contenders = {
+    'verifyTOTP (OTPKey, no store)': { count: 1, pick: () => 0, bare: true },
+    'mfa.verify, 1 authenticator': { count: 1, pick: () => 0 },
+    'mfa.verify, 2 (same)': { count: 2, pick: () => 1 },
+    'mfa.verify, 2 (rotating)': { count: 2, pick: (i) => i % 2 },
+    'mfa.verify, 8 (same)': { count: 8, pick: () => 7 },
+    'mfa.verify, 8 (rotating)': { count: 8, pick: (i) => i % 8 },
   }
-  return Object.fromEntries(names.map((n) => [n, (inputs.length / elapsed[n]) * 1000]))
+  const users = {}
+  for (const [name, c] of Object.entries(contenders)) {
+    users[name] = await userWith(store, `bench-${label}-${Object.keys(users).length}-${Date.now()}`, c.count)
+  }
+  const run = async (name, input) => {
+    const user = users[name]
+    if (contenders[name].bare) {
+      const r = await verifyTOTP(user.keys[input.which], input.code, { timestamp: input.timestamp })
+      if (!r.valid) throw new Error('verifyTOTP refused')
+      return
+    }
+    user.clock.now = input.timestamp
+    const r = await user.mfa.verify(user.userId, input.code)
+    if (!r.ok) throw new Error(`${name}: mfa.verify refused: ${r.reason}`)
+  }
+  const names = Object.keys(contenders)
+  const results = Object.fromEntries(names.map((n) => [n, []]))
+  for (let round = 0; round <= ROUNDS; round++) {
+    const inputs = {}
+    for (const n of names) inputs[n] = await codes(users[n], round === 0 ? 100 : N, contenders[n].pick)
+    const elapsed = Object.fromEntries(names.map((n) => [n, 0]))
+    for (let i = 0; i < inputs[names[0]].length; i += CHUNK) {
+      for (const n of names) {
+        const chunk = inputs[n].slice(i, i + CHUNK)
+        const start = performance.now()
+        for (const input of chunk) await run(n, input)
+        elapsed[n] += performance.now() - start
+      }
+    }
+    // round 0 warms up
+    if (round > 0) for (const n of names) results[n].push((inputs[n].length / elapsed[n]) * 1000)
+  }
+  const one = median(results['mfa.verify, 1 authenticator'])
+  const bare = median(results['verifyTOTP (OTPKey, no store)'])
+  return names.map((n) => {
+    const ops = median(results[n])
+    return {
+      store: label,
+      case: n,
+      'ops/s': Math.round(ops),
+      'time vs 1 authenticator': (one / ops).toFixed(2),
+      'time vs bare verifyTOTP': (bare / ops).toFixed(2),
+    }
+  })
 }
 
-const results = Object.fromEntries(names.map((n) => [n, []]))
-await round((await batch()).slice(0, 300)) // warm-up
-for (let r = 0; r < ROUNDS; r++) {
-  const perName = await round(await batch())
-  for (const n of names) results[n].push(perName[n])
-}
+const rows = await benchStore('memory', memoryStore())
+const cleanups = []
+if (process.env.BENCH_PG === '0') console.warn('SKIPPED postgres: BENCH_PG=0')
+else if (findPostgres()) {
+  const server = await startPostgres()
+  cleanups.push(() => server.cleanup())
+  const pool = new pg.Pool({ connectionString: server.connectionString, max: 4 })
+  const names = new Map()
+  const query = (text, values) => {
+    if (!names.has(text)) names.set(text, `mfa_${names.size}`)
+    return pool.query({ name: names.get(text), text, values })
+  }
+  await ensureTable({ dialect: 'postgres', query })
+  rows.push(...(await benchStore('postgres', sqlStore({ dialect: 'postgres', query }))))
+  cleanups.push(() => pool.end())
+} else console.warn('SKIPPED postgres: PostgreSQL binaries not found')
+for (const cleanup of cleanups.reverse()) await cleanup()
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const base = median(results['verifyTOTP (Uint8Array secret)'])
-console.log(`MFA verify vs bare verifyTOTP: ${ROUNDS} rounds x ${N} valid codes, Node ${process.version}`)
-for (const [name, xs] of Object.entries(results)) {
-  const m = median(xs)
-  console.log(`${name.padEnd(34)} ${m.toFixed(0).padStart(8)} ops/s   ${(m / base).toFixed(2)}x of bare verifyTOTP`)
-}
+console.log(
+  `mfa.verify with 1, 2 and 8 authenticators (${engine ? 'sync' : 'WebCrypto'} HMACs): ${ROUNDS} rounds x ${N} valid codes, Node ${process.version}`,
+)
+console.table(rows)
+console.log('time vs 1 authenticator: how much longer a verify takes than for a user with one (target over PostgreSQL:')
+console.log('8 authenticators within 1.5x); time vs bare verifyTOTP: the whole service against the HMAC check alone.')

@@ -1,5 +1,6 @@
 // The console MFA flow in a terminal, on the in-memory store: scan the QR code with any authenticator app, type two
-// consecutive codes, log in, watch a replay being refused, disable with a fresh code.
+// consecutive codes, log in, watch a replay being refused, disable with a fresh code. The simulation also adds a
+// second authenticator (with a proof) and removes the first.
 //
 //   npm run demo                 interactive (a real phone works)
 //   npm run demo -- --simulate   plays the authenticator itself on a fast clock; exits 1 if any step misbehaves
@@ -25,7 +26,7 @@ const mfa = createMFA({
   issuer: 'Example Cloud',
   now,
   onEvent: (e) => {
-    const extra = ['reason', 'method', 'retryAfterMs', 'recoveryCodesLeft', 'actor']
+    const extra = ['reason', 'method', 'authenticatorId', 'retryAfterMs', 'recoveryCodesLeft', 'actor']
       .filter((k) => e[k] !== undefined)
       .map((k) => `${k}=${e[k]}`)
       .join(' ')
@@ -69,7 +70,8 @@ try {
   say(dim('You are signed in and have just re-entered your password (the identity check before MFA changes).\n'))
 
   say(bold('Bind an authenticator app'))
-  const enrollment = await mfa.beginEnrollment(USER, { accountName: 'you@example.com' })
+  const enrollment = await mfa.beginEnrollment(USER, { accountName: 'you@example.com', label: 'Phone' })
+  if (!enrollment.ok) throw new Error(`enrollment refused: ${enrollment.reason}`)
   secretBytes = decodeBase32(enrollment.secret)
   // the code, the key and the prompt below fit one 80x24 screen (examples/terminal-screen.mjs)
   const screen = { columns: process.stdout.columns ?? 80, ansi: process.stdout.isTTY === true && !process.env.NO_COLOR }
@@ -125,6 +127,38 @@ try {
     check('while locked, even the right code is refused', locked, { ok: false, reason: 'locked' })
     wait(30_000)
     check('after the back-off, the right code works', await mfa.verify(USER, await phone()), { ok: true })
+
+    say(bold('\nA second authenticator for the team (needs a proof: a fresh code of the first)'))
+    wait(30_000)
+    const first = (await mfa.listAuthenticators(USER))[0]
+    const noProof = await mfa.beginEnrollment(USER, { accountName: 'you@example.com', label: 'Tablet' })
+    check('without a proof, no second authenticator', noProof, { ok: false, reason: 'proof_required' })
+    const second = await mfa.beginEnrollment(USER, {
+      accountName: 'you@example.com',
+      label: 'Tablet',
+      proof: await phone(),
+    })
+    check('with a fresh code of the first, the second enrollment starts', second, { ok: true })
+    const tablet = decodeBase32(second.secret)
+    const tabletCode = (at) => generateTOTP(tablet, { timestamp: at })
+    const t1 = await tabletCode(now())
+    wait(30_000)
+    const added = await mfa.confirmEnrollment(USER, t1, await tabletCode(now()))
+    check('two consecutive codes of the tablet add it (no new recovery codes)', added, { ok: true })
+    say(`  authenticators: ${(await mfa.listAuthenticators(USER)).map((a) => a.label).join(', ')}`)
+    wait(30_000)
+    check('the first phone still logs in', await mfa.verify(USER, await phone()), { ok: true, method: 'totp' })
+    check('so does the tablet', await mfa.verify(USER, await tabletCode(now())), { ok: true, method: 'totp' })
+
+    say(bold('\nRemove the first phone (with a code of the tablet)'))
+    wait(30_000)
+    check('removed', await mfa.removeAuthenticator(USER, first.id, await tabletCode(now())), { ok: true })
+    wait(30_000)
+    check('the removed phone no longer logs in', await mfa.verify(USER, await phone()), {
+      ok: false,
+      reason: 'invalid',
+    })
+    secretBytes = tablet // from now on the simulated phone is the tablet
   }
 
   say(bold('\nUnbind the MFA device (needs a fresh code)'))
@@ -161,6 +195,8 @@ function hint(reason, retryAfterMs) {
       replayed: 'That code was already used: wait for the next one.',
       not_enrolled: 'MFA is not enabled.',
       not_pending: 'No enrollment is in progress.',
+      proof_required: 'Type a fresh code from your app first.',
+      limit_reached: 'You already have as many authenticators as allowed.',
     }[reason] ?? ''
   )
 }

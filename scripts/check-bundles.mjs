@@ -47,15 +47,20 @@ const SCENARIOS = [
     name: 'mfa-core (everything)',
     entry: 'index',
     code: 'export * from "ENTRY"',
-    limit: 12,
-    forbid: ['the QR encoder'],
+    // the MFA service v2 (several authenticators, import, evidence/machine/transaction) is 13.6 KB in clear code;
+    // step-up proofs, trusted devices and resync (issue 11) bring it to 17.6 KB
+    limit: 19,
+    forbid: ['the QR encoder', 'the sync HMAC engine'],
   },
   {
     name: 'createMFA + memoryStore',
     entry: 'index',
     code: 'export { createMFA, memoryStore } from "ENTRY"',
-    limit: 8.75,
-    forbid: ['the QR encoder'],
+    // 12.2 KB measured for the v2 service (createKeyURI/parseKeyURI included, no second builder), 16.2 KB with step-up
+    // proofs, trusted devices and resync; the hard gate is isolation: no QR encoder and no sync engine in a createMFA
+    // bundle
+    limit: 17.5,
+    forbid: ['the QR encoder', 'the sync HMAC engine'],
     requires: 'src/mfa/index.ts',
   },
   {

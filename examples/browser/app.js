@@ -1,5 +1,6 @@
-// The console flow's enrollment, in the browser: QR code and manual key, two consecutive codes, sign-in with replay
-// protection and throttling, recovery codes shown once, and disabling with a fresh code. Everything runs in the page
+// The console flow, in the browser: QR code and manual key, two consecutive codes, sign-in with replay protection and
+// throttling, recovery codes shown once, a second authenticator added with a proof, one removed, "trust this browser"
+// (a rotating device token), a resync with two consecutive codes, and disabling with a fresh code. Everything runs in the page
 // (WebCrypto, mfa-core's service over an in-memory store); a real application runs createMFA on its server.
 import { createMFA, decodeBase32, formatKeyForManualEntry, generateTOTP, isOTPError, memoryStore } from '/dist/index.js'
 import { renderSVG } from '/dist/qr.js'
@@ -50,14 +51,19 @@ const CONFIRM_MESSAGES = {
   expired: 'This setup has expired (after 10 minutes). Start over to get a new QR code.',
   locked: 'Too many wrong attempts for this setup. Start over to get a new QR code.',
   not_pending: 'There is no setup in progress. Start over to get a new QR code.',
+  limit_reached: 'You already have as many authenticators as allowed. Remove one first.',
 }
 
 function codeMessage(result, action) {
   switch (result.reason) {
     case 'malformed':
-      return action === 'verify'
-        ? 'Enter the 6-digit code from your app, or a recovery code like abcde-12345.'
-        : 'Enter the 6-digit code from your app (recovery codes do not work here).'
+      return 'Enter the 6-digit code from your app, or a recovery code like abcd-efgh-jkmn-pqrs.'
+    case 'proof_required':
+      return action === 'verify' ? 'Enter a code.' : 'To confirm it is you, enter a fresh code from your app first.'
+    case 'limit_reached':
+      return CONFIRM_MESSAGES.limit_reached
+    case 'not_found':
+      return 'That authenticator is not there any more.'
     case 'invalid':
       return result.retryAfterMs !== undefined
         ? `That code is not right, and that was one wrong code too many: try again in ${wait(result.retryAfterMs)}.`
@@ -101,7 +107,14 @@ const mfa = createMFA({
   onEvent(event) {
     const item = document.createElement('li')
     const time = new Date(event.at).toISOString().slice(11, 19)
-    const details = [event.reason, event.method, event.retryAfterMs && `retry in ${wait(event.retryAfterMs)}`]
+    const details = [
+      event.reason,
+      event.method,
+      event.authenticatorId && `authenticator ${event.authenticatorId.slice(0, 6)}…`,
+      event.deviceId && `browser ${event.deviceId.slice(0, 6)}…`,
+      event.drift !== undefined && `drift ${event.drift} steps`,
+      event.retryAfterMs && `retry in ${wait(event.retryAfterMs)}`,
+    ]
       .filter(Boolean)
       .join(', ')
     item.innerHTML = '<time></time> <b></b> <span></span>'
@@ -115,6 +128,34 @@ const mfa = createMFA({
 let secretBytes = null
 let pendingExpiresAt = 0
 let showingRecovery = false
+let justConfirmed = false
+// This browser's device token (a real application keeps it in an httpOnly, secure cookie).
+let deviceToken = null
+
+/** The authenticators, for the list and the remove form (never a secret: listAuthenticators has none). */
+async function listDevices(active) {
+  const list = active ? await mfa.listAuthenticators(USER) : []
+  $('device-list').replaceChildren(
+    ...list.map((a) => {
+      const item = document.createElement('li')
+      const used = a.lastUsedAt === null ? 'not used yet' : `last used ${time(a.lastUsedAt, true)}`
+      item.textContent = `${a.label} · added ${time(a.createdAt)} · ${used}`
+      item.dataset.id = a.id
+      return item
+    }),
+  )
+  const select = $('remove-which')
+  const chosen = select.value
+  select.replaceChildren(
+    ...list.map((a) => {
+      const option = document.createElement('option')
+      option.value = a.id
+      option.textContent = a.label
+      return option
+    }),
+  )
+  if (list.some((a) => a.id === chosen)) select.value = chosen
+}
 
 const time = (ms, seconds = false) =>
   new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) })
@@ -127,33 +168,52 @@ async function refresh() {
   if (status.state === 'active') {
     const left = plural(status.recoveryCodesLeft ?? 0, 'recovery code')
     const locked = status.lockedUntil ? ` · locked until ${time(status.lockedUntil, true)}` : ''
-    line.textContent = `On since ${time(status.enabledAt)} · ${left} left${locked}`
+    const devices = plural(status.authenticators ?? 0, 'authenticator')
+    line.textContent = `On since ${time(status.enabledAt)} · ${devices} · ${left} left${locked}`
   } else if (status.state === 'pending') {
     line.textContent = 'Setting up: waiting for two consecutive codes'
   } else {
     line.textContent = 'Off: your account is protected by your password only'
   }
+  const pending = status.pendingExpiresAt !== undefined && secretBytes !== null
   $('start').hidden = status.state !== 'none'
-  $('enroll').hidden = status.state !== 'pending'
+  $('enroll').hidden = !pending
   $('recovery').hidden = !(status.state === 'active' && showingRecovery)
   $('login').hidden = status.state !== 'active'
+  $('devices').hidden = status.state !== 'active'
+  $('trusted').hidden = status.state !== 'active'
+  $('resync').hidden = status.state !== 'active'
   $('disable').hidden = status.state !== 'active'
-  if (status.state !== 'pending' && secretBytes !== null) {
+  if (status.pendingExpiresAt === undefined && secretBytes !== null) {
     secretBytes = null
-    if (status.state === 'none') say($('start-message'), 'error', CONFIRM_MESSAGES.expired, 'expired')
+    const where = status.state === 'none' ? 'start-message' : 'add-message'
+    if (!justConfirmed) say($(where), 'error', CONFIRM_MESSAGES.expired, 'expired')
   }
+  justConfirmed = false
+  await listDevices(status.state === 'active')
+  await listTrusted(status.state === 'active')
   await tickSimulator()
 }
 
-// --- Step 0: begin an enrollment.
-async function begin() {
-  const accountName = $('account').value.trim()
-  if (accountName === '' || accountName.includes(':')) {
-    say($('start-message'), 'error', 'Enter the account name your app should show, such as your email (no “:”).')
+// --- Step 0: begin an enrollment (the first one, or another authenticator with a proof).
+let accountName = 'alice@example.com'
+async function begin(options = {}) {
+  const first = options.proof === undefined
+  if (first) {
+    accountName = $('account').value.trim()
+    if (accountName === '' || accountName.includes(':')) {
+      say($('start-message'), 'error', 'Enter the account name your app should show, such as your email (no “:”).')
+      return
+    }
+    quiet($('start-message'))
+  }
+  const enrollment = await mfa.beginEnrollment(USER, { accountName, ...options })
+  if (!enrollment.ok) {
+    const active = (await mfa.status(USER)).state === 'active'
+    say($(active ? 'add-message' : 'start-message'), 'error', codeMessage(enrollment, 'add'), enrollment.reason)
+    await refresh()
     return
   }
-  quiet($('start-message'))
-  const enrollment = await mfa.beginEnrollment(USER, { accountName })
   secretBytes = decodeBase32(enrollment.secret)
   pendingExpiresAt = enrollment.expiresAt
   $('qr').innerHTML = renderSVG(enrollment.uri, {
@@ -185,6 +245,13 @@ async function confirm() {
     else if (result.reason === 'same_code') $('code2').select()
     return
   }
+  justConfirmed = true
+  if (result.recoveryCodes.length === 0) {
+    // a further authenticator: the user's recovery codes stay as they were
+    say($('add-message'), 'success', 'The new authenticator is on. Both can sign in now (each code once).', 'added')
+    await refresh()
+    return
+  }
   const list = $('recovery-codes')
   list.replaceChildren(
     ...result.recoveryCodes.map((code) => {
@@ -207,15 +274,52 @@ async function confirm() {
 // --- Sign-in and disabling: one code each.
 async function login() {
   const input = $('login-code')
-  const result = await mfa.verify(USER, input.value)
+  const trust = $('trust-browser').checked
+  const result = await mfa.verify(USER, input.value, trust ? { trustDevice: { label: browserName() } } : undefined)
   if (result.ok) {
     const how = result.method === 'recovery' ? 'a recovery code (it will not work again)' : 'your authenticator code'
-    say($('login-message'), 'success', `Signed in with ${how}. Welcome back!`, `ok_${result.method}`)
+    const trusted = result.device ? ' This browser is now trusted: it can sign in without a code.' : ''
+    if (result.device) deviceToken = result.device.token
+    say($('login-message'), 'success', `Signed in with ${how}. Welcome back!${trusted}`, `ok_${result.method}`)
     input.value = ''
+    $('trust-browser').checked = false
   } else {
     say($('login-message'), 'error', codeMessage(result, 'verify'), result.reason)
     input.select()
   }
+  await refresh()
+}
+
+async function addAnother() {
+  const input = $('add-proof')
+  quiet($('add-message'))
+  await begin({ label: $('add-label').value.trim() || 'Authenticator', proof: input.value })
+  input.value = ''
+}
+
+async function removeOne() {
+  const input = $('remove-code')
+  const which = $('remove-which')
+  const label = which.selectedOptions[0]?.textContent ?? ''
+  const result = await mfa.removeAuthenticator(USER, which.value, input.value)
+  input.value = ''
+  if (!result.ok) {
+    say($('remove-message'), 'error', codeMessage(result, 'remove'), result.reason)
+    await refresh()
+    return
+  }
+  const status = await mfa.status(USER)
+  if (status.state === 'none') {
+    // that was the last one: removing it turns two-step verification off
+    showingRecovery = false
+    quiet($('remove-message'))
+    say(
+      $('start-message'),
+      'success',
+      'Two-step verification is off. You can turn it on again at any time.',
+      'disabled',
+    )
+  } else say($('remove-message'), 'success', `${label} is removed: its codes no longer sign in.`, 'removed')
   await refresh()
 }
 
@@ -233,6 +337,79 @@ async function disable() {
   quiet($('disable-message'))
   quiet($('login-message'))
   say($('start-message'), 'success', 'Two-step verification is off. You can turn it on again at any time.', 'disabled')
+  await refresh()
+}
+
+// --- Trusted browsers: a rotating token instead of a code; resync with two consecutive codes.
+const TRUSTED_MESSAGES = {
+  malformed: 'This browser has no trust token: sign in with a code and tick “Trust this browser”.',
+  unknown: 'This browser is not trusted (any more): sign in with a code.',
+  revoked: 'This browser’s trust was revoked (or its token was already used elsewhere): sign in with a code.',
+  expired: 'This browser’s trust has expired: sign in with a code.',
+}
+
+function browserName() {
+  const ua = navigator.userAgent
+  const name = /Firefox\//.test(ua) ? 'Firefox' : /Chrom(e|ium)\//.test(ua) ? 'Chromium' : 'This browser'
+  return `${name} (demo)`
+}
+
+async function listTrusted(active) {
+  const list = active ? await mfa.listTrustedDevices(USER) : []
+  $('trusted-list').replaceChildren(
+    ...list.map((d) => {
+      const item = document.createElement('li')
+      item.textContent = `${d.label} · trusted ${time(d.createdAt)} · last used ${time(d.lastUsedAt, true)} · until ${new Date(d.expiresAt).toLocaleDateString()}`
+      item.dataset.id = d.id
+      return item
+    }),
+  )
+  if (list.length === 0) {
+    const item = document.createElement('li')
+    item.textContent = 'No trusted browsers.'
+    $('trusted-list').replaceChildren(item)
+  }
+}
+
+async function trustedSignIn() {
+  const result = await mfa.verifyTrustedDevice(USER, deviceToken ?? '')
+  if (result.ok) {
+    // the token is replaced on every use: a copy of the old one no longer works
+    deviceToken = result.token
+    say($('trusted-message'), 'success', 'Signed in without a code: this browser is trusted.', 'ok_device')
+  } else {
+    const text = TRUSTED_MESSAGES[result.reason] ?? codeMessage(result, 'verify')
+    say($('trusted-message'), 'error', text, result.reason)
+  }
+  await refresh()
+}
+
+async function forgetTrusted() {
+  const { revoked } = await mfa.revokeTrustedDevices(USER)
+  say($('trusted-message'), 'info', `${plural(revoked, 'trusted browser')} forgotten.`, 'revoked_all')
+  await refresh()
+}
+
+const RESYNC_MESSAGES = {
+  malformed: 'Each box needs the 6-digit code from your app.',
+  same_code: 'You typed the same code twice. Wait for the next code, then type that one in “Next code”.',
+  invalid: 'These are not two consecutive codes of your authenticator, even with a clock a few minutes off.',
+  replayed: 'These codes were already used. Wait for new codes and try again.',
+}
+
+async function resync() {
+  const result = await mfa.resync(USER, $('resync-code1').value, $('resync-code2').value)
+  for (const id of ['resync-code1', 'resync-code2']) $(id).value = ''
+  if (result.ok) {
+    const off =
+      result.drift === 0
+        ? 'on time'
+        : `${Math.abs(result.drift * PERIOD)} seconds ${result.drift > 0 ? 'ahead' : 'behind'}`
+    say($('resync-message'), 'success', `Resynced: your phone is ${off}. Sign-ins will follow it.`, 'resynced')
+  } else {
+    const text = RESYNC_MESSAGES[result.reason] ?? codeMessage(result, 'verify')
+    say($('resync-message'), 'error', text, result.reason)
+  }
   await refresh()
 }
 
@@ -275,11 +452,16 @@ function on(id, event, handler) {
   })
 }
 
-on('start-form', 'submit', begin)
+on('start-form', 'submit', () => begin())
 on('confirm-form', 'submit', confirm)
 on('login-form', 'submit', login)
 on('disable-form', 'submit', disable)
-on('restart', 'click', begin)
+on('add-form', 'submit', addAnother)
+on('remove-form', 'submit', removeOne)
+on('trusted-signin', 'click', trustedSignIn)
+on('trusted-forget', 'click', forgetTrusted)
+on('resync-form', 'submit', resync)
+on('restart', 'click', () => begin())
 on('copy-key', 'click', (e) => copy($('manual-key').textContent.replace(/\s/g, ''), e.currentTarget))
 on('copy-recovery', 'click', (e) =>
   copy(Array.from($('recovery-codes').children, (li) => li.textContent).join('\n'), e.currentTarget),

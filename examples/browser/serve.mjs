@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run demo:web`: serves the browser demo (this folder at /) and the built package (dist/ at /dist/) on
-// 127.0.0.1, which browsers treat as a secure context, so WebCrypto is available over plain http.
+// `npm run demo:browser`: serves the runtime demo (this folder at /: the MFA service running inside a page, which
+// shows the library runs there and protects nothing; the real, server-side app is examples/console, `npm run
+// demo:web`) and the built package (dist/ at /dist/) on 127.0.0.1, which browsers treat as a secure context, so WebCrypto is available over plain http.
 // No dependencies: node:http, GET and HEAD only, a fixed MIME table, no directory listings, no path escapes.
 import { existsSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
@@ -76,7 +77,7 @@ export function createDemoServer() {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   if (!existsSync(join(ROOTS['/dist/'], 'index.js')) || !existsSync(join(ROOTS['/dist/'], 'qr.js'))) {
-    console.error('dist/ is missing: build the package first (npm run build), or use npm run demo:web')
+    console.error('dist/ is missing: build the package first (npm run build), or use npm run demo:browser')
     process.exit(1)
   }
   const port = Number(process.env.PORT ?? 5173)
@@ -91,7 +92,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   })
   server.listen(port, '127.0.0.1', () => {
     const address = server.address()
-    console.log(`mfa-core browser demo: http://127.0.0.1:${address.port}/`)
+    console.log(
+      `mfa-core runtime demo (the MFA service inside the page; the real app: npm run demo:web): http://127.0.0.1:${address.port}/`,
+    )
     console.log('Scan the QR code with an authenticator app on your phone. Ctrl+C stops the server.')
   })
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)))

@@ -71,3 +71,31 @@ export async function aesGcmDecrypt(
   const params = { name: 'AES-GCM', iv: copyBytes(iv), additionalData: copyBytes(additionalData), tagLength: 128 }
   return new Uint8Array(await subtle().decrypt(params, key, copyBytes(ciphertext)))
 }
+
+/** HMAC-SHA-256 of `message` under raw key bytes (a one-off key: derivations, keyed digests). */
+export async function hmacSHA256(key: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
+  const imported = await importHMACKey(key, 'SHA256')
+  return new Uint8Array(await signHMAC(imported, copyBytes(message)))
+}
+
+/** PBKDF2-HMAC-SHA-256 (RFC 8018 §5.2) of `password` with `salt`: `bytes` bytes after `iterations` rounds. */
+export async function pbkdf2SHA256(
+  password: Uint8Array,
+  salt: Uint8Array,
+  iterations: number,
+  bytes: number,
+): Promise<Uint8Array> {
+  const key = await subtle().importKey('raw', copyBytes(password), 'PBKDF2', false, ['deriveBits'])
+  const params = { name: 'PBKDF2', hash: 'SHA-256', salt: copyBytes(salt), iterations }
+  return new Uint8Array(await subtle().deriveBits(params, key, bytes * 8))
+}
+
+/**
+ * A non-extractable HMAC-SHA256 signing key derived from `secret` for one purpose (RFC 5869 HKDF-SHA256, empty
+ * salt, `info` naming the purpose), so one application key never signs two kinds of message.
+ */
+export async function deriveHMACKey(secret: Uint8Array, info: string): Promise<CryptoKey> {
+  const base = await subtle().importKey('raw', copyBytes(secret), 'HKDF', false, ['deriveKey'])
+  const params = { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) }
+  return subtle().deriveKey(params, base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign'])
+}

@@ -1,4 +1,5 @@
-// Secrets at rest: AES-GCM with a key id, the user id as associated data, old key ids still decrypt.
+// Secrets at rest: AES-GCM with a key id; the associated data binds the store key and the authenticator id, so a
+// sealed secret moved to another user, authenticator or prefix does not open; old key ids still decrypt.
 import { decodeBase32, encodeBase32 } from '../base32.js'
 import { describe, OTPError } from '../errors.js'
 import { isBytes } from '../internal/bytes.js'
@@ -48,20 +49,35 @@ export function checkEncryptionKeys(keys: unknown): MFAEncryptionKeys | undefine
   return Object.freeze({ current: k.current, keys: Object.freeze(copy) })
 }
 
-const aad = (userId: string): Uint8Array => new TextEncoder().encode(`mfa-core/secret/v1\u0000${userId}`)
+/** Where a secret belongs: the record's store key (prefix included), its owner and the authenticator id. */
+export interface SecretBinding {
+  storeKey: string
+  userId: string
+  id: string
+}
+
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
+// schema 1 bound the ciphertext to the user id only; such secrets are opened that way once and re-sealed
+const aad = (stored: StoredSecret, b: SecretBinding): Uint8Array =>
+  utf8(
+    'legacy' in stored ? `mfa-core/secret/v1\u0000${b.userId}` : `mfa-core/secret/v2\u0000${b.storeKey}\u0000${b.id}`,
+  )
 
 /** Seals and opens stored secrets with one set of keys; imported AES keys are cached per key id. */
 export interface SecretBox {
   /** Prepares a secret for storage: encrypted with the current key, or base32 in clear without keys. */
-  seal(secret: Uint8Array, userId: string): Promise<StoredSecret>
+  seal(secret: Uint8Array, binding: SecretBinding): Promise<StoredSecret>
   /**
    * Recovers the raw secret of a stored one.
    *
    * @throws OTPError `ERR_DECRYPT` when the key id is unknown (or no keys are configured) or the ciphertext does
-   * not authenticate (wrong key, another user's record, tampering)
+   * not authenticate (wrong key, another user's or authenticator's secret, another prefix, tampering);
+   * `ERR_RECORD_INVALID` for a clear secret while keys are configured and `allowPlaintextSecrets` is not set
    */
-  open(stored: StoredSecret, userId: string): Promise<Uint8Array>
-  /** True when a write should re-encrypt: in clear while keys exist, or under an older key id. */
+  open(stored: StoredSecret, binding: SecretBinding): Promise<Uint8Array>
+  /** False for a clear secret while keys are configured and clear secrets are not allowed (a planted secret). */
+  admits(stored: StoredSecret): boolean
+  /** True when a write should re-seal: in clear while keys exist, under an older key id, or a schema-1 binding. */
   stale(stored: StoredSecret): boolean
 }
 
@@ -69,8 +85,9 @@ export interface SecretBox {
  * Creates the {@link SecretBox} of a service.
  *
  * @param keys - from {@link checkEncryptionKeys}; undefined stores secrets in clear (base32)
+ * @param allowPlaintext - with keys: still read clear secrets (a migration window); they are sealed on the next write
  */
-export function createSecretBox(keys: MFAEncryptionKeys | undefined): SecretBox {
+export function createSecretBox(keys: MFAEncryptionKeys | undefined, allowPlaintext = false): SecretBox {
   const imported = new Map<string, Promise<CryptoKey>>()
   const aesKey = (kid: string): Promise<CryptoKey> => {
     let key = imported.get(kid)
@@ -82,14 +99,21 @@ export function createSecretBox(keys: MFAEncryptionKeys | undefined): SecretBox 
     return key
   }
   return {
-    async seal(secret, userId) {
+    async seal(secret, binding) {
       if (keys === undefined) return { b32: encodeBase32(secret) }
       const iv = randomBytes(12)
-      const ct = await aesGcmEncrypt(await aesKey(keys.current), iv, secret, aad(userId))
-      return { kid: keys.current, iv: encodeBase32(iv), ct: encodeBase32(ct) }
+      const sealed = { kid: keys.current, iv: encodeBase32(iv), ct: '' }
+      sealed.ct = encodeBase32(await aesGcmEncrypt(await aesKey(keys.current), iv, secret, aad(sealed, binding)))
+      return sealed
     },
-    async open(stored, userId) {
+    async open(stored, binding) {
       if ('b32' in stored) {
+        if (!this.admits(stored)) {
+          throw new OTPError(
+            'ERR_RECORD_INVALID',
+            'stored MFA secret is in clear although encryptionKeys are configured (set allowPlaintextSecrets to migrate)',
+          )
+        }
         try {
           return decodeBase32(stored.b32)
         } catch (error) {
@@ -104,7 +128,7 @@ export function createSecretBox(keys: MFAEncryptionKeys | undefined): SecretBox 
           await aesKey(stored.kid),
           decodeBase32(stored.iv),
           decodeBase32(stored.ct),
-          aad(userId),
+          aad(stored, binding),
         )
       } catch (error) {
         throw new OTPError('ERR_DECRYPT', 'stored MFA secret could not be decrypted (wrong key or tampered record)', {
@@ -112,8 +136,12 @@ export function createSecretBox(keys: MFAEncryptionKeys | undefined): SecretBox 
         })
       }
     },
+    admits(stored) {
+      // with keys, a clear secret is what someone who can write the database would plant
+      return !('b32' in stored) || keys === undefined || allowPlaintext
+    },
     stale(stored) {
-      return keys !== undefined && ('b32' in stored || stored.kid !== keys.current)
+      return keys !== undefined && ('b32' in stored || stored.kid !== keys.current || 'legacy' in stored)
     },
   }
 }

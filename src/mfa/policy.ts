@@ -35,12 +35,21 @@ export interface MFAPolicy {
   maxEnrollmentAttempts: number
   /** Recovery codes issued at activation and on regeneration (default 10). */
   recoveryCodes: number
+  /** Authenticators a user may have, 1 to 100 (default 8, as AWS IAM); more are refused with `limit_reached`. */
+  maxAuthenticators: number
+  /** Trusted devices kept per user, 1 to 100 (default 10); trusting one more revokes the oldest. */
+  maxTrustedDevices: number
+  /** Lifetime of a trusted device in milliseconds, 1 minute to 400 days (default 30 days); `trustDevice.ttlMs` overrides it. */
+  trustedDeviceTTLMs: number
+  /** Steps each way `resync` searches around an authenticator's drift, 1 to 40 (default 10). */
+  resyncWindow: number
 }
 
 /**
  * The default {@link MFAPolicy}: SHA1, 6 digits, 30 s, 20-byte secrets; enrollments live 10 minutes and accept the
  * second code 2 steps back to 1 ahead; logins accept 1 step each way around the recorded drift; 5 failures lock for
- * 30 s, doubling with each further failure up to 15 minutes; 5 confirmation attempts; 10 recovery codes.
+ * 30 s, doubling with each further failure up to 15 minutes; 5 confirmation attempts; 10 recovery codes; 8
+ * authenticators per user; 10 trusted devices of 30 days each; resync searches 10 steps each way.
  *
  * @example
  * const mfa = createMFA({ issuer: 'Example', policy: { ...DEFAULT_POLICY, lockMaxMs: 60 * 60_000 } })
@@ -50,7 +59,7 @@ export const DEFAULT_POLICY: Readonly<MFAPolicy> = /* @__PURE__ */ Object.freeze
   digits: 6,
   period: 30,
   secretBytes: 20,
-  enrollmentTTLMs: 600_000, // 10 minutes (literals: see LIMITS)
+  enrollmentTTLMs: 600_000, // 10 minutes
   enrollmentWindow: /* @__PURE__ */ Object.freeze({ past: 2, future: 1 }),
   loginWindow: 1,
   maxFailures: 5,
@@ -58,10 +67,13 @@ export const DEFAULT_POLICY: Readonly<MFAPolicy> = /* @__PURE__ */ Object.freeze
   lockMaxMs: 900_000, // 15 minutes
   maxEnrollmentAttempts: 5,
   recoveryCodes: 10,
+  maxAuthenticators: 8,
+  maxTrustedDevices: 10,
+  trustedDeviceTTLMs: 2_592_000_000, // 30 days
+  resyncWindow: 10,
 })
 
-// [field, min, max] of every integer field: one table instead of one check per field keeps the bundle small
-// Literal numbers only: a top-level `7 * DAY` is an expression bundlers keep even when nothing uses it.
+// [field, min, max] of every integer field
 const LIMITS: [keyof MFAPolicy, number, number][] = [
   ['digits', 6, 8],
   ['period', 1, 3600],
@@ -73,6 +85,10 @@ const LIMITS: [keyof MFAPolicy, number, number][] = [
   ['lockMaxMs', 0, 31_536_000_000],
   ['maxEnrollmentAttempts', 1, 1000],
   ['recoveryCodes', 0, 100],
+  ['maxAuthenticators', 1, 100],
+  ['maxTrustedDevices', 1, 100],
+  ['trustedDeviceTTLMs', 60_000, 34_560_000_000], // 400 days
+  ['resyncWindow', 1, 40],
 ]
 
 /** Throws the developer-misuse error. */

@@ -1,18 +1,26 @@
-// Recovery codes: shown once, stored as SHA-256 digests, each usable once.
-import { randomBytes, sha256 } from '../internal/crypto.js'
+// Recovery codes: shown once, stored as digests that a copy of the database does not give away, each usable once.
+import { encodeBase32 } from '../base32.js'
+import { hmacSHA256, pbkdf2SHA256, randomBytes, sha256 } from '../internal/crypto.js'
+import type { RecoveryDigests } from './record.js'
 
 // Crockford's base32 alphabet: no I, L, O or U, so nothing reads as another character.
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
-const GROUP = 5
-/** Characters per recovery code, without the separator (10 characters of 5 bits: 50 random bits). */
-export const RECOVERY_CODE_LENGTH = 10 // two groups
+/** Characters per new recovery code, without separators: 16 characters of 5 bits, 80 random bits. */
+export const RECOVERY_CODE_LENGTH = 16
+/** Characters of a code issued by 0.1.0 (50 bits), still accepted until the next regeneration. */
+const LEGACY_LENGTH = 10
+/**
+ * PBKDF2 rounds of a recovery digest when the service has no keys: about 6 ms per check on one core of the machine
+ * the figures in docs/security.md were measured on, and at 80 bits per code far beyond any offline search.
+ */
+export const RECOVERY_ITERATIONS = 20_000
 
 /**
  * Brings a typed recovery code to its canonical form: lower case, no spaces or dashes, and the look-alikes
  * `i`/`l` read as `1` and `o` as `0`.
  *
  * @param text - what the user typed
- * @returns the 10 canonical characters, or null when it cannot be a recovery code
+ * @returns the 16 (or, for a 0.1.0 code, 10) canonical characters, or null when it cannot be a recovery code
  */
 export function normalizeRecoveryCode(text: string): string | null {
   if (text.length > 64) return null
@@ -21,46 +29,95 @@ export function normalizeRecoveryCode(text: string): string | null {
     .replace(/[\s\-\u2010-\u2015]/g, '')
     .replace(/[il]/g, '1')
     .replace(/o/g, '0')
-  if (t.length !== RECOVERY_CODE_LENGTH) return null
+  if (t.length !== RECOVERY_CODE_LENGTH && t.length !== LEGACY_LENGTH) return null
   for (const c of t) if (!ALPHABET.includes(c)) return null
   return t
 }
 
-const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+const hex = (bytes: Uint8Array): string =>
+  Array.from(bytes.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 
-/**
- * The stored form of a recovery code: SHA-256 over a domain label, the user id and the canonical code, truncated to
- * 128 bits (ample against a 50-bit code, and it keeps the record small and quick to parse), in lower-case hex.
- *
- * @param userId - the owner (so a digest copied to another user's record is worthless)
- * @param canonical - the output of {@link normalizeRecoveryCode}
- */
-export async function digestRecoveryCode(userId: string, canonical: string): Promise<string> {
-  const digest = await sha256(new TextEncoder().encode(`mfa-core/recovery/v1\u0000${userId}\u0000${canonical}`))
-  return hex(digest.subarray(0, 16))
+/** How the service digests recovery codes: keyed (a key derived from the encryption keys), or salted and slow. */
+export interface RecoveryHasher {
+  /** A new, empty set of digests under the current scheme (a fresh salt without keys). */
+  fresh(): RecoveryDigests
+  /**
+   * The digest of a canonical code under a record's scheme, or null when the scheme cannot be computed here (a
+   * 0.1.0 code typed against new digests, or a key id no longer configured).
+   */
+  digest(scheme: RecoveryDigests, storeKey: string, userId: string, canonical: string): Promise<string | null>
 }
 
 /**
- * Generates fresh recovery codes, formatted `xxxxx-xxxxx`, and their digests.
+ * Creates the recovery-code hasher of a service.
+ *
+ * @param keys - the AES keys of `encryptionKeys` (id to bytes) and the current id, or undefined
+ */
+export function createRecoveryHasher(
+  keys: { current: string; keys: Readonly<Record<string, Uint8Array>> } | undefined,
+): RecoveryHasher {
+  // A key for this purpose only (HMAC-SHA-256 of a label under the encryption key), so a digest and a ciphertext
+  // never share a key.
+  const derived = new Map<string, Promise<Uint8Array>>()
+  const recoveryKey = (kid: string): Promise<Uint8Array> => {
+    let key = derived.get(kid)
+    if (!key) {
+      key = hmacSHA256(keys!.keys[kid]!, utf8('mfa-core/recovery-key/v2'))
+      derived.set(kid, key)
+    }
+    return key
+  }
+  return {
+    fresh() {
+      return keys
+        ? { scheme: 'hmac', kid: keys.current, digests: [] }
+        : { scheme: 'pbkdf2', salt: encodeBase32(randomBytes(16)), iterations: RECOVERY_ITERATIONS, digests: [] }
+    },
+    async digest(scheme, storeKey, userId, canonical) {
+      if (scheme.scheme === 'sha256') {
+        // 0.1.0: SHA-256 over a label, the user id and the code, truncated to 128 bits
+        if (canonical.length !== LEGACY_LENGTH) return null
+        return hex(await sha256(utf8(`mfa-core/recovery/v1\u0000${userId}\u0000${canonical}`)))
+      }
+      if (canonical.length !== RECOVERY_CODE_LENGTH) return null
+      const message = utf8(`mfa-core/recovery/v2\u0000${storeKey}\u0000${canonical}`)
+      if (scheme.scheme === 'hmac') {
+        if (!keys || !Object.hasOwn(keys.keys, scheme.kid)) return null
+        return hex(await hmacSHA256(await recoveryKey(scheme.kid), message))
+      }
+      const salt = new TextEncoder().encode(scheme.salt)
+      return hex(await pbkdf2SHA256(message, salt, scheme.iterations, 16))
+    },
+  }
+}
+
+/**
+ * Generates fresh recovery codes, formatted `xxxx-xxxx-xxxx-xxxx`, and their digests under a fresh scheme.
  *
  * Every code contains at least one letter, so it is never mistaken for a numeric TOTP code.
  *
+ * @param hasher - the service's {@link RecoveryHasher}
+ * @param storeKey - the record's store key (bound into each digest)
  * @param userId - the owner
  * @param count - how many codes
- * @returns the codes (to show once) and their digests (to store), in the same order
+ * @returns the codes (to show once) and their digests (to store)
  */
 export async function generateRecoveryCodes(
+  hasher: RecoveryHasher,
+  storeKey: string,
   userId: string,
   count: number,
-): Promise<{ codes: string[]; digests: string[] }> {
-  const codes: string[] = []
-  while (codes.length < count) {
+): Promise<{ codes: string[]; recovery: RecoveryDigests }> {
+  const raw: string[] = []
+  while (raw.length < count) {
     // 256 is a multiple of 32, so `byte & 31` is uniform.
-    const bytes = randomBytes(RECOVERY_CODE_LENGTH)
-    const raw = Array.from(bytes, (b) => ALPHABET[b & 31]).join('')
-    if (!/[a-z]/.test(raw) || codes.some((c) => c.replace('-', '') === raw)) continue
-    codes.push(`${raw.slice(0, GROUP)}-${raw.slice(GROUP)}`)
+    const code = Array.from(randomBytes(RECOVERY_CODE_LENGTH), (b) => ALPHABET[b & 31]).join('')
+    if (!/[a-z]/.test(code) || raw.includes(code)) continue
+    raw.push(code)
   }
-  const digests = await Promise.all(codes.map((c) => digestRecoveryCode(userId, c.replace('-', ''))))
-  return { codes, digests }
+  const recovery = hasher.fresh()
+  const digests = await Promise.all(raw.map((c) => hasher.digest(recovery, storeKey, userId, c)))
+  recovery.digests = digests as string[]
+  return { codes: raw.map((c) => c.replace(/(.{4})(?!$)/g, '$1-')), recovery }
 }

@@ -20,7 +20,10 @@ export type RedisEval = (script: string, keys: string[], args: string[]) => Prom
 export interface RedisStoreOptions {
   /** Runs a Lua script, see {@link RedisEval}. */
   eval: RedisEval
-  /** Prepended to every key, to share a Redis with other data (default `mfa:`). */
+  /**
+   * Prepended to every key (default `''`: the keys `createMFA` writes already start with its `keyPrefix`, `mfa:`;
+   * 0.1.0 defaulted to `mfa:` here too, so its records are at `mfa:mfa:<user>`: pass `prefix: 'mfa:'` to keep them).
+   */
   prefix?: string
   /** Fail a call that has not answered after this many milliseconds (default: no limit of our own). */
   timeoutMs?: number
@@ -71,7 +74,7 @@ export const REDIS_SCRIPTS: Readonly<{ get: string; set: string; delete: string 
  * > `noeviction` or `volatile-*`): an evicted record loses its replay and throttling state.
  *
  * @param options.eval - runs a Lua script, see {@link RedisEval}
- * @param options.prefix - prepended to every key (default `mfa:`)
+ * @param options.prefix - prepended to every key (default `''`; `createMFA` keys already start with `mfa:`)
  * @param options.timeoutMs - reject a call that takes longer (default none; prefer the client's own, e.g.
  *   ioredis `commandTimeout`)
  * @returns the store
@@ -87,7 +90,7 @@ export function redisStore(options: RedisStoreOptions): MFAStore {
   if (typeof evalScript !== 'function') {
     throw new OTPError('ERR_INVALID_OPTION', `eval must be a function, got ${describe(evalScript)}`)
   }
-  const prefix = options.prefix ?? 'mfa:'
+  const prefix = options.prefix ?? ''
   if (typeof prefix !== 'string') {
     throw new OTPError('ERR_INVALID_OPTION', `prefix must be a string, got ${describe(prefix)}`)
   }

@@ -86,7 +86,7 @@ describe.skipIf(!haveBrowser)('browser demo (examples/browser)', () => {
   const pageNow = () => page.evaluate(() => (window as any).__mfaDemoClock.now() as number)
   const advance = (ms: number) => page.evaluate((by) => (window as any).__mfaDemoClock.advance(by), ms)
 
-  it('enrolls with two consecutive codes, signs in, refuses replays and wrong codes, locks, and disables', async () => {
+  it('enrolls with two consecutive codes, signs in, refuses replays and wrong codes, locks, adds a second authenticator, removes one, and disables', async () => {
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
     page.on('console', (m) => {
@@ -168,8 +168,8 @@ describe.skipIf(!haveBrowser)('browser demo (examples/browser)', () => {
     expect(await page.isVisible('#recovery')).toBe(true)
     const recoveryCodes = await page.locator('#recovery-codes li').allTextContents()
     expect(recoveryCodes).toHaveLength(10)
-    for (const c of recoveryCodes) expect(c).toMatch(/^[0-9a-z]{5}-[0-9a-z]{5}$/)
-    expect(await page.textContent('#status')).toMatch(/On since .* 10 recovery codes left/)
+    for (const c of recoveryCodes) expect(c).toMatch(/^[0-9a-z]{4}(-[0-9a-z]{4}){3}$/)
+    expect(await page.textContent('#status')).toMatch(/On since .* 1 authenticator · 10 recovery codes left/)
     said = await message('login-message')
     expect(said.reason).toBe('enabled')
     expect(said.text).toContain('next sign-in needs a newer code')
@@ -232,20 +232,68 @@ describe.skipIf(!haveBrowser)('browser demo (examples/browser)', () => {
     said = await login(await code(0))
     expect(said.reason).toBe('ok_totp')
 
-    // Disabling needs a fresh code: the one just used is refused, a recovery code is not accepted.
+    // A second authenticator: refused without a proof, begun with a fresh code of the first, confirmed with two
+    // consecutive codes of the new one (no new recovery codes).
+    const add = async (proof: string) => {
+      await page.fill('#add-label', 'Tablet')
+      await page.fill('#add-proof', proof)
+      await submit('#add-form button[type=submit]')
+    }
+    await add('')
+    said = await message('add-message')
+    expect(said.reason).toBe('proof_required')
+    await advance(STEP)
+    await add(await code(0))
+    expect(await page.isVisible('#confirm-form')).toBe(true)
+    const secondKey = ((await page.textContent('#manual-key')) ?? '').replace(/ /g, '')
+    expect(secondKey).not.toBe(shownKey.replace(/ /g, ''))
+    const second = decodeBase32(secondKey)
+    const code2 = async (offset: number) => generateTOTP(second, { timestamp: (await pageNow()) + offset * STEP })
+    await page.fill('#code1', await code2(-1))
+    await page.fill('#code2', await code2(0))
+    await submit('#confirm-form button[type=submit]')
+    said = await message('add-message')
+    expect(said.reason).toBe('added')
+    expect(await page.isVisible('#recovery')).toBe(false)
+    expect(await page.textContent('#status')).toContain('2 authenticators')
+    expect(await page.locator('#device-list li').allTextContents()).toEqual([
+      expect.stringContaining('Authenticator'),
+      expect.stringContaining('Tablet'),
+    ])
+    await page.screenshot({ path: `${root}test-results/demo-two-authenticators.png`, fullPage: true })
+
+    // Both sign in, each code once.
+    await advance(STEP)
+    said = await login(await code(0))
+    expect(said.reason).toBe('ok_totp')
+    said = await login(await code2(0))
+    expect(said.reason).toBe('ok_totp')
+
+    // Remove the first with a code of the second: its codes stop working.
+    await advance(STEP)
+    const firstId = await page.getAttribute('#device-list li:first-child', 'data-id')
+    await page.selectOption('#remove-which', firstId ?? '')
+    await page.fill('#remove-code', await code2(0))
+    await submit('#remove-form button[type=submit]')
+    said = await message('remove-message')
+    expect(said.reason).toBe('removed')
+    expect(await page.locator('#device-list li').count()).toBe(1)
+    await advance(STEP)
+    said = await login(await code(0))
+    expect(said.reason).toBe('invalid')
+
+    // Disabling needs a proof: the code just used is refused, a fresh one turns it off.
     const disable = async (typed: string) => {
       await page.fill('#disable-code', typed)
       await submit('#disable-form button[type=submit]')
     }
-    await disable(await code(0))
+    said = await login(await code2(0))
+    expect(said.reason).toBe('ok_totp')
+    await disable(await code2(0))
     said = await message('disable-message')
     expect(said.reason).toBe('replayed')
-    await disable(recoveryCodes[0]!)
-    said = await message('disable-message')
-    expect(said.reason).toBe('malformed')
-    expect(said.text).toContain('recovery codes do not work here')
     await advance(STEP)
-    await disable(await code(0))
+    await disable(await code2(0))
     said = await message('start-message')
     expect(said.reason).toBe('disabled')
     expect(await page.textContent('#status')).toContain('Off')
@@ -258,11 +306,69 @@ describe.skipIf(!haveBrowser)('browser demo (examples/browser)', () => {
     expect(audit).toContain('enrolled')
     expect(audit).toContain('replay_rejected')
     expect(audit).toContain('disabled')
+    expect(audit).toContain('authenticator_added')
+    expect(audit).toContain('authenticator_removed')
+    expect(audit).not.toContain(secondKey)
     expect(audit).not.toContain(next)
     expect(audit).not.toContain(shownKey.replace(/ /g, ''))
     for (const c of recoveryCodes) expect(audit).not.toContain(c)
 
     expect(errors).toEqual([])
+  }, 60_000)
+
+  it('trusts this browser (its token replaced on every use), forgets it, and resyncs a phone whose clock is off', async () => {
+    await page.goto(`${url}?now=${T0 + 3_600_000}`)
+    await page.waitForSelector('body[data-ready=true]')
+    await page.fill('#account', 'alice@example.com')
+    await submit('#start-form button[type=submit]')
+    const secret = decodeBase32(((await page.textContent('#manual-key')) ?? '').replace(/ /g, ''))
+    const code = async (offset: number) => generateTOTP(secret, { timestamp: (await pageNow()) + offset * STEP })
+    await page.fill('#code1', await code(-1))
+    await page.fill('#code2', await code(0))
+    await submit('#confirm-form button[type=submit]')
+    await page.click('#recovery-done')
+    expect(await page.isVisible('#trusted')).toBe(true)
+    expect(await page.textContent('#trusted-list')).toContain('No trusted browsers')
+
+    // Without a token the trusted sign-in is refused; a code with "trust this browser" ticked trusts it.
+    await submit('#trusted-signin')
+    expect((await message('trusted-message')).reason).toBe('malformed')
+    await advance(STEP)
+    await page.check('#trust-browser')
+    await page.fill('#login-code', await code(0))
+    await submit('#login-form button[type=submit]')
+    const said = await message('login-message')
+    expect(said.reason).toBe('ok_totp')
+    expect(said.text).toContain('now trusted')
+    expect(await page.textContent('#trusted-list')).toContain('(demo)')
+    for (let i = 0; i < 2; i++) {
+      await submit('#trusted-signin')
+      expect((await message('trusted-message')).reason).toBe('ok_device')
+    }
+    await submit('#trusted-forget')
+    expect((await message('trusted-message')).text).toContain('1 trusted browser forgotten')
+    await submit('#trusted-signin')
+    expect((await message('trusted-message')).reason).toBe('revoked')
+
+    // An hour later the phone is 4 minutes behind: its code fails; two consecutive codes resync it.
+    await advance(3_600_000)
+    await page.fill('#login-code', await code(-8))
+    await submit('#login-form button[type=submit]')
+    expect((await message('login-message')).reason).toBe('invalid')
+    await page.fill('#resync-code1', await code(-9))
+    await page.fill('#resync-code2', await code(-8))
+    await submit('#resync-form button[type=submit]')
+    const resynced = await message('resync-message')
+    expect(resynced.reason).toBe('resynced')
+    expect(resynced.text).toContain('240 seconds behind')
+    await advance(STEP)
+    await page.fill('#login-code', await code(-8))
+    await submit('#login-form button[type=submit]')
+    expect((await message('login-message')).reason).toBe('ok_totp')
+    await page.click('.audit summary')
+    const audit = (await page.textContent('#events')) ?? ''
+    for (const type of ['device_trusted', 'device_revoked', 'resynced']) expect(audit).toContain(type)
+    await page.screenshot({ path: `${root}test-results/demo-trusted-resync.png`, fullPage: true })
   }, 60_000)
 
   it('says when a setup has expired and offers to start over', async () => {

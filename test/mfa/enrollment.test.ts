@@ -7,7 +7,9 @@ describe('createMFA enrollment', () => {
     let t = Date.UTC(2026, 10, 28, 9, 0, 10)
     const events: MFAEvent[] = []
     const mfa = createMFA({ issuer: 'Example Cloud', now: () => t, onEvent: (e) => void events.push(e) })
-    const { secret, uri } = await mfa.beginEnrollment('u1', { accountName: 'u1@example.com' })
+    const begun = await mfa.beginEnrollment('u1', { accountName: 'u1@example.com' })
+    if (!begun.ok) throw new Error(begun.reason)
+    const { secret, uri } = begun
     expect(uri.startsWith('otpauth://totp/')).toBe(true)
     const key = decodeBase32(secret)
     const code1 = await generateTOTP(key, { timestamp: t })
@@ -19,7 +21,7 @@ describe('createMFA enrollment', () => {
     expect(await mfa.verify('u1', code2)).toEqual({ ok: false, reason: 'replayed' })
     t += 30_000
     const code3 = await generateTOTP(key, { timestamp: t })
-    expect(await mfa.verify('u1', code3)).toEqual({ ok: true, method: 'totp' })
+    expect(await mfa.verify('u1', code3)).toEqual({ ok: true, method: 'totp', authenticatorId: begun.authenticatorId })
     expect((await mfa.status('u1')).state).toBe('active')
     // numbers (times) are blanked so a code cannot match inside a timestamp by chance
     const serialized = JSON.stringify(events, (_, v) => (typeof v === 'number' ? 0 : v))

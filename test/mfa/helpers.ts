@@ -1,7 +1,14 @@
 // Shared helpers of the MFA service tests: an injected clock, an authenticator app, and an event recorder that
 // checks no event ever carries a secret, a code or a recovery code.
 
-import { createMFA, decodeBase32, generateTOTP, type MFAEvent, type MFAOptions } from 'mfa-core'
+import {
+  type BeginEnrollmentResult,
+  createMFA,
+  decodeBase32,
+  generateTOTP,
+  type MFAEvent,
+  type MFAOptions,
+} from 'mfa-core'
 import { expect } from 'vitest'
 
 /** 2026-11-28T12:00:05Z: 5 s into a 30 s step. */
@@ -85,6 +92,18 @@ export function expectCleanEvents(events: readonly MFAEvent[], s: Secrets): void
     expect(numbers).not.toContain(Number(code))
   }
   for (const code of s.recovery) {
-    expect(compact).not.toContain(code.replace('-', ''))
+    expect(compact).not.toContain(code.replace(/-/g, ''))
   }
 }
+
+/** The successful result of beginEnrollment, or a failed test. */
+export async function started(
+  result: BeginEnrollmentResult | Promise<BeginEnrollmentResult>,
+): Promise<Extract<BeginEnrollmentResult, { ok: true }>> {
+  const r = await result
+  if (!r.ok) throw new Error(`beginEnrollment refused: ${r.reason}`)
+  return r
+}
+
+/** A new recovery code's shape: four groups of four Crockford base32 characters. */
+export const RECOVERY_CODE = /^[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}$/

@@ -1,11 +1,11 @@
 // Adversarial review of the MFA service: each test here failed before the fix next to it in src/mfa/.
 import { createMFA, isOTPError } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { codeAt, type fakeClock, harness, STEP_MS } from './helpers.js'
+import { codeAt, type fakeClock, harness, STEP_MS, started } from './helpers.js'
 import { testStore } from './store-helpers.js'
 
 async function enable(mfa: ReturnType<typeof createMFA>, clock: ReturnType<typeof fakeClock>, userId = 'alice') {
-  const e = await mfa.beginEnrollment(userId, { accountName: 'a@example.com' })
+  const e = await started(mfa.beginEnrollment(userId, { accountName: 'a@example.com' }))
   const c1 = await codeAt(e.secret, clock.t)
   clock.advance(STEP_MS)
   const c2 = await codeAt(e.secret, clock.t)
@@ -26,11 +26,11 @@ describe('MFA service review', () => {
       expect(r.ok).toBe(false)
     }
     const stored = JSON.parse(map.get('mfa:alice')?.data ?? 'null')
-    expect(Number.isSafeInteger(stored.active.lockedUntil)).toBe(true)
+    expect(Number.isSafeInteger(stored.lockedUntil)).toBe(true)
     // still usable: status reads it, and the right code logs in
     expect((await h.mfa.status('alice')).state).toBe('active')
     h.clock.advance(STEP_MS)
-    expect(await h.mfa.verify('alice', good)).toEqual({ ok: true, method: 'totp' })
+    expect(await h.mfa.verify('alice', good)).toMatchObject({ ok: true, method: 'totp' })
   }, 60_000)
 
   it('refuses a clock beyond the Date range before writing a record it could not read back', async () => {
@@ -44,14 +44,17 @@ describe('MFA service review', () => {
     expect(map.size).toBe(0)
     // the largest Date still works
     const ok = createMFA({ issuer: 'Example', store, now: () => 8.64e15 - 600_000 })
-    await expect(ok.beginEnrollment('alice', { accountName: 'a' })).resolves.toMatchObject({ expiresAt: 8.64e15 })
+    await expect(ok.beginEnrollment('alice', { accountName: 'a' })).resolves.toMatchObject({
+      ok: true,
+      expiresAt: 8.64e15,
+    })
   })
 
   it('lets support reset a record this version cannot read (damaged, or written by a newer version)', async () => {
     const { store, map } = testStore()
     const h = harness({ store })
     await enable(h.mfa, h.clock)
-    for (const data of ['{not json', JSON.stringify({ schema: 2, whatever: true })]) {
+    for (const data of ['{not json', JSON.stringify({ schema: 3, whatever: true })]) {
       map.set('mfa:alice', { data, version: 7 })
       await expect(h.mfa.verify('alice', '123456')).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
       expect(await h.mfa.reset('alice', { actor: 'support:1', reason: 'ticket 42' })).toEqual({ ok: true })
@@ -61,36 +64,102 @@ describe('MFA service review', () => {
     expect(h.events.filter((e) => e.type === 'reset')).toHaveLength(2)
   })
 
-  it('reports a stored record with out-of-range fields as ERR_RECORD_INVALID, not as developer misuse', async () => {
+  it('reports every damaged or out-of-range stored record as ERR_RECORD_INVALID, not as misuse or another error', async () => {
     const { store, map } = testStore()
     const h = harness({ store })
     const secret = await enable(h.mfa, h.clock)
-    await h.mfa.beginEnrollment('alice', { accountName: 'a', replaceActive: true })
+    h.clock.advance(STEP_MS)
+    const proof = await codeAt(secret, h.clock.t)
+    await started(h.mfa.beginEnrollment('alice', { accountName: 'a', proof }))
     const good = JSON.parse(map.get('mfa:alice')?.data ?? 'null')
-    const code = await codeAt(secret, h.clock.t + STEP_MS)
-    const damage: [part: 'active' | 'pending', field: string, value: unknown][] = [
-      ['active', 'period', 0],
-      ['active', 'period', -30],
-      ['active', 'digits', 5],
-      ['active', 'digits', 11],
-      ['active', 'lastStep', -2],
-      ['active', 'drift', 1e12],
-      ['active', 'secret', { b32: '' }],
+    h.clock.advance(STEP_MS)
+    const code = await codeAt(secret, h.clock.t)
+    const damage: [part: 'authenticator' | 'pending' | 'record', field: string, value: unknown][] = [
+      ['authenticator', 'period', 0],
+      ['authenticator', 'period', -30],
+      ['authenticator', 'digits', 5],
+      ['authenticator', 'digits', 11],
+      ['authenticator', 'lastStep', -2],
+      ['authenticator', 'drift', 1e12],
+      ['authenticator', 'drift', 0.5],
+      ['authenticator', 'secret', { b32: '' }],
+      ['authenticator', 'algorithm', 1],
+      ['authenticator', 'algorithm', ['SHA1']],
+      ['authenticator', 'algorithm', 'sha1'],
+      ['authenticator', 'secret', { b32: 'JBSWY3DPEHPK3PXP', kid: 'k1', iv: 'AAAA', ct: 'AAAA' }],
+      ['authenticator', 'secret', { b32: 'JBSWY3DPEHPK3PXP', legacy: true }],
+      ['authenticator', 'id', ''],
+      ['authenticator', 'createdAt', -1],
+      ['authenticator', 'extra', 1],
       ['pending', 'period', 0],
       ['pending', 'period', 2 ** 52],
       ['pending', 'secret', { b32: '' }],
+      ['pending', 'algorithm', null],
+      // a clock corrected backwards, or a planted expiry: decades ahead would escape the attempt limit
+      ['pending', 'expiresAt', good.pending.createdAt + 30 * 365 * 86_400_000],
+      ['pending', 'attempts', -1],
+      ['record', 'failures', -1],
+      ['record', 'lockedUntil', 1e300],
+      ['record', 'generation', 0.5],
+      ['record', 'enabledAt', null],
+      ['record', 'recovery', { scheme: 'sha256', digests: ['xyz'] }],
+      ['record', 'devices', [{ id: 'd' }]],
     ]
     for (const [part, field, value] of damage) {
       const record = structuredClone(good)
-      record[part][field] = value
+      const target = part === 'record' ? record : part === 'pending' ? record.pending : record.authenticators[0]
+      target[field] = value
       map.set('mfa:alice', { data: JSON.stringify(record), version: 50 })
       const call =
-        part === 'active' ? h.mfa.verify('alice', code) : h.mfa.confirmEnrollment('alice', '123456', '654321')
+        part === 'pending' ? h.mfa.confirmEnrollment('alice', '123456', '654321') : h.mfa.verify('alice', code)
       const error = await call.then(
         () => null,
         (e: unknown) => e,
       )
       expect([part, field, value, isOTPError(error) && error.code]).toEqual([part, field, value, 'ERR_RECORD_INVALID'])
+    }
+  })
+
+  it('refuses a clock that is not a finite number within the Date range, and writes nothing', async () => {
+    for (const reading of [
+      null,
+      true,
+      false,
+      '1795867205000',
+      [1795867205000],
+      Number.NaN,
+      Infinity,
+      -1,
+      8.64e15 + 1,
+      {},
+    ]) {
+      const { store, map } = testStore()
+      const mfa = createMFA({ issuer: 'Example', store, now: () => reading as unknown as number })
+      const error = await mfa.beginEnrollment('alice', { accountName: 'a' }).then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect([reading, isOTPError(error) && error.code]).toEqual([reading, 'ERR_INVALID_OPTION'])
+      expect(map.size).toBe(0)
+    }
+  })
+
+  it('counts only an explicit true from set() as a won compare-and-set', async () => {
+    for (const returned of [{}, 1, 'true', null, undefined]) {
+      const { store } = testStore()
+      const h = harness({ store })
+      const secret = await enable(h.mfa, h.clock)
+      const sloppy = {
+        ...store,
+        set: async (...args: Parameters<typeof store.set>) => {
+          await store.set(...args)
+          return returned as unknown as boolean
+        },
+      }
+      const mfa = createMFA({ issuer: 'Example Cloud', store: sloppy, now: h.clock.now })
+      h.clock.advance(STEP_MS)
+      const code = await codeAt(secret, h.clock.t)
+      await expect(mfa.verify('alice', code)).rejects.toMatchObject({ code: 'ERR_STORAGE' })
     }
   })
 })

@@ -1,16 +1,16 @@
-// The seed's console flow end to end, on an injected clock: enable with two consecutive codes, login, replay,
-// lock and unlock, disable with a fresh code, support reset, recovery codes, rotation, encryption at rest.
+// The console flow end to end, on an injected clock: enable with two consecutive codes, login, replay, lock and
+// unlock, disable with a fresh code, support reset, recovery codes, a second phone, encryption at rest.
 // Every scenario ends by checking that no event carried a secret, a typed code or a recovery code.
-import { createMFA, decodeBase32, generateTOTP, isOTPError } from 'mfa-core'
+import { createMFA, decodeBase32, encodeBase32, generateTOTP, isOTPError } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { codeAt, expectCleanEvents, harness, STEP_MS } from './helpers.js'
+import { codeAt, expectCleanEvents, harness, RECOVERY_CODE, STEP_MS, started } from './helpers.js'
 import { testStore } from './store-helpers.js'
 
 type H = ReturnType<typeof harness>
 
 /** Begins and confirms an enrollment the way a user does: code of step s, wait, code of step s+1. */
 async function enable(h: H, userId = 'alice') {
-  const enrollment = await h.mfa.beginEnrollment(userId, { accountName: `${userId}@example.com` })
+  const enrollment = await started(h.mfa.beginEnrollment(userId, { accountName: `${userId}@example.com` }))
   h.sensitive.secrets.add(enrollment.secret)
   const code1 = h.typed(await codeAt(enrollment.secret, h.clock.t))
   h.clock.advance(STEP_MS)
@@ -18,20 +18,24 @@ async function enable(h: H, userId = 'alice') {
   const result = await h.mfa.confirmEnrollment(userId, code1, code2)
   if (!result.ok) throw new Error(`enable failed: ${result.reason}`)
   for (const c of result.recoveryCodes) h.sensitive.recovery.add(c)
-  return { secret: enrollment.secret, recoveryCodes: result.recoveryCodes, code2 }
+  return { secret: enrollment.secret, recoveryCodes: result.recoveryCodes, code2, id: result.authenticatorId }
 }
 
-describe('the seed flow', () => {
+/** A TOTP login's result (which authenticator is checked where it matters). */
+const TOTP_OK = { ok: true, method: 'totp', authenticatorId: expect.any(String) }
+
+describe('the console flow', () => {
   it('enables with two consecutive codes, logs in, refuses a replay, disables with a fresh code', async () => {
     const h = harness()
     expect(await h.mfa.status('alice')).toEqual({ state: 'none' })
-    const enrollment = await h.mfa.beginEnrollment('alice', { accountName: 'alice@example.com' })
+    const enrollment = await started(h.mfa.beginEnrollment('alice', { accountName: 'alice@example.com' }))
     h.sensitive.secrets.add(enrollment.secret)
     expect(enrollment.secret).toMatch(/^[A-Z2-7]{32}$/)
     expect(enrollment.uri).toMatch(/^otpauth:\/\/totp\//)
     expect(enrollment.uri).toContain(`secret=${enrollment.secret}`)
     expect(enrollment.uri).toContain('issuer=Example%20Cloud')
     expect(enrollment.expiresAt).toBe(h.clock.t + 10 * 60_000)
+    expect(enrollment.authenticatorId).toMatch(/^[a-hjkmnp-s]{20}$/)
     expect(await h.mfa.status('alice')).toEqual({ state: 'pending', pendingExpiresAt: enrollment.expiresAt })
 
     const code1 = h.typed(await codeAt(enrollment.secret, h.clock.t))
@@ -43,26 +47,24 @@ describe('the seed flow', () => {
     expect(confirmed.recoveryCodes).toHaveLength(10)
     expect(new Set(confirmed.recoveryCodes).size).toBe(10)
     for (const c of confirmed.recoveryCodes) {
-      expect(c).toMatch(/^[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}$/)
+      expect(c).toMatch(RECOVERY_CODE)
       h.sensitive.recovery.add(c)
     }
     const status = await h.mfa.status('alice')
-    expect(status).toEqual({ state: 'active', enabledAt: h.clock.t, recoveryCodesLeft: 10 })
+    expect(status).toEqual({ state: 'active', enabledAt: h.clock.t, authenticators: 1, recoveryCodesLeft: 10 })
+    expect(confirmed.authenticatorId).toBe(enrollment.authenticatorId)
 
     // The confirmation consumed step s+1: the same code cannot log in.
     expect(await h.mfa.verify('alice', code2)).toEqual({ ok: false, reason: 'replayed' })
     h.clock.advance(STEP_MS)
     const login = h.typed(await codeAt(enrollment.secret, h.clock.t))
-    expect(await h.mfa.verify('alice', login)).toEqual({ ok: true, method: 'totp' })
+    expect(await h.mfa.verify('alice', login)).toEqual(TOTP_OK)
     expect(await h.mfa.verify('alice', login)).toEqual({ ok: false, reason: 'replayed' })
     // Spaces, as people group codes, are fine.
     h.clock.advance(STEP_MS)
     const spaced = await codeAt(enrollment.secret, h.clock.t)
     h.typed(spaced)
-    expect(await h.mfa.verify('alice', `${spaced.slice(0, 3)} ${spaced.slice(3)}`)).toEqual({
-      ok: true,
-      method: 'totp',
-    })
+    expect(await h.mfa.verify('alice', `${spaced.slice(0, 3)} ${spaced.slice(3)}`)).toEqual(TOTP_OK)
 
     // Disable needs a fresh code: the one just used is a replay.
     expect(await h.mfa.disable('alice', spaced)).toEqual({ ok: false, reason: 'replayed' })
@@ -93,7 +95,7 @@ describe('the seed flow', () => {
       [2, false],
     ] as const) {
       const h = harness()
-      const { secret } = await h.mfa.beginEnrollment('u', { accountName: 'u' })
+      const { secret } = await started(h.mfa.beginEnrollment('u', { accountName: 'u' }))
       const c1 = await codeAt(secret, h.clock.t, offset - 1)
       const c2 = await codeAt(secret, h.clock.t, offset)
       const result = await h.mfa.confirmEnrollment('u', c1, c2)
@@ -107,7 +109,7 @@ describe('policy', () => {
   it('issues secrets with the policy’s algorithm, digits, period and length, and keeps them for that user', async () => {
     const { store, map } = testStore()
     const h = harness({ store, policy: { algorithm: 'SHA256', digits: 8, period: 60, secretBytes: 32 } })
-    const { secret, uri } = await h.mfa.beginEnrollment('eve', { accountName: 'eve' })
+    const { secret, uri } = await started(h.mfa.beginEnrollment('eve', { accountName: 'eve' }))
     h.sensitive.secrets.add(secret)
     expect(decodeBase32(secret)).toHaveLength(32)
     expect(uri).toContain('algorithm=SHA256')
@@ -122,8 +124,8 @@ describe('policy', () => {
     h.clock.advance(60_000)
     // a service with another policy still verifies this user with the parameters stored in the record
     const other = createMFA({ issuer: 'Example Cloud', store, now: h.clock.now })
-    expect(await other.verify('eve', h.typed(await code(h.clock.t)))).toEqual({ ok: true, method: 'totp' })
-    expect(JSON.parse(map.get('mfa:eve')?.data ?? '').active).toMatchObject({
+    expect(await other.verify('eve', h.typed(await code(h.clock.t)))).toEqual(TOTP_OK)
+    expect(JSON.parse(map.get('mfa:eve')?.data ?? '').authenticators[0]).toMatchObject({
       algorithm: 'SHA256',
       digits: 8,
       period: 60,
@@ -136,7 +138,7 @@ describe('confirmEnrollment reasons', () => {
   it('says why it refused, and locks the pending enrollment after five failed attempts', async () => {
     const h = harness()
     expect(await h.mfa.confirmEnrollment('bob', '123456', '654321')).toEqual({ ok: false, reason: 'not_pending' })
-    const { secret } = await h.mfa.beginEnrollment('bob', { accountName: 'bob' })
+    const { secret } = await started(h.mfa.beginEnrollment('bob', { accountName: 'bob' }))
     h.sensitive.secrets.add(secret)
     const c = async (steps: number) => h.typed(await codeAt(secret, h.clock.t, steps))
     const reason = async (a: string, b: string) => {
@@ -156,7 +158,7 @@ describe('confirmEnrollment reasons', () => {
     expect(await reason(await c(-1), await c(0))).toBe('locked')
     expect(h.events.some((e) => e.type === 'locked' && e.operation === 'confirm')).toBe(true)
     // beginning again gives a new secret and fresh attempts
-    const again = await h.mfa.beginEnrollment('bob', { accountName: 'bob' })
+    const again = await started(h.mfa.beginEnrollment('bob', { accountName: 'bob' }))
     h.sensitive.secrets.add(again.secret)
     expect(again.secret).not.toBe(secret)
     const d1 = h.typed(await codeAt(again.secret, h.clock.t, -1))
@@ -167,7 +169,7 @@ describe('confirmEnrollment reasons', () => {
 
   it('expires a pending enrollment after ten minutes', async () => {
     const h = harness()
-    const { secret, expiresAt } = await h.mfa.beginEnrollment('carol', { accountName: 'carol' })
+    const { secret, expiresAt } = await started(h.mfa.beginEnrollment('carol', { accountName: 'carol' }))
     h.sensitive.secrets.add(secret)
     h.clock.set(expiresAt)
     const c1 = h.typed(await codeAt(secret, h.clock.t, -1))
@@ -200,7 +202,7 @@ describe('throttling', () => {
     expect(await wrong()).toEqual({ ok: false, reason: 'invalid', retryAfterMs: 60_000 })
     h.clock.advance(60_000)
     const later = h.typed(await codeAt(secret, h.clock.t))
-    expect(await h.mfa.verify('alice', later)).toEqual({ ok: true, method: 'totp' })
+    expect(await h.mfa.verify('alice', later)).toEqual(TOTP_OK)
     // a success resets the count
     for (let i = 1; i <= 4; i++) expect(await wrong()).toEqual({ ok: false, reason: 'invalid' })
     const backoff: number[] = []
@@ -233,14 +235,11 @@ describe('recovery codes', () => {
     const h = harness()
     const { secret, recoveryCodes } = await enable(h)
     const [first, second] = recoveryCodes as [string, string]
-    const sloppy = ` ${first.toUpperCase().replace('-', ' ')} `
+    const sloppy = ` ${first.toUpperCase().replace(/-/g, ' ')} `
     expect(await h.mfa.verify('alice', sloppy)).toEqual({ ok: true, method: 'recovery' })
     expect(await h.mfa.verify('alice', first)).toEqual({ ok: false, reason: 'invalid' })
     expect((await h.mfa.status('alice')).recoveryCodesLeft).toBe(9)
     expect(h.events.filter((e) => e.type === 'recovery_used').map((e) => e.recoveryCodesLeft)).toEqual([9])
-    // not for disable or regeneration: those need the authenticator
-    expect(await h.mfa.disable('alice', second)).toEqual({ ok: false, reason: 'malformed' })
-    expect(await h.mfa.regenerateRecoveryCodes('alice', second)).toEqual({ ok: false, reason: 'malformed' })
 
     h.clock.advance(STEP_MS)
     const code = h.typed(await codeAt(secret, h.clock.t))
@@ -258,6 +257,14 @@ describe('recovery codes', () => {
     })
     expect((await h.mfa.status('alice')).recoveryCodesLeft).toBe(9)
     expect(h.events.some((e) => e.type === 'recovery_regenerated')).toBe(true)
+    // a recovery code is a proof too (and is spent by it)
+    const again = await h.mfa.regenerateRecoveryCodes('alice', regenerated.recoveryCodes[4] as string)
+    expect(again.ok).toBe(true)
+    if (again.ok) for (const c of again.recoveryCodes) h.sensitive.recovery.add(c)
+    expect(await h.mfa.verify('alice', regenerated.recoveryCodes[5] as string)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    })
     expectCleanEvents(h.events, h.sensitive)
   })
 })
@@ -280,20 +287,20 @@ describe('support reset and rotation', () => {
     expectCleanEvents(h.events, h.sensitive)
   })
 
-  it('rotates only with replaceActive, keeping the old secret valid until the new one is confirmed', async () => {
+  it('adds a second phone only with a proof, keeps both working, then removes the old one', async () => {
     const h = harness()
     const old = await enable(h)
-    await expect(h.mfa.beginEnrollment('alice', { accountName: 'alice' })).rejects.toMatchObject({
-      code: 'ERR_INVALID_OPTION',
+    expect(await h.mfa.beginEnrollment('alice', { accountName: 'alice' })).toEqual({
+      ok: false,
+      reason: 'proof_required',
     })
-    const next = await h.mfa.beginEnrollment('alice', { accountName: 'alice', replaceActive: true })
-    h.sensitive.secrets.add(next.secret)
-    expect((await h.mfa.status('alice')).state).toBe('active')
     h.clock.advance(STEP_MS)
-    expect(await h.mfa.verify('alice', h.typed(await codeAt(old.secret, h.clock.t)))).toEqual({
-      ok: true,
-      method: 'totp',
-    })
+    const proof = h.typed(await codeAt(old.secret, h.clock.t))
+    const next = await started(h.mfa.beginEnrollment('alice', { accountName: 'alice', label: 'New phone', proof }))
+    h.sensitive.secrets.add(next.secret)
+    // the proof was consumed
+    expect(await h.mfa.verify('alice', proof)).toEqual({ ok: false, reason: 'replayed' })
+    expect((await h.mfa.status('alice')).state).toBe('active')
     // the new secret does not log in before it is confirmed
     h.clock.advance(STEP_MS)
     expect(await h.mfa.verify('alice', h.typed(await codeAt(next.secret, h.clock.t)))).toEqual({
@@ -304,25 +311,44 @@ describe('support reset and rotation', () => {
     h.clock.advance(STEP_MS)
     const n2 = h.typed(await codeAt(next.secret, h.clock.t))
     const confirmed = await h.mfa.confirmEnrollment('alice', n1, n2)
-    expect(confirmed.ok).toBe(true)
-    if (confirmed.ok) for (const c of confirmed.recoveryCodes) h.sensitive.recovery.add(c)
-    const status = await h.mfa.status('alice')
-    expect(status.state).toBe('active')
-    expect(status.rotatedAt).toBe(h.clock.t)
-    expect(status.enabledAt).toBeLessThan(h.clock.t)
-    // now only the new secret works: never two active secrets
+    expect(confirmed).toEqual({ ok: true, authenticatorId: next.authenticatorId, recoveryCodes: [] })
+    const listed = await h.mfa.listAuthenticators('alice')
+    expect(listed.map((a) => [a.id, a.label])).toEqual([
+      [old.id, 'Authenticator'],
+      [next.authenticatorId, 'New phone'],
+    ])
+    expect(JSON.stringify(listed)).not.toContain(next.secret)
+    expect(await h.mfa.renameAuthenticator('alice', next.authenticatorId, 'Team phone')).toEqual({ ok: true })
+    expect(await h.mfa.renameAuthenticator('alice', 'nope', 'x')).toEqual({ ok: false, reason: 'not_found' })
+    expect((await h.mfa.listAuthenticators('alice'))[1]?.label).toBe('Team phone')
+    expect(h.events.find((e) => e.type === 'authenticator_renamed')?.authenticatorId).toBe(next.authenticatorId)
+    // both phones log in, each saying which
+    h.clock.advance(STEP_MS)
+    expect(await h.mfa.verify('alice', h.typed(await codeAt(old.secret, h.clock.t)))).toEqual({
+      ok: true,
+      method: 'totp',
+      authenticatorId: old.id,
+    })
+    expect(await h.mfa.verify('alice', h.typed(await codeAt(next.secret, h.clock.t)))).toEqual({
+      ok: true,
+      method: 'totp',
+      authenticatorId: next.authenticatorId,
+    })
+    // remove the old one with a code of the new one
+    h.clock.advance(STEP_MS)
+    expect(await h.mfa.removeAuthenticator('alice', 'nope', '123456')).toEqual({ ok: false, reason: 'not_found' })
+    expect(await h.mfa.removeAuthenticator('alice', old.id, h.typed(await codeAt(next.secret, h.clock.t)))).toEqual({
+      ok: true,
+    })
     h.clock.advance(STEP_MS)
     expect(await h.mfa.verify('alice', h.typed(await codeAt(old.secret, h.clock.t)))).toEqual({
       ok: false,
       reason: 'invalid',
     })
-    expect(await h.mfa.verify('alice', h.typed(await codeAt(next.secret, h.clock.t)))).toEqual({
-      ok: true,
-      method: 'totp',
-    })
-    // the old recovery codes were replaced too
-    expect(await h.mfa.verify('alice', old.recoveryCodes[0] as string)).toEqual({ ok: false, reason: 'invalid' })
-    expect(h.events.find((e) => e.type === 'enrolled' && e.rotated)).toBeDefined()
+    // the recovery codes stay with the user
+    expect(await h.mfa.verify('alice', old.recoveryCodes[0] as string)).toEqual({ ok: true, method: 'recovery' })
+    expect(h.events.find((e) => e.type === 'authenticator_removed')?.authenticatorId).toBe(old.id)
+    expect(h.events.find((e) => e.type === 'authenticator_added')?.authenticatorId).toBe(next.authenticatorId)
     expectCleanEvents(h.events, h.sensitive)
   })
 })
@@ -330,7 +356,7 @@ describe('support reset and rotation', () => {
 describe('drift', () => {
   it('remembers a phone one step ahead and centres the login window on it', async () => {
     const h = harness()
-    const { secret } = await h.mfa.beginEnrollment('dan', { accountName: 'dan' })
+    const { secret } = await started(h.mfa.beginEnrollment('dan', { accountName: 'dan' }))
     h.sensitive.secrets.add(secret)
     // the phone runs 30 s fast: it shows the codes of steps t and t+1 while our clock is at t
     const c1 = h.typed(await codeAt(secret, h.clock.t, 0))
@@ -342,7 +368,7 @@ describe('drift', () => {
       ok: false,
       reason: 'invalid',
     })
-    expect(await h.mfa.verify('dan', h.typed(await codeAt(secret, h.clock.t, 2)))).toEqual({ ok: true, method: 'totp' })
+    expect(await h.mfa.verify('dan', h.typed(await codeAt(secret, h.clock.t, 2)))).toEqual(TOTP_OK)
     expectCleanEvents(h.events, h.sensitive)
   })
 })
@@ -356,7 +382,7 @@ describe('encryption at rest', () => {
     const h = harness({ store, encryptionKeys: { current: 'k1', keys: { k1 } } })
     const { secret } = await enable(h)
     const stored = map.get('mfa:alice')?.data ?? ''
-    expect(JSON.parse(stored)).toMatchObject({ schema: 1, active: { secret: { kid: 'k1' } } })
+    expect(JSON.parse(stored)).toMatchObject({ schema: 2, authenticators: [{ secret: { kid: 'k1' } }] })
     expect(stored).not.toContain(secret)
 
     // rotate: k2 is current, k1 still decrypts; the next write moves the record to k2
@@ -367,8 +393,8 @@ describe('encryption at rest', () => {
       encryptionKeys: { current: 'k2', keys: { k1, k2 } },
     })
     h.clock.advance(STEP_MS)
-    expect(await rotated.verify('alice', await codeAt(secret, h.clock.t))).toEqual({ ok: true, method: 'totp' })
-    expect(JSON.parse(map.get('mfa:alice')?.data ?? '')).toMatchObject({ active: { secret: { kid: 'k2' } } })
+    expect(await rotated.verify('alice', await codeAt(secret, h.clock.t))).toEqual(TOTP_OK)
+    expect(JSON.parse(map.get('mfa:alice')?.data ?? '')).toMatchObject({ authenticators: [{ secret: { kid: 'k2' } }] })
     const onlyK2 = createMFA({
       issuer: 'Example Cloud',
       store,
@@ -376,7 +402,7 @@ describe('encryption at rest', () => {
       encryptionKeys: { current: 'k2', keys: { k2 } },
     })
     h.clock.advance(STEP_MS)
-    expect(await onlyK2.verify('alice', await codeAt(secret, h.clock.t))).toEqual({ ok: true, method: 'totp' })
+    expect(await onlyK2.verify('alice', await codeAt(secret, h.clock.t))).toEqual(TOTP_OK)
 
     // an old key alone, no keys, or the record copied to another user: ERR_DECRYPT, fail closed
     const onlyK1 = createMFA({
@@ -393,24 +419,32 @@ describe('encryption at rest', () => {
     map.set('mfa:mallory', { ...(map.get('mfa:alice') as { data: string; version: number }) })
     await expect(onlyK2.verify('mallory', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
     // still usable by its owner
-    expect(await onlyK2.verify('alice', code)).toEqual({ ok: true, method: 'totp' })
+    expect(await onlyK2.verify('alice', code)).toEqual(TOTP_OK)
     expectCleanEvents(h.events, h.sensitive)
   })
 
-  it('encrypts a clear-text record on its next write once keys are configured', async () => {
+  it('refuses a clear secret once keys are configured, unless allowPlaintextSecrets; then encrypts it on the next write', async () => {
     const { store, map } = testStore()
     const h = harness({ store })
     const { secret } = await enable(h)
     expect(map.get('mfa:alice')?.data).toContain(secret)
-    const withKeys = createMFA({
+    const encryptionKeys = { current: 'k1', keys: { k1 } }
+    const strict = createMFA({ issuer: 'Example Cloud', store, now: h.clock.now, encryptionKeys })
+    h.clock.advance(STEP_MS)
+    const code = await codeAt(secret, h.clock.t)
+    await expect(strict.verify('alice', code)).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
+    await expect(strict.status('alice')).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
+    const migrating = createMFA({
       issuer: 'Example Cloud',
       store,
       now: h.clock.now,
-      encryptionKeys: { current: 'k1', keys: { k1 } },
+      encryptionKeys,
+      allowPlaintextSecrets: true,
     })
-    h.clock.advance(STEP_MS)
-    expect(await withKeys.verify('alice', await codeAt(secret, h.clock.t))).toEqual({ ok: true, method: 'totp' })
+    expect(await migrating.verify('alice', code)).toEqual(TOTP_OK)
     expect(map.get('mfa:alice')?.data).not.toContain(secret)
+    h.clock.advance(STEP_MS)
+    expect(await strict.verify('alice', await codeAt(secret, h.clock.t))).toEqual(TOTP_OK)
     expectCleanEvents(h.events, h.sensitive)
   })
 
@@ -453,7 +487,7 @@ describe('storage failures and concurrency', () => {
     // and it recovers once the store does
     faults.throwOn = new Set()
     h.clock.advance(STEP_MS)
-    expect(await h.mfa.verify('alice', await codeAt(secret, h.clock.t))).toEqual({ ok: true, method: 'totp' })
+    expect(await h.mfa.verify('alice', await codeAt(secret, h.clock.t))).toEqual(TOTP_OK)
     expectCleanEvents(h.events, h.sensitive)
   })
 
@@ -465,7 +499,17 @@ describe('storage failures and concurrency', () => {
     h.clock.advance(STEP_MS)
     expect(await h.mfa.disable('alice', await codeAt(secret, h.clock.t))).toEqual({ ok: true })
     const tombstone = map.get('mfa:alice')
-    expect(JSON.parse(tombstone?.data ?? '')).toEqual({ schema: 1, active: null, pending: null })
+    expect(JSON.parse(tombstone?.data ?? '')).toEqual({
+      schema: 2,
+      generation: 1,
+      enabledAt: null,
+      failures: 0,
+      lockedUntil: 0,
+      recovery: null,
+      devices: [],
+      authenticators: [],
+      pending: null,
+    })
     expect(tombstone?.data).not.toContain(secret)
     expect(await h.mfa.status('alice')).toEqual({ state: 'none' })
     await enable(h)
@@ -500,12 +544,13 @@ describe('storage failures and concurrency', () => {
     }
   })
 
-  it('keeps verifying correctly past the bound of its imported-key cache (1000 users)', async () => {
-    const h = harness({ onEvent: undefined })
+  it('keeps verifying correctly past the bound of its prepared-signer cache (1000 users)', async () => {
+    // no recovery codes: their slow digests are not what this test is about
+    const h = harness({ onEvent: undefined, policy: { recoveryCodes: 0 } })
     const users = Array.from({ length: 1005 }, (_, i) => `user-${i}`)
     const secrets: string[] = []
     for (const u of users) {
-      const { secret } = await h.mfa.beginEnrollment(u, { accountName: u })
+      const { secret } = await started(h.mfa.beginEnrollment(u, { accountName: u }))
       const c1 = await codeAt(secret, h.clock.t, -1)
       const c2 = await codeAt(secret, h.clock.t)
       expect((await h.mfa.confirmEnrollment(u, c1, c2)).ok).toBe(true)
@@ -513,7 +558,7 @@ describe('storage failures and concurrency', () => {
     }
     h.clock.advance(STEP_MS)
     for (const [i, u] of users.entries()) {
-      expect(await h.mfa.verify(u, await codeAt(secrets[i] as string, h.clock.t))).toEqual({ ok: true, method: 'totp' })
+      expect(await h.mfa.verify(u, await codeAt(secrets[i] as string, h.clock.t))).toEqual(TOTP_OK)
     }
     // and a user's code is never checked against another user's key
     h.clock.advance(STEP_MS)
@@ -532,7 +577,7 @@ describe('storage failures and concurrency', () => {
       const h = harness({ onEvent })
       const { secret } = await enable(h)
       h.clock.advance(STEP_MS)
-      expect(await h.mfa.verify('alice', await codeAt(secret, h.clock.t))).toEqual({ ok: true, method: 'totp' })
+      expect(await h.mfa.verify('alice', await codeAt(secret, h.clock.t))).toEqual(TOTP_OK)
       expect((await h.mfa.status('alice')).state).toBe('active')
     }
   })
@@ -544,27 +589,26 @@ describe('records and misuse', () => {
     const h = harness({ store, keyPrefix: 'app1/mfa/' })
     await enable(h)
     const record = JSON.parse(map.get('app1/mfa/alice')?.data ?? 'null')
-    expect(Object.keys(record).sort()).toEqual(['active', 'pending', 'schema'])
-    expect(record.schema).toBe(1)
+    expect(Object.keys(record)).toEqual([
+      'schema',
+      'generation',
+      'enabledAt',
+      'failures',
+      'lockedUntil',
+      'recovery',
+      'devices',
+      'authenticators',
+      'pending',
+    ])
+    expect(record.schema).toBe(2)
     expect(record.pending).toBeNull()
-    expect(Object.keys(record.active).sort()).toEqual(
-      [
-        'algorithm',
-        'digits',
-        'drift',
-        'enabledAt',
-        'failures',
-        'lastStep',
-        'lockedUntil',
-        'period',
-        'recovery',
-        'rotatedAt',
-        'secret',
-      ].sort(),
+    expect(Object.keys(record.authenticators[0]).sort()).toEqual(
+      ['algorithm', 'createdAt', 'digits', 'drift', 'id', 'label', 'lastStep', 'lastUsedAt', 'period', 'secret'].sort(),
     )
-    expect(record.active.recovery).toHaveLength(10)
-    for (const d of record.active.recovery) expect(d).toMatch(/^[0-9a-f]{32}$/)
-    map.set('app1/mfa/alice', { data: JSON.stringify({ ...record, schema: 2 }), version: 99 })
+    expect(record.recovery).toMatchObject({ scheme: 'pbkdf2', iterations: 20_000 })
+    expect(record.recovery.digests).toHaveLength(10)
+    for (const d of record.recovery.digests) expect(d).toMatch(/^[0-9a-f]{32}$/)
+    map.set('app1/mfa/alice', { data: JSON.stringify({ ...record, schema: 3 }), version: 99 })
     await expect(h.mfa.verify('alice', '123456')).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
     map.set('app1/mfa/alice', { data: '{not json', version: 100 })
     await expect(h.mfa.status('alice')).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
@@ -603,5 +647,148 @@ describe('records and misuse', () => {
       expect(c.ok).toBe(false)
     }
     expectCleanEvents(h.events, h.sensitive)
+  })
+})
+
+describe('import', () => {
+  it('imports from bytes, base32 and an otpauth URI; each logs in at once; recovery codes only when asked', async () => {
+    const { store, map } = testStore()
+    const h = harness({ store })
+    const bytes = Uint8Array.from({ length: 20 }, (_, i) => i + 1)
+    const b32 = encodeBase32(bytes)
+    h.sensitive.secrets.add(b32)
+    const first = await h.mfa.importAuthenticator('ivy', { secret: bytes, label: 'Old app' })
+    expect(first).toEqual({ ok: true, authenticatorId: expect.stringMatching(/^[a-hjkmnp-s]{20}$/) })
+    expect(await h.mfa.status('ivy')).toEqual({
+      state: 'active',
+      enabledAt: h.clock.t,
+      authenticators: 1,
+      recoveryCodesLeft: 0,
+    })
+    expect(await h.mfa.verify('ivy', h.typed(await codeAt(b32, h.clock.t)))).toMatchObject({ ok: true })
+
+    const other = encodeBase32(Uint8Array.from({ length: 32 }, (_, i) => 200 - i))
+    h.sensitive.secrets.add(other)
+    const uri = `otpauth://totp/Old%20Cloud:ivy?secret=${other}&issuer=Old%20Cloud&algorithm=SHA256&digits=8&period=60`
+    const second = await h.mfa.importAuthenticator('ivy', { uri, recoveryCodes: true })
+    expect(second.ok && second.recoveryCodes).toHaveLength(10)
+    if (second.ok) for (const c of second.recoveryCodes ?? []) h.sensitive.recovery.add(c)
+    expect((await h.mfa.listAuthenticators('ivy')).map((a) => [a.label, a.algorithm, a.digits, a.period])).toEqual([
+      ['Old app', 'SHA1', 6, 30],
+      ['Authenticator', 'SHA256', 8, 60],
+    ])
+    h.clock.advance(STEP_MS)
+    const code8 = h.typed(
+      await generateTOTP(decodeBase32(other), { algorithm: 'SHA256', digits: 8, period: 60, timestamp: h.clock.t }),
+    )
+    expect(await h.mfa.verify('ivy', code8)).toEqual({
+      ok: true,
+      method: 'totp',
+      authenticatorId: second.ok ? second.authenticatorId : '',
+    })
+    // base32 text, and lastStep carried over from the old system: that step and earlier are replays
+    const third = encodeBase32(Uint8Array.from({ length: 20 }, (_, i) => 50 + i))
+    h.sensitive.secrets.add(third)
+    const step = Math.floor(h.clock.t / STEP_MS)
+    await h.mfa.importAuthenticator('jay', { secret: third, lastStep: step })
+    expect(await h.mfa.verify('jay', h.typed(await codeAt(third, h.clock.t)))).toEqual({
+      ok: false,
+      reason: 'replayed',
+    })
+    expect(JSON.parse(map.get('mfa:jay')?.data ?? '').authenticators[0].lastStep).toBe(step)
+    expect(h.events.filter((e) => e.type === 'imported').map((e) => e.authenticatorId)).toHaveLength(3)
+    expectCleanEvents(h.events, h.sensitive)
+  })
+
+  it('refuses HOTP URIs and parameters the service does not verify with a clear OTPError; limit_reached at the cap', async () => {
+    const h = harness({ policy: { maxAuthenticators: 1 } })
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
+    const refused: [unknown, string][] = [
+      [{ uri: `otpauth://hotp/X:y?secret=${secret}&counter=3` }, 'ERR_URI_INVALID'],
+      [{ uri: 'https://example.com' }, 'ERR_URI_INVALID'],
+      [{ secret: 'JBSWY3DP' }, 'ERR_INVALID_SECRET'],
+      [{ secret: 'not base32!' }, 'ERR_BASE32_INVALID'],
+      [{ secret: 42 }, 'ERR_INVALID_SECRET'],
+      [{ secret, digits: 5 }, 'ERR_INVALID_OPTION'],
+      [{ secret, period: 7200 }, 'ERR_INVALID_OPTION'],
+      [{ secret, algorithm: 'MD5' }, 'ERR_INVALID_OPTION'],
+      [{ secret, lastStep: -2 }, 'ERR_INVALID_OPTION'],
+      [{ secret, label: '' }, 'ERR_INVALID_OPTION'],
+      [null, 'ERR_INVALID_OPTION'],
+    ]
+    for (const [options, code] of refused) {
+      const error = await h.mfa.importAuthenticator('kim', options as never).then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect([options, isOTPError(error) && error.code]).toEqual([options, code])
+      expect((error as Error).message).not.toContain(secret)
+    }
+    expect((await h.mfa.importAuthenticator('kim', { secret })).ok).toBe(true)
+    expect(await h.mfa.importAuthenticator('kim', { secret })).toEqual({ ok: false, reason: 'limit_reached' })
+  })
+})
+
+describe('secrets at rest cannot be moved or planted', () => {
+  const k1 = new Uint8Array(32).fill(1)
+  const encryptionKeys = { current: 'k1', keys: { k1 } }
+
+  it('does not open a sealed secret moved to another authenticator, another user or another prefix', async () => {
+    const { store, map } = testStore()
+    const h = harness({ store, encryptionKeys })
+    const { secret, id } = await enable(h)
+    h.clock.advance(STEP_MS)
+    const proof = await codeAt(secret, h.clock.t)
+    const second = await started(h.mfa.beginEnrollment('alice', { accountName: 'alice', proof }))
+    h.sensitive.secrets.add(second.secret)
+    const n1 = await codeAt(second.secret, h.clock.t)
+    h.clock.advance(STEP_MS)
+    expect((await h.mfa.confirmEnrollment('alice', n1, await codeAt(second.secret, h.clock.t))).ok).toBe(true)
+    const good = map.get('mfa:alice') as { data: string; version: number }
+    const record = JSON.parse(good.data)
+    // swap the two sealed secrets: each authenticator id now holds the other's ciphertext
+    const swapped = structuredClone(record)
+    ;[swapped.authenticators[0].secret, swapped.authenticators[1].secret] = [
+      record.authenticators[1].secret,
+      record.authenticators[0].secret,
+    ]
+    map.set('mfa:alice', { data: JSON.stringify(swapped), version: good.version + 1 })
+    h.clock.advance(STEP_MS)
+    await expect(h.mfa.verify('alice', await codeAt(secret, h.clock.t))).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    // another user, another prefix
+    map.set('mfa:alice', { ...good, version: good.version + 2 })
+    map.set('mfa:mallory', good)
+    map.set('other:alice', good)
+    const code = await codeAt(secret, h.clock.t)
+    await expect(h.mfa.verify('mallory', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    const otherPrefix = createMFA({
+      issuer: 'Example Cloud',
+      store,
+      now: h.clock.now,
+      encryptionKeys,
+      keyPrefix: 'other:',
+    })
+    await expect(otherPrefix.verify('alice', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    expect(await h.mfa.verify('alice', code)).toEqual({ ok: true, method: 'totp', authenticatorId: id })
+  })
+
+  it('keys recovery digests with a key derived from encryptionKeys; without keys they are salted PBKDF2', async () => {
+    const keyed = testStore()
+    const h = harness({ store: keyed.store, encryptionKeys })
+    const { recoveryCodes } = await enable(h)
+    const record = JSON.parse(keyed.map.get('mfa:alice')?.data ?? '')
+    expect(record.recovery).toMatchObject({ scheme: 'hmac', kid: 'k1' })
+    expect(record.recovery.digests).toHaveLength(10)
+    // the same codes under the same key for another store key give other digests (bound to the record)
+    expect(await h.mfa.verify('alice', recoveryCodes[0] as string)).toEqual({ ok: true, method: 'recovery' })
+    const clear = testStore()
+    const c = harness({ store: clear.store })
+    await enable(c, 'bob')
+    await enable(c, 'carl')
+    const bob = JSON.parse(clear.map.get('mfa:bob')?.data ?? '').recovery
+    const carl = JSON.parse(clear.map.get('mfa:carl')?.data ?? '').recovery
+    expect(bob).toMatchObject({ scheme: 'pbkdf2', iterations: 20_000 })
+    expect(bob.salt).not.toBe(carl.salt)
+    expect(bob.salt).toMatch(/^[A-Z2-7]{26}$/)
   })
 })

@@ -322,7 +322,9 @@ async function enrollment(mfa, check) {
   let key
   let codes = []
   await check('enrollment: beginEnrollment returns a base32 secret and its key URI', async () => {
-    const { secret, uri, expiresAt } = await service.beginEnrollment('u1', { accountName: 'u1@example.com' })
+    const started = await service.beginEnrollment('u1', { accountName: 'u1@example.com' })
+    if (!started.ok) fail(`refused: ${started.reason}`)
+    const { secret, uri, expiresAt } = started
     key = mfa.decodeBase32(secret)
     const parsed = mfa.parseKeyURI(uri)
     equal(parsed.issuer, 'Example Cloud', 'issuer')

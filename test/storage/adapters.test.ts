@@ -1,6 +1,6 @@
 // The adapters without a server: argument checks, SQL injection through the table name, the exact statements,
 // timeouts and malformed driver replies (all fail closed).
-import { isOTPError, memoryStore } from 'mfa-core'
+import { createMFA, isOTPError, memoryStore } from 'mfa-core'
 import { type DenoKvKeyPart, type DenoKvLike, denoKvStore } from 'mfa-core/storage/deno-kv'
 import { type DurableObjectStorageLike, durableObjectStore } from 'mfa-core/storage/durable-object'
 import { REDIS_SCRIPTS, redisStore } from 'mfa-core/storage/redis'
@@ -166,6 +166,19 @@ describe('redisStore', () => {
       [['app:u'], ['4']],
     ])
     for (const script of Object.values(REDIS_SCRIPTS)) expect(script).not.toMatch(/KEYS\[[2-9]\]/)
+  })
+
+  test('with both defaults, createMFA and redisStore write mfa:<user>, not mfa:mfa:<user>', async () => {
+    const keys: string[] = []
+    const store = redisStore({
+      eval: async (script, k) => {
+        keys.push(...k)
+        return script === REDIS_SCRIPTS.get ? null : 1
+      },
+    })
+    const mfa = createMFA({ store, issuer: 'Example' })
+    expect((await mfa.beginEnrollment('u', { accountName: 'u' })).ok).toBe(true)
+    expect([...new Set(keys)]).toEqual(['mfa:u'])
   })
 
   test('unexpected replies and hung calls fail closed', async () => {

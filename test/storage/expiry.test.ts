@@ -11,7 +11,9 @@ const TTL = 10 * 60_000
 async function enrollOn(store: Parameters<typeof createMFA>[0]['store'], userId: string) {
   const clock = { now: Date.now() }
   const mfa = createMFA({ store, issuer: 'Expiry Test', now: () => clock.now })
-  const { secret, expiresAt } = await mfa.beginEnrollment(userId, { accountName: 'a@example.com' })
+  const begun = await mfa.beginEnrollment(userId, { accountName: 'a@example.com' })
+  if (!begun.ok) throw new Error(`beginEnrollment refused: ${begun.reason}`)
+  const { secret, expiresAt } = begun
   return {
     expiresAt,
     confirm: async () => {

@@ -21,7 +21,9 @@ export interface Enrolled {
 export async function enroll(store: MFAStore, userId: string, issuer = 'Storage Test'): Promise<Enrolled> {
   const clock = { now: T0 + 1000 }
   const mfa = createMFA({ store, issuer, now: () => clock.now })
-  const { secret } = await mfa.beginEnrollment(userId, { accountName: `${userId}@example.com` })
+  const begun = await mfa.beginEnrollment(userId, { accountName: `${userId}@example.com` })
+  if (!begun.ok) throw new Error(`beginEnrollment refused: ${begun.reason}`)
+  const { secret } = begun
   const key = decodeBase32(secret)
   const codeAt = (timestamp: number): Promise<string> => generateTOTP(key, { timestamp })
   const first = await codeAt(T0 + 1000)
@@ -38,9 +40,15 @@ export async function enroll(store: MFAStore, userId: string, issuer = 'Storage 
   return { mfa, clock, codeAt, loginAt, loginCode: await codeAt(loginAt), wrongCode }
 }
 
-/** The stored record's active part, parsed (the record format is documented in docs/storage.md). */
+/**
+ * The stored record's first authenticator with the user's failure count and lock, parsed (the record format is
+ * documented in docs/storage.md), or null when the user has none.
+ */
 export async function activeOf(store: MFAStore, userId: string, keyPrefix = 'mfa:') {
   const entry = await store.get(keyPrefix + userId)
-  const record = entry && (JSON.parse(entry.data) as { active: Record<string, unknown> | null })
-  return record?.active ?? null
+  const record =
+    entry &&
+    (JSON.parse(entry.data) as { failures: number; lockedUntil: number; authenticators: Record<string, unknown>[] })
+  const first = record?.authenticators[0]
+  return first ? { ...first, failures: record.failures, lockedUntil: record.lockedUntil } : null
 }

@@ -12,7 +12,17 @@ export type Backend =
 
 export type ToWorker =
   | { type: 'init'; backend: Backend }
-  | { type: 'verify'; id: number; userId: string; code: string; attempts: number; parallel: number; now: number }
+  | {
+      type: 'verify'
+      id: number
+      userId: string
+      code: string
+      attempts: number
+      parallel: number
+      now: number
+      /** Instead of verify: removeAuthenticator of this id, with `code` as the proof. */
+      remove?: string
+    }
   | { type: 'exit' }
 
 export type FromWorker =
@@ -71,7 +81,9 @@ process.on('message', async (message: ToWorker) => {
         while (next < message.attempts) {
           next++
           try {
-            const result = await mfa.verify(message.userId, message.code)
+            const result = message.remove
+              ? await mfa.removeAuthenticator(message.userId, message.remove, message.code)
+              : await mfa.verify(message.userId, message.code)
             if (result.ok) accepted++
             else reasons[result.reason] = (reasons[result.reason] ?? 0) + 1
           } catch (error) {

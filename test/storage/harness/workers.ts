@@ -58,6 +58,10 @@ export interface WorkerPool {
     task: { userId: string; code: string; attempts: number; parallel?: number; now: number },
     workers?: number,
   ): Promise<Extract<FromWorker, { type: 'done' }>[]>
+  /** Sends `tasks[i]` to worker i, all at once, and collects the tallies in the same order. */
+  runEach(
+    tasks: { userId: string; code: string; attempts: number; parallel?: number; now: number; remove?: string }[],
+  ): Promise<Extract<FromWorker, { type: 'done' }>[]>
   close(): Promise<void>
 }
 
@@ -104,6 +108,14 @@ export async function startWorkers(count: number, backend: Backend): Promise<Wor
       const replies = chosen.map(nextMessage)
       const message: ToWorker = { type: 'verify', id: ++id, parallel: 4, ...task }
       for (const child of chosen) send(child, message)
+      return (await Promise.all(replies)) as Extract<FromWorker, { type: 'done' }>[]
+    },
+    async runEach(tasks) {
+      const chosen = children.slice(0, tasks.length)
+      const replies = chosen.map(nextMessage)
+      chosen.forEach((child, i) => {
+        send(child, { type: 'verify', id: ++id, parallel: 1, ...tasks[i]! })
+      })
       return (await Promise.all(replies)) as Extract<FromWorker, { type: 'done' }>[]
     },
     async close() {

@@ -1,0 +1,112 @@
+// Every call the console makes into the MFA service goes through this file: the routes in app.mjs never touch
+// createMFA's object. What the console stores about MFA is the service's record (in the MFA store) and the audit
+// log below; it never keeps a secret, a code or a recovery code.
+import { createMFA } from 'mfa-core'
+
+// What the audit log keeps of an event: the fields that describe it, never a secret or a code (the service never
+// puts one in an event; naming the fields keeps it so if a later version adds one).
+const AUDIT_FIELDS = [
+  'operation',
+  'reason',
+  'method',
+  'retryAfterMs',
+  'recoveryCodesLeft',
+  'actor',
+  'authenticatorId',
+  'deviceId',
+  'drift',
+]
+
+/**
+ * The console's MFA: the service over the given store, with the audit log written from `onEvent`.
+ *
+ * @param options.db - the database (for the audit log)
+ * @param options.store - the MFA store (sqlStore or redisStore)
+ * @param options.now - the app's clock (ms)
+ * @param options.encryptionKey - 32 bytes: secrets are sealed with AES-GCM before they reach the store
+ * @param options.proofKey - 32 bytes signing step-up proofs (kept in the session after a code)
+ */
+export function createConsoleMFA({ db, store, now, encryptionKey, proofKey }) {
+  const writes = new Set()
+  const onEvent = (event) => {
+    const detail = {}
+    for (const field of AUDIT_FIELDS) if (event[field] !== undefined) detail[field] = event[field]
+    const write = Promise.resolve(
+      db.query('INSERT INTO console_audit (at, user_id, type, detail) VALUES (?, ?, ?, ?)', [
+        event.at,
+        event.userId,
+        event.type,
+        JSON.stringify(detail),
+      ]),
+    ).finally(() => writes.delete(write))
+    writes.add(write)
+    return write
+  }
+  const mfa = createMFA({
+    store,
+    issuer: 'Example Cloud',
+    now,
+    encryptionKeys: { current: 'k1', keys: { k1: encryptionKey } },
+    proofKey,
+    onEvent,
+  })
+  // Events are emitted after the record is written; wait for their rows so the next page shows them.
+  const settled = async (result) => {
+    await Promise.allSettled([...writes])
+    return result
+  }
+
+  return {
+    /** `{ state: 'none' | 'pending' | 'active', enabledAt?, authenticators?, recoveryCodesLeft?, lockedUntil? }` */
+    status: (userId) => mfa.status(userId),
+
+    /** `{ id, label, createdAt, lastUsedAt, algorithm, digits, period }[]`, never a secret. */
+    listAuthenticators: (userId) => mfa.listAuthenticators(userId),
+
+    /**
+     * Starts adding an authenticator: the first one after the app re-checked the password, a further one with a
+     * proof (a fresh code of one of the user's authenticators, a recovery code, or `{ proof, maxAgeMs }`).
+     * @returns `{ ok: true, authenticatorId, secret, uri, expiresAt }` or `{ ok: false, reason, retryAfterMs? }`
+     */
+    beginEnrollment: async (userId, { accountName, label, proof }) =>
+      settled(await mfa.beginEnrollment(userId, { accountName, label, ...(proof === undefined ? {} : { proof }) })),
+
+    /** Two consecutive codes: `{ ok: true, authenticatorId, recoveryCodes }` (codes for the first one only). */
+    confirmEnrollment: async (userId, code1, code2) => settled(await mfa.confirmEnrollment(userId, code1, code2)),
+
+    /**
+     * A sign-in code or recovery code, also returning a step-up proof and, with `trustDevice: { label }`, a device
+     * token: `{ ok: true, method, proof, device? }` or `{ ok: false, reason, retryAfterMs? }`.
+     */
+    verify: async (userId, code, { trustDevice } = {}) =>
+      settled(await mfa.verify(userId, code, { proof: true, ...(trustDevice ? { trustDevice } : {}) })),
+
+    /** Whether a step-up proof still stands: `{ ok: true, verifiedAt, method }` or `{ ok: false, reason }`. */
+    checkProof: (userId, proof, maxAgeMs) => mfa.checkProof(userId, proof, { maxAgeMs }),
+
+    /** A trusted browser's token: `{ ok: true, deviceId, token }` (the replacement to store) or `{ ok: false, reason }`. */
+    verifyTrustedDevice: async (userId, token) => settled(await mfa.verifyTrustedDevice(userId, token)),
+
+    /** `{ id, label, createdAt, lastUsedAt, expiresAt }[]`, never a token. */
+    listTrustedDevices: (userId) => mfa.listTrustedDevices(userId),
+
+    /** Revokes one trusted browser, or all of them. */
+    revokeTrustedDevice: async (userId, deviceId) => settled(await mfa.revokeTrustedDevice(userId, deviceId)),
+    revokeTrustedDevices: async (userId) => settled(await mfa.revokeTrustedDevices(userId)),
+
+    /** Renames one authenticator (no proof: a name protects nothing). */
+    renameAuthenticator: async (userId, id, label) => settled(await mfa.renameAuthenticator(userId, id, label)),
+
+    /** Removes one authenticator after a proof; removing the last one turns MFA off. */
+    removeAuthenticator: async (userId, id, proof) => settled(await mfa.removeAuthenticator(userId, id, proof)),
+
+    /** Turns MFA off after a proof (the sensitive-operation check). */
+    disable: async (userId, proof) => settled(await mfa.disable(userId, proof)),
+
+    /** New recovery codes after a proof; the old ones stop working. */
+    regenerateRecoveryCodes: async (userId, proof) => settled(await mfa.regenerateRecoveryCodes(userId, proof)),
+
+    /** The support path: removes the user's MFA, recording who and why. */
+    reset: async (userId, { actor, reason }) => settled(await mfa.reset(userId, { actor, reason })),
+  }
+}

@@ -1,0 +1,149 @@
+// Server-rendered pages. No script runs in the browser: every form posts to the server, which checks everything.
+// `html` escapes every interpolated value unless it is already markup from `html` (or `raw`, used for the QR SVG).
+
+class Markup {
+  constructor(text) {
+    this.text = text
+  }
+  toString() {
+    return this.text
+  }
+}
+
+const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+const escapeHTML = (value) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c])
+const render = (value) =>
+  value === undefined || value === null || value === false
+    ? ''
+    : Array.isArray(value)
+      ? value.map(render).join('')
+      : value instanceof Markup
+        ? value.text
+        : escapeHTML(value)
+
+/** Tagged template: markup with every value escaped. */
+export const html = (strings, ...values) =>
+  new Markup(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]) : ''), ''))
+
+/** Trusted markup (the QR code's SVG from mfa-core/qr). */
+export const raw = (text) => new Markup(text)
+
+/** What each refusal means to the person at the keyboard, by the service's reason code. */
+const REASONS = {
+  malformed: 'That is not a code: type the 6 digits your authenticator app shows (or a recovery code where asked).',
+  same_code: 'You typed the same code twice: wait for the app to show the next code and type that one second.',
+  reversed: 'The codes are in the wrong order: type the older code first, then the one that replaced it.',
+  not_consecutive: 'These codes are not one after the other: type a code, wait for the next one, and type that.',
+  invalid: 'That code is not right. Check the account in your app and the clock of your phone.',
+  replayed: 'That code has already been used: wait for the next one.',
+  expired: 'This setup has expired. Start over.',
+  not_pending: 'There is no setup in progress. Start over.',
+  not_enrolled: 'MFA is not on for this account.',
+  locked: 'Too many wrong codes.',
+  proof_required: 'Type a current code of one of your authenticators, or a recovery code, first.',
+  limit_reached: 'You have as many authenticators as allowed: remove one first.',
+  not_found: 'That is not there any more (removed in another tab?).',
+  revoked: 'Your confirmation no longer stands (MFA changed since): type a current code.',
+}
+
+const seconds = (ms) => {
+  const s = Math.ceil(ms / 1000)
+  return s < 120 ? `${s} second${s === 1 ? '' : 's'}` : `${Math.ceil(s / 60)} minutes`
+}
+
+/** A refusal as a message element; `data-reason` carries the code for tests and stylesheets. */
+export function refusal(result, id = 'message') {
+  let text = REASONS[result.reason] ?? `Refused (${result.reason}).`
+  if (result.retryAfterMs) text += ` Locked: try again in ${seconds(result.retryAfterMs)}.`
+  return html`<p class="message error" id="${id}" role="alert" data-reason="${result.reason}">${text}</p>`
+}
+
+/** A message of the app itself (`kind`: ok or error). */
+export const notice = (kind, reason, text, id = 'message') =>
+  html`<p class="message ${kind}" id="${id}" role="${kind === 'error' ? 'alert' : 'status'}" data-reason="${reason}">${text}</p>`
+
+export const waitText = seconds
+
+const date = (ms) => `${new Date(ms).toISOString().replace('T', ' ').slice(0, 16)} UTC`
+
+/** The hidden CSRF field every form carries. */
+export const csrfField = (session) => html`<input type="hidden" name="csrf" value="${session.csrf}">`
+
+/** A form with its CSRF token. */
+export const form = (session, action, body, attrs = '') =>
+  html`<form method="post" action="${action}" ${raw(attrs)}>${csrfField(session)}${body}</form>`
+
+/** The page frame: header with who is signed in, the content, and the statement about where things run. */
+export function layout({ title, session, user, body, where }) {
+  const nav = user
+    ? html`<nav><span id="who">${user.email}${user.role === 'support' ? ' (support)' : ''}</span>
+        ${user.role === 'support' ? html`<a href="/support">Support</a>` : html`<a href="/security">Security settings</a>`}
+        ${form(session, '/signout', html`<button type="submit" class="link" id="signout">Sign out</button>`)}</nav>`
+    : session.stage === 'mfa'
+      ? html`<nav>${form(session, '/signout', html`<button type="submit" class="link" id="signout">Cancel sign-in</button>`)}</nav>`
+      : html`<nav><a href="/signin">Sign in</a> <a href="/signup">Create an account</a></nav>`
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · Example Cloud console</title>
+<link rel="stylesheet" href="/style.css">
+</head>
+<body>
+<header><a class="brand" href="/">Example Cloud <small>console</small></a>${nav}</header>
+<main>
+<h1>${title}</h1>
+${body}
+</main>
+<footer id="server-side">
+<strong>Everything here runs on the server.</strong> Passwords, codes and recovery codes are checked by the Node
+process behind this page, with mfa-core's MFA service over ${where}; the page itself runs no script. The secret
+key is shown once, while you set up your app, and stored encrypted.
+</footer>
+</body>
+</html>`
+}
+
+export const pages = {
+  home: () => html`<p>A small cloud console with the sign-in you would ship: a password, then a code from an
+    authenticator app. Create an account, turn on MFA under Security settings, and sign in again.</p>
+    <p><a class="button" href="/signup">Create an account</a> <a class="button secondary" href="/signin">Sign in</a></p>`,
+
+  signup: (session, message, email = '') => html`${message}
+    ${form(
+      session,
+      '/signup',
+      html`<label>Email <input name="email" type="email" autocomplete="username" required value="${email}"></label>
+      <label>Password (at least 10 characters) <input name="password" type="password" autocomplete="new-password"
+        required></label>
+      <button type="submit">Create account</button>`,
+      'id="signup-form"',
+    )}`,
+
+  signin: (session, message, email = '') => html`${message}
+    ${form(
+      session,
+      '/signin',
+      html`<label>Email <input name="email" type="email" autocomplete="username" required value="${email}"></label>
+      <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+      <button type="submit">Sign in</button>`,
+      'id="signin-form"',
+    )}`,
+
+  signinCode: (session, message) => html`${message}
+    <p>This account has MFA on. Type the code your authenticator app shows for <em>Example Cloud</em>, or one of
+      your recovery codes.</p>
+    ${form(
+      session,
+      '/signin/code',
+      html`<label>Code or recovery code <input name="code" id="code" autocomplete="one-time-code" inputmode="text"
+        required autofocus></label>
+      <label class="check"><input type="checkbox" name="trust" id="trust" value="1"> Trust this browser for 30 days:
+        do not ask it for a code again (you can revoke it under Security settings)</label>
+      <button type="submit">Continue</button>`,
+      'id="code-form"',
+    )}`,
+}
+
+export { date }

@@ -1,0 +1,32 @@
+// Types of server.mjs, for the end-to-end test (test/e2e/console.test.ts) that starts the console in-process.
+export declare const SUPPORT_EMAIL: string
+
+export interface ConsoleOptions {
+  /** TCP port on 127.0.0.1 (0: any free port; default 3000). */
+  port?: number
+  /** The SQLite file and the generated encryption key live here (default examples/console/data/). */
+  dataDir?: string
+  /** A postgres:// URL (default: SQLite). */
+  databaseUrl?: string
+  /** A redis:// URL for the MFA records (default: the database). */
+  redisUrl?: string
+  /** The clock, in milliseconds since the Unix epoch (default Date.now). */
+  now?: () => number
+  /** The support account's password (default: random, returned). */
+  supportPassword?: string
+  /** 32 bytes in base64 sealing the MFA secrets (default: generated into dataDir). */
+  encryptionKey?: string
+  /** 32 bytes in base64 signing step-up proofs (default: generated into dataDir). */
+  proofKey?: string
+}
+
+export interface RunningConsole {
+  url: string
+  supportEmail: string
+  supportPassword: string
+  /** Where the data lives, as the page states it. */
+  storage: string
+  close(): Promise<void>
+}
+
+export declare function startConsole(options?: ConsoleOptions): Promise<RunningConsole>

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// `npm run demo:web`: the Example Cloud console on http://127.0.0.1:3000/, a server-rendered app with accounts,
+// sessions and MFA from mfa-core, over SQLite by default (examples/console/data/), PostgreSQL with DATABASE_URL,
+// MFA records in Redis with REDIS_URL. PORT changes the port; SUPPORT_PASSWORD fixes the support account's password
+// (otherwise each start prints a fresh one); MFA_ENCRYPTION_KEY (32 bytes, base64) the key sealing MFA secrets
+// (otherwise one is generated into the data folder).
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createConsoleApp } from './app.mjs'
+import { openDatabase } from './db.mjs'
+
+export const SUPPORT_EMAIL = 'support@example.com'
+
+/** A 32-byte key: from the environment (base64), or kept in a file next to the SQLite database. */
+function loadKey(dataDir, name, fromEnv) {
+  if (fromEnv) {
+    const key = Buffer.from(fromEnv, 'base64')
+    if (key.length !== 32) throw new Error(`the ${name} must be 32 bytes in base64`)
+    return new Uint8Array(key)
+  }
+  const file = join(dataDir, `${name}.key`)
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true })
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' })
+  }
+  return loadKey(dataDir, name, readFileSync(file, 'utf8').trim())
+}
+
+/**
+ * Starts the console.
+ *
+ * @param options.port - TCP port on 127.0.0.1 (0: any free port)
+ * @param options.dataDir - the SQLite file and the generated encryption key live here
+ * @param options.databaseUrl - postgres:// URL (default: SQLite)
+ * @param options.redisUrl - redis:// URL for the MFA records (default: the database)
+ * @param options.now - the clock in ms since the Unix epoch (default Date.now); tests pass their own
+ * @param options.supportPassword - the support account's password (default: random, returned)
+ * @param options.encryptionKey - base64 of 32 bytes sealing MFA secrets (default: a generated file in dataDir)
+ * @param options.proofKey - base64 of 32 bytes signing step-up proofs (default: a generated file in dataDir)
+ * @returns `{ url, supportEmail, supportPassword, storage, close }`
+ */
+export async function startConsole(options = {}) {
+  const dataDir = options.dataDir ?? fileURLToPath(new URL('data/', import.meta.url))
+  const now = options.now ?? Date.now
+  const db = await openDatabase({ dataDir, databaseUrl: options.databaseUrl, redisUrl: options.redisUrl })
+  const app = createConsoleApp({
+    db,
+    now,
+    encryptionKey: loadKey(dataDir, 'mfa-encryption', options.encryptionKey),
+    proofKey: loadKey(dataDir, 'mfa-proof', options.proofKey),
+  })
+  const supportPassword = options.supportPassword ?? randomBytes(12).toString('base64url')
+  await app.ensureSupportAccount(SUPPORT_EMAIL, supportPassword)
+  const server = createServer((request, response) => {
+    app.handle(request, response).catch((error) => console.error('request failed:', error))
+  })
+  await new Promise((done, fail) => {
+    server.once('error', fail)
+    server.listen(options.port ?? 3000, '127.0.0.1', done)
+  })
+  await app.purge()
+  const purging = setInterval(() => app.purge().catch((error) => console.error('purge failed:', error)), 3600_000)
+  purging.unref()
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    supportEmail: SUPPORT_EMAIL,
+    supportPassword,
+    storage: db.describe,
+    async close() {
+      clearInterval(purging)
+      server.closeAllConnections()
+      await new Promise((done) => server.close(done))
+      await db.close()
+    },
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const port = Number(process.env.PORT ?? 3000)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`PORT must be a port number, got ${process.env.PORT}`)
+    process.exit(2)
+  }
+  try {
+    const running = await startConsole({
+      port,
+      databaseUrl: process.env.DATABASE_URL || undefined,
+      redisUrl: process.env.REDIS_URL || undefined,
+      supportPassword: process.env.SUPPORT_PASSWORD || undefined,
+      encryptionKey: process.env.MFA_ENCRYPTION_KEY || undefined,
+      proofKey: process.env.MFA_PROOF_KEY || undefined,
+    })
+    console.log(`Example Cloud console: ${running.url}`)
+    console.log(`storage: ${running.storage}`)
+    console.log(`support account: ${running.supportEmail} / ${running.supportPassword}`)
+    console.log('Create an account, turn on MFA with an authenticator app on your phone. Ctrl+C stops the server.')
+    for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => running.close().then(() => process.exit(0)))
+  } catch (error) {
+    console.error(`the console did not start: ${error.message}`)
+    process.exit(1)
+  }
+}

@@ -1,0 +1,151 @@
+// The transaction: load the record, parse and upgrade it, run one step of the machine, compare-and-set, retry on
+// a conflict, and emit the events only once the write has committed.
+import { describe, OTPError } from '../errors.js'
+import type { MFAStore, MFAStoreEntry } from '../storage/store.js'
+import type { SecretBox } from './encryption.js'
+import { emitEvents, type MFAEvent, type MFAOperation } from './events.js'
+import { expiry, isEmpty, type Transition } from './machine.js'
+import type { MFAPolicy } from './policy.js'
+import { type MFARecord, parseRecord } from './record.js'
+
+/** What a step sees: the parsed record (null when there is none, or when the step asked for the raw entry). */
+export interface StepInput {
+  record: MFARecord | null
+  /** The clock reading of this attempt (ms since the Unix epoch). */
+  at: number
+  /** The stored entry exists but was not parsed (`raw` steps only: reset removes what this version cannot read). */
+  unreadable: boolean
+}
+
+/** Runs machine steps against one store. */
+export interface Transactions {
+  /** Runs `step` on the user's record until its write commits (or nothing needs writing), then emits its events. */
+  run<R>(
+    userId: string,
+    operation: MFAOperation,
+    step: (input: StepInput) => Promise<Transition<R>>,
+    options?: { raw?: boolean },
+  ): Promise<R>
+  /** Reads the record without writing: for `status` and `listAuthenticators`. */
+  read(userId: string): Promise<{ record: MFARecord | null; at: number }>
+  /** The store key of a user's record (`keyPrefix` + user id). */
+  key(userId: string): string
+}
+
+/** Settings of {@link createTransactions}. */
+export interface TransactionSettings {
+  store: MFAStore
+  keyPrefix: string
+  maxRetries: number
+  policy: Readonly<MFAPolicy>
+  box: SecretBox
+  /** The checked clock: a finite integer number of ms within the Date range, or it throws. */
+  clock: () => number
+  onEvent: ((event: MFAEvent) => unknown) | undefined
+}
+
+async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    // Fail closed: the operation is refused. A record is written whole or not at all, never half.
+    throw new OTPError('ERR_STORAGE', `the MFA store failed to ${what} the record; the operation was refused`, {
+      cause: error,
+    })
+  }
+}
+
+/**
+ * Creates the transaction runner of a service.
+ *
+ * @param settings - the store, key prefix, retry bound, policy, secret box, clock and event handler
+ */
+export function createTransactions(settings: TransactionSettings): Transactions {
+  const { store, keyPrefix, maxRetries, policy, box, clock, onEvent } = settings
+  const key = (userId: string) => keyPrefix + userId
+
+  const parse = (entry: MFAStoreEntry | null): MFARecord | null => {
+    if (entry === null) return null
+    if (typeof entry !== 'object' || typeof entry.data !== 'string' || !Number.isSafeInteger(entry.version)) {
+      throw new OTPError('ERR_STORAGE', `the MFA store returned ${describe(entry)} instead of { data, version }`)
+    }
+    const record = parseRecord(entry.data)
+    for (const held of [...record.authenticators, ...(record.pending ? [record.pending] : [])]) {
+      if (!box.admits(held.secret)) {
+        throw new OTPError(
+          'ERR_RECORD_INVALID',
+          'stored MFA record holds a secret in clear although encryptionKeys are configured (set allowPlaintextSecrets to migrate)',
+        )
+      }
+    }
+    return record
+  }
+
+  /** Re-seals secrets that are in clear, under an older key, or bound the schema-1 way (rotation as users come by). */
+  const reseal = async (record: MFARecord, userId: string): Promise<MFARecord> => {
+    const binding = (id: string) => ({ storeKey: key(userId), userId, id })
+    const fresh = async <T extends { id: string; secret: MFARecord['authenticators'][number]['secret'] }>(held: T) =>
+      box.stale(held.secret)
+        ? { ...held, secret: await box.seal(await box.open(held.secret, binding(held.id)), binding(held.id)) }
+        : held
+    return {
+      ...record,
+      authenticators: await Promise.all(record.authenticators.map(fresh)),
+      pending: record.pending && (await fresh(record.pending)),
+    }
+  }
+
+  return {
+    key,
+    async read(userId) {
+      const entry = await storeCall('read', () => store.get(key(userId)))
+      return { record: parse(entry), at: clock() }
+    },
+    async run(userId, operation, step, options) {
+      const storeKey = key(userId)
+      for (let attempt = 0; attempt <= maxRetries; attempt++) {
+        const entry = await storeCall('read', () => store.get(storeKey))
+        const at = clock()
+        const raw = options?.raw === true
+        let record: MFARecord | null = null
+        let unreadable = false
+        if (raw) {
+          try {
+            record = parse(entry)
+          } catch (error) {
+            if (!(error instanceof OTPError) || error.code !== 'ERR_RECORD_INVALID') throw error
+            unreadable = true
+          }
+        } else record = parse(entry)
+        const { result, next, events } = await step({ record, at, unreadable })
+        let committed = true
+        // a record holding nothing is written only over an existing one (a tombstone: versions keep growing, so a
+        // writer that read the old record can never match a re-created one); nothing is created for nobody
+        if (next && (entry !== null || !isEmpty(next))) {
+          const data = JSON.stringify(await reseal(next, userId))
+          const ttlMs = expiry(next, at, policy)
+          const expected = entry?.version ?? null
+          const won = await storeCall('write', () =>
+            ttlMs === undefined ? store.set(storeKey, data, expected) : store.set(storeKey, data, expected, { ttlMs }),
+          )
+          // only an explicit true is a won compare-and-set; a sloppy adapter's truthy object must not let a code in
+          if (won !== true && won !== false) {
+            throw new OTPError(
+              'ERR_STORAGE',
+              `the MFA store's set returned ${describe(won)} instead of true or false; the operation was refused`,
+            )
+          }
+          committed = won
+        }
+        if (committed) {
+          emitEvents(onEvent, events, { userId, at, operation })
+          return result
+        }
+      }
+      throw new OTPError(
+        'ERR_STORAGE',
+        `the MFA record kept changing during ${maxRetries + 1} attempts; nothing was written`,
+      )
+    },
+  }
+}

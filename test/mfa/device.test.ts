@@ -1,0 +1,251 @@
+// Trusted devices: the token codec (mint, read, digest bound to the store key) and the pure list rules the machine
+// applies (trust with a cap, use with rotation, list, revoke one or all).
+import fc from 'fast-check'
+import { isOTPError } from 'mfa-core'
+import { describe, expect, it } from 'vitest'
+import {
+  checkTrustDevice,
+  DEFAULT_MAX_TRUSTED_DEVICES,
+  DEFAULT_TRUSTED_DEVICE_TTL_MS,
+  type DeviceEntry,
+  listDevices,
+  MAX_TRUSTED_DEVICE_TTL_MS,
+  mintDeviceToken,
+  readDeviceToken,
+  revokeAllDevices,
+  revokeDevice,
+  trustDevice,
+  useDevice,
+} from '../../src/mfa/device'
+import { numRuns } from '../support/env'
+import { HOSTILE } from '../support/hostile'
+
+const T = Date.UTC(2026, 11, 1, 12, 0, 0)
+const DAY = 86_400_000
+const KEY = 'mfa:alice'
+const runs = { numRuns: Math.max(20, Math.floor(numRuns / 4)) }
+
+/** Trusts a device for KEY at `now`; returns the token and the new list. */
+async function trusted(devices: DeviceEntry[], now = T, label = 'Firefox on Linux', ttlMs = 30 * DAY, cap = 10) {
+  const minted = await mintDeviceToken(KEY)
+  const next = trustDevice(devices, { id: minted.id, digest: minted.digest, label, ttlMs }, now, cap)
+  return { token: minted.token, id: minted.id, ...next }
+}
+
+/** Uses `token` on `devices` the way the service will: read it, mint its replacement, decide. */
+async function use(devices: DeviceEntry[], token: unknown, now = T, key = KEY) {
+  const presented = await readDeviceToken(key, token)
+  if (presented === null) return { outcome: { ok: false as const, reason: 'malformed' as const }, token: null }
+  const replacement = await mintDeviceToken(key, presented.id)
+  const outcome = useDevice(devices, presented, replacement.digest, now)
+  return { outcome, token: outcome.ok ? replacement.token : null }
+}
+
+describe('device tokens', () => {
+  it('are <device id>.<256 random bits>, distinct each time, and name their device (an id with no digit)', async () => {
+    const a = await mintDeviceToken(KEY)
+    const b = await mintDeviceToken(KEY)
+    expect(a.token).toMatch(/^[a-hjkmnp-s]{16}\.[\w-]{43}$/)
+    expect(a.token.startsWith(`${a.id}.`)).toBe(true)
+    expect(a.token).not.toBe(b.token)
+    expect(a.id).not.toBe(b.id)
+    expect(await readDeviceToken(KEY, a.token)).toEqual({ id: a.id, digest: a.digest })
+  })
+
+  it('store only a digest, bound to the store key', async () => {
+    const a = await mintDeviceToken(KEY)
+    expect(a.digest).toMatch(/^[0-9a-f]{32}$/)
+    expect(a.digest).not.toContain(a.token.slice(17, 40))
+    expect((await readDeviceToken('mfa:bob', a.token))?.digest).not.toBe(a.digest)
+    expect((await readDeviceToken('app:alice', a.token))?.digest).not.toBe(a.digest)
+  })
+
+  it('rotation keeps the device id and changes the secret', async () => {
+    const a = await mintDeviceToken(KEY)
+    const b = await mintDeviceToken(KEY, a.id)
+    expect(b.id).toBe(a.id)
+    expect(b.token).not.toBe(a.token)
+    expect(b.digest).not.toBe(a.digest)
+  })
+
+  it.each<[string, unknown]>([
+    ['a number', 1],
+    ['null', null],
+    ['empty', ''],
+    ['no dot', 'a'.repeat(60)],
+    ['a short secret', `${'a'.repeat(16)}.${'b'.repeat(42)}`],
+    ['a long secret', `${'a'.repeat(16)}.${'b'.repeat(44)}`],
+    ['an id with a digit', `${'a'.repeat(15)}1.${'b'.repeat(43)}`],
+    ['an upper-case id', `${'A'.repeat(16)}.${'b'.repeat(43)}`],
+    ['non-canonical base64url', `${'a'.repeat(16)}.${'b'.repeat(42)}B`],
+    ['standard base64', `${'a'.repeat(16)}.${'+'.repeat(43)}`],
+    ['trailing newline', `${'a'.repeat(16)}.${'b'.repeat(43)}\n`],
+    ['huge', 'a'.repeat(100_000)],
+  ])('read refuses %s as malformed without throwing', async (_, input) => {
+    expect(await readDeviceToken(KEY, input)).toBeNull()
+  })
+})
+
+describe('trustDevice option', () => {
+  it.each<[unknown, { label: string; ttlMs: number } | 'throws']>([
+    [{ label: 'Chrome' }, { label: 'Chrome', ttlMs: DEFAULT_TRUSTED_DEVICE_TTL_MS }],
+    [
+      { label: 'x', ttlMs: 60_000 },
+      { label: 'x', ttlMs: 60_000 },
+    ],
+    [
+      { label: 'x', ttlMs: MAX_TRUSTED_DEVICE_TTL_MS },
+      { label: 'x', ttlMs: MAX_TRUSTED_DEVICE_TTL_MS },
+    ],
+    [{ label: 'x', ttlMs: 59_999 }, 'throws'],
+    [{ label: 'x', ttlMs: MAX_TRUSTED_DEVICE_TTL_MS + 1 }, 'throws'],
+    [{ label: 'x', ttlMs: '1' }, 'throws'],
+    [{ label: '' }, 'throws'],
+    [{ label: 'x'.repeat(64) }, { label: 'x'.repeat(64), ttlMs: DEFAULT_TRUSTED_DEVICE_TTL_MS }],
+    [{ label: 'x'.repeat(65) }, 'throws'],
+    [{ label: 'a\u0000b' }, 'throws'],
+    [{ label: '\uD800' }, 'throws'],
+    [{}, 'throws'],
+    [true, 'throws'],
+    [null, 'throws'],
+  ])('%j', (value, expected) => {
+    if (expected !== 'throws') return expect(checkTrustDevice(value, DEFAULT_TRUSTED_DEVICE_TTL_MS)).toEqual(expected)
+    expect(() => checkTrustDevice(value, DEFAULT_TRUSTED_DEVICE_TTL_MS)).toThrow(
+      expect.toSatisfy((e) => isOTPError(e, 'ERR_INVALID_OPTION')),
+    )
+  })
+  it('defaults: 30 days, 10 devices', () => {
+    expect(DEFAULT_TRUSTED_DEVICE_TTL_MS).toBe(30 * DAY)
+    expect(DEFAULT_MAX_TRUSTED_DEVICES).toBe(10)
+  })
+})
+
+describe('the device rules', () => {
+  it('trust adds a device with its times; list shows it without the digest', async () => {
+    const { devices, id, dropped } = await trusted([], T, 'Safari on iPhone', 7 * DAY)
+    expect(dropped).toEqual([])
+    expect(listDevices(devices, T)).toEqual([
+      { id, label: 'Safari on iPhone', createdAt: T, lastUsedAt: T, expiresAt: T + 7 * DAY },
+    ])
+  })
+
+  it('use accepts a genuine token once and rotates it; the predecessor is refused', async () => {
+    const { devices, token, id } = await trusted([])
+    const first = await use(devices, token, T + DAY)
+    expect(first.outcome.ok && first.outcome.deviceId).toBe(id)
+    const after = first.outcome.ok ? first.outcome.devices : []
+    expect(listDevices(after, T + DAY)[0]).toMatchObject({
+      id,
+      lastUsedAt: T + DAY,
+      createdAt: T,
+      expiresAt: T + 30 * DAY,
+    })
+    expect((await use(after, token, T + DAY)).outcome).toEqual({ ok: false, reason: 'revoked' })
+    const second = await use(after, first.token, T + 2 * DAY)
+    expect(second.outcome.ok).toBe(true)
+  })
+
+  // [rule, how the list is prepared, when the token is used, expected]
+  const table: [string, (d: DeviceEntry[], id: string) => DeviceEntry[], number, string][] = [
+    ['a fresh device', (d) => d, T + 1, 'ok'],
+    ['1 ms before expiry', (d) => d, T + 30 * DAY - 1, 'ok'],
+    ['at expiry (fixed: use does not extend it)', (d) => d, T + 30 * DAY, 'expired'],
+    ['revoked by the user', (d, id) => revokeDevice(d, id, T + 1).devices, T + 2, 'revoked'],
+    ['every device revoked', (d) => revokeAllDevices(d, T + 1).devices, T + 2, 'revoked'],
+    ['another device revoked', (d) => revokeDevice(d, 'aaaaaaaaaaaaaaaa', T + 1).devices, T + 2, 'ok'],
+    ['the list forgotten (reset)', () => [], T + 2, 'unknown'],
+  ]
+  it.each(table)('%s', async (_, prepare, at, expected) => {
+    const { devices, token, id } = await trusted([])
+    const { outcome } = await use(prepare(devices, id), token, at)
+    expect(outcome.ok ? 'ok' : outcome.reason).toBe(expected)
+  })
+
+  it('a token of another user, or tampered, is refused', async () => {
+    const { devices, token } = await trusted([])
+    expect((await use(devices, token, T, 'mfa:bob')).outcome).toEqual({ ok: false, reason: 'revoked' })
+    const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'AQ' : 'AA'}`
+    expect((await use(devices, tampered)).outcome.ok).toBe(false)
+    expect((await use(devices, 'garbage')).outcome).toEqual({ ok: false, reason: 'malformed' })
+  })
+
+  it('over the cap, the oldest device is revoked; at most cap revoked entries are remembered', async () => {
+    let devices: DeviceEntry[] = []
+    const ids: string[] = []
+    const tokens: string[] = []
+    for (let i = 0; i < 25; i++) {
+      const t = await trusted(devices, T + i * 1000, `device ${i}`, 30 * DAY, 3)
+      devices = t.devices
+      ids.push(t.id)
+      tokens.push(t.token)
+      expect(t.dropped).toEqual(i >= 3 ? [ids[i - 3]] : [])
+    }
+    expect(listDevices(devices, T + 25_000).map((d) => d.label)).toEqual(['device 22', 'device 23', 'device 24'])
+    expect(devices.length).toBe(6)
+    expect((await use(devices, tokens[21], T + 25_000)).outcome).toEqual({ ok: false, reason: 'revoked' })
+    expect((await use(devices, tokens[0], T + 25_000)).outcome).toEqual({ ok: false, reason: 'unknown' })
+    expect((await use(devices, tokens[24], T + 25_000)).outcome.ok).toBe(true)
+  })
+
+  it('trusting drops entries past their expiry first, so expired devices never push out live ones', async () => {
+    const old = await trusted([], T, 'old', 60_000, 2)
+    const mid = await trusted(old.devices, T + 1000, 'mid', 30 * DAY, 2)
+    const fresh = await trusted(mid.devices, T + 120_000, 'new', 30 * DAY, 2)
+    expect(fresh.dropped).toEqual([])
+    expect(listDevices(fresh.devices, T + 120_000).map((d) => d.label)).toEqual(['mid', 'new'])
+    expect(fresh.devices.length).toBe(2)
+  })
+
+  it('revoke one says whether a trusted device had that id; revoke all names them', async () => {
+    const a = await trusted([], T, 'a')
+    const b = await trusted(a.devices, T + 1, 'b')
+    expect(revokeDevice(b.devices, 'nope', T + 2).revoked).toBe(false)
+    const one = revokeDevice(b.devices, a.id, T + 2)
+    expect(one.revoked).toBe(true)
+    expect(revokeDevice(one.devices, a.id, T + 3).revoked).toBe(false)
+    expect(listDevices(one.devices, T + 2).map((d) => d.label)).toEqual(['b'])
+    const all = revokeAllDevices(one.devices, T + 3)
+    expect(all.revoked).toEqual([b.id])
+    expect(listDevices(all.devices, T + 3)).toEqual([])
+    expect(revokeAllDevices(all.devices, T + 4).revoked).toEqual([])
+    // a revoked entry keeps no digest and no label
+    expect(JSON.stringify(all.devices)).not.toMatch(/digest|label/)
+  })
+
+  it("property: a rotated token's predecessor is refused, whatever the sequence of uses", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.nat({ max: 5 }), async (uses, back) => {
+        let { devices, token } = await trusted([])
+        const history = [token]
+        for (let i = 0; i < uses; i++) {
+          const r = await use(devices, token, T + i + 1)
+          if (!r.outcome.ok || r.token === null) throw new Error('a genuine token was refused')
+          devices = r.outcome.devices
+          token = r.token
+          history.push(token)
+        }
+        const stale = history[Math.max(0, history.length - 2 - back)] as string
+        expect((await use(devices, stale, T + 100)).outcome).toEqual({ ok: false, reason: 'revoked' })
+        expect((await use(devices, token, T + 100)).outcome.ok).toBe(true)
+      }),
+      runs,
+    )
+  })
+})
+
+describe('hostile inputs', () => {
+  it.each(HOSTILE.map((v) => [v]))('readDeviceToken(%s) is malformed, never a throw', async (value) => {
+    expect(await readDeviceToken(KEY, value)).toBeNull()
+  })
+  it.each(HOSTILE.map((v) => [v]))('trustDevice option %s is misuse', (value) => {
+    expect(() => checkTrustDevice(value, DEFAULT_TRUSTED_DEVICE_TTL_MS)).toThrow(
+      expect.toSatisfy((e) => isOTPError(e, 'ERR_INVALID_OPTION')),
+    )
+  })
+  // '0x10' is a fine label; everything else in the matrix is not text of 1 to 64 characters
+  it.each(HOSTILE.filter((v) => v !== '0x10').map((v) => [v]))('a label of %s is misuse', (label) => {
+    expect(() => checkTrustDevice({ label }, DEFAULT_TRUSTED_DEVICE_TTL_MS)).toThrow(
+      expect.toSatisfy((e) => isOTPError(e, 'ERR_INVALID_OPTION')),
+    )
+  })
+})
