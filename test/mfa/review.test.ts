@@ -163,3 +163,64 @@ describe('MFA service review', () => {
     }
   })
 })
+
+describe('MFA service review (v2)', () => {
+  it('holds the enrollment attempt limit when the clock was decades ahead at begin and is then corrected', async () => {
+    const { store, map } = testStore()
+    let t = Date.UTC(2056, 0, 1)
+    const mfa = createMFA({ issuer: 'Example', store, now: () => t })
+    await started(mfa.beginEnrollment('alice', { accountName: 'a' }))
+    t = Date.UTC(2026, 0, 1)
+    for (let i = 0; i < 5; i++) {
+      expect((await mfa.confirmEnrollment('alice', '000000', '111111')).ok).toBe(false)
+    }
+    expect(await mfa.confirmEnrollment('alice', '000000', '111111')).toEqual({ ok: false, reason: 'locked' })
+    expect(JSON.parse(map.get('mfa:alice')?.data ?? '').pending.attempts).toBe(5)
+  })
+
+  it('reads recovery codes of the other length or under a removed key as wrong codes, never as errors', async () => {
+    const k1 = new Uint8Array(32).fill(1)
+    const { store } = testStore()
+    const h = harness({ store, encryptionKeys: { current: 'k1', keys: { k1 } } })
+    const secret = await enable(h.mfa, h.clock)
+    const legacyShaped = 'abcde-fghjk' // the 0.1.0 length against new digests
+    expect(await h.mfa.verify('alice', legacyShaped)).toEqual({ ok: false, reason: 'invalid' })
+    expect(await h.mfa.verify('alice', 'x'.repeat(65))).toEqual({ ok: false, reason: 'malformed' })
+    // the digests' key id is no longer configured: recovery codes cannot match, TOTP still works
+    const k2 = new Uint8Array(32).fill(2)
+    const rotated = createMFA({
+      issuer: 'Example Cloud',
+      store,
+      now: h.clock.now,
+      encryptionKeys: { current: 'k2', keys: { k1, k2 } },
+    })
+    h.clock.advance(STEP_MS)
+    expect(await rotated.verify('alice', await codeAt(secret, h.clock.t))).toMatchObject({ ok: true })
+    const onlyK2 = createMFA({
+      issuer: 'Example Cloud',
+      store,
+      now: h.clock.now,
+      encryptionKeys: { current: 'k2', keys: { k2 } },
+    })
+    expect(await onlyK2.verify('alice', 'abcd-efgh-jkmn-pqrs')).toEqual({ ok: false, reason: 'invalid' })
+  })
+
+  it('refuses an engine without prepare, a non-boolean allowPlaintextSecrets, bad labels and ids', async () => {
+    expect(() => createMFA({ issuer: 'x', engine: {} as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    )
+    expect(() => createMFA({ issuer: 'x', allowPlaintextSecrets: 'yes' as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    )
+    const h = harness()
+    await expect(h.mfa.beginEnrollment('u', { accountName: 'u', label: 'x'.repeat(65) })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+    })
+    await expect(h.mfa.removeAuthenticator('u', '', '123456')).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    await expect(h.mfa.renameAuthenticator('u', 'id', '')).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    expect(await h.mfa.removeAuthenticator('u', 'id', '123456')).toEqual({ ok: false, reason: 'not_enrolled' })
+    expect(await h.mfa.disable('u', '123456')).toEqual({ ok: false, reason: 'not_enrolled' })
+    expect(await h.mfa.regenerateRecoveryCodes('u', '123456')).toEqual({ ok: false, reason: 'not_enrolled' })
+    expect(await h.mfa.listAuthenticators('u')).toEqual([])
+  })
+})
