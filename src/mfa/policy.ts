@@ -37,7 +37,10 @@ export interface MFAPolicy {
   recoveryCodes: number
   /** Authenticators a user may have, 1 to 100 (default 8, as AWS IAM); more are refused with `limit_reached`. */
   maxAuthenticators: number
-  /** Trusted devices kept per user, 1 to 100 (default 10); trusting one more revokes the oldest. */
+  /**
+   * Trusted devices kept per user, 1 to 50 (default 10); trusting one more revokes the oldest. Revoked ones are
+   * remembered up to the same number, so a record holds at most 100 device entries.
+   */
   maxTrustedDevices: number
   /** Lifetime of a trusted device in milliseconds, 1 minute to 400 days (default 30 days); `trustDevice.ttlMs` overrides it. */
   trustedDeviceTTLMs: number
@@ -86,7 +89,7 @@ const LIMITS: [keyof MFAPolicy, number, number][] = [
   ['maxEnrollmentAttempts', 1, 1000],
   ['recoveryCodes', 0, 100],
   ['maxAuthenticators', 1, 100],
-  ['maxTrustedDevices', 1, 100],
+  ['maxTrustedDevices', 1, 50],
   ['trustedDeviceTTLMs', 60_000, 34_560_000_000], // 400 days
   ['resyncWindow', 1, 40],
 ]

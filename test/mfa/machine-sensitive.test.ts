@@ -295,3 +295,24 @@ describe('resync and drift', () => {
     expect(t.next?.authenticators[0]?.drift).toBe(after)
   })
 })
+
+describe('the device list stays a readable record', () => {
+  it('at the largest cap, trusting and revoking over and over keeps at most 100 entries, which parse', async () => {
+    const { parseRecord } = await import('../../src/mfa/record.js')
+    const wide = resolvePolicy({ maxTrustedDevices: 50 })
+    let r: MFARecord = { ...record, devices: [] }
+    const e = (step: number): m.CodeEvidence => ({ kind: 'totp', match: { authenticatorId: 'phone', step } })
+    for (let i = 0; i < 120; i++) {
+      const at = T + i * 30_000
+      const id = `d${String(i).padStart(3, 'a')}`
+      const t = m.verify(r, gate(r, at), e(S + i), at, wide, {
+        trust: { id, digest: 'd'.repeat(32), label: id, ttlMs: DAY },
+      })
+      r = t.next!
+      if (i % 7 === 0) r = m.revokeTrustedDevices(r, at).next ?? r
+    }
+    expect(r.devices.length).toBeLessThanOrEqual(100)
+    expect(parseRecord(JSON.stringify(r)).devices).toEqual(r.devices)
+    expect(() => resolvePolicy({ maxTrustedDevices: 51 })).toThrow(/maxTrustedDevices/)
+  })
+})
