@@ -1,4 +1,5 @@
 import { describe, integerOption, OTPError } from '../errors.js'
+import { MAX_PERIOD, MIN_PERIOD } from '../internal/limits.js'
 import { checkAlgorithm } from '../internal/otp.js'
 
 /** Hash algorithm of a TOTP secret, spelled as in otpauth:// URIs. */
@@ -79,7 +80,7 @@ export const DEFAULT_POLICY: Readonly<MFAPolicy> = /* @__PURE__ */ Object.freeze
 // [field, min, max] of every integer field
 const LIMITS: [keyof MFAPolicy, number, number][] = [
   ['digits', 6, 8],
-  ['period', 1, 3600],
+  ['period', MIN_PERIOD, MAX_PERIOD],
   ['secretBytes', 16, 64],
   ['enrollmentTTLMs', 1000, 604_800_000], // a week
   ['loginWindow', 0, 10],

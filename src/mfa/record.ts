@@ -1,5 +1,6 @@
 // The stored record of one user (schema 2), its parser, and the lossless upgrade of schema-1 records (0.1.0).
 import { OTPError } from '../errors.js'
+import { MAX_PERIOD, MIN_PERIOD } from '../internal/limits.js'
 import { HASH_BYTES } from '../internal/otp.js'
 import type { DeviceEntry } from './device.js'
 import type { MFAAlgorithm } from './policy.js'
@@ -117,8 +118,8 @@ function isParams(o: Record<string, unknown>): boolean {
     (o.digits as number) >= 6 &&
     (o.digits as number) <= 10 &&
     Number.isSafeInteger(o.period) &&
-    (o.period as number) >= 1 &&
-    (o.period as number) <= 3600
+    (o.period as number) >= MIN_PERIOD &&
+    (o.period as number) <= MAX_PERIOD
   )
 }
 

@@ -4,6 +4,7 @@ import { describe, integerOption, OTPError } from '../errors.js'
 import { isBytes } from '../internal/bytes.js'
 import { randomBytes } from '../internal/crypto.js'
 import { type HMACEngine, webCryptoEngine } from '../internal/engine.js'
+import { MAX_NAME_LENGTH, MAX_PERIOD, MIN_PERIOD } from '../internal/limits.js'
 import { checkAlgorithm } from '../internal/otp.js'
 import { isWellFormed } from '../storage/check.js'
 import { memoryStore } from '../storage/memory.js'
@@ -492,7 +493,7 @@ function readImport(options: ImportOptions): {
     bytes: new Uint8Array(bytes),
     algorithm: checkAlgorithm(algorithm),
     digits: integerOption(digits, 'digits', 6, 10, 6),
-    period: integerOption(period, 'period (seconds)', 1, 3600, 30),
+    period: integerOption(period, 'period (seconds)', MIN_PERIOD, MAX_PERIOD, 30),
   }
 }
 
@@ -530,7 +531,7 @@ async function withRecovery<R>(
  * @see RFC 6238 §5.2 (window, resynchronisation, replay)
  */
 export function createMFA(options: MFAOptions): MFA {
-  const issuer = checkString('issuer', options?.issuer, 256)
+  const issuer = checkString('issuer', options?.issuer, MAX_NAME_LENGTH)
   if (issuer.includes(':') || issuer.startsWith(' ')) {
     misuse('issuer must not contain ":" or start with a space (key URI label)')
   }
@@ -615,7 +616,7 @@ export function createMFA(options: MFAOptions): MFA {
   return {
     async beginEnrollment(userId, opts) {
       user(userId)
-      const accountName = checkString('accountName', opts?.accountName, 256)
+      const accountName = checkString('accountName', opts?.accountName, MAX_NAME_LENGTH)
       const label = opts.label === undefined ? DEFAULT_LABEL : checkString('label', opts.label, 64)
       const proof = opts.proof
       readStepUp(proof)

@@ -1,6 +1,6 @@
 // The transaction: load the record, parse and upgrade it, run one step of the machine, compare-and-set, retry on
 // a conflict, and emit the events only once the write has committed.
-import { describe, OTPError } from '../errors.js'
+import { describe, isOTPError, OTPError } from '../errors.js'
 import type { MFAStore, MFAStoreEntry } from '../storage/store.js'
 import type { SecretBox } from './encryption.js'
 import { emitEvents, type MFAEvent, type MFAOperation } from './events.js'
@@ -49,9 +49,11 @@ async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
     return await call()
   } catch (error) {
     // Fail closed: the operation is refused. A record is written whole or not at all, never half.
-    throw new OTPError('ERR_STORAGE', `the MFA store failed to ${what} the record; the operation was refused`, {
-      cause: error,
-    })
+    // An adapter's own ERR_STORAGE says what to check (a missing SQL table, say) and holds no secret: pass it on.
+    const detail = isOTPError(error, 'ERR_STORAGE')
+      ? `: ${error.message}; the operation was refused`
+      : '; the operation was refused (check that the store is reachable and, for SQL, that its table exists: ensureTable)'
+    throw new OTPError('ERR_STORAGE', `the MFA store failed to ${what} the record${detail}`, { cause: error })
   }
 }
 

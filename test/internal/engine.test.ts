@@ -91,7 +91,9 @@ describe('syncEngine in createMFA', () => {
   it('enrolls and verifies with the same results as the default engine', async () => {
     let now = 1_800_000_000_000
     const mfa = createMFA({ issuer: 'Example', now: () => now, engine: syncEngine })
-    const { secret } = await mfa.beginEnrollment('u1', { accountName: 'u1@example.com' })
+    const enrollment = await mfa.beginEnrollment('u1', { accountName: 'u1@example.com' })
+    if (!enrollment.ok) throw new Error(`enrollment refused: ${enrollment.reason}`)
+    const { secret } = enrollment
     const bytes = decodeBase32(secret)
     const code1 = await generateTOTP(bytes, { timestamp: now - 30_000 })
     const code2 = await generateTOTP(bytes, { timestamp: now })

@@ -59,6 +59,7 @@ describe('names and periods: one set of limits', () => {
     const store = memoryStore()
     const mfa = createMFA({ store, issuer: name(MAX_NAME_LENGTH), policy: { period: MAX_PERIOD } })
     const enrollment = await mfa.beginEnrollment('user', { accountName: name(MAX_NAME_LENGTH) })
+    if (!enrollment.ok) throw new Error(`enrollment refused: ${enrollment.reason}`)
     expect(parseKeyURI(enrollment.uri)).toMatchObject({ period: MAX_PERIOD, issuer: name(MAX_NAME_LENGTH) })
     expect(refused(() => createMFA({ store, issuer: name(MAX_NAME_LENGTH + 1) }), 'ERR_INVALID_OPTION')).toBe(true)
     expect(

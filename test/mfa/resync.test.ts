@@ -4,7 +4,6 @@ import { generateHOTP, isOTPError } from 'mfa-core'
 import { syncEngine } from 'mfa-core/sync'
 import { describe, expect, it } from 'vitest'
 import { type HMACSigner, webCryptoEngine } from '../../src/internal/engine'
-import { KEY, type PreparedKey } from '../../src/internal/key-slot'
 import {
   checkResyncWindow,
   DEFAULT_RESYNC_WINDOW,
@@ -82,7 +81,7 @@ describe('findConsecutive: evidence', () => {
       const s = t + offset - 1
       const [c1, c2] = [await code(s), await code(s + 1)]
       const web = await webCryptoEngine.prepare(SECRET, 'SHA1')
-      const sync: HMACSigner = (syncEngine.importSecret(SECRET, 'SHA1') as unknown as PreparedKey)[KEY]
+      const sync: HMACSigner = await syncEngine.prepare(SECRET, 'SHA1')
       expect(await findConsecutive(web, c1, c2, 6, seconds)).toBe(s)
       expect(await findConsecutive(sync, c1, c2, 6, seconds)).toBe(s)
     }
