@@ -84,7 +84,7 @@ function missingTable(error: unknown): boolean {
 
 /** The hint for a missing table: what the first call after a deployment without migrations hits. */
 const noTable = (table: string): string =>
-  `the table ${table} does not exist: create it once with ensureTable({ dialect, query }), or run createTableSQL(dialect) in a migration`
+  `the table "${table}" does not exist: create it once with ensureTable({ dialect, query }), or run createTableSQL(dialect) in a migration`
 
 function dialectOf(dialect: unknown): Dialect {
   if (dialect !== 'sqlite' && dialect !== 'postgres' && dialect !== 'mysql') {

@@ -101,7 +101,11 @@ describe('syncEngine in createMFA', () => {
     now += 30_000
     const login = await generateTOTP(bytes, { timestamp: now })
     // whitespace is ignored as in the core functions (a tab, a space, a newline from a form or a paste)
-    expect(await mfa.verify('u1', `\t${login.slice(0, 3)} ${login.slice(3)}\n`)).toEqual({ ok: true, method: 'totp' })
+    expect(await mfa.verify('u1', `\t${login.slice(0, 3)} ${login.slice(3)}\n`)).toEqual({
+      ok: true,
+      method: 'totp',
+      authenticatorId: enrollment.authenticatorId,
+    })
     expect(await mfa.verify('u1', login)).toMatchObject({ ok: false, reason: 'replayed' })
     expect(await mfa.verify('u1', `${login.slice(0, 3)}-${login.slice(3)}`)).toMatchObject({ reason: 'malformed' })
     expect(() => createMFA({ issuer: 'Example', engine: {} as never })).toThrow(/engine/)

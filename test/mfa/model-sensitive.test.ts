@@ -7,11 +7,12 @@
 import fc from 'fast-check'
 import { createMFA, decodeBase32, generateTOTP, type MFA, type MFAEvent } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
+import { numRuns } from '../support/env.js'
 import { expectCleanEvents, fakeClock, type Secrets, STEP_MS, T0 } from './helpers.js'
 
 const POLICY = { maxFailures: 3, lockBaseMs: 30_000, lockMaxMs: 240_000, maxTrustedDevices: 3, resyncWindow: 10 }
 const TTL = 10 * 60_000
-const NUM_RUNS = Math.max(10, Math.floor(Number(process.env.FC_NUM_RUNS ?? 200) / 4))
+const NUM_RUNS = Math.max(10, Math.floor(numRuns / 4))
 
 interface Device {
   id: string

@@ -5,6 +5,7 @@
 import fc from 'fast-check'
 import { createMFA, encodeBase32, type MFA, type MFAEvent } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
+import { numRuns } from '../support/env.js'
 import { codeAt, expectCleanEvents, fakeClock, type Secrets, STEP_MS, T0 } from './helpers.js'
 
 const POLICY = {
@@ -16,7 +17,7 @@ const POLICY = {
   recoveryCodes: 3,
 }
 const TTL = 10 * 60_000
-const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 200)
+const NUM_RUNS = numRuns
 // keyed recovery digests (HMAC) keep a run fast; the PBKDF2 path is covered by the scenarios
 const KEYS = { current: 'k1', keys: { k1: new Uint8Array(32).fill(7) } }
 
