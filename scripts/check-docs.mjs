@@ -3,7 +3,8 @@
 // users import (`mfa-core`, `mfa-core/qr`, ...). A block is a module: top-level await and `declare const` work.
 // A block fenced ```ts nocheck is skipped (for deliberate counter-examples); say why next to it.
 // Every ```js block is parsed by Node (as an ES module, or CommonJS when it uses require), and run against the built
-// dist/ unless its fence says why not (```js needs a PostgreSQL server): a block that needs no server must work as
+// dist/ unless its fence says why not (```js needs a PostgreSQL server; ```js excerpt of FILE for lines of a
+// function body, parsed inside a function): a block that needs no server must work as
 // copied. Every snippet that creates a database client (pg, node-redis, ioredis) must register an 'error' listener:
 // without one, a database restart crashes the copied application. Last, README's runtime table must be the one
 // `npm run test:runtimes` writes (scripts/runtimes-table.mjs).
@@ -38,7 +39,9 @@ for (const file of files) {
     const cjs = /\brequire\(/.test(match[3]) && !/^import\s/m.test(match[3])
     const name = `${file.replace(/[/.]/g, '_')}_L${line}.${cjs ? 'cjs' : 'mjs'}`
     scripts.push([name, `${file}:${line}`, match[2].trim()])
-    writeFileSync(join(out, name), `// ${file}:${line}\n${match[3]}`)
+    // ```js excerpt of FILE: lines from a function body (a `return` may stand at the top): parsed inside one
+    const body = /^excerpt\b/.test(match[2].trim()) ? `async function excerpt() {\n${match[3]}}\n` : match[3]
+    writeFileSync(join(out, name), `// ${file}:${line}\n${body}`)
   }
   const any = /^```(ts|typescript|js|javascript)\b[^\n]*\n([\s\S]*?)^```/gm
   for (let match = any.exec(text); match !== null; match = any.exec(text)) {

@@ -49,6 +49,7 @@ export {
   type ProofKeyOption,
   type ProofReason,
   type RecoveryDigests,
+  type Refusal,
   type RegenerateResult,
   type RemoveReason,
   type RemoveResult,

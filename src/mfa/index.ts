@@ -10,6 +10,7 @@ export type {
   DeviceTokenReason,
   EnrollReason,
   ProofReason,
+  Refusal,
   RemoveReason,
   ResyncRefusal,
   StepUpReason,
