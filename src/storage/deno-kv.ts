@@ -1,5 +1,6 @@
 import { describe, OTPError } from '../errors.js'
 import { checkData, checkKey, checkVersion, readTTL } from './check.js'
+import { isLive, nextSlot, slotOf } from './slot.js'
 import type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './store.js'
 
 export type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './store.js'
@@ -60,27 +61,7 @@ export interface DenoKvStoreOptions {
   now?: () => number
 }
 
-/** How a record is kept: data, version, and the expiry in ms since the Unix epoch (`null`: permanent). */
-interface Slot {
-  d: string
-  v: number
-  e: number | null
-}
-
-function slotOf(value: unknown): Slot | null {
-  if (value === undefined || value === null) return null
-  const slot = value as Partial<Slot>
-  if (
-    typeof slot !== 'object' ||
-    typeof slot.d !== 'string' ||
-    !Number.isSafeInteger(slot.v) ||
-    (slot.v as number) < 1 ||
-    (slot.e !== null && typeof slot.e !== 'number')
-  ) {
-    throw new OTPError('ERR_STORAGE', 'the Deno KV entry is not a store record')
-  }
-  return slot as Slot
-}
+const NOT_A_RECORD = 'the Deno KV entry is not a store record'
 
 /**
  * Creates an {@link MFAStore} over Deno KV (`Deno.openKv()`: a local SQLite file, or Deno Deploy's global store).
@@ -120,8 +101,8 @@ export function denoKvStore(kv: DenoKvLike, options: DenoKvStoreOptions = {}): M
   /** The entry at a key, and its record if live. */
   const read = async (key: string) => {
     const entry = await kv.get(keyOf(key))
-    const slot = slotOf(entry.value)
-    return { versionstamp: entry.versionstamp, live: slot && (slot.e === null || slot.e > now()) ? slot : null }
+    const slot = slotOf(entry.value, NOT_A_RECORD)
+    return { versionstamp: entry.versionstamp, live: slot && isLive(slot, now()) ? slot : null }
   }
 
   return {
@@ -137,7 +118,7 @@ export function denoKvStore(kv: DenoKvLike, options: DenoKvStoreOptions = {}): M
       const ttlMs = readTTL(setOptions)
       const { versionstamp, live } = await read(key)
       if ((live?.v ?? null) !== expectedVersion) return false
-      const next: Slot = { d: data, v: (expectedVersion ?? 0) + 1, e: ttlMs === undefined ? null : now() + ttlMs }
+      const next = nextSlot(data, expectedVersion, ttlMs, now())
       const result = await kv
         .atomic()
         .check({ key: keyOf(key), versionstamp })

@@ -1,5 +1,6 @@
 import { describe, OTPError } from '../errors.js'
 import { checkData, checkKey, checkVersion, readTTL } from './check.js'
+import { isLive, nextSlot, type Slot, slotOf } from './slot.js'
 import type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './store.js'
 
 export type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './store.js'
@@ -61,27 +62,7 @@ export interface DurableObjectStore extends MFAStore {
   purgeExpired(): Promise<number>
 }
 
-/** How a record is kept: data, version, and the expiry in ms since the Unix epoch (`null`: permanent). */
-interface Slot {
-  d: string
-  v: number
-  e: number | null
-}
-
-function slotOf(value: unknown): Slot | null {
-  if (value === undefined || value === null) return null
-  const slot = value as Partial<Slot>
-  if (
-    typeof slot !== 'object' ||
-    typeof slot.d !== 'string' ||
-    !Number.isSafeInteger(slot.v) ||
-    (slot.v as number) < 1 ||
-    (slot.e !== null && typeof slot.e !== 'number')
-  ) {
-    throw new OTPError('ERR_STORAGE', 'the Durable Object storage holds a value that is not a store record')
-  }
-  return slot as Slot
-}
+const NOT_A_RECORD = 'the Durable Object storage holds a value that is not a store record'
 
 /**
  * Creates an {@link MFAStore} over the transactional storage of a Cloudflare Durable Object, so a worker gets
@@ -133,8 +114,8 @@ export function durableObjectStore(
   }
   /** The live record at a key, or null (absent or expired). */
   const live = (value: unknown): Slot | null => {
-    const slot = slotOf(value)
-    return slot && (slot.e === null || slot.e > now()) ? slot : null
+    const slot = slotOf(value, NOT_A_RECORD)
+    return slot && isLive(slot, now()) ? slot : null
   }
 
   return {
@@ -151,7 +132,7 @@ export function durableObjectStore(
       return storage.transaction(async (txn) => {
         const current = live(await txn.get(prefix + key))
         if ((current?.v ?? null) !== expectedVersion) return false
-        const next: Slot = { d: data, v: (expectedVersion ?? 0) + 1, e: ttlMs === undefined ? null : now() + ttlMs }
+        const next = nextSlot(data, expectedVersion, ttlMs, now())
         await txn.put(prefix + key, next)
         return true
       })
@@ -170,12 +151,12 @@ export function durableObjectStore(
       let start: string | undefined
       for (;;) {
         const page = await storage.list({ prefix, limit: 256, ...(start === undefined ? {} : { start }) })
-        const expired = [...page].filter(([, value]) => slotOf(value) !== null && live(value) === null)
+        const expired = [...page].filter(([, value]) => slotOf(value, NOT_A_RECORD) !== null && live(value) === null)
         for (const [key] of expired) {
           // Re-checked inside a transaction: a record re-created since the listing is kept.
           const gone = await storage.transaction(async (txn) => {
             const value = await txn.get(key)
-            if (slotOf(value) === null || live(value) !== null) return false
+            if (slotOf(value, NOT_A_RECORD) === null || live(value) !== null) return false
             return txn.delete(key)
           })
           if (gone) removed++
