@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The product flow is "the console flow". Words that only made sense in the process that produced this repository
-// ("the seed's enrollment", "Steps 1-4 of the guide") mean nothing to a reader of it: no tracked file may use them.
+// The product flow is "the console flow". Names for it that only made sense in the process that produced this
+// repository (the reference document it was taken from, or what that document was called there) mean nothing to a
+// reader of it: no tracked file may use them (WORDS below).
 // CHANGELOG.md keeps its history. RFC 6238's "seed" (the key of its test vectors) and seeded random generators are
 // other words and pass.
 import { execFileSync } from 'node:child_process'
