@@ -96,8 +96,8 @@ async function benchStore(name, { store, rawRead, rawCAS, close, ops = OPS }) {
   const floorUsers = await enrollLanes(memoryStore(), `${name}-floor`, Math.max(...CONCURRENCY))
   for (let i = 0; i < floorUsers.length; i++) {
     const record = JSON.parse(sample)
-    record.active.lastStep = Math.floor(floorUsers[i].clock.now / STEP)
-    record.active.secret = { b32: 'not used by the floor contender' }
+    record.authenticators[0].lastStep = Math.floor(floorUsers[i].clock.now / STEP)
+    record.authenticators[0].secret = { b32: 'not used by the floor contender' }
     const entry = await store.get(`raw-${name}-${i}`)
     await store.set(`raw-${name}-${i}`, JSON.stringify(record), entry.version)
   }
@@ -135,9 +135,12 @@ async function benchStore(name, { store, rawRead, rawCAS, close, ops = OPS }) {
           const record = JSON.parse(data)
           // the floor on the same engine as the service: mfa-core/sync's verifyTOTP, or the root one (WebCrypto)
           const check = engine === undefined ? verifyTOTP : verifyTOTPSync
-          const result = await check(floorUsers[lane].bytes, code, { timestamp, afterStep: record.active.lastStep })
+          const result = await check(floorUsers[lane].bytes, code, {
+            timestamp,
+            afterStep: record.authenticators[0].lastStep,
+          })
           if (!result.valid) throw new Error(`verifyTOTP refused: ${result.reason}`)
-          record.active.lastStep = result.step
+          record.authenticators[0].lastStep = result.step
           if (!(await rawCAS(key, JSON.stringify(record), version))) throw new Error('raw CAS lost on a private key')
         },
       ),
