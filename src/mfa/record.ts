@@ -151,14 +151,15 @@ const DEVICE_KEYS = ['id', 'digest', 'label', 'createdAt', 'lastUsedAt', 'expire
 /** The longest a pending enrollment may live (the policy's enrollmentTTLMs is at most a week). */
 export const MAX_ENROLLMENT_TTL_MS = 604_800_000
 
+/** What an authenticator and a pending enrollment both hold: id, label, secret, TOTP parameters, creation time. */
+function isSecretHolder(o: Record<string, unknown>): boolean {
+  return isText(o.id, 64) && isText(o.label, 64) && isSecret(o.secret, false) && isParams(o) && isTime(o.createdAt)
+}
+
 function isAuthenticator(a: unknown): a is Authenticator {
   return (
     exactKeys(a, AUTHENTICATOR_KEYS) &&
-    isText(a.id, 64) &&
-    isText(a.label, 64) &&
-    isSecret(a.secret, false) &&
-    isParams(a) &&
-    isTime(a.createdAt) &&
+    isSecretHolder(a) &&
     (a.lastUsedAt === null || isTime(a.lastUsedAt)) &&
     Number.isSafeInteger(a.lastStep) &&
     (a.lastStep as number) >= -1 &&
@@ -170,11 +171,7 @@ function isAuthenticator(a: unknown): a is Authenticator {
 function isPending(p: unknown): p is PendingEnrollment {
   return (
     exactKeys(p, PENDING_KEYS) &&
-    isText(p.id, 64) &&
-    isText(p.label, 64) &&
-    isSecret(p.secret, false) &&
-    isParams(p) &&
-    isTime(p.createdAt) &&
+    isSecretHolder(p) &&
     isTime(p.expiresAt) &&
     // an expiry further from its start than any policy allows is damage (or a clock far off): refused, so no
     // attempt limit can be escaped by a pending enrollment that never expires
