@@ -1,13 +1,12 @@
 // Starts Deno processes serving denoKvStore over one KV file (rpc.ts), from the `deno` dev dependency.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { fetchPost, remoteStore, remoteVerify } from './rpc.js'
 import { freePort } from './servers.mjs'
-import { mfaCorePlugin } from './workers.js'
+import { bundleForRuntime } from './workers.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }
@@ -23,30 +22,6 @@ export function findDeno(): string | null {
   const bin = candidates.find((path) => existsSync(path))
   if (!bin) return null
   return spawnSync(bin, ['--version'], { env, encoding: 'utf8' }).status === 0 ? bin : null
-}
-
-let bundled: Promise<string> | undefined
-function bundle(): Promise<string> {
-  bundled ??= (async () => {
-    const outdir = join(root, 'node_modules/.cache/mfa-core-storage')
-    mkdirSync(outdir, { recursive: true })
-    const outfile = join(outdir, `deno-kv-server-${process.pid}.mjs`)
-    const target = process.env.MFA_STORAGE_TARGET === 'dist' ? 'dist' : 'src'
-    const entriesURL = new URL('../../../entries.mjs', import.meta.url).href
-    const entries = ((await import(entriesURL)) as { ENTRIES: Record<string, [string, string]> }).ENTRIES
-    await build({
-      entryPoints: [join(root, 'test/storage/harness/deno-kv-server.ts')],
-      outfile,
-      bundle: true,
-      platform: 'neutral',
-      format: 'esm',
-      target: 'es2022',
-      logLevel: 'error',
-      plugins: [mfaCorePlugin(entries, target)],
-    })
-    return outfile
-  })()
-  return bundled
 }
 
 export interface DenoKvProcesses {
@@ -66,7 +41,7 @@ export interface DenoKvProcesses {
 
 /** Starts `count` Deno processes on one KV file in a temp dir. */
 export async function startDenoKv(bin: string, count: number): Promise<DenoKvProcesses> {
-  const script = await bundle()
+  const script = await bundleForRuntime('deno-kv-server')
   const dir = mkdtempSync(join(tmpdir(), 'mfa-denokv-'))
   const file = join(dir, 'kv.sqlite3')
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()))

@@ -1,39 +1,11 @@
 // Runs durable-object-worker.ts in real workerd through miniflare, with the object's storage and D1 persisted in a temp
 // dir (so the fault suite can stop the runtime and start it again on the same data).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { join } from 'node:path'
 import { Miniflare } from 'miniflare'
 import { fetchPost, type Post, remoteStore, remoteVerify } from './rpc.js'
-import { mfaCorePlugin } from './workers.js'
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
-let bundled: Promise<string> | undefined
-
-function bundle(): Promise<string> {
-  bundled ??= (async () => {
-    const outdir = join(root, 'node_modules/.cache/mfa-core-storage')
-    mkdirSync(outdir, { recursive: true })
-    const outfile = join(outdir, `durable-object-worker-${process.pid}.mjs`)
-    const target = process.env.MFA_STORAGE_TARGET === 'dist' ? 'dist' : 'src'
-    const entriesURL = new URL('../../../entries.mjs', import.meta.url).href
-    const entries = ((await import(entriesURL)) as { ENTRIES: Record<string, [string, string]> }).ENTRIES
-    await build({
-      entryPoints: [join(root, 'test/storage/harness/durable-object-worker.ts')],
-      outfile,
-      bundle: true,
-      platform: 'neutral',
-      format: 'esm',
-      target: 'es2022',
-      logLevel: 'error',
-      plugins: [mfaCorePlugin(entries, target)],
-    })
-    return outfile
-  })()
-  return bundled
-}
+import { bundleForRuntime } from './workers.js'
 
 export interface DurableObjectWorker {
   /** An MFAStore proxy: each call is one request to the worker, run by durableObjectStore in the object. */
@@ -56,7 +28,7 @@ export interface DurableObjectWorker {
 }
 
 export async function startDurableObjectWorker(): Promise<DurableObjectWorker> {
-  const scriptPath = await bundle()
+  const scriptPath = await bundleForRuntime('durable-object-worker')
   const dir = mkdtempSync(join(tmpdir(), 'mfa-do-'))
   let mf: Miniflare | null = null
   let url = 'http://127.0.0.1:1/'

@@ -10,6 +10,39 @@ import type { Backend, FromWorker, ToWorker } from './mfa-worker.js'
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 let bundled: Promise<string> | undefined
 
+const runtimeBundles = new Map<string, Promise<string>>()
+
+/**
+ * Bundles a harness script for another runtime (workerd, Deno) as one neutral ES module, mfa-core resolved to src/
+ * or dist/ as MFA_STORAGE_TARGET says; once per script and process. Returns the bundle's path.
+ */
+export function bundleForRuntime(script: string): Promise<string> {
+  let bundled = runtimeBundles.get(script)
+  if (!bundled) {
+    bundled = (async () => {
+      const outdir = join(root, 'node_modules/.cache/mfa-core-storage')
+      mkdirSync(outdir, { recursive: true })
+      const outfile = join(outdir, `${script}-${process.pid}.mjs`)
+      const target = process.env.MFA_STORAGE_TARGET === 'dist' ? 'dist' : 'src'
+      const entriesURL = new URL('../../../entries.mjs', import.meta.url).href
+      const entries = ((await import(entriesURL)) as { ENTRIES: Record<string, [string, string]> }).ENTRIES
+      await build({
+        entryPoints: [join(root, `test/storage/harness/${script}.ts`)],
+        outfile,
+        bundle: true,
+        platform: 'neutral',
+        format: 'esm',
+        target: 'es2022',
+        logLevel: 'error',
+        plugins: [mfaCorePlugin(entries, target)],
+      })
+      return outfile
+    })()
+    runtimeBundles.set(script, bundled)
+  }
+  return bundled
+}
+
 /** An esbuild plugin resolving `mfa-core[/sub]` to src/ or to the built dist/, like the vitest aliases. */
 export function mfaCorePlugin(entries: Record<string, [string, string]>, target: 'src' | 'dist'): Plugin {
   return {
