@@ -13,6 +13,8 @@ const results = []
 let passed = 0
 let failed = 0
 let skipped = 0
+const skippedNames = []
+const notes = []
 
 function step(name, command, args, { env = {}, vitestReport } = {}) {
   const started = Date.now()
@@ -27,6 +29,16 @@ function step(name, command, args, { env = {}, vitestReport } = {}) {
     passed += report.numPassedTests
     failed += report.numFailedTests
     skipped += report.numPendingTests + report.numTodoTests
+    for (const file of report.testResults) {
+      for (const t of file.assertionResults) {
+        if (t.status === 'passed' || t.status === 'failed') continue
+        skippedNames.push(`${name}: ${file.name.replace(`${process.cwd()}/`, '')} > ${t.fullName}`)
+      }
+    }
+    if (!ok && report.numFailedTests === 0) {
+      const why = 'a hook (beforeAll/afterAll), an unhandled error or a coverage threshold failed: see the log above'
+      notes.push(`${name} exited ${run.status ?? run.signal} with no failed test: ${why}`)
+    }
   } else {
     if (ok) passed++
     else failed++
@@ -71,6 +83,13 @@ step('words', 'node', ['scripts/check-words.mjs'])
 
 console.log('\n=== summary')
 for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(16)} ${r.seconds} s`)
+for (const note of notes) console.log(`note: ${note}`)
+// A skipped test is named here: a beforeAll that throws marks its suite's tests skipped, and CI allows no skip.
+if (skippedNames.length > 0) {
+  console.log(`skipped${CI ? ' (CI allows none)' : ''}:`)
+  for (const line of skippedNames.slice(0, 20)) console.log(`  ${line}`)
+  if (skippedNames.length > 20) console.log(`  ... and ${skippedNames.length - 20} more`)
+}
 const failedSteps = results.filter((r) => !r.ok).length
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`)
-process.exit(failedSteps > 0 || failed > 0 ? 1 : 0)
+process.exit(failedSteps > 0 || failed > 0 || (CI && skipped > 0) ? 1 : 0)

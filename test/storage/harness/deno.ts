@@ -48,7 +48,7 @@ export async function startDenoKv(bin: string, count: number): Promise<DenoKvPro
   let children: ChildProcess[] = []
   const start = async () => {
     if (children.length > 0) return
-    children = ports.map((port) =>
+    const launch = (port: number) =>
       spawn(
         bin,
         [
@@ -62,30 +62,32 @@ export async function startDenoKv(bin: string, count: number): Promise<DenoKvPro
           String(port),
         ],
         { env, stdio: ['ignore', 'pipe', 'pipe'] },
-      ),
-    )
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve, reject) => {
-            let log = ''
-            const timer = setTimeout(() => reject(new Error(`deno did not start: ${log}`)), 30_000)
-            child.stdout?.on('data', (chunk) => {
-              if (String(chunk).includes('ready')) {
-                clearTimeout(timer)
-                resolve()
-              }
-            })
-            child.stderr?.on('data', (chunk) => {
-              log = (log + chunk).slice(-2000)
-            })
-            child.once('exit', (code) => {
-              clearTimeout(timer)
-              reject(new Error(`deno exited with ${code}: ${log}`))
-            })
-          }),
-      ),
-    )
+      )
+    const ready = (child: ChildProcess) =>
+      new Promise<void>((resolve, reject) => {
+        let log = ''
+        const timer = setTimeout(() => reject(new Error(`deno did not start: ${log}`)), 30_000)
+        child.stdout?.on('data', (chunk) => {
+          if (String(chunk).includes('ready')) {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+        child.stderr?.on('data', (chunk) => {
+          log = (log + chunk).slice(-2000)
+        })
+        child.once('exit', (code) => {
+          clearTimeout(timer)
+          reject(new Error(`deno exited with ${code}: ${log}`))
+        })
+      })
+    // The first process creates the file; the others open it once it exists (and retry a lock themselves).
+    const first = launch(ports[0]!)
+    children = [first]
+    await ready(first)
+    const rest = ports.slice(1).map(launch)
+    children.push(...rest)
+    await Promise.all(rest.map(ready))
   }
   const stop = async () => {
     const running = children

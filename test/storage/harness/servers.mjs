@@ -67,17 +67,30 @@ export function findRedisCli() {
   return candidates.find((path) => path && existsSync(path)) ?? null
 }
 
-/** A port that was free on 127.0.0.1 a moment ago. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
+const handedOut = new Set()
+
+function canListen(port) {
+  return new Promise((resolve) => {
     const server = net.createServer()
     server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
   })
+}
+
+/**
+ * A port that was free on 127.0.0.1 a moment ago, in 10240-22000: below the kernel's ephemeral range (32768-60999 on
+ * Linux), so the outgoing connections of a busy run cannot take it between this check and the server's bind, and so
+ * is a Redis Cluster node's bus (port + 10000). Never the same port twice in one process.
+ */
+export async function freePort() {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 10_240 + Math.floor(Math.random() * 11_760)
+    if (handedOut.has(port) || !(await canListen(port))) continue
+    handedOut.add(port)
+    return port
+  }
+  throw new Error('no free loopback port between 10240 and 22000')
 }
 
 function canConnect(port) {
@@ -334,8 +347,7 @@ export async function startRedisCluster(options = {}) {
   const ports = []
   while (ports.length < masters) {
     const port = await freePort()
-    if (port > 55_000 || ports.includes(port)) continue
-    if (await canConnect(port + 10_000)) continue
+    if (!(await canListen(port + 10_000))) continue
     ports.push(port)
   }
   const nodes = []
