@@ -803,7 +803,9 @@ export function useTrustedDevice(
 }
 
 /**
- * Checks a step-up proof against the user's record now ({@link decideProof}); a read, nothing is written.
+ * Checks a step-up proof against the user's record now ({@link decideProof}); a read, nothing is written. A proof
+ * that still stands is refused as `locked` while the user is locked out: every operation that takes a proof refuses
+ * then too, so an application's own sensitive action must not go through on one.
  *
  * @param opened - the proof as the evidence side opened it (signature checked for this record's store key)
  */
@@ -815,9 +817,11 @@ export function checkProof(
 ):
   | { ok: true; verifiedAt: number; method: 'totp'; authenticatorId: string }
   | { ok: true; verifiedAt: number; method: 'recovery' }
-  | { ok: false; reason: 'expired' | 'invalid' | 'revoked' } {
+  | { ok: false; reason: 'expired' | 'invalid' | 'revoked' }
+  | { ok: false; reason: 'locked'; retryAfterMs: number } {
   const d = decideProof(opened, record, now, maxAgeMs)
   if (!d.ok) return d
+  if (record && now < record.lockedUntil) return { ok: false, reason: 'locked', retryAfterMs: record.lockedUntil - now }
   return d.authenticatorId === null
     ? { ok: true, verifiedAt: d.verifiedAt, method: 'recovery' }
     : { ok: true, verifiedAt: d.verifiedAt, method: 'totp', authenticatorId: d.authenticatorId }

@@ -112,11 +112,15 @@ export type VerifyGrants = {
   device?: TrustedDeviceGrant
 }
 
-/** Result of {@link MFA.checkProof}: when and how MFA was passed, or why the proof no longer stands. */
+/**
+ * Result of {@link MFA.checkProof}: when and how MFA was passed, or why the proof does not stand now (`locked`: the
+ * proof is sound but the user is locked out, as every operation that takes a proof would answer).
+ */
 export type CheckProofResult =
   | { ok: true; verifiedAt: number; method: 'totp'; authenticatorId: string }
   | { ok: true; verifiedAt: number; method: 'recovery' }
   | { ok: false; reason: 'expired' | 'invalid' | 'revoked' }
+  | { ok: false; reason: 'locked'; retryAfterMs: number }
 
 /** Result of {@link MFA.verifyTrustedDevice}: the replacement token (store it over the old one), or why not. */
 export type TrustedDeviceResult =
@@ -252,7 +256,7 @@ export interface MFA {
    * @param proof - the proof string, as the session kept it (anything else is `invalid`, never a throw)
    * @param options.maxAgeMs - the oldest proof accepted, 1 second to 1 day (default 10 minutes)
    * @returns when and how MFA was passed (`method: 'recovery'` for a recovery code), or `expired`, `invalid`,
-   * `revoked`
+   * `revoked`, or `locked` (with `retryAfterMs` in ms) while the user is locked out after failed codes
    * @throws OTPError `ERR_INVALID_OPTION` without `proofKey` or for a bad `maxAgeMs`; `ERR_STORAGE`,
    * `ERR_RECORD_INVALID`
    * @example

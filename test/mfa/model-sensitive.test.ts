@@ -241,6 +241,9 @@ const checkProof = (pick: number, maxAgeMs: number) =>
       const actual = (await r.mfa.checkProof('u', p.proof, { maxAgeMs })) as Result
       if (p.generation !== m.generation) return void expect(actual).toEqual({ ok: false, reason: 'revoked' })
       if (r.clock.t - p.verifiedAt > maxAgeMs) return void expect(actual).toEqual({ ok: false, reason: 'expired' })
+      if (r.clock.t < m.lockedUntil) {
+        return void expect(actual).toEqual({ ok: false, reason: 'locked', retryAfterMs: m.lockedUntil - r.clock.t })
+      }
       expect(actual).toMatchObject({ ok: true, verifiedAt: p.verifiedAt, method: p.method })
     },
     `checkProof(${pick}, ${maxAgeMs})`,

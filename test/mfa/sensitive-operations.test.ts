@@ -90,6 +90,25 @@ describe('step-up proofs', () => {
     expect(await h.mfa.checkProof('alice', proof as string)).toEqual({ ok: false, reason: 'expired' })
   })
 
+  it('is refused as locked while the user is locked out, and stands again once the lock ends', async () => {
+    const h = setup({ policy: { maxFailures: 3 } })
+    const { secret } = await enable(h)
+    const { proof } = await login(h, secret, { proof: true })
+    const window = new Set([-1, 0, 1].map((i) => h.clock.t + i * STEP_MS))
+    const near = await Promise.all([...window].map((t) => codeAt(secret, t)))
+    const wrong = ['111111', '222222', '333333', '444444'].find((c) => !near.includes(c)) as string
+    for (let i = 0; i < 3; i++) expect((await h.mfa.verify('alice', h.typed(wrong))).ok).toBe(false)
+    expect(await h.mfa.checkProof('alice', proof as string)).toEqual({
+      ok: false,
+      reason: 'locked',
+      retryAfterMs: 30_000,
+    })
+    // the operations that take a proof refuse it the same way
+    expect(await h.mfa.disable('alice', { proof: proof as string })).toMatchObject({ ok: false, reason: 'locked' })
+    h.clock.advance(30_000)
+    expect(await h.mfa.checkProof('alice', proof as string)).toMatchObject({ ok: true, method: 'totp' })
+  })
+
   it('a recovery-code login gives a proof that says so', async () => {
     const h = setup()
     const { recoveryCodes } = await enable(h)
