@@ -92,8 +92,8 @@ function checkLabelPart(value: unknown, name: string, required: boolean): string
 
 /**
  * An https URL as the URL parser reads it, with a host name or IP address for host (the URL parser lets `"` and `'`
- * through in a host) and no quote or backtick anywhere: apps put it in an `<img src>`. Anything else is
- * `ERR_URI_INVALID`.
+ * through in a host), no user name or password (a logo needs none, and `https://bank.example@evil.example/` reads as
+ * another host) and no quote or backtick anywhere: apps put it in an `<img src>`. Anything else is `ERR_URI_INVALID`.
  */
 function httpsURL(value: unknown): URL {
   let url: URL | undefined
@@ -103,6 +103,7 @@ function httpsURL(value: unknown): URL {
     url = undefined
   }
   if (url?.protocol !== 'https:') throw invalidURI('image must be an https URL')
+  if (url.username !== '' || url.password !== '') throw invalidURI('image must be an https URL without credentials')
   // The parser has lower-cased the host and turned non-ASCII names into xn-- labels (UTS #46).
   if (!/^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?|\[[0-9a-f:.]+\])$/.test(url.hostname) || /['"`]/.test(url.href)) {
     throw invalidURI('image must be an https URL with a plain host name and no quotes')
@@ -159,8 +160,9 @@ function decimal(value: string, name: string, min: number, max: number): number 
  * @param params - see {@link KeyURIParams}; `accountName` and `secret` are required, `counter` too for hotp
  * @returns the URI, e.g. `otpauth://totp/Example%20Cloud:alice%40example.com?secret=...&issuer=Example%20Cloud`
  * @throws OTPError `ERR_URI_INVALID` for a `:` in issuer or account, an empty account or a name longer than
- *   {@link MAX_NAME_LENGTH}, a period outside {@link MIN_PERIOD}..{@link MAX_PERIOD}, a missing hotp counter, a
- *   non-https image, a bad algorithm or digits; `ERR_INVALID_COUNTER` for a bad counter
+ *   {@link MAX_NAME_LENGTH}, a period outside {@link MIN_PERIOD}..{@link MAX_PERIOD}, a missing hotp counter, an
+ *   image that is not a plain https URL (credentials, quotes), a bad algorithm or digits; `ERR_INVALID_COUNTER` for a
+ *   bad counter
  * @example
  * const uri = createKeyURI({ issuer: 'Example Cloud', accountName: 'alice@example.com', secret })
  * @see https://github.com/google/google-authenticator/wiki/Key-Uri-Format
@@ -214,8 +216,9 @@ export function createKeyURI(params: KeyURIParams): string {
  * @throws OTPError `ERR_URI_INVALID` naming the problem (never echoing the URI, which holds the secret): wrong scheme
  *   or type, missing or non-base32 secret, empty account, a name longer than {@link MAX_NAME_LENGTH}, unknown
  *   algorithm, digits outside 6..10, a period outside {@link MIN_PERIOD}..{@link MAX_PERIOD}, hotp
- *   without counter, duplicated parameters, malformed percent-encoding, contradicting issuers, non-https image, a
- *   secret of a length no whole number of bytes encodes (8n + 1, 3 or 6 characters) or wrongly padded
+ *   without counter, duplicated parameters, malformed percent-encoding, contradicting issuers, an image that is not
+ *   a plain https URL (credentials, quotes), a secret of a length no whole number of bytes encodes (8n + 1, 3 or 6
+ *   characters) or wrongly padded
  * @example
  * const parsed = parseKeyURI('otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME')
  * const code = await generateTOTP(parsed.secret, parsed)

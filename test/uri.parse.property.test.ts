@@ -83,10 +83,10 @@ describe('parseKeyURI secret properties', () => {
 })
 
 describe('parseKeyURI image and extra properties', () => {
-  it('an image that parses is https and already normalised, with no quote, backtick, space or angle bracket', () => {
+  it('an image that parses is https, normalised, without credentials, quote, backtick, space or angle bracket', () => {
     const hostile = fc.oneof(
       fc.string(),
-      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      fc.webUrl({ withQueryParameters: true, withFragments: true, authoritySettings: { withUserInfo: true } }),
       fc
         .tuple(fc.constantFrom('https://', 'HTTPS://', 'https:', 'https:/\\'), fc.string({ unit: 'binary' }))
         .map(([scheme, rest]) => `${scheme}${rest}`),
@@ -110,6 +110,7 @@ describe('parseKeyURI image and extra properties', () => {
         expect(parsed?.startsWith('https://')).toBe(true)
         expect(new URL(parsed as string).href).toBe(parsed)
         expect(parsed).not.toMatch(/["'`<>\s]/)
+        expect(new URL(parsed as string).username + new URL(parsed as string).password).toBe('')
       }),
       { numRuns: numRuns * 2 },
     )

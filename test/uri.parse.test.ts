@@ -1,6 +1,6 @@
 // parseKeyURI on hostile input: parameter names that are Object.prototype's, impossible base32 lengths and wrong
 // padding in the secret, and image URLs that must come back normalised (issue 14, items 2 and 8).
-import { isOTPError, parseKeyURI } from 'mfa-core'
+import { createKeyURI, isOTPError, parseKeyURI } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
 
 const BASE = 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP'
@@ -115,6 +115,20 @@ describe('parseKeyURI: image comes back as the URL parser normalised it', () => 
     'https://exa<mple.com/',
   ])('refuses %s', (image) => {
     expect(uriError(() => parseKeyURI(`${BASE}&image=${encodeURIComponent(image)}`))).toMatch(/https/)
+  })
+})
+
+describe('parseKeyURI and createKeyURI: an image URL with credentials is refused', () => {
+  it.each([
+    'https://user:pass@example.com/logo.png',
+    'https://bank.example@evil.example/logo.png',
+    'https://:secret@example.com/logo.png',
+    'https://user@example.com/logo.png',
+  ])('%s', (image) => {
+    expect(uriError(() => parseKeyURI(`${BASE}&image=${encodeURIComponent(image)}`))).toMatch(/without credentials/)
+    expect(uriError(() => createKeyURI({ accountName: 'x', secret: new Uint8Array(20), image }))).toMatch(
+      /without credentials/,
+    )
   })
 })
 
