@@ -10,8 +10,9 @@ export const RECOVERY_CODE_LENGTH = 16
 /** Characters of a code issued by 0.1.0 (50 bits), still accepted until the next regeneration. */
 const LEGACY_LENGTH = 10
 /**
- * PBKDF2 rounds of a recovery digest when the service has no keys: about 6 ms per check on one core of the machine
- * the figures in docs/security.md were measured on, and at 80 bits per code far beyond any offline search.
+ * PBKDF2 rounds of a recovery digest when the service has no keys: about 4 ms of WebCrypto PBKDF2 per check in Node 20
+ * on this project's 2-core test machine (the whole recovery-code check through the service: docs/security.md), and at
+ * 80 bits per code far beyond any offline search.
  */
 export const RECOVERY_ITERATIONS = 20_000
 
