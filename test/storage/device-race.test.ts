@@ -57,9 +57,10 @@ for (const c of cases) {
     let lost = 0
     const clock = { now: 0 }
     let apps: MFA[] = []
-    // A barrier on the first read of a round: every server reads the record before any writes, so the requests
-    // overlap on every backend (a synchronous SQLite driver would otherwise let them run one after another). The
-    // store itself still decides which compare-and-set wins.
+    // A barrier after the first read of a round: no server goes on until every server has read the record, so all of
+    // them hold the same version and the requests overlap on every backend (a synchronous SQLite driver would
+    // otherwise let them run one after another; a barrier before the read let a slow reader see the winner's write).
+    // The store itself still decides which compare-and-set wins.
     let barrier: { waiting: (() => void)[]; open: boolean } = { waiting: [], open: true }
     const arm = () => {
       barrier = { waiting: [], open: false }
@@ -73,6 +74,7 @@ for (const c of cases) {
         const counting: MFAStore = {
           get: async (key) => {
             const b = barrier
+            const entry = await store.get(key)
             if (!b.open) {
               await new Promise<void>((release) => {
                 b.waiting.push(release)
@@ -82,7 +84,7 @@ for (const c of cases) {
                 }
               })
             }
-            return store.get(key)
+            return entry
           },
           delete: (key, version) => store.delete(key, version),
           set: async (key, data, version, options) => {
