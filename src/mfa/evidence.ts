@@ -114,7 +114,7 @@ export function createEvidence(engine: HMACEngine, box: SecretBox, hasher: Recov
         const a = normalizeCode(code1, authenticator.digits)
         const b = normalizeCode(code2, authenticator.digits)
         if (a === null || b === null) continue
-        if (a === b) return 'same_code'
+        if (a === b) return 'same'
         numeric = true
         const step = await findConsecutive(await signer(authenticator, context), a, b, authenticator.digits, seconds)
         found.push({ authenticatorId: authenticator.id, step })

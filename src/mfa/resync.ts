@@ -89,10 +89,10 @@ export async function findConsecutive(
 export type ResyncReason = 'malformed' | 'same_code' | 'invalid' | 'replayed'
 
 /**
- * What the two codes are: unusable as typed (`malformed`, or twice the same code: `same_code`), or, per
- * authenticator in the record's order, the step of the first code of the pair found (null: none).
+ * What the two codes are: unusable as typed (`malformed`), twice the same code (`same`), or, per authenticator in the
+ * record's order, the step of the first code of the pair found (null: none).
  */
-export type ResyncEvidence = 'malformed' | 'same_code' | readonly { authenticatorId: string; step: number | null }[]
+export type ResyncEvidence = 'malformed' | 'same' | readonly { authenticatorId: string; step: number | null }[]
 
 /** The outcome of {@link decideResync}; `counts` says whether the refusal counts toward the failure budget. */
 export type ResyncDecision =
@@ -114,7 +114,8 @@ export function decideResync(
   evidence: ResyncEvidence,
   now: number,
 ): ResyncDecision {
-  if (typeof evidence === 'string') return { ok: false, reason: evidence, counts: false }
+  if (evidence === 'same') return { ok: false, reason: 'same_code', counts: false }
+  if (evidence === 'malformed') return { ok: false, reason: 'malformed', counts: false }
   let replayed = false
   for (const { authenticatorId, step } of evidence) {
     const auth = authenticators.find((a) => a.id === authenticatorId)

@@ -132,7 +132,7 @@ describe('decideResync: the machine rule', () => {
   // [rule, evidence, expected]
   const table: [string, Parameters<typeof decideResync>[1], ReturnType<typeof decideResync>][] = [
     ['malformed input does not count', 'malformed', { ok: false, reason: 'malformed', counts: false }],
-    ['twice the same code does not count', 'same_code', { ok: false, reason: 'same_code', counts: false }],
+    ['twice the same code does not count', 'same', { ok: false, reason: 'same_code', counts: false }],
     [
       'no pair anywhere counts as a failure',
       [
