@@ -54,6 +54,8 @@ export function encodeBase32(bytes: Uint8Array, options?: { padding?: boolean })
  * Strict by default: the RFC alphabet in either case, padding absent or exactly right, and zero trailing bits, so
  * each byte string has exactly one accepted spelling. With `loose`, it also takes what people type and paste:
  * spaces, hyphens and other white space anywhere, missing or extra trailing `=`, and non-zero trailing bits (dropped).
+ * A length no whole number of bytes encodes (8n + 1, 8n + 3 or 8n + 6 characters) is refused in both modes: it is a
+ * character missing or extra, and the bytes would not be the key the user was given.
  *
  * @param text - base32 text
  * @param options.loose - accept typed and pasted forms (default false)
@@ -93,7 +95,7 @@ export function decodeBase32(text: string, options?: { loose?: boolean }): Uint8
   }
   // RFC 4648 §6: a final quantum has 2, 4, 5 or 7 characters (1, 3 or 6 would leave a byte incomplete), and the
   // unused bits of the last one are zero, so each byte string has one spelling.
-  if (!loose && PAD_FOR_REMAINDER[end % 8] === undefined) throw invalidBase32(`${end} characters cannot be complete`)
+  if (PAD_FOR_REMAINDER[end % 8] === undefined) throw invalidBase32(`${end} characters cannot be complete`)
   if (!loose && (buffer & ((1 << bits) - 1)) !== 0) throw invalidBase32(`non-zero trailing bits at position ${end - 1}`)
   return out
 }

@@ -53,4 +53,28 @@ describe('base32 properties', () => {
       { numRuns },
     )
   })
+
+  it('loose decoding refuses exactly the lengths no whole number of bytes encodes, and drops only trailing bits', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...ALPHABET, ...ALPHABET.toLowerCase(), ' ', '-'), maxLength: 40 }),
+        (text) => {
+          const letters = text.replace(/[\s-]/g, '').length
+          let bytes: Uint8Array
+          try {
+            bytes = decodeBase32(text, { loose: true })
+          } catch (error) {
+            expect(isOTPError(error, 'ERR_BASE32_INVALID')).toBe(true)
+            expect([1, 3, 6]).toContain(letters % 8)
+            return
+          }
+          expect([0, 2, 4, 5, 7]).toContain(letters % 8)
+          expect(bytes.length).toBe(Math.floor((letters * 5) / 8))
+          // the canonical spelling of the bytes is the input with its trailing bits cleared: only those were dropped
+          expect(encodeBase32(bytes).slice(0, -1)).toBe(text.replace(/[\s-]/g, '').toUpperCase().slice(0, -1))
+        },
+      ),
+      { numRuns: numRuns * 5 },
+    )
+  })
 })

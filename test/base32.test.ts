@@ -58,9 +58,18 @@ describe('decodeBase32 (loose)', () => {
     expect(decodeBase32('MZXW6=', { loose: true })).toEqual(ascii('foo'))
   })
 
-  it('drops incomplete trailing bits instead of failing', () => {
+  it('drops non-zero trailing bits instead of failing', () => {
     expect(decodeBase32('MZ', { loose: true })).toEqual(ascii('f'))
-    expect(decodeBase32('MYA', { loose: true })).toEqual(ascii('f'))
+    expect(decodeBase32('M7', { loose: true })).toEqual(ascii('g'))
+    expect(decodeBase32('MZXW7', { loose: true })).toEqual(ascii('foo'))
+  })
+
+  it('refuses a length no whole number of bytes encodes (a character missing or extra)', () => {
+    for (const typed of ['M', 'MYA', 'MZXW6Y', 'JBSW Y3DP EHPK 3PXP A', 'jbsw-y3dp-ehpk-3p']) {
+      const n = typed.replace(/[\s-]/g, '').length
+      expect(n % 8 === 1 || n % 8 === 3 || n % 8 === 6).toBe(true)
+      expect(base32Error(() => decodeBase32(typed, { loose: true }))).toMatch(/cannot be complete/)
+    }
   })
 
   it('still rejects characters outside the alphabet', () => {
