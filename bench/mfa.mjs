@@ -18,14 +18,8 @@ const CHUNK = 50
 const STEP = 30_000
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 5)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-// BENCH_ENGINE=sync: the service on mfa-core/sync's pure-TypeScript HMACs (until syncEngine itself implements the
-// service's `prepare`, its prepared key's registry slot computes the same HMACs)
-const engine =
-  process.env.BENCH_ENGINE !== 'sync'
-    ? undefined
-    : 'prepare' in syncEngine
-      ? syncEngine
-      : { prepare: (secret, algorithm) => syncEngine.importSecret(secret, algorithm)[Symbol.for('mfa-core.OTPKey')] }
+// BENCH_ENGINE=sync: the service on mfa-core/sync's pure-TypeScript HMACs.
+const engine = process.env.BENCH_ENGINE === 'sync' ? syncEngine : undefined
 
 /** A user with `count` authenticators (the first enrolled, the others added with a proof), on its own clock. */
 async function userWith(store, userId, count) {
