@@ -1,9 +1,9 @@
 // A store whose table was never created (no ensureTable, no migration): the first call fails closed with an error
-// that says what to do, on a real SQLite and a real PostgreSQL, directly and through the MFA service.
+// that says what to do, on a real SQLite, PostgreSQL and MariaDB, directly and through the MFA service.
 import { createMFA, isOTPError, type MFAStore } from 'mfa-core'
 import { ensureTable, sqlStore } from 'mfa-core/storage/sql'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { openSqlite, postgresStore } from './clients.js'
+import { mysqlStore, openSqlite, postgresStore } from './clients.js'
 
 const servers = inject('storageServers')
 
@@ -53,14 +53,32 @@ describe('sqlStore without its table', () => {
     expect(await caught(() => store.get('k'))).toBe(boom)
   })
 
-  describe.skipIf(!servers.postgres)('PostgreSQL (pg Pool)', () => {
-    let opened: Awaited<ReturnType<typeof postgresStore>>
-    beforeAll(async () => {
-      opened = await postgresStore(servers.postgres!.connectionString, 'never_created')
+  const onServers = [
+    {
+      name: 'PostgreSQL (pg Pool)',
+      available: servers.postgres !== null,
+      open: () => postgresStore(servers.postgres!.connectionString, 'never_created'),
+      error: 'SQLSTATE 42P01',
+      driverMessage: /relation "never_created" does not exist/,
+    },
+    {
+      name: 'MariaDB (mysql2 Pool)',
+      available: servers.mariadb !== null,
+      open: () => mysqlStore(servers.mariadb!.uri, 'never_created'),
+      error: 'ER_NO_SUCH_TABLE',
+      driverMessage: /never_created' doesn't exist/,
+    },
+  ]
+  for (const server of onServers) {
+    describe.skipIf(!server.available)(server.name, () => {
+      let opened: { store: MFAStore; close(): Promise<void> }
+      beforeAll(async () => {
+        opened = await server.open()
+      })
+      afterAll(() => opened?.close())
+      test(`${server.error} becomes ERR_STORAGE naming ensureTable`, async () => {
+        await expectHint(opened.store, server.driverMessage)
+      })
     })
-    afterAll(() => opened?.close())
-    test('SQLSTATE 42P01 becomes ERR_STORAGE naming ensureTable', async () => {
-      await expectHint(opened.store, /relation "never_created" does not exist/)
-    })
-  })
+  }
 })
