@@ -1,6 +1,5 @@
 import { firstMatch } from './internal/engine.js'
 import {
-  type Algorithm,
   bigCounterBytes,
   checkAlgorithm,
   checkCounter,
@@ -12,24 +11,11 @@ import {
   readOptions,
   truncate,
 } from './internal/otp.js'
+import type { HOTPOptions, VerifyHOTPOptions } from './internal/otp-options.js'
 import { type OTPKey, resolveKey } from './secret.js'
 
 /** A secret: raw bytes, or a key prepared once with {@link importSecret} (keys of `mfa-core/sync` work there only). */
 export type Secret = Uint8Array | OTPKey
-
-/** Options of {@link generateHOTP}. */
-export interface HOTPOptions {
-  /** HMAC hash (default 'SHA1', or the key's algorithm for an {@link OTPKey}). */
-  algorithm?: Algorithm
-  /** Code length, 6 to 10 (default 6). */
-  digits?: number
-}
-
-/** Options of {@link verifyHOTP}. */
-export interface VerifyHOTPOptions extends HOTPOptions {
-  /** Counters after `counter` also accepted, 0 to 100 (default 0): RFC 4226 §7.4's look-ahead window. */
-  lookAhead?: number
-}
 
 /**
  * The outcome of {@link verifyHOTP}: the matched counter (store `counter + 1n`), or why it failed.

@@ -5,17 +5,11 @@
  */
 export { decodeBase32, encodeBase32 } from './base32.js'
 export { isOTPError, OTPError, type OTPErrorCode } from './errors.js'
-export {
-  generateHOTP,
-  type HOTPOptions,
-  type Secret,
-  type VerifyHOTPOptions,
-  type VerifyHOTPResult,
-  verifyHOTP,
-} from './hotp.js'
+export { generateHOTP, type Secret, type VerifyHOTPResult, verifyHOTP } from './hotp.js'
 export type { HMACEngine, HMACSigner } from './internal/engine.js'
 export { MAX_NAME_LENGTH, MAX_PERIOD, MIN_PERIOD } from './internal/limits.js'
 export type { Algorithm } from './internal/otp.js'
+export type { HOTPOptions, TOTPOptions, VerifyHOTPOptions, VerifyTOTPOptions } from './internal/otp-options.js'
 export {
   type Authenticator,
   type AuthenticatorInfo,
@@ -76,7 +70,7 @@ export {
 } from './secret.js'
 export { type MemoryStoreOptions, memoryStore } from './storage/memory.js'
 export type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './storage/store.js'
-export { generateTOTP, type TOTPOptions, type VerifyTOTPOptions, type VerifyTOTPResult, verifyTOTP } from './totp.js'
+export { generateTOTP, type VerifyTOTPResult, verifyTOTP } from './totp.js'
 export {
   createKeyURI,
   formatKeyForManualEntry,

@@ -1,7 +1,6 @@
 import type { Secret } from './hotp.js'
 import { matchWindow } from './internal/engine.js'
 import {
-  type Algorithm,
   checkAfterStep,
   checkWindow,
   counterBytes,
@@ -12,29 +11,8 @@ import {
   truncate,
   windowOrder,
 } from './internal/otp.js'
+import type { TOTPOptions, VerifyTOTPOptions } from './internal/otp-options.js'
 import { resolveKey } from './secret.js'
-
-/** Options of {@link generateTOTP}. */
-export interface TOTPOptions {
-  /** HMAC hash (default 'SHA1', or the key's algorithm for an {@link OTPKey}). */
-  algorithm?: Algorithm
-  /** Code length, 6 to 10 (default 6). */
-  digits?: number
-  /** Time step X, in seconds (default 30). */
-  period?: number
-  /** T0, the Unix time in seconds when step 0 starts (default 0). */
-  epoch?: number
-  /** The time to compute at, in milliseconds since the Unix epoch (default `Date.now()`). */
-  timestamp?: number
-}
-
-/** Options of {@link verifyTOTP}. */
-export interface VerifyTOTPOptions extends TOTPOptions {
-  /** Steps accepted around now: a number for both sides, or `{ past, future }`; 0 to 10 each (default 1). */
-  window?: number | { past?: number; future?: number }
-  /** Replay guard: a code of this step or an earlier one is `replayed` (default -1: none). */
-  afterStep?: number
-}
 
 /**
  * The outcome of {@link verifyTOTP}: the matched step (store it as `afterStep`), or why it failed.

@@ -1,6 +1,27 @@
 // The MFA service: several authenticators per user, enrollment with two consecutive codes, import, login, a proof
 // before every change, disable, reset, recovery codes.
 
+export type {
+  AuthenticatorInfo,
+  BeginEnrollmentResult,
+  CheckProofResult,
+  ConfirmEnrollmentResult,
+  DisableResult,
+  ImportOptions,
+  ImportResult,
+  MFA,
+  MFAOptions,
+  MFAProof,
+  MFAStatus,
+  RegenerateResult,
+  RemoveResult,
+  ResyncResult,
+  TrustedDeviceGrant,
+  TrustedDeviceResult,
+  VerifyGrants,
+  VerifyOptions,
+  VerifyResult,
+} from './api.js'
 export type { DeviceReason, TrustedDeviceInfo } from './device.js'
 export type { MFAEncryptionKeys } from './encryption.js'
 export type { MFAEvent, MFAEventType, MFAOperation } from './events.js'
@@ -28,25 +49,4 @@ export type {
   TrustedDevice,
 } from './record.js'
 export type { ResyncReason } from './resync.js'
-export {
-  type AuthenticatorInfo,
-  type BeginEnrollmentResult,
-  type CheckProofResult,
-  type ConfirmEnrollmentResult,
-  createMFA,
-  type DisableResult,
-  type ImportOptions,
-  type ImportResult,
-  type MFA,
-  type MFAOptions,
-  type MFAProof,
-  type MFAStatus,
-  type RegenerateResult,
-  type RemoveResult,
-  type ResyncResult,
-  type TrustedDeviceGrant,
-  type TrustedDeviceResult,
-  type VerifyGrants,
-  type VerifyOptions,
-  type VerifyResult,
-} from './service.js'
+export { createMFA } from './service.js'

@@ -344,6 +344,23 @@ function revokeForSecurity(
 /** The record left when MFA is off: nothing but the bumped generation (so earlier proofs stay void). */
 const tombstone = (record: MFARecord | null): MFARecord => emptyRecord((record?.generation ?? 0) + 1)
 
+/**
+ * MFA turned off after a proof, by `disable` or by removing the last authenticator: the tombstone, every trusted
+ * device revoked, and the `disabled` event after the operation's own (`before`).
+ */
+function turnOff(record: MFARecord, p: Proved, now: number, before: MFAEventDraft[]): Transition<{ ok: true }> {
+  return {
+    result: { ok: true },
+    next: tombstone(record),
+    events: [
+      ...p.events,
+      ...before,
+      ...revokeForSecurity(record, now).events,
+      withId({ type: 'disabled', method: p.method }, p.authenticatorId),
+    ],
+  }
+}
+
 /** Turns MFA off after a proof: every authenticator, recovery code, trusted device and pending enrollment goes. */
 export function disable(
   record: MFARecord,
@@ -354,16 +371,7 @@ export function disable(
 ): Transition<{ ok: true } | Refusal<CodeReason | StepUpReason>> {
   const outcome = proveStepUp(record, gate, evidence, now, policy)
   if ('refused' in outcome) return outcome.refused
-  const p = outcome.proved
-  return {
-    result: { ok: true },
-    next: tombstone(record),
-    events: [
-      ...p.events,
-      ...revokeForSecurity(record, now).events,
-      withId({ type: 'disabled', method: p.method }, p.authenticatorId),
-    ],
-  }
+  return turnOff(record, outcome.proved, now, [])
 }
 
 /** A gate for `removeAuthenticator`: `not_found` before any code is looked at (nothing is consumed for nothing). */
@@ -397,19 +405,8 @@ export function removeAuthenticator(
   const p = outcome.proved
   const removed: MFAEventDraft = { type: 'authenticator_removed', authenticatorId }
   const rest = p.next.authenticators.filter((a) => a.id !== authenticatorId)
+  if (rest.length === 0) return turnOff(record, p, now, [removed])
   const revoked = revokeForSecurity(p.next, now)
-  if (rest.length === 0) {
-    return {
-      result: { ok: true },
-      next: tombstone(record),
-      events: [
-        ...p.events,
-        removed,
-        ...revoked.events,
-        withId({ type: 'disabled', method: p.method }, p.authenticatorId),
-      ],
-    }
-  }
   return {
     result: { ok: true },
     next: { ...p.next, authenticators: rest, devices: revoked.devices, generation: record.generation + 1 },

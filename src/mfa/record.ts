@@ -123,33 +123,12 @@ function isParams(o: Record<string, unknown>): boolean {
   )
 }
 
-const AUTHENTICATOR_KEYS = [
-  'id',
-  'label',
-  'secret',
-  'algorithm',
-  'digits',
-  'period',
-  'createdAt',
-  'lastUsedAt',
-  'lastStep',
-  'drift',
-]
-const PENDING_KEYS = [
-  'id',
-  'label',
-  'secret',
-  'algorithm',
-  'digits',
-  'period',
-  'createdAt',
-  'expiresAt',
-  'attempts',
-  'replaces',
-]
 const DEVICE_KEYS = ['id', 'digest', 'label', 'createdAt', 'lastUsedAt', 'expiresAt']
 /** The longest a pending enrollment may live (the policy's enrollmentTTLMs is at most a week). */
 export const MAX_ENROLLMENT_TTL_MS = 604_800_000
+
+/** The keys of what an authenticator and a pending enrollment both hold (checked by isSecretHolder). */
+const SECRET_HOLDER_KEYS = ['id', 'label', 'secret', 'algorithm', 'digits', 'period', 'createdAt']
 
 /** What an authenticator and a pending enrollment both hold: id, label, secret, TOTP parameters, creation time. */
 function isSecretHolder(o: Record<string, unknown>): boolean {
@@ -158,7 +137,7 @@ function isSecretHolder(o: Record<string, unknown>): boolean {
 
 function isAuthenticator(a: unknown): a is Authenticator {
   return (
-    exactKeys(a, AUTHENTICATOR_KEYS) &&
+    exactKeys(a, [...SECRET_HOLDER_KEYS, 'lastUsedAt', 'lastStep', 'drift']) &&
     isSecretHolder(a) &&
     (a.lastUsedAt === null || isTime(a.lastUsedAt)) &&
     Number.isSafeInteger(a.lastStep) &&
@@ -170,7 +149,7 @@ function isAuthenticator(a: unknown): a is Authenticator {
 
 function isPending(p: unknown): p is PendingEnrollment {
   return (
-    exactKeys(p, PENDING_KEYS) &&
+    exactKeys(p, [...SECRET_HOLDER_KEYS, 'expiresAt', 'attempts', 'replaces']) &&
     isSecretHolder(p) &&
     isTime(p.expiresAt) &&
     // an expiry further from its start than any policy allows is damage (or a clock far off): refused, so no

@@ -10,9 +10,9 @@ import {
   readOptions,
   truncate,
 } from '../internal/otp.js'
+import type { HOTPOptions, VerifyHOTPOptions } from '../internal/otp-options.js'
 import { hmacCounter, type PreparedHMAC, store } from './hash/hmac.js'
 import { type OTPKey, release, resolveKey } from './key.js'
-import type { HOTPOptions, VerifyHOTPOptions } from './options.js'
 
 /** A secret for mfa-core/sync: raw bytes, or a key prepared once with {@link importSecret}. */
 export type Secret = Uint8Array | OTPKey

@@ -128,6 +128,17 @@ describe('what security changes do to trusted devices and proofs', () => {
       expect(t.events).toContainEqual({ type: 'device_revoked', deviceId: 'laptop', reason: 'security' })
     }
   })
+  it('removing the last authenticator is disable: the same record and events, after authenticator_removed', () => {
+    const one = { ...record, authenticators: [record.authenticators[0]!] }
+    const e = code(one).e
+    const removed = m.removeAuthenticator(one, 'phone', gate(one), e, T, policy)
+    const disabled = m.disable(one, gate(one), e, T, policy)
+    expect(removed.result).toEqual({ ok: true })
+    expect(removed.next).toEqual(emptyRecord(5))
+    expect(removed.next).toEqual(disabled.next)
+    expect(types(disabled)).toEqual(['device_revoked', 'disabled'])
+    expect(removed.events).toEqual([{ type: 'authenticator_removed', authenticatorId: 'phone' }, ...disabled.events])
+  })
   it('adding an authenticator or renaming one changes neither', () => {
     const renamed = m.rename(record, 'tablet', 'iPad')
     expect(renamed.next?.generation).toBe(4)

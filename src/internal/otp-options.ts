@@ -1,6 +1,7 @@
-// The options of mfa-core/sync's functions: the same names, units and defaults as the root entry's, stated here
-// for this entry (which takes no engine: it is one).
-import type { Algorithm } from '../internal/otp.js'
+// The options of the HOTP and TOTP functions, declared once for both entries: `mfa-core` and `mfa-core/sync` take
+// the same names, units and defaults (the sync entry takes no engine: it is one). Types only, so importing them
+// brings neither entry's code into the other. Not API by this path: each entry exports them.
+import type { Algorithm } from './otp.js'
 
 /** Options of {@link generateHOTP}. */
 export interface HOTPOptions {

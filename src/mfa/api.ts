@@ -1,0 +1,419 @@
+// The MFA service as its users see it: the MFA interface that createMFA returns, its options, what its methods take
+// and what they answer. createMFA and its implementation are in service.ts.
+import type { HMACEngine } from '../internal/engine.js'
+import type { MFAStore } from '../storage/store.js'
+import type { TrustedDeviceInfo } from './device.js'
+import type { MFAEncryptionKeys } from './encryption.js'
+import type { MFAEvent } from './events.js'
+import type {
+  AuthenticatorInfo,
+  CodeReason,
+  ConfirmReason,
+  DeviceTokenReason,
+  EnrollReason,
+  MFAStatus,
+  ProofReason,
+  Refusal,
+  RemoveReason,
+  ResyncRefusal,
+} from './machine.js'
+import type { MFAAlgorithm, MFAPolicy } from './policy.js'
+import type { ProofKeyOption } from './proof.js'
+
+/** Options of {@link createMFA}. */
+export interface MFAOptions {
+  /** Where records live (default: a new {@link memoryStore} on the service's clock, for one process only). */
+  store?: MFAStore
+  /** Shown by authenticator apps above the account name, e.g. `'Example Cloud'`. */
+  issuer: string
+  /**
+   * The clock, in milliseconds since the Unix epoch (default `Date.now`). Inject one in tests. It must return a
+   * finite number within the Date range; anything else fails the operation with `ERR_INVALID_OPTION` and writes
+   * nothing.
+   */
+  now?: () => number
+  /** Changes to the {@link DEFAULT_POLICY}. */
+  policy?: Partial<MFAPolicy>
+  /**
+   * Encrypt secrets at rest (AES-GCM) and key the recovery-code digests; without it secrets are stored as base32
+   * in clear and recovery digests are salted and slow (PBKDF2).
+   */
+  encryptionKeys?: MFAEncryptionKeys
+  /**
+   * With `encryptionKeys`: still read secrets stored in clear (a migration window after adding keys); each is
+   * encrypted on its record's next write. Without it such a record is `ERR_RECORD_INVALID`, so nobody who can
+   * write the database can plant a secret of their choosing. Default false.
+   */
+  allowPlaintextSecrets?: boolean
+  /** Receives audit events; its exceptions and rejections are swallowed. */
+  onEvent?: (event: MFAEvent) => unknown
+  /**
+   * Prefix of store keys: a user's record is at `${keyPrefix}${userId}` (default `'mfa:'`). It is bound into
+   * every sealed secret, so a record copied to another prefix does not open.
+   */
+  keyPrefix?: string
+  /** Extra attempts after a compare-and-set conflict before failing with `ERR_STORAGE` (default 10). */
+  maxRetries?: number
+  /**
+   * The HMAC engine for codes: WebCrypto by default; `syncEngine` from `mfa-core/sync` computes them in pure
+   * TypeScript (faster in Node, where each WebCrypto call is a thread-pool round trip). Recovery codes and
+   * encryption at rest still use WebCrypto.
+   */
+  engine?: HMACEngine
+  /**
+   * Signs step-up proofs (`verify(..., { proof: true })`, {@link MFA.checkProof}): 32 or more random bytes, or
+   * several `{ id, key }` for rotation (the first signs, all open). Without it, asking for a proof throws
+   * `ERR_INVALID_OPTION`. Keep it secret like a session key; it never needs to be the same as `encryptionKeys`.
+   */
+  proofKey?: ProofKeyOption
+}
+
+/**
+ * A proof for an operation: a fresh code of one of the user's authenticators, an unused recovery code, or a step-up
+ * proof from an earlier `verify(..., { proof: true })` with the oldest age accepted (`maxAgeMs`, default 10
+ * minutes, at most a day).
+ */
+export type MFAProof = string | { proof: string; maxAgeMs?: number }
+
+/** What {@link MFA.verify} may also do on success. */
+export interface VerifyOptions {
+  /** Also return a step-up proof (needs the `proofKey` option). */
+  proof?: boolean
+  /**
+   * Also trust the device the code came from: `label` (1 to 64 characters, shown in the device list) and a lifetime
+   * `ttlMs` (default `policy.trustedDeviceTTLMs`, 30 days; 1 minute to 400 days).
+   */
+  trustDevice?: { label: string; ttlMs?: number }
+}
+
+/** A device trusted by {@link MFA.verify}: keep `token` in a cookie (httpOnly, secure) until `expiresAt` (ms). */
+export interface TrustedDeviceGrant {
+  id: string
+  token: string
+  expiresAt: number
+}
+
+/** What a successful {@link MFA.verify} adds when asked: the step-up proof and the trusted device. */
+export type VerifyGrants = {
+  proof?: string
+  device?: TrustedDeviceGrant
+}
+
+/**
+ * Result of {@link MFA.checkProof}: when and how MFA was passed, or why the proof does not stand now (`locked`: the
+ * proof is sound but the user is locked out, as every operation that takes a proof would answer).
+ */
+export type CheckProofResult =
+  | { ok: true; verifiedAt: number; method: 'totp'; authenticatorId: string }
+  | { ok: true; verifiedAt: number; method: 'recovery' }
+  | { ok: false; reason: 'expired' | 'invalid' | 'revoked' }
+  | { ok: false; reason: 'locked'; retryAfterMs: number }
+
+/** Result of {@link MFA.verifyTrustedDevice}: the replacement token (store it over the old one), or why not. */
+export type TrustedDeviceResult =
+  | { ok: true; deviceId: string; token: string; expiresAt: number }
+  | Refusal<DeviceTokenReason>
+
+/** Result of {@link MFA.resync}: the authenticator resynced and its drift in steps (+: the phone is ahead). */
+export type ResyncResult = { ok: true; authenticatorId: string; drift: number } | Refusal<ResyncRefusal>
+
+/** Result of {@link MFA.beginEnrollment}: show the QR code of `uri` and `secret` for manual entry. */
+export type BeginEnrollmentResult =
+  | {
+      ok: true
+      /** The id the authenticator will have once confirmed. */
+      authenticatorId: string
+      /** The secret in base32 (RFC 4648, no padding), for typing into an authenticator app. */
+      secret: string
+      /** The `otpauth://totp/...` key URI to render as a QR code. */
+      uri: string
+      /** When the pending enrollment expires, in milliseconds since the Unix epoch. */
+      expiresAt: number
+    }
+  | Refusal<EnrollReason>
+
+/** Result of {@link MFA.confirmEnrollment}. `recoveryCodes` are shown this once (empty for a further authenticator). */
+export type ConfirmEnrollmentResult =
+  | { ok: true; authenticatorId: string; recoveryCodes: string[] }
+  | Refusal<ConfirmReason>
+
+/** Result of {@link MFA.verify}: which authenticator (for a TOTP code), or why not. */
+export type VerifyResult =
+  | ({ ok: true; method: 'totp'; authenticatorId: string } & VerifyGrants)
+  | ({ ok: true; method: 'recovery' } & VerifyGrants)
+  | Refusal<CodeReason>
+
+/** Result of {@link MFA.disable}. */
+export type DisableResult = { ok: true } | Refusal<ProofReason>
+
+/** Result of {@link MFA.removeAuthenticator}. */
+export type RemoveResult = { ok: true } | Refusal<RemoveReason>
+
+/** Result of {@link MFA.regenerateRecoveryCodes}. */
+export type RegenerateResult = { ok: true; recoveryCodes: string[] } | Refusal<ProofReason>
+
+/** Result of {@link MFA.importAuthenticator}; `recoveryCodes` only when they were asked for. */
+export type ImportResult =
+  | { ok: true; authenticatorId: string; recoveryCodes?: string[] }
+  | { ok: false; reason: 'limit_reached' }
+
+/**
+ * What {@link MFA.importAuthenticator} takes: a secret (bytes, or base32 text) with its parameters, or an
+ * `otpauth://totp/` URI; `lastStep` is the last time step the old system accepted (replay protection carries over).
+ */
+export type ImportOptions = (
+  | { secret: Uint8Array | string; algorithm?: MFAAlgorithm; digits?: number; period?: number }
+  | { uri: string }
+) & {
+  /** The user's name for it (1 to 64 characters, default `'Authenticator'`). */
+  label?: string
+  /** The last time step accepted by the old system, or -1 (default). */
+  lastStep?: number
+  /** Also issue (and return) a fresh set of recovery codes, replacing any the user has. */
+  recoveryCodes?: boolean
+}
+
+export type { AuthenticatorInfo, MFAStatus, TrustedDeviceInfo }
+
+/** The MFA service returned by {@link createMFA}. Every method validates `userId` (1 to 256 characters). */
+export interface MFA {
+  /**
+   * Starts an enrollment: a fresh secret, pending until confirmed by two consecutive codes. A user who already has
+   * an authenticator must give a proof (a fresh code of one of them, or an unused recovery code, consumed; checked
+   * with the same replay and lockout rules as a login). It replaces any pending enrollment; it changes nothing of the
+   * user's authenticators until confirmed.
+   *
+   * @param userId - your stable user id
+   * @param options.accountName - shown in the authenticator app, e.g. the user's email
+   * @param options.label - the user's name for the new authenticator (1 to 64 characters, default `'Authenticator'`)
+   * @param options.proof - required once the user has an authenticator
+   * @returns the id, base32 secret, key URI and expiry (ms), or why not: `proof_required`, `limit_reached`,
+   * `malformed`, `invalid`, `replayed`, `locked`
+   * @throws OTPError `ERR_INVALID_OPTION` for a bad argument; `ERR_URI_INVALID` when `accountName` contains `:`;
+   * `ERR_STORAGE` when the store fails
+   * @example
+   * const started = await mfa.beginEnrollment(user.id, { accountName: user.email, label: 'Work phone', proof: code })
+   * if (started.ok) showQRCode(started.uri) // and `started.secret`, grouped, for typing in by hand
+   */
+  beginEnrollment(
+    userId: string,
+    options: { accountName: string; label?: string; proof?: MFAProof },
+  ): Promise<BeginEnrollmentResult>
+  /**
+   * Activates a pending enrollment with the codes of two consecutive time steps, in order. Consumes the second
+   * step: the next login needs a newer code. The user's first authenticator also issues recovery codes.
+   *
+   * @param userId - the user who began the enrollment
+   * @param code1 - the code the app showed first (step s)
+   * @param code2 - the code that replaced it (step s+1)
+   * @returns the authenticator id and recovery codes (shown once; empty for a further authenticator), or why not:
+   * `malformed`, `same_code`, `reversed`, `not_consecutive`, `invalid`, `expired`, `locked`, `not_pending`,
+   * `limit_reached`
+   * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`; never for what the user typed
+   * @example
+   * const result = await mfa.confirmEnrollment(user.id, firstCode, nextCode)
+   * if (result.ok) showOnce(result.recoveryCodes)
+   */
+  confirmEnrollment(userId: string, code1: string, code2: string): Promise<ConfirmEnrollmentResult>
+  /**
+   * Checks a login code: a fresh code of any of the user's authenticators (newer than the last one that
+   * authenticator accepted, within the login window), or an unused recovery code. While the user is locked, nothing
+   * is checked.
+   *
+   * @param userId - the user signing in
+   * @param code - what they typed (spaces ignored; a recovery code in any case, with or without its dashes)
+   * @param options.proof - also return a step-up proof for later sensitive operations (needs `proofKey`)
+   * @param options.trustDevice - also trust this device: `{ label, ttlMs? }`; returns its token
+   * @returns `{ ok: true, method, authenticatorId }` (with `proof` and `device` when asked), or `malformed`,
+   * `invalid`, `replayed`, `locked`, `not_enrolled` (with `retryAfterMs` in ms when locked or just locked)
+   * @throws OTPError `ERR_INVALID_OPTION` for bad options (or `proof: true` without `proofKey`), `ERR_STORAGE`,
+   * `ERR_DECRYPT`, `ERR_RECORD_INVALID`; never for what the user typed
+   * @example
+   * const login = await mfa.verify(user.id, typedCode, { proof: true, trustDevice: { label: 'Firefox on Linux' } })
+   * if (login.ok) session.proof = login.proof
+   * if (!login.ok && login.retryAfterMs) showWait(login.retryAfterMs)
+   */
+  verify(userId: string, code: string, options?: VerifyOptions): Promise<VerifyResult>
+  /**
+   * Checks a step-up proof from `verify(..., { proof: true })` before a sensitive action of your own. It is void
+   * after `disable`, `reset`, the removal of the authenticator behind it (or any removal), and a recovery-code
+   * regeneration; it is bound to this user and signed with `proofKey` (constant-time check). Nothing is written.
+   *
+   * @param userId - the user the proof was issued for
+   * @param proof - the proof string, as the session kept it (anything else is `invalid`, never a throw)
+   * @param options.maxAgeMs - the oldest proof accepted, 1 second to 1 day (default 10 minutes)
+   * @returns when and how MFA was passed (`method: 'recovery'` for a recovery code), or `expired`, `invalid`,
+   * `revoked`, or `locked` (with `retryAfterMs` in ms) while the user is locked out after failed codes
+   * @throws OTPError `ERR_INVALID_OPTION` without `proofKey` or for a bad `maxAgeMs`; `ERR_STORAGE`,
+   * `ERR_RECORD_INVALID`
+   * @example
+   * const recent = await mfa.checkProof(user.id, session.proof, { maxAgeMs: 5 * 60_000 })
+   * if (!recent.ok || recent.method === 'recovery') askForFreshCode()
+   */
+  checkProof(userId: string, proof: string, options?: { maxAgeMs?: number }): Promise<CheckProofResult>
+  /**
+   * Checks a trusted device's token ("don't ask again on this browser"): accepted once, and replaced by the token
+   * this call returns (store it over the old cookie), so a copied cookie stops working once the real browser
+   * comes back. Refused tokens count against the user's failure budget like wrong codes; a locked user's token is
+   * not looked at.
+   *
+   * @param userId - the user
+   * @param token - the token the browser sent
+   * @returns the device id, its replacement token and expiry (ms), or `malformed`, `unknown`, `expired`, `revoked`,
+   * `locked`, `not_enrolled`
+   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`; never for what the browser sent
+   * @example
+   * const device = await mfa.verifyTrustedDevice(user.id, cookies.mfa_device)
+   * if (device.ok) setCookie('mfa_device', device.token, device.expiresAt)
+   * else askForCode()
+   */
+  verifyTrustedDevice(userId: string, token: string): Promise<TrustedDeviceResult>
+  /**
+   * The user's trusted devices (unexpired, unrevoked), oldest first; never a token or digest.
+   *
+   * @param userId - the user
+   * @returns id, label, created, last used and expiry (ms) of each
+   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * for (const d of await mfa.listTrustedDevices(user.id)) console.log(d.label, new Date(d.lastUsedAt))
+   */
+  listTrustedDevices(userId: string): Promise<TrustedDeviceInfo[]>
+  /**
+   * Revokes one trusted device (no proof needed: it only takes access away).
+   *
+   * @param userId - the user
+   * @param deviceId - from {@link MFA.listTrustedDevices}
+   * @returns `{ ok: true }`, or `not_found` when no trusted device has that id
+   * @throws OTPError `ERR_INVALID_OPTION` for a bad id, `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * await mfa.revokeTrustedDevice(user.id, deviceId)
+   */
+  revokeTrustedDevice(userId: string, deviceId: string): Promise<{ ok: true } | Refusal<'not_found'>>
+  /**
+   * Revokes every trusted device of the user ("sign out everywhere").
+   *
+   * @param userId - the user
+   * @returns how many were revoked
+   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * const { revoked } = await mfa.revokeTrustedDevices(user.id)
+   */
+  revokeTrustedDevices(userId: string): Promise<{ ok: true; revoked: number }>
+  /**
+   * Resynchronises an authenticator whose phone clock is off: two consecutive codes of one authenticator, searched
+   * over `policy.resyncWindow` steps each way (default 10, at most 40) around its drift, set that drift so later
+   * logins succeed with the normal window. The codes are consumed; a failed resync counts toward the lock.
+   *
+   * @param userId - the user
+   * @param code1 - a code (step s)
+   * @param code2 - the code that followed it (step s+1)
+   * @returns the authenticator and the drift found (steps), or `malformed`, `same_code`, `invalid`, `replayed`,
+   * `locked`, `not_enrolled`
+   * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`; never for what the user typed
+   * @example
+   * const fixed = await mfa.resync(user.id, firstCode, nextCode)
+   * if (fixed.ok) show(`clock ${fixed.drift * 30} s off; fixed`)
+   * @see RFC 6238 §6 (resynchronization)
+   */
+  resync(userId: string, code1: string, code2: string): Promise<ResyncResult>
+  /**
+   * The user's authenticators, in the order they were added; never a secret.
+   *
+   * @param userId - the user
+   * @returns id, label, created and last used (ms, or null), algorithm, digits, period of each
+   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * for (const a of await mfa.listAuthenticators(user.id)) console.log(a.label, a.lastUsedAt)
+   */
+  listAuthenticators(userId: string): Promise<AuthenticatorInfo[]>
+  /**
+   * Renames an authenticator (no proof needed).
+   *
+   * @param userId - the user
+   * @param authenticatorId - from {@link MFA.listAuthenticators}
+   * @param label - 1 to 64 characters
+   * @returns `{ ok: true }` or `not_found`
+   * @throws OTPError `ERR_INVALID_OPTION` for a bad label, `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * await mfa.renameAuthenticator(user.id, id, 'Old phone')
+   */
+  renameAuthenticator(
+    userId: string,
+    authenticatorId: string,
+    label: string,
+  ): Promise<{ ok: true } | Refusal<'not_found'>>
+  /**
+   * Removes one authenticator after a proof (a fresh code of any of the user's authenticators, or an unused
+   * recovery code). Removing the last one is {@link MFA.disable}.
+   *
+   * @param userId - the user
+   * @param authenticatorId - from {@link MFA.listAuthenticators}
+   * @param proof - a fresh code or an unused recovery code
+   * @returns `{ ok: true }`, or `not_found`, `proof_required` and the code reasons
+   * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`
+   * @example
+   * const removed = await mfa.removeAuthenticator(user.id, oldPhone.id, codeFromNewPhone)
+   */
+  removeAuthenticator(userId: string, authenticatorId: string, proof: MFAProof): Promise<RemoveResult>
+  /**
+   * Adds an active authenticator without codes, for migrations run by the application: a secret (bytes or base32)
+   * with its parameters, or an `otpauth://totp/` URI (read with `parseKeyURI`).
+   *
+   * @param userId - the user
+   * @param options - see {@link ImportOptions}
+   * @returns the new authenticator's id (and recovery codes if asked for), or `limit_reached`
+   * @throws OTPError `ERR_URI_INVALID` for a bad or HOTP URI; `ERR_INVALID_SECRET` for a secret shorter than 10
+   * bytes; `ERR_BASE32_INVALID`; `ERR_INVALID_OPTION` for parameters the service does not verify (digits outside
+   * 6..10, a period outside 1..3600 s, a non-zero epoch); `ERR_STORAGE`
+   * @example
+   * await mfa.importAuthenticator(row.user_id, { secret: row.otp_secret, label: 'Imported' })
+   * await mfa.importAuthenticator(row.user_id, { uri: row.otpauth_uri, recoveryCodes: true })
+   */
+  importAuthenticator(userId: string, options: ImportOptions): Promise<ImportResult>
+  /**
+   * Turns MFA off after a proof: every authenticator, recovery code and pending enrollment goes.
+   *
+   * @param userId - the user turning MFA off
+   * @param proof - a fresh code or an unused recovery code
+   * @returns `{ ok: true }`, or why not (`proof_required` and the code reasons)
+   * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`
+   * @example
+   * const off = await mfa.disable(user.id, freshCode)
+   */
+  disable(userId: string, proof: MFAProof): Promise<DisableResult>
+  /**
+   * Replaces all recovery codes after a proof; the old ones stop working.
+   *
+   * @param userId - the user
+   * @param proof - a fresh code or an unused recovery code
+   * @returns the new codes (shown once), or why not (`proof_required` and the code reasons)
+   * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`
+   * @example
+   * const fresh = await mfa.regenerateRecoveryCodes(user.id, code)
+   * if (fresh.ok) showOnce(fresh.recoveryCodes)
+   */
+  regenerateRecoveryCodes(userId: string, proof: MFAProof): Promise<RegenerateResult>
+  /**
+   * The support path for a lost phone: removes everything without a code, also a stored record this version cannot
+   * read (damaged, or written by a newer version). Verify the person out of band first.
+   *
+   * @param userId - the user to reset
+   * @param options.actor - who did it (1 to 256 characters), for the `reset` event
+   * @param options.reason - why (up to 1000 characters), for the `reset` event
+   * @returns `{ ok: true }`, also when there was nothing to remove
+   * @throws OTPError `ERR_INVALID_OPTION` for a bad argument, `ERR_STORAGE`
+   * @example
+   * await mfa.reset(user.id, { actor: `support:${agent.id}`, reason: `ticket ${ticket.id}: phone lost` })
+   */
+  reset(userId: string, options: { actor: string; reason: string }): Promise<{ ok: true }>
+  /**
+   * What the user has, for a settings page.
+   *
+   * @param userId - the user
+   * @returns the state, when enabled, how many authenticators, recovery codes left, lock and pending expiry (ms)
+   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * const { state, recoveryCodesLeft } = await mfa.status(user.id)
+   */
+  status(userId: string): Promise<MFAStatus>
+}
