@@ -5,8 +5,8 @@
 // Every ```js block is parsed by Node (as an ES module, or CommonJS when it uses require), and run against the built
 // dist/ unless its fence says why not (```js needs a PostgreSQL server; ```js excerpt of FILE for lines of a
 // function body, parsed inside a function): a block that needs no server must work as
-// copied. Every snippet that creates a database client (pg, node-redis, ioredis) must register an 'error' listener:
-// without one, a database restart crashes the copied application. Last, README's runtime table must be the one
+// copied. Every snippet that creates a database client (pg, node-redis, ioredis, mysql2, mariadb) must register an
+// 'error' listener: without one, a database restart crashes the copied application. Last, README's runtime table must be the one
 // `npm run test:runtimes` writes (scripts/runtimes-table.mjs).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -30,7 +30,7 @@ const scripts = [] // [name, file:line, reason to only parse it or '']
 const problems = []
 // a client constructor, and the variable it is assigned to
 const CLIENT =
-  /(?:const|let)\s+(\w+)\s*=\s*(?:await\s+)?(?:new\s+(?:pg\.)?(?:Pool|Client|Redis|Cluster)\b|createClient\()/g
+  /(?:const|let)\s+(\w+)\s*=\s*(?:await\s+)?(?:new\s+(?:pg\.)?(?:Pool|Client|Redis|Cluster)\b|createClient\(|createCluster\(|(?:mysql|mariadb)\.createPool\()/g
 for (const file of files) {
   const text = readFileSync(file, 'utf8')
   const js = /^```(js|javascript)\b([^\n]*)\n([\s\S]*?)^```/gm
@@ -46,7 +46,9 @@ for (const file of files) {
   const any = /^```(ts|typescript|js|javascript)\b[^\n]*\n([\s\S]*?)^```/gm
   for (let match = any.exec(text); match !== null; match = any.exec(text)) {
     for (const [, client] of match[2].matchAll(CLIENT)) {
-      if (!new RegExp(`\\b${client}\\.on\\(\\s*'error'`).test(match[2])) {
+      // 'error' on the client, or (mysql2's pool) 'error' on each connection the pool opens
+      const listener = new RegExp(`\\b${client}\\.on\\(\\s*'(?:error'|connection'[^\\n]*\\.on\\(\\s*'error')`)
+      if (!listener.test(match[2])) {
         problems.push(`${file}:${text.slice(0, match.index).split('\n').length}: ${client} has no 'error' listener`)
       }
     }
