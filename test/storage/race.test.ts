@@ -1,10 +1,9 @@
 // Many app servers, one store: 8 processes race `verify` with the same valid code (exactly one acceptance), and
 // wrong codes from many processes count exactly as sequential ones (no lost update), on SQLite, PostgreSQL, Redis.
-import { createMFA, type MFAStore, memoryStore } from 'mfa-core'
-import { ensureTable } from 'mfa-core/storage/sql'
+import { createMFA, memoryStore } from 'mfa-core'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { ioredisClusterStore, ioredisStore, mysqlStore, postgresStore, sqliteFile, sqliteStore } from './clients.js'
-import type { Backend } from './harness/mfa-worker.js'
+import { type Backend, ioredisClusterStore } from './clients.js'
+import { type Contender, contenders } from './contenders.js'
 import { startWorkers, type WorkerPool } from './harness/workers.js'
 import { activeOf, enroll } from './helpers.js'
 
@@ -12,80 +11,7 @@ const servers = inject('storageServers')
 const PROCESSES = 8
 const ATTEMPTS = process.env.CI ? 200 : 100
 
-interface Case {
-  name: string
-  available: boolean
-  open(): Promise<{ backend: Backend; store: MFAStore; close(): Promise<void> }>
-}
-
-const sqlite = sqliteFile()
-const cases: Case[] = [
-  {
-    name: 'SQLite (one file, WAL)',
-    available: servers.sqlite,
-    async open() {
-      const opened = await sqliteStore(sqlite.path, 'race_store')
-      return {
-        backend: { kind: 'sqlite', path: sqlite.path, table: 'race_store' },
-        store: opened.store,
-        close: async () => {
-          await opened.close()
-          sqlite.remove()
-        },
-      }
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    available: servers.postgres !== null,
-    async open() {
-      const opened = await postgresStore(servers.postgres!.connectionString, 'race_store')
-      await ensureTable({ dialect: 'postgres', query: opened.query, table: 'race_store' })
-      return {
-        backend: { kind: 'postgres', connectionString: servers.postgres!.connectionString, table: 'race_store' },
-        store: opened.store,
-        close: opened.close,
-      }
-    },
-  },
-  {
-    name: 'Redis',
-    available: servers.redis !== null,
-    async open() {
-      const opened = ioredisStore(servers.redis!.url, 'race:')
-      return {
-        backend: { kind: 'redis', url: servers.redis!.url, prefix: 'race:' },
-        store: opened.store,
-        close: opened.close,
-      }
-    },
-  },
-  {
-    name: 'MariaDB (mysql2, default flags)',
-    available: servers.mariadb !== null,
-    async open() {
-      const opened = await mysqlStore(servers.mariadb!.uri, 'race_store')
-      await ensureTable({ dialect: 'mysql', query: opened.query, table: 'race_store' })
-      return {
-        backend: { kind: 'mysql', uri: servers.mariadb!.uri, table: 'race_store' },
-        store: opened.store,
-        close: opened.close,
-      }
-    },
-  },
-  {
-    name: 'Redis Cluster (three masters, ioredis Cluster)',
-    available: servers.redisCluster !== null,
-    async open() {
-      const opened = ioredisClusterStore(servers.redisCluster!.startupNodes, 'race:')
-      return {
-        backend: { kind: 'redis-cluster', startupNodes: servers.redisCluster!.startupNodes, prefix: 'race:' },
-        store: opened.store,
-        close: opened.close,
-      }
-    },
-  },
-]
+const cases = contenders({ table: 'race_store', prefix: 'race:' })
 
 /** What N wrong codes in a row do to a user's record, on the memory store: the reference. */
 async function sequentialReference(n: number) {
@@ -101,7 +27,7 @@ afterAll(() => pool?.close())
 
 for (const c of cases) {
   describe.skipIf(!c.available)(`${PROCESSES} processes on ${c.name}`, () => {
-    let opened: Awaited<ReturnType<Case['open']>>
+    let opened: Awaited<ReturnType<Contender['open']>>
     beforeAll(async () => {
       opened = await c.open()
       if (pool) await pool.use(opened.backend)

@@ -1,14 +1,7 @@
 // One app-server process of the multi-process tests: it opens its own connection to the shared store and runs
 // `verify` calls when the parent says so. Bundled by esbuild (see workers.ts) and started with child_process.fork.
 import { createMFA, isOTPError, type MFAStore } from 'mfa-core'
-import { ioredisClusterStore, ioredisStore, mysqlStore, postgresStore, sqliteStore } from '../clients.js'
-
-export type Backend =
-  | { kind: 'sqlite'; path: string; table: string }
-  | { kind: 'postgres'; connectionString: string; table: string }
-  | { kind: 'redis'; url: string; prefix: string }
-  | { kind: 'mysql'; uri: string; table: string }
-  | { kind: 'redis-cluster'; startupNodes: { host: string; port: number }[]; prefix: string }
+import { type Backend, openBackend } from '../clients.js'
 
 export type ToWorker =
   | { type: 'init'; backend: Backend }
@@ -38,14 +31,6 @@ export type FromWorker =
     }
   | { type: 'failed'; message: string }
 
-async function open(backend: Backend): Promise<{ store: MFAStore; close(): Promise<void> }> {
-  if (backend.kind === 'sqlite') return sqliteStore(backend.path, backend.table)
-  if (backend.kind === 'postgres') return postgresStore(backend.connectionString, backend.table)
-  if (backend.kind === 'mysql') return mysqlStore(backend.uri, backend.table)
-  if (backend.kind === 'redis-cluster') return ioredisClusterStore(backend.startupNodes, backend.prefix)
-  return ioredisStore(backend.url, backend.prefix)
-}
-
 const send = (message: FromWorker): void => {
   process.send?.(message)
 }
@@ -57,7 +42,7 @@ process.on('message', async (message: ToWorker) => {
   try {
     if (message.type === 'init') {
       await opened?.close()
-      opened = await open(message.backend)
+      opened = await openBackend(message.backend)
       send({ type: 'ready' })
     } else if (message.type === 'verify') {
       clock = message.now

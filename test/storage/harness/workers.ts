@@ -5,7 +5,8 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type Plugin } from 'esbuild'
-import type { Backend, FromWorker, ToWorker } from './mfa-worker.js'
+import type { Backend } from '../clients.js'
+import type { FromWorker, ToWorker } from './mfa-worker.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 let bundled: Promise<string> | undefined
