@@ -4,7 +4,7 @@
 import { createMFA, decodeBase32, generateTOTP, type MFAStore } from 'mfa-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Contender, contenders } from './contenders.js'
-import { startWorkers, type WorkerPool } from './harness/workers.js'
+import { workerPool } from './harness/workers.js'
 import { T0 } from './helpers.js'
 
 const PROCESSES = 8
@@ -60,16 +60,15 @@ const reasons = (tallies: { reasons: Record<string, number> }[]) => {
 const errorsOf = (tallies: { errors: Record<string, number> }[]) => tallies.flatMap((t) => Object.keys(t.errors))
 
 // One set of worker processes for all stores.
-let pool: WorkerPool | undefined
-afterAll(() => pool?.close())
+const pool = workerPool(PROCESSES)
+afterAll(() => pool.close())
 
 for (const c of cases) {
   describe.skipIf(!c.available)(`two authenticators, ${PROCESSES} processes, ${c.name}`, () => {
     let opened: Awaited<ReturnType<Contender['open']>>
     beforeAll(async () => {
       opened = await c.open()
-      if (pool) await pool.use(opened.backend)
-      else pool = await startWorkers(PROCESSES, opened.backend)
+      await pool.use(opened.backend)
     })
     afterAll(() => opened?.close())
 
@@ -85,7 +84,7 @@ for (const c of cases) {
         parallel: 4,
         now: user.loginAt,
       }))
-      const tallies = await pool!.runEach(tasks)
+      const tallies = await pool.runEach(tasks)
       expect(errorsOf(tallies).filter((e) => e !== 'ERR_STORAGE')).toEqual([])
       expect(sum(tallies.filter((_, i) => i % 2 === 0))).toBe(1)
       expect(sum(tallies.filter((_, i) => i % 2 === 1))).toBe(1)
@@ -109,7 +108,7 @@ for (const c of cases) {
           ? { userId, code: proofB, attempts: 1, now: user.loginAt, remove: user.a.id }
           : { userId, code: codeA, attempts: 1, now: user.loginAt },
       )
-      const tallies = await pool!.runEach(tasks)
+      const tallies = await pool.runEach(tasks)
       expect(errorsOf(tallies).filter((e) => e !== 'ERR_STORAGE')).toEqual([])
       const removals = tallies.filter((_, i) => i % 2 === 0)
       const logins = tallies.filter((_, i) => i % 2 === 1)
@@ -138,7 +137,7 @@ for (const c of cases) {
     test('wrong codes from 8 processes against two authenticators: every failure counted, then locked', async () => {
       const userId = `wrong-${Date.now()}`
       const user = await twoAuthenticators(opened.store, userId)
-      const tallies = await pool!.runEach(
+      const tallies = await pool.runEach(
         Array.from({ length: PROCESSES }, () => ({ userId, code: user.wrong, attempts: 1, now: user.loginAt })),
       )
       expect(errorsOf(tallies)).toEqual([])

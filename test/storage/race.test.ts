@@ -4,7 +4,7 @@ import { createMFA, memoryStore } from 'mfa-core'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { type Backend, ioredisClusterStore } from './clients.js'
 import { type Contender, contenders } from './contenders.js'
-import { startWorkers, type WorkerPool } from './harness/workers.js'
+import { workerPool } from './harness/workers.js'
 import { activeOf, enroll } from './helpers.js'
 
 const servers = inject('storageServers')
@@ -22,16 +22,15 @@ async function sequentialReference(n: number) {
 }
 
 // One set of worker processes for all stores (starting 8 processes costs more than the races themselves).
-let pool: WorkerPool | undefined
-afterAll(() => pool?.close())
+const pool = workerPool(PROCESSES)
+afterAll(() => pool.close())
 
 for (const c of cases) {
   describe.skipIf(!c.available)(`${PROCESSES} processes on ${c.name}`, () => {
     let opened: Awaited<ReturnType<Contender['open']>>
     beforeAll(async () => {
       opened = await c.open()
-      if (pool) await pool.use(opened.backend)
-      else pool = await startWorkers(PROCESSES, opened.backend)
+      await pool.use(opened.backend)
     })
     afterAll(() => opened?.close())
 
@@ -43,7 +42,7 @@ for (const c of cases) {
       for (let round = 0; round < 5 && conflicts === 0; round++) {
         const userId = `race-${round}-${Date.now()}`
         const user = await enroll(opened.store, userId)
-        const tallies = await pool!.verifyAll({ userId, code: user.loginCode, attempts: ATTEMPTS, now: user.loginAt })
+        const tallies = await pool.verifyAll({ userId, code: user.loginCode, attempts: ATTEMPTS, now: user.loginAt })
         const accepted = tallies.reduce((sum, t) => sum + t.accepted, 0)
         const errors = tallies.flatMap((t) => Object.keys(t.errors))
         const reasons = new Set(tallies.flatMap((t) => Object.keys(t.reasons)))
@@ -72,7 +71,7 @@ for (const c of cases) {
       test(`${n} wrong codes from ${n} processes count exactly as ${n} sequential ones`, async () => {
         const userId = `failures-${n}-${Date.now()}`
         const user = await enroll(opened.store, userId)
-        const tallies = await pool!.verifyAll(
+        const tallies = await pool.verifyAll(
           { userId, code: user.wrongCode, attempts: 1, parallel: 1, now: user.loginAt },
           n,
         )
@@ -102,8 +101,7 @@ describe.skipIf(!servers.redisCluster)(`${PROCESSES} processes on Redis Cluster,
   }
   beforeAll(async () => {
     opened = ioredisClusterStore(backend.startupNodes, 'spread:')
-    if (pool) await pool.use(backend)
-    else pool = await startWorkers(PROCESSES, backend)
+    await pool.use(backend)
   })
   afterAll(() => opened?.close())
 
@@ -125,12 +123,12 @@ describe.skipIf(!servers.redisCluster)(`${PROCESSES} processes on Redis Cluster,
     expect(byMaster.size).toBe(3)
     for (const userId of byMaster.values()) {
       const user = await enroll(opened.store, userId)
-      const tallies = await pool!.verifyAll({ userId, code: user.loginCode, attempts: ATTEMPTS, now: user.loginAt })
+      const tallies = await pool.verifyAll({ userId, code: user.loginCode, attempts: ATTEMPTS, now: user.loginAt })
       expect(tallies.reduce((sum, t) => sum + t.accepted, 0)).toBe(1)
       expect(tallies.flatMap((t) => Object.keys(t.errors)).filter((code) => code !== 'ERR_STORAGE')).toEqual([])
       const wrong = `${userId}-wrong`
       const other = await enroll(opened.store, wrong)
-      await pool!.verifyAll({ userId: wrong, code: other.wrongCode, attempts: 1, parallel: 1, now: other.loginAt })
+      await pool.verifyAll({ userId: wrong, code: other.wrongCode, attempts: 1, parallel: 1, now: other.loginAt })
       const reference = await sequentialReference(PROCESSES)
       const active = await activeOf(opened.store, wrong)
       expect({ failures: active?.failures, lockedUntil: active?.lockedUntil }).toEqual({
