@@ -2,6 +2,7 @@
 // `verify` calls when the parent says so. Bundled by esbuild (see workers.ts) and started with child_process.fork.
 import { createMFA, isOTPError, type MFAStore } from 'mfa-core'
 import { type Backend, openBackend } from '../clients.js'
+import { countingStore } from './counting-store.js'
 
 export type ToWorker =
   | { type: 'init'; backend: Backend }
@@ -46,18 +47,8 @@ process.on('message', async (message: ToWorker) => {
       send({ type: 'ready' })
     } else if (message.type === 'verify') {
       clock = message.now
-      const store = opened!.store
-      let conflicts = 0
-      const counting: MFAStore = {
-        get: (key) => store.get(key),
-        delete: (key, version) => store.delete(key, version),
-        set: async (key, data, version, options) => {
-          const written = await store.set(key, data, version, options)
-          if (!written) conflicts++
-          return written
-        },
-      }
-      const mfa = createMFA({ store: counting, issuer: 'Race Test', now: () => clock })
+      const counting = countingStore(opened!.store)
+      const mfa = createMFA({ store: counting.store, issuer: 'Race Test', now: () => clock })
       const reasons: Record<string, number> = {}
       const errors: Record<string, number> = {}
       let accepted = 0
@@ -78,7 +69,7 @@ process.on('message', async (message: ToWorker) => {
         }
       }
       await Promise.all(Array.from({ length: message.parallel }, lane))
-      send({ type: 'done', id: message.id, accepted, reasons, errors, conflicts })
+      send({ type: 'done', id: message.id, accepted, reasons, errors, conflicts: counting.lost })
     } else if (message.type === 'exit') {
       await opened?.close()
       process.exit(0)
