@@ -10,10 +10,13 @@ import * as OTPAuth from 'otpauth'
 import * as otplib from 'otplib'
 import * as mfa from '../dist/index.js'
 import * as sync from '../dist/sync.js'
+import { measureGroup } from './measure.mjs'
 
 const env = globalThis.process?.env ?? {}
 const ROUND_MS = Number(env.BENCH_ROUND_MS ?? 300)
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 5)
+// calls between two clock reads
+const BATCH = 20
 const runtime = globalThis.Deno
   ? `Deno ${globalThis.Deno.version.deno}`
   : globalThis.Bun
@@ -26,28 +29,6 @@ const now = Date.now()
 const step = Math.floor(now / 30_000)
 const valid = await mfa.generateTOTP(secret, { timestamp: now })
 const previous = await mfa.generateTOTP(secret, { timestamp: now - 30_000 })
-
-async function rate(fn) {
-  let ops = 0
-  const start = performance.now()
-  let elapsed = 0
-  while (elapsed < ROUND_MS) {
-    for (let i = 0; i < 20; i++) await fn()
-    ops += 20
-    elapsed = performance.now() - start
-  }
-  return (ops / elapsed) * 1000
-}
-
-async function measureGroup(cases) {
-  const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]))
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, fn] of Object.entries(cases)) samples[name].push(await rate(fn))
-  }
-  return Object.fromEntries(
-    Object.entries(samples).map(([name, rates]) => [name, rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)]]),
-  )
-}
 
 const webPlugin = new WebCryptoPlugin()
 const key = await mfa.importSecret(secret)
@@ -100,5 +81,6 @@ const groups = {
 }
 
 const results = {}
-for (const [group, cases] of Object.entries(groups)) results[group] = await measureGroup(cases)
+for (const [group, cases] of Object.entries(groups))
+  results[group] = await measureGroup(cases, { rounds: ROUNDS, roundMs: ROUND_MS, batch: BATCH })
 console.log(`@@bench ${JSON.stringify({ runtime, rounds: ROUNDS, roundMs: ROUND_MS, results })}`)

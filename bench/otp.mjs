@@ -12,9 +12,12 @@ import * as otplib from 'otplib'
 import speakeasy from 'speakeasy'
 import * as mfa from '../dist/index.js'
 import * as sync from '../dist/sync.js'
+import { measureGroup } from './measure.mjs'
 
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 400)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+// calls between two clock reads
+const BATCH = 50
 const secret = mfa.generateSecret()
 const base32 = mfa.encodeBase32(secret)
 const now = Date.now()
@@ -29,29 +32,6 @@ for (const c of ['000000', '111111', '222222']) {
     invalid = c
     break
   }
-}
-
-async function rate(fn) {
-  let ops = 0
-  const start = performance.now()
-  let elapsed = 0
-  while (elapsed < ROUND_MS) {
-    for (let i = 0; i < 50; i++) await fn()
-    ops += 50
-    elapsed = performance.now() - start
-  }
-  return (ops / elapsed) * 1000
-}
-
-/** Rounds interleave the cases of a group, so a busy machine slows them all alike; each case's median is kept. */
-async function measureGroup(cases) {
-  const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]))
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, fn] of Object.entries(cases)) samples[name].push(await rate(fn))
-  }
-  return Object.fromEntries(
-    Object.entries(samples).map(([name, rates]) => [name, rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)]]),
-  )
 }
 
 const rawKey = await webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-1' }, false, ['sign'])
@@ -119,7 +99,7 @@ const results = {}
 for (const [group, cases] of Object.entries(groups)) {
   console.log(`## ${group}`)
   console.log(`| case | ops/s | mfa-core / this |\n| --- | ---: | ---: |`)
-  const rates = await measureGroup(cases)
+  const rates = await measureGroup(cases, { rounds: ROUNDS, roundMs: ROUND_MS, batch: BATCH })
   const ours = Object.entries(rates).find(([name]) => name.startsWith('mfa-core'))?.[1]
   for (const [name, rate] of Object.entries(rates)) {
     console.log(`| ${name} | ${Math.round(rate).toLocaleString('en')} | ${(ours / rate).toFixed(2)}x |`)

@@ -182,6 +182,49 @@ async function benchStore(name, { store, rawRead, rawCAS, close, ops = OPS }) {
   return rows
 }
 
+/** What the raw contender sends over PostgreSQL and MariaDB: the adapter's own read and conditional update. */
+const RAW_SQL = {
+  postgres: {
+    read: 'SELECT data, version FROM mfa_store WHERE id = $1',
+    cas: 'UPDATE mfa_store SET data = $1, version = version + 1 WHERE id = $2 AND version = $3',
+    row: (result) => result.rows[0],
+    updated: (result) => result.rowCount,
+  },
+  mysql: {
+    read: 'SELECT data, version FROM mfa_store WHERE id = ?',
+    cas: 'UPDATE mfa_store SET data = ?, version = version + 1 WHERE id = ? AND version = ?',
+    row: (rows) => rows[0],
+    updated: (header) => header.affectedRows,
+  },
+}
+
+/** The adapter over a SQL pool's `query`, and the raw contender: the same two statements sent straight through it. */
+async function sqlContenders(dialect, query, close) {
+  await ensureTable({ dialect, query })
+  const raw = RAW_SQL[dialect]
+  return {
+    store: sqlStore({ dialect, query }),
+    rawRead: async (key) => raw.row(await query(raw.read, [key])),
+    rawCAS: async (key, data, version) => raw.updated(await query(raw.cas, [data, key, version])) === 1,
+    close,
+  }
+}
+
+/** The adapter over an ioredis client (one server or a Cluster), and the raw contender: HMGET, then the set script. */
+function redisContenders(client) {
+  const evalScript = (script, keys, args) => client.eval(script, keys.length, ...keys, ...args)
+  return {
+    store: redisStore({ eval: evalScript, prefix: '' }),
+    rawRead: async (key) => {
+      const [version, data] = await client.hmget(key, 'v', 'd')
+      return { data, version: Number(version) }
+    },
+    rawCAS: async (key, data, version) =>
+      (await evalScript(REDIS_SCRIPTS.set, [key], [data, String(version), ''])) === 1,
+    close: async () => client.disconnect(),
+  }
+}
+
 const rows = []
 const cleanups = []
 
@@ -225,41 +268,13 @@ if (findPostgres()) {
     if (!names.has(text)) names.set(text, `mfa_${names.size}`)
     return pool.query({ name: names.get(text), text, values })
   }
-  await ensureTable({ dialect: 'postgres', query })
-  rows.push(
-    ...(await benchStore('postgres', {
-      store: sqlStore({ dialect: 'postgres', query }),
-      rawRead: async (key) => (await query('SELECT data, version FROM mfa_store WHERE id = $1', [key])).rows[0],
-      rawCAS: async (key, data, version) =>
-        (
-          await query('UPDATE mfa_store SET data = $1, version = version + 1 WHERE id = $2 AND version = $3', [
-            data,
-            key,
-            version,
-          ])
-        ).rowCount === 1,
-      close: () => pool.end(),
-    })),
-  )
+  rows.push(...(await benchStore('postgres', await sqlContenders('postgres', query, () => pool.end()))))
 } else console.warn('SKIPPED postgres: PostgreSQL binaries not found')
 
 if (findRedis()) {
   const server = await startRedis()
   cleanups.push(() => server.cleanup())
-  const redis = new Redis(server.url)
-  const evalScript = (script, keys, args) => redis.eval(script, keys.length, ...keys, ...args)
-  rows.push(
-    ...(await benchStore('redis', {
-      store: redisStore({ eval: evalScript, prefix: '' }),
-      rawRead: async (key) => {
-        const [version, data] = await redis.hmget(key, 'v', 'd')
-        return { data, version: Number(version) }
-      },
-      rawCAS: async (key, data, version) =>
-        (await evalScript(REDIS_SCRIPTS.set, [key], [data, String(version), ''])) === 1,
-      close: async () => redis.disconnect(),
-    })),
-  )
+  rows.push(...(await benchStore('redis', redisContenders(new Redis(server.url)))))
 } else console.warn('SKIPPED redis: redis-server not found')
 
 if (findMariaDB()) {
@@ -268,22 +283,7 @@ if (findMariaDB()) {
   // mysql2 with its defaults (FOUND_ROWS on), as docs/storage.md wires it.
   const pool = mysql.createPool({ uri: server.uri, connectionLimit: 16 })
   const query = async (sql, params) => (await pool.query(sql, params))[0]
-  await ensureTable({ dialect: 'mysql', query })
-  rows.push(
-    ...(await benchStore('mariadb', {
-      store: sqlStore({ dialect: 'mysql', query }),
-      rawRead: async (key) => (await query('SELECT data, version FROM mfa_store WHERE id = ?', [key]))[0],
-      rawCAS: async (key, data, version) =>
-        (
-          await query('UPDATE mfa_store SET data = ?, version = version + 1 WHERE id = ? AND version = ?', [
-            data,
-            key,
-            version,
-          ])
-        ).affectedRows === 1,
-      close: () => pool.end(),
-    })),
-  )
+  rows.push(...(await benchStore('mariadb', await sqlContenders('mysql', query, () => pool.end()))))
 } else console.warn('SKIPPED mariadb: MariaDB binaries not found')
 
 if (findRedis() && findRedisCli()) {
@@ -291,19 +291,7 @@ if (findRedis() && findRedisCli()) {
   cleanups.push(() => cluster.cleanup())
   const client = new Cluster(cluster.startupNodes)
   client.on('error', () => {})
-  const evalScript = (script, keys, args) => client.eval(script, keys.length, ...keys, ...args)
-  rows.push(
-    ...(await benchStore('redis cluster (3 masters)', {
-      store: redisStore({ eval: evalScript, prefix: '' }),
-      rawRead: async (key) => {
-        const [version, data] = await client.hmget(key, 'v', 'd')
-        return { data, version: Number(version) }
-      },
-      rawCAS: async (key, data, version) =>
-        (await evalScript(REDIS_SCRIPTS.set, [key], [data, String(version), ''])) === 1,
-      close: async () => client.disconnect(),
-    })),
-  )
+  rows.push(...(await benchStore('redis cluster (3 masters)', redisContenders(client))))
 } else console.warn('SKIPPED redis cluster: redis-server or redis-cli not found')
 
 // The Durable Object: workerd through miniflare. Each store call is one HTTP request to the object (the adapter

@@ -1,16 +1,9 @@
-import { decodeBase32, encodeBase32, isOTPError } from 'mfa-core'
+import { decodeBase32, encodeBase32 } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
 import { ascii } from './support/env'
+import { otpErrorMessage } from './support/errors'
 
-function base32Error(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (error) {
-    expect(isOTPError(error, 'ERR_BASE32_INVALID')).toBe(true)
-    return (error as Error).message
-  }
-  throw new Error('expected ERR_BASE32_INVALID')
-}
+const base32Error = (fn: () => unknown): string => otpErrorMessage('ERR_BASE32_INVALID', fn)
 
 describe('decodeBase32 (strict)', () => {
   it('rejects characters outside the RFC 4648 alphabet and says where', () => {

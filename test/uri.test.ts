@@ -1,17 +1,10 @@
-import { createKeyURI, decodeBase32, formatKeyForManualEntry, generateTOTP, isOTPError, parseKeyURI } from 'mfa-core'
+import { createKeyURI, decodeBase32, formatKeyForManualEntry, generateTOTP, parseKeyURI } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
+import { otpErrorMessage } from './support/errors'
 
 const SECRET = decodeBase32('JBSWY3DPEHPK3PXP')
 
-function uriError(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (error) {
-    expect(isOTPError(error, 'ERR_URI_INVALID')).toBe(true)
-    return (error as Error).message
-  }
-  throw new Error('expected ERR_URI_INVALID')
-}
+const uriError = (fn: () => unknown): string => otpErrorMessage('ERR_URI_INVALID', fn)
 
 describe('createKeyURI', () => {
   it('writes the issuer in the label and as a parameter, spaces as %20', () => {

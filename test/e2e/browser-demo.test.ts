@@ -5,21 +5,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import jsQR from 'jsqr'
 import { decodeBase32, generateTOTP, parseKeyURI } from 'mfa-core'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.mjs'
+import { haveChromium, launchChromium, scanQR } from './chromium.js'
 
-const CHROMIUM = CHROMIUM_PATH
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const haveBrowser = existsSync(CHROMIUM)
-
-if (!haveBrowser) {
-  const reason = `no Chromium at ${CHROMIUM} (apt-get install chromium): the browser demo test is not run`
-  if (process.env.CI) throw new Error(`${reason}; CI requires it`)
-  console.warn(`\n*** SKIPPED browser demo: ${reason} ***\n`)
-}
+const haveBrowser = haveChromium('browser demo')
 
 // A fixed instant 2 s into a time step; the page's clock is frozen there (?now=) and moved by the test hook.
 const T0 = Date.UTC(2026, 10, 28, 9, 0, 2)
@@ -57,11 +49,7 @@ describe.skipIf(!haveBrowser)('browser demo (examples/browser)', () => {
       child.stderr?.on('data', read)
       child.on('exit', (code) => fail(new Error(`the demo server exited (${code}): ${output}`)))
     })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 900, height: 900 }, colorScheme: 'light' })
   }, 30_000)
 
@@ -112,24 +100,9 @@ describe.skipIf(!haveBrowser)('browser demo (examples/browser)', () => {
     expect(await page.textContent('#status')).toContain('Setting up')
 
     // The QR code, rasterised in the page and read back with jsQR, holds the same key as the text.
-    const image = await page.evaluate(async () => {
-      const svg = document.querySelector('#qr svg') as SVGSVGElement
-      const modules = Number(svg.getAttribute('viewBox')?.split(' ')[2])
-      const size = modules * 6
-      const img = new Image()
-      img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg.outerHTML)}`
-      await img.decode()
-      const canvas = document.createElement('canvas')
-      canvas.width = size
-      canvas.height = size
-      const context = canvas.getContext('2d') as CanvasRenderingContext2D
-      context.imageSmoothingEnabled = false
-      context.drawImage(img, 0, 0, size, size)
-      return { size, data: Array.from(context.getImageData(0, 0, size, size).data) }
-    })
-    const scanned = jsQR(Uint8ClampedArray.from(image.data), image.size, image.size)
-    expect(scanned?.data).toMatch(/^otpauth:\/\/totp\/Example%20Cloud:alice%40example\.com\?/)
-    const params = parseKeyURI(scanned?.data ?? '')
+    const scanned = await scanQR(page)
+    expect(scanned).toMatch(/^otpauth:\/\/totp\/Example%20Cloud:alice%40example\.com\?/)
+    const params = parseKeyURI(scanned ?? '')
     expect(params.issuer).toBe('Example Cloud')
     expect(params.accountName).toBe('alice@example.com')
     expect(params.secret).toEqual(secret)

@@ -4,25 +4,19 @@
 // moves, so no step waits for real time. SQLite always; PostgreSQL as well in CI (or with MFA_E2E_POSTGRES=1); the
 // MFA records in Redis with MFA_E2E_REDIS=1.
 // Screenshots of each page go to test-results/console-*.png.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import jsQR from 'jsqr'
 import { decodeBase32, generateTOTP, parseKeyURI } from 'mfa-core'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright'
+import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningConsole, startConsole } from '../../examples/console/server.mjs'
 import { type PostgresHandle, type RedisHandle, startPostgres, startRedis } from '../storage/harness/servers.mjs'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.mjs'
+import { haveChromium, launchChromium, scanQR } from './chromium.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const haveBrowser = existsSync(CHROMIUM_PATH)
-if (!haveBrowser) {
-  const reason = `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium): the console e2e test is not run`
-  if (process.env.CI) throw new Error(`${reason}; CI requires it`)
-  console.warn(`\n*** SKIPPED console e2e: ${reason} ***\n`)
-}
+const haveBrowser = haveChromium('console e2e')
 
 const STEP = 30_000
 const backends = [
@@ -74,7 +68,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
       ...(redis ? { redisUrl: redis.url } : {}),
     })
     mkdirSync(`${root}test-results`, { recursive: true })
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
+    browser = await launchChromium()
     context = await browser.newContext({ viewport: { width: 1000, height: 900 }, colorScheme: 'light' })
     page = await context.newPage()
     page.setDefaultTimeout(20_000)
@@ -143,22 +137,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     expect(shownKey).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/)
     secret = decodeBase32(shownKey.replace(/ /g, ''))
     // The inline QR code, rasterised in the page and read back, holds the same key.
-    const image = await page.evaluate(async () => {
-      const svg = document.querySelector('#qr svg') as SVGSVGElement
-      const size = Number(svg.getAttribute('viewBox')?.split(' ')[2]) * 6
-      const img = new Image()
-      img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg.outerHTML)}`
-      await img.decode()
-      const canvas = document.createElement('canvas')
-      canvas.width = size
-      canvas.height = size
-      const context = canvas.getContext('2d') as CanvasRenderingContext2D
-      context.imageSmoothingEnabled = false
-      context.drawImage(img, 0, 0, size, size)
-      return { size, data: Array.from(context.getImageData(0, 0, size, size).data) }
-    })
-    const scanned = jsQR(Uint8ClampedArray.from(image.data), image.size, image.size)
-    const params = parseKeyURI(scanned?.data ?? '')
+    const params = parseKeyURI((await scanQR(page)) ?? '')
     expect(params).toMatchObject({ issuer: 'Example Cloud', accountName: EMAIL })
     expect(params.secret).toEqual(secret)
     await shot('enroll')

@@ -62,6 +62,24 @@ export function harness(options: Partial<MFAOptions> = {}) {
   return { mfa, clock, events, sensitive, typed }
 }
 
+export type Harness = ReturnType<typeof harness>
+
+/**
+ * Begins and confirms an enrollment the way a user does: the code of step s, a step later the code of step s+1.
+ * The secret, both codes and the recovery codes go on the list the event checker looks for.
+ */
+export async function enable(h: Harness, userId = 'alice') {
+  const enrollment = await started(h.mfa.beginEnrollment(userId, { accountName: `${userId}@example.com` }))
+  h.sensitive.secrets.add(enrollment.secret)
+  const code1 = h.typed(await codeAt(enrollment.secret, h.clock.t))
+  h.clock.advance(STEP_MS)
+  const code2 = h.typed(await codeAt(enrollment.secret, h.clock.t))
+  const result = await h.mfa.confirmEnrollment(userId, code1, code2)
+  if (!result.ok) throw new Error(`enable failed: ${result.reason}`)
+  for (const c of result.recoveryCodes) h.sensitive.recovery.add(c)
+  return { secret: enrollment.secret, recoveryCodes: result.recoveryCodes, code2, id: result.authenticatorId }
+}
+
 /** Fails when an event contains a secret (base32, hex), a typed code, or a recovery code (any spelling). */
 export function expectCleanEvents(events: readonly MFAEvent[], s: Secrets): void {
   expect(events.length).toBeGreaterThan(0)

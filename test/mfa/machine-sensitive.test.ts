@@ -6,22 +6,11 @@ import type { DeviceEntry } from '../../src/mfa/device.js'
 import * as m from '../../src/mfa/machine.js'
 import { resolvePolicy } from '../../src/mfa/policy.js'
 import type { OpenedProof } from '../../src/mfa/proof.js'
-import { emptyRecord, type MFARecord, type RecoveryDigests } from '../../src/mfa/record.js'
+import { emptyRecord, type MFARecord } from '../../src/mfa/record.js'
+import { PHONE, RECOVERY, S, T, TABLET } from './machine-fixtures.js'
 
 const policy = resolvePolicy({ maxFailures: 2, maxTrustedDevices: 2 })
-const T = 1_800_000_000_000 // a step boundary
-const S = T / 30_000
 const DAY = 86_400_000
-const PHONE = {
-  id: 'phone',
-  label: 'Phone',
-  secret: { b32: 'AAAA' },
-  algorithm: 'SHA1',
-  digits: 6,
-  period: 30,
-} as const
-const TABLET = { ...PHONE, id: 'tablet', label: 'Tablet' }
-const RECOVERY: RecoveryDigests = { scheme: 'hmac', kid: 'k1', digests: ['a'.repeat(32), 'b'.repeat(32)] }
 const LAPTOP: DeviceEntry = {
   id: 'laptop',
   digest: 'c'.repeat(32),

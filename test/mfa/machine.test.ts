@@ -4,21 +4,10 @@
 import { describe, expect, it } from 'vitest'
 import * as m from '../../src/mfa/machine.js'
 import { resolvePolicy } from '../../src/mfa/policy.js'
-import { emptyRecord, type MFARecord, type RecoveryDigests } from '../../src/mfa/record.js'
+import { emptyRecord, type MFARecord } from '../../src/mfa/record.js'
+import { PHONE, RECOVERY, S, T, TABLET } from './machine-fixtures.js'
 
 const policy = resolvePolicy({ maxAuthenticators: 2 })
-const T = 1_800_000_000_000 // a step boundary: 60_000_000 * 30 s
-const S = T / 30_000
-const PHONE = {
-  id: 'phone',
-  label: 'Phone',
-  secret: { b32: 'AAAA' },
-  algorithm: 'SHA1',
-  digits: 6,
-  period: 30,
-} as const
-const TABLET = { ...PHONE, id: 'tablet', label: 'Tablet' }
-const RECOVERY: RecoveryDigests = { scheme: 'hmac', kid: 'k1', digests: ['a'.repeat(32), 'b'.repeat(32)] }
 
 const totp = (authenticatorId: string, step: number): m.CodeEvidence => ({
   kind: 'totp',

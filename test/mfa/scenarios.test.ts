@@ -3,23 +3,8 @@
 // Every scenario ends by checking that no event carried a secret, a typed code or a recovery code.
 import { createMFA, decodeBase32, encodeBase32, generateTOTP, isOTPError } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { codeAt, expectCleanEvents, harness, RECOVERY_CODE, STEP_MS, started } from './helpers.js'
+import { codeAt, enable, expectCleanEvents, harness, RECOVERY_CODE, STEP_MS, started } from './helpers.js'
 import { testStore } from './store-helpers.js'
-
-type H = ReturnType<typeof harness>
-
-/** Begins and confirms an enrollment the way a user does: code of step s, wait, code of step s+1. */
-async function enable(h: H, userId = 'alice') {
-  const enrollment = await started(h.mfa.beginEnrollment(userId, { accountName: `${userId}@example.com` }))
-  h.sensitive.secrets.add(enrollment.secret)
-  const code1 = h.typed(await codeAt(enrollment.secret, h.clock.t))
-  h.clock.advance(STEP_MS)
-  const code2 = h.typed(await codeAt(enrollment.secret, h.clock.t))
-  const result = await h.mfa.confirmEnrollment(userId, code1, code2)
-  if (!result.ok) throw new Error(`enable failed: ${result.reason}`)
-  for (const c of result.recoveryCodes) h.sensitive.recovery.add(c)
-  return { secret: enrollment.secret, recoveryCodes: result.recoveryCodes, code2, id: result.authenticatorId }
-}
 
 /** A TOTP login's result (which authenticator is checked where it matters). */
 const TOTP_OK = { ok: true, method: 'totp', authenticatorId: expect.any(String) }

@@ -4,7 +4,7 @@
 // secret, a code, a recovery code, a proof or a device token.
 import { isOTPError, type MFAOptions } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { codeAt, expectCleanEvents, harness, STEP_MS, started } from './helpers.js'
+import { codeAt, enable as enableWithTwoCodes, expectCleanEvents, harness, STEP_MS, started } from './helpers.js'
 
 const PROOF_KEY = new Uint8Array(32).fill(42)
 type H = ReturnType<typeof harness>
@@ -19,17 +19,11 @@ function setup(options: Partial<MFAOptions> = {}) {
   return { ...h, secretly }
 }
 
+/** Enables MFA as a user does (helpers.ts), then moves one step on: the next code typed is a fresh one. */
 async function enable(h: H, userId = 'alice') {
-  const enrollment = await started(h.mfa.beginEnrollment(userId, { accountName: `${userId}@example.com` }))
-  h.sensitive.secrets.add(enrollment.secret)
-  const code1 = h.typed(await codeAt(enrollment.secret, h.clock.t))
+  const enabled = await enableWithTwoCodes(h, userId)
   h.clock.advance(STEP_MS)
-  const code2 = h.typed(await codeAt(enrollment.secret, h.clock.t))
-  const result = await h.mfa.confirmEnrollment(userId, code1, code2)
-  if (!result.ok) throw new Error(`enable failed: ${result.reason}`)
-  for (const c of result.recoveryCodes) h.sensitive.recovery.add(c)
-  h.clock.advance(STEP_MS)
-  return { secret: enrollment.secret, recoveryCodes: result.recoveryCodes, id: result.authenticatorId }
+  return enabled
 }
 
 /** A fresh code of `secret` one step later than the last one used. */

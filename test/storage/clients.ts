@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import Redis, { Cluster } from 'ioredis'
+import type { MFAStore } from 'mfa-core'
 import { redisStore } from 'mfa-core/storage/redis'
 import { ensureTable, type SQLQuery, sqlStore } from 'mfa-core/storage/sql'
 import mysql from 'mysql2/promise'
@@ -113,4 +114,21 @@ export async function nodeRedisClusterStore(nodes: { host: string; port: number 
     prefix,
   })
   return { store, cluster, close: () => cluster.close() }
+}
+
+/** Where a shared store is: enough for any process (the test's own, or a worker's) to open its own connection. */
+export type Backend =
+  | { kind: 'sqlite'; path: string; table: string }
+  | { kind: 'postgres'; connectionString: string; table: string }
+  | { kind: 'redis'; url: string; prefix: string }
+  | { kind: 'mysql'; uri: string; table: string }
+  | { kind: 'redis-cluster'; startupNodes: { host: string; port: number }[]; prefix: string }
+
+/** Opens one connection to a backend; the SQL table must exist already (except SQLite's, which this creates). */
+export async function openBackend(backend: Backend): Promise<Opened<MFAStore>> {
+  if (backend.kind === 'sqlite') return sqliteStore(backend.path, backend.table)
+  if (backend.kind === 'postgres') return postgresStore(backend.connectionString, backend.table)
+  if (backend.kind === 'mysql') return mysqlStore(backend.uri, backend.table)
+  if (backend.kind === 'redis-cluster') return ioredisClusterStore(backend.startupNodes, backend.prefix)
+  return ioredisStore(backend.url, backend.prefix)
 }

@@ -2,57 +2,20 @@
 // same device token at once, on SQLite, PostgreSQL and Redis. Exactly one rotation wins; every other request is
 // refused (its compare-and-set lost, the retry sees the token already replaced), and the winner's token works.
 import { createMFA, type MFA, type MFAStore } from 'mfa-core'
-import { ensureTable } from 'mfa-core/storage/sql'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { ioredisStore, postgresStore, sqliteFile, sqliteStore } from './clients.js'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { openBackend } from './clients.js'
+import { type Contender, contenders } from './contenders.js'
 import { enroll } from './helpers.js'
 
-const servers = inject('storageServers')
 const SERVERS = 6
 const ROUNDS = 10
 
-interface Case {
-  name: string
-  available: boolean
-  /** One app server's own connection to the shared store. */
-  connect(): Promise<{ store: MFAStore; close(): Promise<void> }>
-  prepare?(): Promise<void>
-  cleanup?(): void
-}
-
-const sqlite = sqliteFile()
-const cases: Case[] = [
-  {
-    name: 'SQLite (one file, WAL)',
-    available: servers.sqlite,
-    connect: () => sqliteStore(sqlite.path, 'device_race'),
-    cleanup: () => sqlite.remove(),
-  },
-  {
-    name: 'PostgreSQL',
-    available: servers.postgres !== null,
-    async connect() {
-      const opened = await postgresStore(servers.postgres!.connectionString, 'device_race', { max: 2 })
-      return { store: opened.store, close: opened.close }
-    },
-    async prepare() {
-      const opened = await postgresStore(servers.postgres!.connectionString, 'device_race')
-      await ensureTable({ dialect: 'postgres', query: opened.query, table: 'device_race' })
-      await opened.close()
-    },
-  },
-  {
-    name: 'Redis',
-    available: servers.redis !== null,
-    async connect() {
-      const opened = ioredisStore(servers.redis!.url, 'device-race:')
-      return { store: opened.store, close: opened.close }
-    },
-  },
-]
+const cases = contenders({ table: 'device_race', prefix: 'device-race:' }, ['sqlite', 'postgres', 'redis'])
 
 for (const c of cases) {
   describe.skipIf(!c.available)(`one device token, ${SERVERS} app servers at once, ${c.name}`, () => {
+    let opened: Awaited<ReturnType<Contender['open']>> | undefined
+    // one connection of its own for each app server
     const connections: { store: MFAStore; close(): Promise<void> }[] = []
     let lost = 0
     const clock = { now: 0 }
@@ -67,8 +30,8 @@ for (const c of cases) {
     }
 
     beforeAll(async () => {
-      await c.prepare?.()
-      for (let i = 0; i < SERVERS; i++) connections.push(await c.connect())
+      opened = await c.open()
+      for (let i = 0; i < SERVERS; i++) connections.push(await openBackend(opened.backend))
       apps = connections.map(({ store }) => {
         // counts the compare-and-sets that lost: proof that the requests really overlapped
         const counting: MFAStore = {
@@ -98,7 +61,7 @@ for (const c of cases) {
     })
     afterAll(async () => {
       for (const connection of connections) await connection.close()
-      c.cleanup?.()
+      await opened?.close()
     })
 
     test(`exactly one of ${SERVERS} simultaneous uses rotates the token; the others are refused`, async () => {

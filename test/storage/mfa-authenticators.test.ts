@@ -2,70 +2,15 @@
 // against logins of the removed one, and wrong codes, on SQLite, PostgreSQL and Redis. Each valid step is accepted
 // exactly once per authenticator, no failure is lost, and a removed authenticator never comes back.
 import { createMFA, decodeBase32, generateTOTP, type MFAStore } from 'mfa-core'
-import { ensureTable } from 'mfa-core/storage/sql'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { ioredisStore, postgresStore, sqliteFile, sqliteStore } from './clients.js'
-import type { Backend } from './harness/mfa-worker.js'
-import { startWorkers, type WorkerPool } from './harness/workers.js'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { type Contender, contenders } from './contenders.js'
+import { workerPool } from './harness/workers.js'
 import { T0 } from './helpers.js'
 
-const servers = inject('storageServers')
 const PROCESSES = 8
 const STEP = 30_000
 
-interface Case {
-  name: string
-  available: boolean
-  open(): Promise<{ backend: Backend; store: MFAStore; close(): Promise<void> }>
-}
-
-const sqlite = sqliteFile()
-const cases: Case[] = [
-  {
-    name: 'SQLite (one file, WAL)',
-    available: servers.sqlite,
-    async open() {
-      const opened = await sqliteStore(sqlite.path, 'authenticators_store')
-      return {
-        backend: { kind: 'sqlite', path: sqlite.path, table: 'authenticators_store' },
-        store: opened.store,
-        close: async () => {
-          await opened.close()
-          sqlite.remove()
-        },
-      }
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    available: servers.postgres !== null,
-    async open() {
-      const opened = await postgresStore(servers.postgres!.connectionString, 'authenticators_store')
-      await ensureTable({ dialect: 'postgres', query: opened.query, table: 'authenticators_store' })
-      return {
-        backend: {
-          kind: 'postgres',
-          connectionString: servers.postgres!.connectionString,
-          table: 'authenticators_store',
-        },
-        store: opened.store,
-        close: opened.close,
-      }
-    },
-  },
-  {
-    name: 'Redis',
-    available: servers.redis !== null,
-    async open() {
-      const opened = ioredisStore(servers.redis!.url, 'authenticators:')
-      return {
-        backend: { kind: 'redis', url: servers.redis!.url, prefix: 'authenticators:' },
-        store: opened.store,
-        close: opened.close,
-      }
-    },
-  },
-]
+const cases = contenders({ table: 'authenticators_store', prefix: 'authenticators:' }, ['sqlite', 'postgres', 'redis'])
 
 /** A user with two confirmed authenticators A and B (B added with a proof of A), on the real store. */
 async function twoAuthenticators(store: MFAStore, userId: string) {
@@ -115,16 +60,15 @@ const reasons = (tallies: { reasons: Record<string, number> }[]) => {
 const errorsOf = (tallies: { errors: Record<string, number> }[]) => tallies.flatMap((t) => Object.keys(t.errors))
 
 // One set of worker processes for all stores.
-let pool: WorkerPool | undefined
-afterAll(() => pool?.close())
+const pool = workerPool(PROCESSES)
+afterAll(() => pool.close())
 
 for (const c of cases) {
   describe.skipIf(!c.available)(`two authenticators, ${PROCESSES} processes, ${c.name}`, () => {
-    let opened: Awaited<ReturnType<Case['open']>>
+    let opened: Awaited<ReturnType<Contender['open']>>
     beforeAll(async () => {
       opened = await c.open()
-      if (pool) await pool.use(opened.backend)
-      else pool = await startWorkers(PROCESSES, opened.backend)
+      await pool.use(opened.backend)
     })
     afterAll(() => opened?.close())
 
@@ -140,7 +84,7 @@ for (const c of cases) {
         parallel: 4,
         now: user.loginAt,
       }))
-      const tallies = await pool!.runEach(tasks)
+      const tallies = await pool.runEach(tasks)
       expect(errorsOf(tallies).filter((e) => e !== 'ERR_STORAGE')).toEqual([])
       expect(sum(tallies.filter((_, i) => i % 2 === 0))).toBe(1)
       expect(sum(tallies.filter((_, i) => i % 2 === 1))).toBe(1)
@@ -164,7 +108,7 @@ for (const c of cases) {
           ? { userId, code: proofB, attempts: 1, now: user.loginAt, remove: user.a.id }
           : { userId, code: codeA, attempts: 1, now: user.loginAt },
       )
-      const tallies = await pool!.runEach(tasks)
+      const tallies = await pool.runEach(tasks)
       expect(errorsOf(tallies).filter((e) => e !== 'ERR_STORAGE')).toEqual([])
       const removals = tallies.filter((_, i) => i % 2 === 0)
       const logins = tallies.filter((_, i) => i % 2 === 1)
@@ -193,7 +137,7 @@ for (const c of cases) {
     test('wrong codes from 8 processes against two authenticators: every failure counted, then locked', async () => {
       const userId = `wrong-${Date.now()}`
       const user = await twoAuthenticators(opened.store, userId)
-      const tallies = await pool!.runEach(
+      const tallies = await pool.runEach(
         Array.from({ length: PROCESSES }, () => ({ userId, code: user.wrong, attempts: 1, now: user.loginAt })),
       )
       expect(errorsOf(tallies)).toEqual([])

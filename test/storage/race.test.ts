@@ -1,91 +1,17 @@
 // Many app servers, one store: 8 processes race `verify` with the same valid code (exactly one acceptance), and
 // wrong codes from many processes count exactly as sequential ones (no lost update), on SQLite, PostgreSQL, Redis.
-import { createMFA, type MFAStore, memoryStore } from 'mfa-core'
-import { ensureTable } from 'mfa-core/storage/sql'
+import { createMFA, memoryStore } from 'mfa-core'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { ioredisClusterStore, ioredisStore, mysqlStore, postgresStore, sqliteFile, sqliteStore } from './clients.js'
-import type { Backend } from './harness/mfa-worker.js'
-import { startWorkers, type WorkerPool } from './harness/workers.js'
+import { type Backend, ioredisClusterStore } from './clients.js'
+import { type Contender, contenders } from './contenders.js'
+import { workerPool } from './harness/workers.js'
 import { activeOf, enroll } from './helpers.js'
 
 const servers = inject('storageServers')
 const PROCESSES = 8
 const ATTEMPTS = process.env.CI ? 200 : 100
 
-interface Case {
-  name: string
-  available: boolean
-  open(): Promise<{ backend: Backend; store: MFAStore; close(): Promise<void> }>
-}
-
-const sqlite = sqliteFile()
-const cases: Case[] = [
-  {
-    name: 'SQLite (one file, WAL)',
-    available: servers.sqlite,
-    async open() {
-      const opened = await sqliteStore(sqlite.path, 'race_store')
-      return {
-        backend: { kind: 'sqlite', path: sqlite.path, table: 'race_store' },
-        store: opened.store,
-        close: async () => {
-          await opened.close()
-          sqlite.remove()
-        },
-      }
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    available: servers.postgres !== null,
-    async open() {
-      const opened = await postgresStore(servers.postgres!.connectionString, 'race_store')
-      await ensureTable({ dialect: 'postgres', query: opened.query, table: 'race_store' })
-      return {
-        backend: { kind: 'postgres', connectionString: servers.postgres!.connectionString, table: 'race_store' },
-        store: opened.store,
-        close: opened.close,
-      }
-    },
-  },
-  {
-    name: 'Redis',
-    available: servers.redis !== null,
-    async open() {
-      const opened = ioredisStore(servers.redis!.url, 'race:')
-      return {
-        backend: { kind: 'redis', url: servers.redis!.url, prefix: 'race:' },
-        store: opened.store,
-        close: opened.close,
-      }
-    },
-  },
-  {
-    name: 'MariaDB (mysql2, default flags)',
-    available: servers.mariadb !== null,
-    async open() {
-      const opened = await mysqlStore(servers.mariadb!.uri, 'race_store')
-      await ensureTable({ dialect: 'mysql', query: opened.query, table: 'race_store' })
-      return {
-        backend: { kind: 'mysql', uri: servers.mariadb!.uri, table: 'race_store' },
-        store: opened.store,
-        close: opened.close,
-      }
-    },
-  },
-  {
-    name: 'Redis Cluster (three masters, ioredis Cluster)',
-    available: servers.redisCluster !== null,
-    async open() {
-      const opened = ioredisClusterStore(servers.redisCluster!.startupNodes, 'race:')
-      return {
-        backend: { kind: 'redis-cluster', startupNodes: servers.redisCluster!.startupNodes, prefix: 'race:' },
-        store: opened.store,
-        close: opened.close,
-      }
-    },
-  },
-]
+const cases = contenders({ table: 'race_store', prefix: 'race:' })
 
 /** What N wrong codes in a row do to a user's record, on the memory store: the reference. */
 async function sequentialReference(n: number) {
@@ -96,16 +22,15 @@ async function sequentialReference(n: number) {
 }
 
 // One set of worker processes for all stores (starting 8 processes costs more than the races themselves).
-let pool: WorkerPool | undefined
-afterAll(() => pool?.close())
+const pool = workerPool(PROCESSES)
+afterAll(() => pool.close())
 
 for (const c of cases) {
   describe.skipIf(!c.available)(`${PROCESSES} processes on ${c.name}`, () => {
-    let opened: Awaited<ReturnType<Case['open']>>
+    let opened: Awaited<ReturnType<Contender['open']>>
     beforeAll(async () => {
       opened = await c.open()
-      if (pool) await pool.use(opened.backend)
-      else pool = await startWorkers(PROCESSES, opened.backend)
+      await pool.use(opened.backend)
     })
     afterAll(() => opened?.close())
 
@@ -117,7 +42,7 @@ for (const c of cases) {
       for (let round = 0; round < 5 && conflicts === 0; round++) {
         const userId = `race-${round}-${Date.now()}`
         const user = await enroll(opened.store, userId)
-        const tallies = await pool!.verifyAll({ userId, code: user.loginCode, attempts: ATTEMPTS, now: user.loginAt })
+        const tallies = await pool.verifyAll({ userId, code: user.loginCode, attempts: ATTEMPTS, now: user.loginAt })
         const accepted = tallies.reduce((sum, t) => sum + t.accepted, 0)
         const errors = tallies.flatMap((t) => Object.keys(t.errors))
         const reasons = new Set(tallies.flatMap((t) => Object.keys(t.reasons)))
@@ -146,7 +71,7 @@ for (const c of cases) {
       test(`${n} wrong codes from ${n} processes count exactly as ${n} sequential ones`, async () => {
         const userId = `failures-${n}-${Date.now()}`
         const user = await enroll(opened.store, userId)
-        const tallies = await pool!.verifyAll(
+        const tallies = await pool.verifyAll(
           { userId, code: user.wrongCode, attempts: 1, parallel: 1, now: user.loginAt },
           n,
         )
@@ -176,8 +101,7 @@ describe.skipIf(!servers.redisCluster)(`${PROCESSES} processes on Redis Cluster,
   }
   beforeAll(async () => {
     opened = ioredisClusterStore(backend.startupNodes, 'spread:')
-    if (pool) await pool.use(backend)
-    else pool = await startWorkers(PROCESSES, backend)
+    await pool.use(backend)
   })
   afterAll(() => opened?.close())
 
@@ -199,12 +123,12 @@ describe.skipIf(!servers.redisCluster)(`${PROCESSES} processes on Redis Cluster,
     expect(byMaster.size).toBe(3)
     for (const userId of byMaster.values()) {
       const user = await enroll(opened.store, userId)
-      const tallies = await pool!.verifyAll({ userId, code: user.loginCode, attempts: ATTEMPTS, now: user.loginAt })
+      const tallies = await pool.verifyAll({ userId, code: user.loginCode, attempts: ATTEMPTS, now: user.loginAt })
       expect(tallies.reduce((sum, t) => sum + t.accepted, 0)).toBe(1)
       expect(tallies.flatMap((t) => Object.keys(t.errors)).filter((code) => code !== 'ERR_STORAGE')).toEqual([])
       const wrong = `${userId}-wrong`
       const other = await enroll(opened.store, wrong)
-      await pool!.verifyAll({ userId: wrong, code: other.wrongCode, attempts: 1, parallel: 1, now: other.loginAt })
+      await pool.verifyAll({ userId: wrong, code: other.wrongCode, attempts: 1, parallel: 1, now: other.loginAt })
       const reference = await sequentialReference(PROCESSES)
       const active = await activeOf(opened.store, wrong)
       expect({ failures: active?.failures, lockedUntil: active?.lockedUntil }).toEqual({

@@ -1,14 +1,8 @@
 // One app-server process of the multi-process tests: it opens its own connection to the shared store and runs
 // `verify` calls when the parent says so. Bundled by esbuild (see workers.ts) and started with child_process.fork.
 import { createMFA, isOTPError, type MFAStore } from 'mfa-core'
-import { ioredisClusterStore, ioredisStore, mysqlStore, postgresStore, sqliteStore } from '../clients.js'
-
-export type Backend =
-  | { kind: 'sqlite'; path: string; table: string }
-  | { kind: 'postgres'; connectionString: string; table: string }
-  | { kind: 'redis'; url: string; prefix: string }
-  | { kind: 'mysql'; uri: string; table: string }
-  | { kind: 'redis-cluster'; startupNodes: { host: string; port: number }[]; prefix: string }
+import { type Backend, openBackend } from '../clients.js'
+import { countingStore } from './counting-store.js'
 
 export type ToWorker =
   | { type: 'init'; backend: Backend }
@@ -38,14 +32,6 @@ export type FromWorker =
     }
   | { type: 'failed'; message: string }
 
-async function open(backend: Backend): Promise<{ store: MFAStore; close(): Promise<void> }> {
-  if (backend.kind === 'sqlite') return sqliteStore(backend.path, backend.table)
-  if (backend.kind === 'postgres') return postgresStore(backend.connectionString, backend.table)
-  if (backend.kind === 'mysql') return mysqlStore(backend.uri, backend.table)
-  if (backend.kind === 'redis-cluster') return ioredisClusterStore(backend.startupNodes, backend.prefix)
-  return ioredisStore(backend.url, backend.prefix)
-}
-
 const send = (message: FromWorker): void => {
   process.send?.(message)
 }
@@ -57,22 +43,12 @@ process.on('message', async (message: ToWorker) => {
   try {
     if (message.type === 'init') {
       await opened?.close()
-      opened = await open(message.backend)
+      opened = await openBackend(message.backend)
       send({ type: 'ready' })
     } else if (message.type === 'verify') {
       clock = message.now
-      const store = opened!.store
-      let conflicts = 0
-      const counting: MFAStore = {
-        get: (key) => store.get(key),
-        delete: (key, version) => store.delete(key, version),
-        set: async (key, data, version, options) => {
-          const written = await store.set(key, data, version, options)
-          if (!written) conflicts++
-          return written
-        },
-      }
-      const mfa = createMFA({ store: counting, issuer: 'Race Test', now: () => clock })
+      const counting = countingStore(opened!.store)
+      const mfa = createMFA({ store: counting.store, issuer: 'Race Test', now: () => clock })
       const reasons: Record<string, number> = {}
       const errors: Record<string, number> = {}
       let accepted = 0
@@ -93,7 +69,7 @@ process.on('message', async (message: ToWorker) => {
         }
       }
       await Promise.all(Array.from({ length: message.parallel }, lane))
-      send({ type: 'done', id: message.id, accepted, reasons, errors, conflicts })
+      send({ type: 'done', id: message.id, accepted, reasons, errors, conflicts: counting.lost })
     } else if (message.type === 'exit') {
       await opened?.close()
       process.exit(0)

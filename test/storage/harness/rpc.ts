@@ -3,6 +3,7 @@
 // service, for the races); the Node side gets an MFAStore proxy, so the shared helpers (enroll, conformance,
 // faults) run unchanged. Web-standard code only: it is bundled for workerd and Deno as well.
 import { createMFA, isOTPError, type MFAStore } from 'mfa-core'
+import { countingStore } from './counting-store.js'
 
 /** Arguments keep their JavaScript type across JSON (NaN, Infinity, undefined, '1' vs 1), for the misuse tests. */
 type Encoded = { u: 1 } | { z: 1 } | { n: string } | { s: string } | { b: boolean } | { o: string }
@@ -39,22 +40,14 @@ export type Reply =
 export async function handle(store: MFAStore & { purgeExpired?(): Promise<number> }, request: Request): Promise<Reply> {
   try {
     if (request.op === 'verify') {
-      let conflicts = 0
-      const counting: MFAStore = {
-        get: (key) => store.get(key),
-        delete: (key, version) => store.delete(key, version),
-        set: async (key, data, version, options) => {
-          const written = await store.set(key, data, version, options)
-          if (written !== true) conflicts++
-          return written
-        },
-      }
-      const mfa = createMFA({ store: counting, issuer: 'Race Test', now: () => request.now })
+      const counting = countingStore(store)
+      const mfa = createMFA({ store: counting.store, issuer: 'Race Test', now: () => request.now })
       try {
         const result = await mfa.verify(request.userId, request.code)
-        return { verified: result.ok ? { ok: true } : { ok: false, reason: result.reason }, conflicts }
+        const verified = result.ok ? { ok: true } : { ok: false, reason: result.reason }
+        return { verified, conflicts: counting.lost }
       } catch (error) {
-        return { verified: { error: isOTPError(error) ? error.code : String(error) }, conflicts }
+        return { verified: { error: isOTPError(error) ? error.code : String(error) }, conflicts: counting.lost }
       }
     }
     if (request.op === 'purge') return { value: encode(await store.purgeExpired?.()) }

@@ -9,6 +9,8 @@ export interface ServerHandle {
   host: string
   port: number
   dir: string
+  /** The running process's id (undefined before the first start). */
+  readonly pid: number | undefined
   start(): Promise<void>
   stop(mode?: 'fast' | 'immediate'): Promise<void>
   cleanup(): Promise<void>
@@ -17,7 +19,6 @@ export interface PostgresHandle extends ServerHandle {
   user: string
   database: string
   connectionString: string
-  readonly pid: number | undefined
 }
 export interface RedisHandle extends ServerHandle {
   url: string
@@ -32,7 +33,6 @@ export declare function startRedis(options?: {
 export interface MariaDBHandle extends ServerHandle {
   user: string
   uri: string
-  readonly pid: number | undefined
 }
 export declare function startMariaDB(options?: {
   bins?: { server: string; install: string }

@@ -142,6 +142,54 @@ function waitExit(child, timeoutMs = 15_000) {
 }
 
 /**
+ * A server process on a loopback port, with the connection settings of its handle: start spawns it (keeping the tail
+ * of what it writes, for the error when it exits before accepting) and resolves once the port accepts; stop sends
+ * the signal of the mode ('fast': a clean shutdown, 'immediate': like a crash) and waits for the exit; cleanup stops
+ * it like a crash and removes its temp dir. Starts it once before returning the handle.
+ */
+async function startServer(settings, options) {
+  const { name, command, args, spawnOptions = {}, stdout = false, signals, readyMs, stopMs, settleMs = 0 } = options
+  let child = null
+  const handle = {
+    ...settings,
+    get pid() {
+      return child?.pid
+    },
+    async start() {
+      if (child && !exited(child)) return
+      child = spawn(command, args, { ...spawnOptions, stdio: ['ignore', stdout ? 'pipe' : 'ignore', 'pipe'] })
+      let log = ''
+      const keep = (chunk) => {
+        log = (log + chunk).slice(-4000)
+      }
+      child.stdout?.on('data', keep)
+      child.stderr.on('data', keep)
+      const started = child
+      await waitFor(
+        async () => {
+          if (exited(started)) throw new Error(`${name} exited at start: ${log}`)
+          return canConnect(settings.port)
+        },
+        name,
+        readyMs,
+      )
+      if (settleMs > 0) await sleep(settleMs)
+    },
+    async stop(mode = 'fast') {
+      if (!child || exited(child)) return
+      child.kill(mode === 'immediate' ? signals.immediate : signals.fast)
+      await waitExit(child, stopMs)
+    },
+    async cleanup() {
+      await handle.stop('immediate').catch(() => {})
+      rmSync(settings.dir, { recursive: true, force: true })
+    },
+  }
+  await handle.start()
+  return handle
+}
+
+/**
  * Starts PostgreSQL: initdb into a temp dir (trust auth, UTF8, C locale), then `postgres` on a free port of
  * 127.0.0.1 with its socket in the temp dir. fsync is off: a killed server still keeps every acknowledged commit
  * (only a machine crash would lose them). Returns a handle with the connection settings and stop/start.
@@ -160,53 +208,28 @@ export async function startPostgres(options = {}) {
   )
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.error}`)
   const port = options.port ?? (await freePort())
-  let child = null
-  const handle = {
+  const settings = {
     host: '127.0.0.1',
     port,
     user: 'postgres',
     database: 'postgres',
     connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     dir: root,
-    get pid() {
-      return child?.pid
-    },
-    async start() {
-      if (child && !exited(child)) return
-      child = spawn(
-        join(bin, 'postgres'),
-        [
-          ...['-D', data, '-k', root, '-p', String(port)],
-          ...['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
-          ...['-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'shared_buffers=32MB'],
-        ],
-        { ...account, stdio: ['ignore', 'ignore', 'pipe'] },
-      )
-      let log = ''
-      child.stderr.on('data', (chunk) => {
-        log = (log + chunk).slice(-4000)
-      })
-      const started = child
-      await waitFor(async () => {
-        if (exited(started)) throw new Error(`postgres exited at start: ${log}`)
-        return canConnect(port)
-      }, 'postgres')
-      // The port opens slightly before the server accepts queries; callers retry their first connection anyway.
-      await sleep(100)
-    },
-    /** Stops the server: 'fast' (SIGINT: clean) or 'immediate' (SIGQUIT: like a crash, recovery on next start). */
-    async stop(mode = 'fast') {
-      if (!child || exited(child)) return
-      child.kill(mode === 'immediate' ? 'SIGQUIT' : 'SIGINT')
-      await waitExit(child)
-    },
-    async cleanup() {
-      await handle.stop('immediate').catch(() => {})
-      rmSync(root, { recursive: true, force: true })
-    },
   }
-  await handle.start()
-  return handle
+  return startServer(settings, {
+    name: 'postgres',
+    command: join(bin, 'postgres'),
+    args: [
+      ...['-D', data, '-k', root, '-p', String(port)],
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+      ...['-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'shared_buffers=32MB'],
+    ],
+    spawnOptions: account,
+    // 'fast' is SIGINT (a clean shutdown), 'immediate' SIGQUIT (like a crash: recovery on the next start)
+    signals: { fast: 'SIGINT', immediate: 'SIGQUIT' },
+    // The port opens slightly before the server accepts queries; callers retry their first connection anyway.
+    settleMs: 100,
+  })
 }
 
 /**
@@ -221,46 +244,19 @@ export async function startRedis(options = {}) {
   const persistence = options.persist
     ? ['--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
     : ['--appendonly', 'no', '--save', '']
-  let child = null
-  const handle = {
-    host: '127.0.0.1',
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    dir: root,
-    async start() {
-      if (child && !exited(child)) return
-      child = spawn(
-        bin,
-        [
-          ...['--port', String(port), '--bind', '127.0.0.1', '--dir', root, ...persistence, '--protected-mode', 'no'],
-          ...(options.extra ?? []),
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      )
-      let log = ''
-      const keep = (chunk) => {
-        log = (log + chunk).slice(-4000)
-      }
-      child.stdout.on('data', keep)
-      child.stderr.on('data', keep)
-      const started = child
-      await waitFor(async () => {
-        if (exited(started)) throw new Error(`redis-server exited at start: ${log}`)
-        return canConnect(port)
-      }, 'redis-server')
+  return startServer(
+    { host: '127.0.0.1', port, url: `redis://127.0.0.1:${port}`, dir: root },
+    {
+      name: 'redis-server',
+      command: bin,
+      args: [
+        ...['--port', String(port), '--bind', '127.0.0.1', '--dir', root, ...persistence, '--protected-mode', 'no'],
+        ...(options.extra ?? []),
+      ],
+      stdout: true, // redis-server logs to stdout
+      signals: { fast: 'SIGTERM', immediate: 'SIGKILL' },
     },
-    async stop(mode = 'fast') {
-      if (!child || exited(child)) return
-      child.kill(mode === 'immediate' ? 'SIGKILL' : 'SIGTERM')
-      await waitExit(child)
-    },
-    async cleanup() {
-      await handle.stop('immediate').catch(() => {})
-      rmSync(root, { recursive: true, force: true })
-    },
-  }
-  await handle.start()
-  return handle
+  )
 }
 
 /**
@@ -284,54 +280,22 @@ export async function startMariaDB(options = {}) {
   )
   if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr || init.stdout || init.error}`)
   const port = options.port ?? (await freePort())
-  let child = null
-  const handle = {
-    host: '127.0.0.1',
-    port,
-    user: 'root',
-    uri: `mysql://root@127.0.0.1:${port}/mysql`,
-    dir: root,
-    get pid() {
-      return child?.pid
+  return startServer(
+    { host: '127.0.0.1', port, user: 'root', uri: `mysql://root@127.0.0.1:${port}/mysql`, dir: root },
+    {
+      name: 'mariadbd',
+      command: bins.server,
+      args: [
+        ...['--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1'],
+        ...[`--socket=${join(root, 's.sock')}`, `--pid-file=${join(root, 'mariadb.pid')}`, '--skip-name-resolve'],
+        ...['--max-connections=300', '--innodb-buffer-pool-size=32M', '--skip-log-bin', ...user],
+      ],
+      // 'fast' is SIGTERM (a clean shutdown), 'immediate' SIGKILL (a crash: recovery on the next start)
+      signals: { fast: 'SIGTERM', immediate: 'SIGKILL' },
+      readyMs: 60_000,
+      stopMs: 60_000,
     },
-    async start() {
-      if (child && !exited(child)) return
-      child = spawn(
-        bins.server,
-        [
-          ...['--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1'],
-          ...[`--socket=${join(root, 's.sock')}`, `--pid-file=${join(root, 'mariadb.pid')}`, '--skip-name-resolve'],
-          ...['--max-connections=300', '--innodb-buffer-pool-size=32M', '--skip-log-bin', ...user],
-        ],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      )
-      let log = ''
-      child.stderr.on('data', (chunk) => {
-        log = (log + chunk).slice(-4000)
-      })
-      const started = child
-      await waitFor(
-        async () => {
-          if (exited(started)) throw new Error(`mariadbd exited at start: ${log}`)
-          return canConnect(port)
-        },
-        'mariadbd',
-        60_000,
-      )
-    },
-    /** Stops the server: 'fast' (SIGTERM: clean shutdown) or 'immediate' (SIGKILL: a crash, recovery on next start). */
-    async stop(mode = 'fast') {
-      if (!child || exited(child)) return
-      child.kill(mode === 'immediate' ? 'SIGKILL' : 'SIGTERM')
-      await waitExit(child, 60_000)
-    },
-    async cleanup() {
-      await handle.stop('immediate').catch(() => {})
-      rmSync(root, { recursive: true, force: true })
-    },
-  }
-  await handle.start()
-  return handle
+  )
 }
 
 /**

@@ -5,7 +5,8 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type Plugin } from 'esbuild'
-import type { Backend, FromWorker, ToWorker } from './mfa-worker.js'
+import type { Backend } from '../clients.js'
+import type { FromWorker, ToWorker } from './mfa-worker.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 let bundled: Promise<string> | undefined
@@ -84,7 +85,7 @@ function bundle(): Promise<string> {
 }
 
 export interface WorkerPool {
-  /** Points every worker at another store (closing the previous connection). */
+  /** Points every worker at a store (closing the previous connection); the first call forks the processes. */
   use(backend: Backend): Promise<void>
   /** Runs `verify` in every worker at once (the messages go out back to back) and collects the tallies. */
   verifyAll(
@@ -118,33 +119,41 @@ function nextMessage(child: ChildProcess): Promise<FromWorker> {
   })
 }
 
-/** Forks `count` app-server processes, each with its own connection to `backend`. */
-export async function startWorkers(count: number, backend: Backend): Promise<WorkerPool> {
-  const file = await bundle()
-  const children = Array.from({ length: count }, () =>
-    fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
-  )
+/**
+ * `count` app-server processes, each with its own connection to the store of the last `use`. One pool serves every
+ * store of a suite: forking the processes costs more than the races themselves.
+ */
+export function workerPool(count: number): WorkerPool {
+  let children: ChildProcess[] = []
   const send = (child: ChildProcess, message: ToWorker): void => {
     child.send(message)
   }
-  const use = async (next: Backend): Promise<void> => {
-    const ready = children.map(nextMessage)
-    for (const child of children) send(child, { type: 'init', backend: next })
-    await Promise.all(ready)
+  const forked = (): ChildProcess[] => {
+    if (children.length === 0) throw new Error('the worker pool has no store yet: call use(backend) first')
+    return children
   }
-  await use(backend)
   let id = 0
   return {
-    use,
+    async use(backend) {
+      if (children.length === 0) {
+        const file = await bundle()
+        children = Array.from({ length: count }, () =>
+          fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+        )
+      }
+      const ready = children.map(nextMessage)
+      for (const child of children) send(child, { type: 'init', backend })
+      await Promise.all(ready)
+    },
     async verifyAll(task, workers = count) {
-      const chosen = children.slice(0, workers)
+      const chosen = forked().slice(0, workers)
       const replies = chosen.map(nextMessage)
       const message: ToWorker = { type: 'verify', id: ++id, parallel: 4, ...task }
       for (const child of chosen) send(child, message)
       return (await Promise.all(replies)) as Extract<FromWorker, { type: 'done' }>[]
     },
     async runEach(tasks) {
-      const chosen = children.slice(0, tasks.length)
+      const chosen = forked().slice(0, tasks.length)
       const replies = chosen.map(nextMessage)
       chosen.forEach((child, i) => {
         send(child, { type: 'verify', id: ++id, parallel: 1, ...tasks[i]! })
