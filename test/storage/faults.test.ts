@@ -447,8 +447,9 @@ describe.skipIf(!servers.redisBin || !servers.redisCli)('Redis Cluster faults (i
   })
 })
 
-// A Durable Object holds no connection of its own to drop or time out: the fault is the runtime going away.
-describe.skipIf(!servers.workerd)('Durable Object faults (workerd through miniflare)', () => {
+// A Durable Object (or D1 in the same runtime) holds no connection of its own to drop or time out: the fault is the
+// runtime going away.
+describe.skipIf(!servers.workerd)('Durable Object and D1 faults (workerd through miniflare)', () => {
   let worker: DurableObjectWorker
   beforeAll(async () => {
     worker = await startDurableObjectWorker()
@@ -470,6 +471,23 @@ describe.skipIf(!servers.workerd)('Durable Object faults (workerd through minifl
     )
     expect(errors.has('ERR_STORAGE')).toBe(true)
     expect((await activeOf(worker.store, 'do-stop'))?.failures).toBe(0)
+  })
+
+  test('D1 (sqlStore in the same workerd) stopped mid-run: fail closed, then consistent after restart', async () => {
+    const user = await enroll(worker.d1, 'd1-stop')
+    expect(await user.mfa.verify('d1-stop', user.loginCode)).toMatchObject({ ok: true, method: 'totp' })
+    const { errors } = await hammer(
+      user,
+      'd1-stop',
+      async () => {
+        await worker.stop()
+        await expectAllFailClosed(user.mfa, 'd1-stop', user.loginCode)
+        await sleep(300)
+      },
+      () => worker.start(),
+    )
+    expect(errors.has('ERR_STORAGE')).toBe(true)
+    expect((await activeOf(worker.d1, 'd1-stop'))?.failures).toBe(0)
   })
 })
 
