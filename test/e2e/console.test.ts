@@ -1,5 +1,6 @@
 // The console (examples/console), used in Debian's Chromium like a person would: sign up, turn on MFA reading the key
-// from the page (codes computed here with mfa-core, as a phone would), sign in with a code, a replay, a lock, a
+// from the page (a stand-in phone, zbarimg on a screenshot and oathtool, confirms it; the other codes are computed
+// here with mfa-core, as a phone would), sign in with a code, a replay, a lock, a
 // recovery code, disable, and a support reset. The server runs in this process on its own clock, which the test
 // moves, so no step waits for real time. SQLite always; PostgreSQL as well in CI (or with MFA_E2E_POSTGRES=1); the
 // MFA records in Redis with MFA_E2E_REDIS=1.
@@ -14,9 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningConsole, startConsole } from '../../examples/console/server.mjs'
 import { type PostgresHandle, type RedisHandle, startPostgres, startRedis } from '../storage/harness/servers.mjs'
 import { haveChromium, launchChromium, scanQR } from './chromium.js'
+import { havePhone, phoneCode, scanWithPhone } from './phone.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const haveBrowser = haveChromium('console e2e')
+const withPhone = haveBrowser && havePhone('console e2e steps with a stand-in phone (zbarimg + oathtool)')
 
 const STEP = 30_000
 const backends = [
@@ -140,6 +143,15 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     const params = parseKeyURI((await scanQR(page)) ?? '')
     expect(params).toMatchObject({ issuer: 'Example Cloud', accountName: EMAIL })
     expect(params.secret).toEqual(secret)
+    // The phone: the QR code as the page shows it, from a screenshot read by zbarimg; its codes from oathtool.
+    const scanned = withPhone ? await scanWithPhone(page, dataDir) : null
+    if (scanned) expect(parseKeyURI(scanned)).toEqual(params)
+    const phone = (offset: number) => {
+      if (!scanned) return code(offset)
+      const c = phoneCode(scanned, clock + offset * STEP)
+      typed.push(c)
+      return c
+    }
     await shot('enroll')
 
     const refusals: [string, () => Promise<[string, string]>, string][] = [
@@ -157,7 +169,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     }
     await shot('enroll-refused')
 
-    await submit('confirm-form', { code1: await code(-1), code2: await code(0) })
+    await submit('confirm-form', { code1: await phone(-1), code2: await phone(0) })
     recoveryCodes = await page.locator('#recovery-codes li').allTextContents()
     expect(recoveryCodes).toHaveLength(10)
     for (const c of recoveryCodes) expect(c).toMatch(/^[0-9a-z]{4,5}(-[0-9a-z]{4,5})+$/)
