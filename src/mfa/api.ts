@@ -16,7 +16,7 @@ import type {
   Refusal,
   RemoveReason,
   ResyncRefusal,
-} from './machine.js'
+} from './machine/index.js'
 import type { MFAAlgorithm, MFAPolicy } from './policy.js'
 import type { ProofKeyOption } from './proof.js'
 

@@ -3,7 +3,7 @@
 import { type HMACEngine, type HMACSigner, matchStep } from '../internal/engine.js'
 import { normalizeCode } from '../internal/otp.js'
 import type { SecretBinding, SecretBox } from './encryption.js'
-import type { CodeEvidence, CodeGate, ConfirmEvidence, ConfirmGate, ResyncGate } from './machine.js'
+import type { CodeEvidence, CodeGate, ConfirmEvidence, ConfirmGate, ResyncGate } from './machine/index.js'
 import type { SecretParams } from './record.js'
 import { normalizeRecoveryCode, type RecoveryHasher } from './recovery.js'
 import { findConsecutive, type ResyncEvidence } from './resync.js'

@@ -35,7 +35,7 @@ export type {
   RemoveReason,
   ResyncRefusal,
   StepUpReason,
-} from './machine.js'
+} from './machine/index.js'
 export { DEFAULT_POLICY, type MFAAlgorithm, type MFAPolicy } from './policy.js'
 export type { ProofKeyEntry, ProofKeyOption } from './proof.js'
 export type {

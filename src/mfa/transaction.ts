@@ -4,7 +4,7 @@ import { describe, isOTPError, OTPError } from '../errors.js'
 import type { MFAStore, MFAStoreEntry } from '../storage/store.js'
 import type { SecretBox } from './encryption.js'
 import { emitEvents, type MFAEvent, type MFAOperation } from './events.js'
-import { expiry, isEmpty, type Transition } from './machine.js'
+import { expiry, isEmpty, type Transition } from './machine/index.js'
 import type { MFAPolicy } from './policy.js'
 import { type MFARecord, parseRecord } from './record.js'
 

@@ -3,7 +3,7 @@
 // drift rule, and what status shows. No crypto, no clock, no store.
 import { describe, expect, it } from 'vitest'
 import type { DeviceEntry } from '../../src/mfa/device.js'
-import * as m from '../../src/mfa/machine.js'
+import * as m from '../../src/mfa/machine/index.js'
 import { resolvePolicy } from '../../src/mfa/policy.js'
 import type { OpenedProof } from '../../src/mfa/proof.js'
 import { emptyRecord, type MFARecord } from '../../src/mfa/record.js'

@@ -2,7 +2,7 @@
 // MFA page, with the evidence the service would have computed, and what the machine must answer and store. No
 // crypto, no clock, no store: records and evidence are written out by hand.
 import { describe, expect, it } from 'vitest'
-import * as m from '../../src/mfa/machine.js'
+import * as m from '../../src/mfa/machine/index.js'
 import { resolvePolicy } from '../../src/mfa/policy.js'
 import { emptyRecord, type MFARecord } from '../../src/mfa/record.js'
 import { PHONE, RECOVERY, S, T, TABLET } from './machine-fixtures.js'

@@ -1,0 +1,129 @@
+// The user's authenticators besides enrollment: remove (after a proof), import (the application vouches), rename, list.
+import type { MFAEventDraft } from '../events.js'
+import type { MFAPolicy } from '../policy.js'
+import { type Authenticator, emptyRecord, type MFARecord, type RecoveryDigests } from '../record.js'
+import type { NewSecret } from './enrollment.js'
+import { type ClosedGate, type CodeGate, proofGate } from './gates.js'
+import { type ProofEvidence, proveStepUp } from './step-up.js'
+import { revokeForSecurity } from './trusted-devices.js'
+import { turnOff } from './turn-off.js'
+import type { CodeReason, Refusal, RemoveReason, StepUpReason, Transition } from './types.js'
+
+/** A gate for `removeAuthenticator`: `not_found` before any code is looked at (nothing is consumed for nothing). */
+export function removeGate(
+  record: MFARecord | null,
+  authenticatorId: string,
+  hasProof: boolean,
+  now: number,
+  policy: MFAPolicy,
+): ClosedGate<RemoveReason> | CodeGate {
+  if (record && record.authenticators.length > 0 && !record.authenticators.some((a) => a.id === authenticatorId)) {
+    return { reason: 'not_found' }
+  }
+  return proofGate(record, hasProof, now, policy)
+}
+
+/**
+ * Removes one authenticator after a proof (any authenticator's code, the removed one's included, or a recovery
+ * code). Removing the last one is `disable`. Trusted devices are revoked and the generation moves on.
+ */
+export function removeAuthenticator(
+  record: MFARecord,
+  authenticatorId: string,
+  gate: CodeGate,
+  evidence: ProofEvidence,
+  now: number,
+  policy: MFAPolicy,
+): Transition<{ ok: true } | Refusal<CodeReason | StepUpReason>> {
+  const outcome = proveStepUp(record, gate, evidence, now, policy)
+  if ('refused' in outcome) return outcome.refused
+  const p = outcome.proved
+  const removed: MFAEventDraft = { type: 'authenticator_removed', authenticatorId }
+  const rest = p.next.authenticators.filter((a) => a.id !== authenticatorId)
+  if (rest.length === 0) return turnOff(record, p, now, [removed])
+  const revoked = revokeForSecurity(p.next, now)
+  return {
+    result: { ok: true },
+    next: { ...p.next, authenticators: rest, devices: revoked.devices, generation: record.generation + 1 },
+    events: [...p.events, removed, ...revoked.events],
+  }
+}
+
+/** An authenticator brought in by the application (a migration): its secret sealed, parameters checked. */
+export interface ImportedSecret extends NewSecret {
+  lastStep: number
+}
+
+/** A gate for `importAuthenticator`: `limit_reached` at `maxAuthenticators`. */
+export function importGate(record: MFARecord | null, policy: MFAPolicy): ClosedGate<'limit_reached'> | { open: true } {
+  return (record?.authenticators.length ?? 0) >= policy.maxAuthenticators ? { reason: 'limit_reached' } : { open: true }
+}
+
+/**
+ * Adds an imported authenticator, active at once (no codes: the application vouches for it). With `recovery`
+ * (the application asked for recovery codes), the user's recovery codes are replaced by fresh ones.
+ */
+export function importAuthenticator(
+  record: MFARecord | null,
+  imported: ImportedSecret,
+  recovery: RecoveryDigests | null,
+  now: number,
+): Transition<{ ok: true; authenticatorId: string }> {
+  const base = record ?? emptyRecord()
+  const added: Authenticator = { ...imported, createdAt: now, lastUsedAt: null, drift: 0 }
+  const next: MFARecord = { ...base, authenticators: [...base.authenticators, added], enabledAt: base.enabledAt ?? now }
+  const events: MFAEventDraft[] = [{ type: 'imported', authenticatorId: imported.id }]
+  if (recovery) {
+    next.recovery = recovery
+    if (base.recovery) {
+      const revoked = revokeForSecurity(base, now)
+      next.generation = base.generation + 1
+      next.devices = revoked.devices
+      events.push(...revoked.events)
+    }
+    events.push({ type: 'recovery_regenerated', recoveryCodesLeft: recovery.digests.length })
+  }
+  return { result: { ok: true, authenticatorId: imported.id }, next, events }
+}
+
+/** Renames an authenticator (no proof: a label protects nothing). */
+export function rename(
+  record: MFARecord | null,
+  authenticatorId: string,
+  label: string,
+): Transition<{ ok: true } | Refusal<'not_found'>> {
+  const found = record?.authenticators.some((a) => a.id === authenticatorId)
+  if (!record || !found) return { result: { ok: false, reason: 'not_found' }, events: [] }
+  return {
+    result: { ok: true },
+    next: {
+      ...record,
+      authenticators: record.authenticators.map((a) => (a.id === authenticatorId ? { ...a, label } : a)),
+    },
+    events: [{ type: 'authenticator_renamed', authenticatorId }],
+  }
+}
+
+/** One authenticator as `listAuthenticators` shows it: never a secret. */
+export interface AuthenticatorInfo {
+  id: string
+  label: string
+  createdAt: number
+  lastUsedAt: number | null
+  algorithm: Authenticator['algorithm']
+  digits: number
+  period: number
+}
+
+/** The user's authenticators, in the order they were added. */
+export function list(record: MFARecord | null): AuthenticatorInfo[] {
+  return (record?.authenticators ?? []).map(({ id, label, createdAt, lastUsedAt, algorithm, digits, period }) => ({
+    id,
+    label,
+    createdAt,
+    lastUsedAt,
+    algorithm,
+    digits,
+    period,
+  }))
+}

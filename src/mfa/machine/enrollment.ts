@@ -1,0 +1,181 @@
+// Enrollment: begin (with a proof once the user has an authenticator), confirm with two consecutive codes.
+import type { MFAEventDraft } from '../events.js'
+import type { MFAPolicy } from '../policy.js'
+import {
+  type Authenticator,
+  emptyRecord,
+  type MFARecord,
+  type PendingEnrollment,
+  type SecretParams,
+} from '../record.js'
+import { type ClosedGate, type CodeGate, likeliestFirst, proofGate, stepAt } from './gates.js'
+import { refuse } from './refusal.js'
+import { type ProofEvidence, proveStepUp } from './step-up.js'
+import { revokeForSecurity } from './trusted-devices.js'
+import type {
+  CodeReason,
+  ConfirmReason,
+  EnrollReason,
+  NeedsRecovery,
+  Refusal,
+  StepUpReason,
+  Transition,
+} from './types.js'
+
+/** A fresh secret the service generated, with its id and label, ready to become a pending enrollment. */
+export interface NewSecret extends SecretParams {
+  id: string
+  label: string
+}
+
+/**
+ * A gate for `beginEnrollment`: `limit_reached` at `maxAuthenticators`; no proof needed for a first
+ * authenticator (`{ open: true }`); else as {@link proofGate}.
+ */
+export function enrollGate(
+  record: MFARecord | null,
+  hasProof: boolean,
+  now: number,
+  policy: MFAPolicy,
+): ClosedGate<EnrollReason> | CodeGate | { open: true } {
+  const count = record?.authenticators.length ?? 0
+  if (count >= policy.maxAuthenticators) return { reason: 'limit_reached' }
+  if (count === 0) return { open: true }
+  return proofGate(record, hasProof, now, policy)
+}
+
+/**
+ * Starts (or restarts: it replaces any pending one) an enrollment. For a user who already has authenticators the
+ * proof is checked and consumed first; the pending enrollment changes nothing of theirs until confirmed.
+ */
+export function begin(
+  record: MFARecord | null,
+  gate: CodeGate | { open: true },
+  evidence: ProofEvidence | null,
+  secret: NewSecret,
+  now: number,
+  policy: MFAPolicy,
+): Transition<{ ok: true; authenticatorId: string; expiresAt: number } | Refusal<CodeReason | StepUpReason>> {
+  let base = record ?? emptyRecord()
+  const events: MFAEventDraft[] = []
+  if ('candidates' in gate) {
+    const outcome = proveStepUp(base, gate, evidence ?? { kind: 'malformed' }, now, policy)
+    if ('refused' in outcome) return outcome.refused
+    base = outcome.proved.next
+    events.push(...outcome.proved.events)
+  }
+  const expiresAt = now + policy.enrollmentTTLMs
+  const pending: PendingEnrollment = { ...secret, createdAt: now, expiresAt, attempts: 0, replaces: null }
+  events.push({ type: 'enrollment_started', authenticatorId: secret.id })
+  return { result: { ok: true, authenticatorId: secret.id, expiresAt }, next: { ...base, pending }, events }
+}
+
+/** A confirmation can be checked: the steps code2 (step s+1) and code1 (step s) may match, likeliest first. */
+export interface ConfirmGate {
+  pending: PendingEnrollment
+  second: number[]
+  first: number[]
+}
+
+/**
+ * Says whether a confirmation can be checked now and over which steps: code2 is step s+1 within
+ * [t - past, t + future] of the current step t, code1 is step s, one earlier.
+ */
+export function confirmGate(
+  record: MFARecord | null,
+  now: number,
+  policy: MFAPolicy,
+): ClosedGate<'not_pending' | 'expired' | 'locked' | 'limit_reached'> | ConfirmGate {
+  const pending = record?.pending
+  if (!record || !pending) return { reason: 'not_pending' }
+  if (now >= pending.expiresAt) return { reason: 'expired' }
+  if (pending.attempts >= policy.maxEnrollmentAttempts) return { reason: 'locked' }
+  const kept = record.authenticators.filter((a) => a.id !== pending.replaces).length
+  if (kept >= policy.maxAuthenticators) return { reason: 'limit_reached' }
+  const t = stepAt(now, pending.period)
+  const { past, future } = policy.enrollmentWindow
+  return { pending, second: likeliestFirst(t, past, future), first: likeliestFirst(t, past + 1, future) }
+}
+
+/**
+ * What the two enrollment codes are: not codes; the same code twice (not compared further); or the step each
+ * matched among the gate's steps (null: none).
+ */
+export type ConfirmEvidence =
+  | { kind: 'malformed' }
+  | { kind: 'same' }
+  | { kind: 'pair'; first: number | null; second: number | null }
+
+/** The result of a confirmation; the service adds the recovery codes it generated (if `recoveryIssued`). */
+export type ConfirmSuccess = { ok: true; authenticatorId: string; recoveryIssued: boolean }
+
+/**
+ * Confirms a pending enrollment with two consecutive codes, in order. `malformed` and `same_code` do not count as
+ * attempts; the other refusals do, and the last allowed one locks the pending enrollment. The first authenticator
+ * of a user turns MFA on and issues recovery codes; a further one leaves them as they are.
+ */
+export function confirm(
+  record: MFARecord | null,
+  gate: ClosedGate<'not_pending' | 'expired' | 'locked' | 'limit_reached'> | ConfirmGate,
+  evidence: ConfirmEvidence,
+  now: number,
+  policy: MFAPolicy,
+): Transition<Refusal<ConfirmReason> | ConfirmSuccess> | NeedsRecovery<Refusal<ConfirmReason> | ConfirmSuccess> {
+  if ('reason' in gate) {
+    // an expired enrollment is removed, so status and later calls see none
+    return refuse(gate.reason, gate.reason === 'expired' && record ? { next: { ...record, pending: null } } : {})
+  }
+  const rec = record as MFARecord
+  if (evidence.kind === 'malformed') return refuse('malformed')
+  if (evidence.kind === 'same') return refuse('same_code')
+  const { pending } = gate
+  const { first, second } = evidence
+  if (first === null || second === null || second !== first + 1) {
+    const attempts = pending.attempts + 1
+    const next = { ...rec, pending: { ...pending, attempts } }
+    const reason =
+      first !== null && second !== null ? (first === second + 1 ? 'reversed' : 'not_consecutive') : 'invalid'
+    return refuse(reason, { next, locked: attempts >= policy.maxEnrollmentAttempts })
+  }
+  const delta = second - stepAt(now, pending.period)
+  const { id, label, secret, algorithm, digits, period } = pending
+  const added: Authenticator = {
+    id,
+    label,
+    secret,
+    algorithm,
+    digits,
+    period,
+    createdAt: now,
+    lastUsedAt: now,
+    // the second code's step is consumed: the next login needs a newer code
+    lastStep: second,
+    drift: Math.abs(delta) <= 1 ? delta : 0,
+  }
+  const kept = rec.authenticators.filter((a) => a.id !== pending.replaces)
+  const replaced = kept.length < rec.authenticators.length
+  const events: MFAEventDraft[] = []
+  const revoked = revokeForSecurity(rec, now)
+  if (replaced) events.push({ type: 'authenticator_removed', authenticatorId: pending.replaces as string })
+  if (replaced) events.push(...revoked.events)
+  const next: MFARecord = {
+    ...rec,
+    authenticators: [...kept, added],
+    pending: null,
+    enabledAt: rec.enabledAt ?? now,
+    generation: replaced ? rec.generation + 1 : rec.generation,
+    devices: replaced ? revoked.devices : rec.devices,
+  }
+  if (kept.length > 0) {
+    events.push({ type: 'authenticator_added', authenticatorId: id })
+    return { result: { ok: true, authenticatorId: id, recoveryIssued: false }, next, events }
+  }
+  // the first authenticator (or the 0.1.0 rotation of the only one): MFA is on, with fresh recovery codes
+  return {
+    needsRecovery: (recovery) => ({
+      result: { ok: true, authenticatorId: id, recoveryIssued: true },
+      next: { ...next, recovery },
+      events: [...events, { type: 'enrolled', authenticatorId: id }],
+    }),
+  }
+}

@@ -1,0 +1,83 @@
+// Gates: whether an operation can be checked now and, if so, what the evidence side must compute (which steps of
+// which authenticator, the likeliest first).
+import type { MFAPolicy } from '../policy.js'
+import type { Authenticator, MFARecord, RecoveryDigests } from '../record.js'
+import type { ProofReason } from './types.js'
+
+/** The RFC 6238 time step containing `now` (ms). */
+export function stepAt(now: number, period: number): number {
+  return Math.floor(now / 1000 / period)
+}
+
+/** `centre`, then alternately one step earlier and later, up to `past` and `future` steps: the likeliest first. */
+export function likeliestFirst(centre: number, past: number, future: number): number[] {
+  const steps = [centre]
+  for (let d = 1; d <= Math.max(past, future); d++) {
+    if (d <= past) steps.push(centre - d)
+    if (d <= future) steps.push(centre + d)
+  }
+  // RFC 6238 §4: time steps before the epoch do not exist
+  return steps.filter((s) => s >= 0)
+}
+
+/** One authenticator the evidence side must try, with its steps in the order to compute them. */
+export interface Candidate {
+  authenticator: Authenticator
+  steps: number[]
+}
+
+/** A code can be checked: the authenticators to try (the last used first) and the recovery digests. */
+export interface CodeGate {
+  candidates: Candidate[]
+  recovery: RecoveryDigests | null
+}
+
+/** Why an operation cannot be checked now. */
+export type ClosedGate<Reason extends string> = { reason: Reason; retryAfterMs?: number }
+
+/**
+ * Says whether a code can be checked now and, if so, what to compute: for each authenticator (the one used last
+ * first, so the usual login stops after one), the login window centred on its drift, the likeliest step first.
+ */
+export function codeGate(
+  record: MFARecord | null,
+  now: number,
+  policy: MFAPolicy,
+): ClosedGate<'not_enrolled' | 'locked'> | CodeGate {
+  if (!record || record.authenticators.length === 0) return { reason: 'not_enrolled' }
+  if (now < record.lockedUntil) return { reason: 'locked', retryAfterMs: record.lockedUntil - now }
+  const w = policy.loginWindow
+  const order = [...record.authenticators].sort((a, b) => (b.lastUsedAt ?? -1) - (a.lastUsedAt ?? -1))
+  return {
+    candidates: order.map((authenticator) => ({
+      authenticator,
+      steps: likeliestFirst(stepAt(now, authenticator.period) + authenticator.drift, w, w),
+    })),
+    recovery: record.recovery,
+  }
+}
+
+/** A gate for an operation that needs a proof: as {@link codeGate}, and `proof_required` when none was given. */
+export function proofGate(
+  record: MFARecord | null,
+  hasProof: boolean,
+  now: number,
+  policy: MFAPolicy,
+): ClosedGate<ProofReason> | CodeGate {
+  const gate = codeGate(record, now, policy)
+  if ('reason' in gate) return gate
+  return hasProof ? gate : { reason: 'proof_required' }
+}
+
+/**
+ * Says whether a device token can be checked now: not for a user without authenticators (`not_enrolled`), nor
+ * while the user is locked (the token is not looked at, like a code).
+ */
+export function deviceGate(
+  record: MFARecord | null,
+  now: number,
+): ClosedGate<'not_enrolled' | 'locked'> | { open: true } {
+  if (!record || record.authenticators.length === 0) return { reason: 'not_enrolled' }
+  if (now < record.lockedUntil) return { reason: 'locked', retryAfterMs: record.lockedUntil - now }
+  return { open: true }
+}

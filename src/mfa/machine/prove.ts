@@ -1,0 +1,78 @@
+// Proving with a code: a TOTP code consumes its step (replay protection), a recovery code is spent; every other
+// failure counts against the user's one failure budget.
+import { timingSafeEqualString } from '../../internal/bytes.js'
+import type { MFAEventDraft } from '../events.js'
+import type { MFAPolicy } from '../policy.js'
+import type { Authenticator, MFARecord, RecoveryDigests } from '../record.js'
+import { type CodeGate, stepAt } from './gates.js'
+import { fail, refuse } from './refusal.js'
+import type { CodeReason, Refusal, Transition } from './types.js'
+
+/**
+ * What the user typed, as the evidence side found it: not a code at all; a TOTP code and the authenticator and
+ * step it matched (null: none among the gate's candidates); or the digest of a recovery code under the record's
+ * scheme.
+ */
+export type CodeEvidence =
+  | { kind: 'malformed' }
+  | { kind: 'totp'; match: { authenticatorId: string; step: number } | null }
+  | { kind: 'recovery'; digest: string }
+
+/** A proof that passed: the record with the code consumed (failures cleared), and how it was proven. */
+export interface Proved {
+  next: MFARecord
+  method: 'totp' | 'recovery'
+  authenticatorId?: string
+  events: MFAEventDraft[]
+}
+
+/**
+ * Applies replay protection and throttling to a code or proof. Malformed input and replays do not count as
+ * failures; every other failure does, and from `maxFailures` on each one locks for twice as long as the last.
+ * A TOTP code consumes its step (only later steps of that authenticator are accepted), a recovery code is spent.
+ */
+export function prove(
+  record: MFARecord,
+  gate: CodeGate,
+  evidence: CodeEvidence,
+  now: number,
+  policy: MFAPolicy,
+): { proved: Proved } | { refused: Transition<Refusal<CodeReason>> } {
+  if (evidence.kind === 'malformed') return { refused: refuse('malformed') }
+  let index = -1
+  let used: Authenticator | undefined
+  if (evidence.kind === 'totp') {
+    const match = evidence.match
+    used = match ? gate.candidates.find((c) => c.authenticator.id === match.authenticatorId)?.authenticator : undefined
+    if (used && match && match.step <= used.lastStep) {
+      return { refused: refuse('replayed', { authenticatorId: used.id }) }
+    }
+  } else if (gate.recovery) {
+    // every digest is compared, so the time taken does not say which one matched
+    gate.recovery.digests.forEach((digest, i) => {
+      if (timingSafeEqualString(digest, evidence.digest) && index < 0) index = i
+    })
+  }
+  if (!used && index < 0) return { refused: fail(record, 'invalid', now, policy) }
+  const next: MFARecord = { ...record, failures: 0, lockedUntil: 0 }
+  const events: MFAEventDraft[] = []
+  if (used && evidence.kind === 'totp' && evidence.match) {
+    const step = evidence.match.step
+    const delta = step - stepAt(now, used.period)
+    const updated: Authenticator = { ...used, lastStep: step, lastUsedAt: now }
+    // Only a small, plausible drift is remembered (the window itself may reach further); a login may bring a drift
+    // that resync set back towards 0, never take it further out: drift grows only through resync.
+    if (Math.abs(delta) <= Math.max(1, Math.abs(used.drift))) updated.drift = delta
+    const usedId = used.id
+    next.authenticators = record.authenticators.map((a) => (a.id === usedId ? updated : a))
+    return { proved: { next, method: 'totp', authenticatorId: usedId, events } }
+  }
+  const recovery = gate.recovery as RecoveryDigests
+  next.recovery = { ...recovery, digests: recovery.digests.filter((_, i) => i !== index) }
+  events.push({ type: 'recovery_used', method: 'recovery', recoveryCodesLeft: next.recovery.digests.length })
+  return { proved: { next, method: 'recovery', events } }
+}
+
+/** The event `draft` naming the authenticator that proved, when it was one (a recovery code names none). */
+export const withId = (draft: MFAEventDraft, id: string | undefined): MFAEventDraft =>
+  id === undefined ? draft : { ...draft, authenticatorId: id }

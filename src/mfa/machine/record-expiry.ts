@@ -1,0 +1,24 @@
+// What the store may forget, and when: only a record without an authenticator expires.
+import type { MFAPolicy } from '../policy.js'
+import { MAX_ENROLLMENT_TTL_MS, type MFARecord } from '../record.js'
+
+/** How long a record without any authenticator is kept after disable or reset (a tombstone, 1 day). */
+export const TOMBSTONE_TTL_MS = 86_400_000
+
+/** True when the record holds nothing a user would lose (no authenticator, nothing pending). */
+export function isEmpty(record: MFARecord): boolean {
+  return record.authenticators.length === 0 && record.pending === null
+}
+
+/**
+ * How long the store may keep a record (ms), or undefined for ever. Only a record without an authenticator may
+ * expire: a tombstone after a day, a pending enrollment one TTL after it did (a late confirmation still hears
+ * `expired` rather than `not_pending`), never later than the longest enrollment a policy allows, whatever the
+ * clock did.
+ */
+export function expiry(record: MFARecord, now: number, policy: MFAPolicy): number | undefined {
+  if (record.authenticators.length > 0) return undefined
+  if (record.pending === null) return TOMBSTONE_TTL_MS
+  const left = Math.min(Math.max(record.pending.expiresAt - now, 0), MAX_ENROLLMENT_TTL_MS)
+  return left + policy.enrollmentTTLMs
+}

@@ -1,0 +1,57 @@
+// MFA turned off: by `disable` after a proof, by removing the last authenticator, or by support's `reset`; what is
+// left is a tombstone with the generation moved on.
+import type { MFAEventDraft } from '../events.js'
+import type { MFAPolicy } from '../policy.js'
+import { emptyRecord, type MFARecord } from '../record.js'
+import type { CodeGate } from './gates.js'
+import { type Proved, withId } from './prove.js'
+import { type ProofEvidence, proveStepUp } from './step-up.js'
+import { revokeForSecurity } from './trusted-devices.js'
+import type { CodeReason, Refusal, StepUpReason, Transition } from './types.js'
+
+/** The record left when MFA is off: nothing but the bumped generation (so earlier proofs stay void). */
+const tombstone = (record: MFARecord | null): MFARecord => emptyRecord((record?.generation ?? 0) + 1)
+
+/**
+ * MFA turned off after a proof, by `disable` or by removing the last authenticator: the tombstone, every trusted
+ * device revoked, and the `disabled` event after the operation's own (`before`).
+ */
+export function turnOff(record: MFARecord, p: Proved, now: number, before: MFAEventDraft[]): Transition<{ ok: true }> {
+  return {
+    result: { ok: true },
+    next: tombstone(record),
+    events: [
+      ...p.events,
+      ...before,
+      ...revokeForSecurity(record, now).events,
+      withId({ type: 'disabled', method: p.method }, p.authenticatorId),
+    ],
+  }
+}
+
+/** Turns MFA off after a proof: every authenticator, recovery code, trusted device and pending enrollment goes. */
+export function disable(
+  record: MFARecord,
+  gate: CodeGate,
+  evidence: ProofEvidence,
+  now: number,
+  policy: MFAPolicy,
+): Transition<{ ok: true } | Refusal<CodeReason | StepUpReason>> {
+  const outcome = proveStepUp(record, gate, evidence, now, policy)
+  if ('refused' in outcome) return outcome.refused
+  return turnOff(record, outcome.proved, now, [])
+}
+
+/**
+ * The support path: removes everything, no code needed. `generation` replaces the count when the stored record
+ * could not be parsed (the service passes its clock reading, larger than any counter a record reached).
+ */
+export function reset(
+  record: MFARecord | null,
+  actor: string,
+  reason: string,
+  generation?: number,
+): Transition<{ ok: true }> {
+  const next = generation === undefined ? tombstone(record) : emptyRecord(generation)
+  return { result: { ok: true }, next, events: [{ type: 'reset', actor, reason }] }
+}
