@@ -27,7 +27,10 @@ function exec(command, args, options) {
   })
 }
 
-/** The git install, output to a log printed when it is collected (it would interleave with the steps' output). */
+/**
+ * Starts a step that runs alongside the others; its output goes to a log, printed when the returned function collects
+ * it (it would interleave with the other steps' output).
+ */
 function background(name, command, args) {
   const started = Date.now()
   const log = `test-results/${name}.log`
