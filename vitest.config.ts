@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { packageAliases } from './entries.mjs'
@@ -30,6 +31,9 @@ const browserAvailable = existsSync(CHROMIUM)
 
 export default defineConfig({
   test: {
+    // One file per core. Vitest's default keeps a core for itself, which on a 2-core machine ran one file at a time,
+    // while the slow suites mostly wait on a child process (the bin, zbarimg, tmux) or a browser.
+    maxWorkers: availableParallelism(),
     projects: [
       {
         resolve: { alias: packageAliases('src') },

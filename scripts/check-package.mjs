@@ -4,7 +4,7 @@
 // profile (node10, node16 from CJS and ESM, bundler), a consumer project type-checked against the tarball in each
 // TypeScript resolution mode (scripts/check-types.mjs), and size budgets with bundle isolation
 // (scripts/check-bundles.mjs), and installs from a tarball and a
-// git clone (scripts/check-install.mjs). Run after `tsup`.
+// git clone (scripts/check-install.mjs; arguments, as `tarball` or `git`, pass on to it to run one). Run after `tsup`.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -35,5 +35,9 @@ if (pack.status !== 0) {
 }
 rmSync(dir, { recursive: true, force: true })
 run('bundle isolation', 'node', ['scripts/check-bundles.mjs'])
-run('install from a tarball and from git', 'node', ['scripts/check-install.mjs'])
+const installs = process.argv.slice(2)
+run(`install from ${installs.length > 0 ? installs.join(' and ') : 'a tarball and from git'}`, 'node', [
+  'scripts/check-install.mjs',
+  ...installs,
+])
 process.exit(ok ? 0 : 1)

@@ -3,10 +3,12 @@
 // Steps: typecheck, lint, build, the suites of the test tree (it mirrors src/: vectors, properties and differentials
 // sit next to what they test) on src/ with coverage, the portable suites against the built dist/ (Node ESM + CJS)
 // and in headless Chromium (all but `*.node.test.ts`), storage suites against real servers, the
-// package checks (size budgets, publint, arethetypeswrong, bundle isolation) and the type-checked docs.
+// package checks (size budgets, publint, arethetypeswrong, bundle isolation, installs) and the type-checked docs.
+// The install from a git clone of HEAD (scripts/check-install.mjs git) needs no build and spends most of its time in
+// npm unpacking the dev dependencies, so it starts first, in the background, and is collected at the end.
 // In CI (CI=true) a missing browser or server fails the run; elsewhere it is skipped with a loud warning.
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs'
 
 const CI = Boolean(process.env.CI)
 const results = []
@@ -16,14 +18,51 @@ let skipped = 0
 const skippedNames = []
 const notes = []
 
-function step(name, command, args, { env = {}, vitestReport } = {}) {
+/** Runs a command to its end; resolves to its exit status or signal. */
+function exec(command, args, options) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, options)
+    child.on('error', (error) => resolve({ status: null, signal: error.message }))
+    child.on('close', (status, signal) => resolve({ status, signal }))
+  })
+}
+
+/**
+ * Starts a step that runs alongside the others; its output goes to a log, printed when the returned function collects
+ * it (it would interleave with the other steps' output).
+ */
+function background(name, command, args) {
+  const started = Date.now()
+  const log = `test-results/${name}.log`
+  const fd = openSync(log, 'w')
+  console.log(`\n=== ${name} (in the background, collected at the end): ${command} ${args.join(' ')}`)
+  const done = exec(command, args, { stdio: ['ignore', fd, fd] }).then((exit) => ({
+    exit,
+    seconds: ((Date.now() - started) / 1000).toFixed(1),
+  }))
+  closeSync(fd)
+  return async () => {
+    const { exit, seconds } = await done
+    const ok = exit.status === 0
+    console.log(`\n=== ${name} (ran in the background for ${seconds} s): ${command} ${args.join(' ')}`)
+    process.stdout.write(readFileSync(log, 'utf8'))
+    results.push({ name, ok, seconds })
+    if (ok) passed++
+    else {
+      failed++
+      console.error(`\n*** ${name} FAILED (exit ${exit.status ?? exit.signal})`)
+    }
+    return ok
+  }
+}
+
+async function step(name, command, args, { env = {}, vitestReport } = {}) {
   const started = Date.now()
   console.log(`\n=== ${name}: ${command} ${args.join(' ')}`)
   if (vitestReport) rmSync(vitestReport, { force: true })
-  const run = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } })
-  const ok = run.status === 0
-  const seconds = ((Date.now() - started) / 1000).toFixed(1)
-  results.push({ name, ok, seconds })
+  const exit = await exec(command, args, { stdio: 'inherit', env: { ...process.env, ...env } })
+  const ok = exit.status === 0
+  results.push({ name, ok, seconds: ((Date.now() - started) / 1000).toFixed(1) })
   if (vitestReport && existsSync(vitestReport)) {
     const report = JSON.parse(readFileSync(vitestReport, 'utf8'))
     passed += report.numPassedTests
@@ -37,13 +76,13 @@ function step(name, command, args, { env = {}, vitestReport } = {}) {
     }
     if (!ok && report.numFailedTests === 0) {
       const why = 'a hook (beforeAll/afterAll), an unhandled error or a coverage threshold failed: see the log above'
-      notes.push(`${name} exited ${run.status ?? run.signal} with no failed test: ${why}`)
+      notes.push(`${name} exited ${exit.status ?? exit.signal} with no failed test: ${why}`)
     }
   } else {
     if (ok) passed++
     else failed++
   }
-  if (!ok) console.error(`\n*** ${name} FAILED (exit ${run.status ?? run.signal})`)
+  if (!ok) console.error(`\n*** ${name} FAILED (exit ${exit.status ?? exit.signal})`)
   return ok
 }
 
@@ -60,11 +99,12 @@ const vitest = (name, args, env) =>
     },
   )
 
-step('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']) &&
-  step('typecheck-tests', npx, ['tsc', '-p', 'tsconfig.test.json', '--noEmit'])
-step('lint', npx, ['biome', 'check', '.'])
-const built = step('build', npx, ['tsup', '--silent'])
-vitest('src', ['--project', 'node', '--coverage'])
+const gitInstall = background('git-install', 'node', ['scripts/check-install.mjs', 'git'])
+;(await step('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit'])) &&
+  (await step('typecheck-tests', npx, ['tsc', '-p', 'tsconfig.test.json', '--noEmit']))
+await step('lint', npx, ['biome', 'check', '.'])
+const built = await step('build', npx, ['tsup', '--silent'])
+await vitest('src', ['--project', 'node', '--coverage'])
 if (built) {
   const browser = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')
   if (!browser) {
@@ -74,12 +114,16 @@ if (built) {
       failed++
     } else console.warn(`\n*** SKIPPED chromium: ${reason} ***\n`)
   }
-  vitest('dist', ['--project', 'dist', ...(browser ? ['--project', 'chromium'] : [])])
-  if (existsSync('vitest.storage.config.ts')) vitest('storage', ['--config', 'vitest.storage.config.ts', '--coverage'])
-  step('package', 'node', ['scripts/check-package.mjs'])
+  await vitest('dist', ['--project', 'dist', ...(browser ? ['--project', 'chromium'] : [])])
+  if (existsSync('vitest.storage.config.ts')) {
+    await vitest('storage', ['--config', 'vitest.storage.config.ts', '--coverage'])
+  }
+  // the tarball here; the git install runs in the background since the start
+  await step('package', 'node', ['scripts/check-package.mjs', 'tarball'])
 }
-step('docs-code', 'node', ['scripts/check-docs.mjs'])
-step('words', 'node', ['scripts/check-words.mjs'])
+await step('docs-code', 'node', ['scripts/check-docs.mjs'])
+await step('words', 'node', ['scripts/check-words.mjs'])
+await gitInstall()
 
 console.log('\n=== summary')
 for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(16)} ${r.seconds} s`)
