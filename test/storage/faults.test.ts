@@ -103,6 +103,31 @@ async function expectAllFailClosed(mfa: MFA, userId: string, code: string) {
   expect(results).toEqual(Array.from({ length: 4 }, () => ({ error: 'ERR_STORAGE' })))
 }
 
+/**
+ * A login loop on `store` while `stop` takes its server (or runtime) away and `start` brings it back: while it is
+ * gone every operation fails closed with ERR_STORAGE, and the loop saw that error. The caller checks the record after.
+ */
+async function stoppedMidRun(
+  store: MFAStore,
+  userId: string,
+  stop: () => Promise<void>,
+  start: () => Promise<void>,
+): Promise<void> {
+  const user = await enroll(store, userId)
+  expect(await user.mfa.verify(userId, user.loginCode)).toMatchObject({ ok: true, method: 'totp' })
+  const { errors } = await hammer(
+    user,
+    userId,
+    async () => {
+      await stop()
+      await expectAllFailClosed(user.mfa, userId, user.loginCode)
+      await sleep(300) // the login loop keeps running against the stopped server
+    },
+    start,
+  )
+  expect(errors.has('ERR_STORAGE')).toBe(true)
+}
+
 describe.skipIf(!servers.pgBin)('PostgreSQL faults', () => {
   let server: PostgresHandle
   let opened: Awaited<ReturnType<typeof postgresStore>>
@@ -123,19 +148,12 @@ describe.skipIf(!servers.pgBin)('PostgreSQL faults', () => {
   })
 
   test('server stopped mid-run: fail closed, then consistent after restart', async () => {
-    const user = await enroll(opened.store, 'pg-stop')
-    expect(await user.mfa.verify('pg-stop', user.loginCode)).toMatchObject({ ok: true, method: 'totp' })
-    const { errors } = await hammer(
-      user,
+    await stoppedMidRun(
+      opened.store,
       'pg-stop',
-      async () => {
-        await server.stop('immediate')
-        await expectAllFailClosed(user.mfa, 'pg-stop', user.loginCode)
-        await sleep(300) // the verify loop keeps running against the stopped server
-      },
+      () => server.stop('immediate'),
       () => server.start(),
     )
-    expect(errors.has('ERR_STORAGE')).toBe(true)
     expect((await activeOf(opened.store, 'pg-stop'))?.failures).toBe(0)
   })
 
@@ -203,22 +221,15 @@ describe.skipIf(!servers.redisBin)('Redis faults', () => {
   })
 
   test('server stopped mid-run: fail closed, then consistent after restart (AOF)', async () => {
-    const user = await enroll(opened.store, 'redis-stop')
-    expect(await user.mfa.verify('redis-stop', user.loginCode)).toMatchObject({ ok: true, method: 'totp' })
-    const { errors } = await hammer(
-      user,
+    await stoppedMidRun(
+      opened.store,
       'redis-stop',
-      async () => {
-        await server.stop('immediate')
-        await expectAllFailClosed(user.mfa, 'redis-stop', user.loginCode)
-        await sleep(300) // the verify loop keeps running against the stopped server
-      },
+      () => server.stop('immediate'),
       async () => {
         await server.start()
         await waitReady()
       },
     )
-    expect(errors.has('ERR_STORAGE')).toBe(true)
   })
 
   test('a command that times out (CLIENT PAUSE) fails closed and writes nothing', async () => {
@@ -311,19 +322,12 @@ describe.skipIf(!servers.mariadbBins)('MariaDB faults (mysql2)', () => {
   }
 
   test('server killed mid-run: fail closed, then consistent after restart (InnoDB recovery)', async () => {
-    const user = await enroll(opened.store, 'maria-stop')
-    expect(await user.mfa.verify('maria-stop', user.loginCode)).toMatchObject({ ok: true, method: 'totp' })
-    const { errors } = await hammer(
-      user,
+    await stoppedMidRun(
+      opened.store,
       'maria-stop',
-      async () => {
-        await server.stop('immediate')
-        await expectAllFailClosed(user.mfa, 'maria-stop', user.loginCode)
-        await sleep(300)
-      },
+      () => server.stop('immediate'),
       () => server.start(),
     )
-    expect(errors.has('ERR_STORAGE')).toBe(true)
     expect((await activeOf(opened.store, 'maria-stop'))?.failures).toBe(0)
   })
 
@@ -393,20 +397,18 @@ describe.skipIf(!servers.redisBin || !servers.redisCli)('Redis Cluster faults (i
   }
 
   test("the user's master killed mid-run: fail closed, then consistent after restart (AOF)", async () => {
-    const user = await enroll(opened.store, 'cluster-stop')
-    const node = await nodeOf('fault:mfa:cluster-stop')
-    expect(await user.mfa.verify('cluster-stop', user.loginCode)).toMatchObject({ ok: true, method: 'totp' })
-    const { errors } = await hammer(
-      user,
+    let node: RedisHandle | undefined
+    await stoppedMidRun(
+      opened.store,
       'cluster-stop',
       async () => {
+        node = await nodeOf('fault:mfa:cluster-stop')
         await node.stop('immediate')
-        await expectAllFailClosed(user.mfa, 'cluster-stop', user.loginCode)
-        await sleep(300)
       },
-      () => node.start(),
+      async () => {
+        await node?.start()
+      },
     )
-    expect(errors.has('ERR_STORAGE')).toBe(true)
   })
 
   test("a command that times out (the user's master paused) fails closed and writes nothing", async () => {
@@ -457,36 +459,22 @@ describe.skipIf(!servers.workerd)('Durable Object and D1 faults (workerd through
   afterAll(() => worker?.cleanup())
 
   test('workerd stopped mid-run: fail closed, then consistent after restart on the persisted storage', async () => {
-    const user = await enroll(worker.store, 'do-stop')
-    expect(await user.mfa.verify('do-stop', user.loginCode)).toMatchObject({ ok: true, method: 'totp' })
-    const { errors } = await hammer(
-      user,
+    await stoppedMidRun(
+      worker.store,
       'do-stop',
-      async () => {
-        await worker.stop()
-        await expectAllFailClosed(user.mfa, 'do-stop', user.loginCode)
-        await sleep(300)
-      },
+      () => worker.stop(),
       () => worker.start(),
     )
-    expect(errors.has('ERR_STORAGE')).toBe(true)
     expect((await activeOf(worker.store, 'do-stop'))?.failures).toBe(0)
   })
 
   test('D1 (sqlStore in the same workerd) stopped mid-run: fail closed, then consistent after restart', async () => {
-    const user = await enroll(worker.d1, 'd1-stop')
-    expect(await user.mfa.verify('d1-stop', user.loginCode)).toMatchObject({ ok: true, method: 'totp' })
-    const { errors } = await hammer(
-      user,
+    await stoppedMidRun(
+      worker.d1,
       'd1-stop',
-      async () => {
-        await worker.stop()
-        await expectAllFailClosed(user.mfa, 'd1-stop', user.loginCode)
-        await sleep(300)
-      },
+      () => worker.stop(),
       () => worker.start(),
     )
-    expect(errors.has('ERR_STORAGE')).toBe(true)
     expect((await activeOf(worker.d1, 'd1-stop'))?.failures).toBe(0)
   })
 })
@@ -499,19 +487,12 @@ describe.skipIf(!servers.deno || !servers.sqlite)('Deno KV faults (file-backed, 
   afterAll(() => deno?.cleanup())
 
   test('every Deno process killed mid-run: fail closed, then consistent after restart on the same file', async () => {
-    const user = await enroll(deno.store, 'deno-stop')
-    expect(await user.mfa.verify('deno-stop', user.loginCode)).toMatchObject({ ok: true, method: 'totp' })
-    const { errors } = await hammer(
-      user,
+    await stoppedMidRun(
+      deno.store,
       'deno-stop',
-      async () => {
-        await deno.stop()
-        await expectAllFailClosed(user.mfa, 'deno-stop', user.loginCode)
-        await sleep(300)
-      },
+      () => deno.stop(),
       () => deno.start(),
     )
-    expect(errors.has('ERR_STORAGE')).toBe(true)
     expect((await activeOf(deno.store, 'deno-stop'))?.failures).toBe(0)
   })
 
