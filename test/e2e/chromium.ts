@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import jsQR from 'jsqr'
 import { type Browser, chromium, type Page } from 'playwright'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.mjs'
+import { canRun } from '../support/tools.js'
 
 /**
  * True when Chromium is installed; otherwise warns that the suite is not run, or throws in CI, which requires it.
@@ -11,11 +12,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.mjs'
  * @param suite - what is not run, for the message ("browser demo")
  */
 export function haveChromium(suite: string): boolean {
-  if (existsSync(CHROMIUM_PATH)) return true
-  const reason = `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium): the ${suite} test is not run`
-  if (process.env.CI) throw new Error(`${reason}; CI requires it`)
-  console.warn(`\n*** SKIPPED ${suite}: ${reason} ***\n`)
-  return false
+  return canRun(suite, existsSync(CHROMIUM_PATH) ? null : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`)
 }
 
 /** Launches Chromium headless with the flags every browser suite here uses (test/support/chromium.mjs). */

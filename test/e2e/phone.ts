@@ -1,11 +1,10 @@
 // A stand-in for the user's phone in the console e2e suite, sharing no code with mfa-core: the camera is a screenshot
 // of the QR code as Chromium drew it, read by Debian's zbarimg (ZBar); the authenticator app is Debian's oathtool
 // (oath-toolkit, C), fed with the secret and parameters of the scanned key URI, read here with the URL parser.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Page } from 'playwright'
-
-const TOOLS = ['zbarimg', 'oathtool']
+import { canRun, missingPrograms } from '../support/tools.js'
 
 /**
  * True when zbarimg and oathtool are installed; otherwise warns that the phone steps are not run, or throws in CI,
@@ -14,12 +13,11 @@ const TOOLS = ['zbarimg', 'oathtool']
  * @param suite - what is not run, for the message
  */
 export function havePhone(suite: string): boolean {
-  const missing = TOOLS.filter((bin) => spawnSync(bin, ['--version']).error !== undefined)
-  if (missing.length === 0) return true
-  const reason = `${missing.join(' and ')} not installed (apt-get install zbar-tools oathtool): the ${suite} is not run`
-  if (process.env.CI) throw new Error(`${reason}; CI requires them`)
-  console.warn(`\n*** SKIPPED ${suite}: ${reason} ***\n`)
-  return false
+  const missing = missingPrograms(['zbarimg', 'oathtool'])
+  return canRun(
+    suite,
+    missing.length === 0 ? null : `${missing.join(', ')} not installed (apt-get install zbar-tools oathtool)`,
+  )
 }
 
 /**

@@ -9,16 +9,16 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { formatKeyForManualEntry, parseKeyURI } from 'mfa-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { canRun, missingPrograms } from '../support/tools.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const COLUMNS = 80
 const ROWS = 24
-const missing = ['tmux', 'zbarimg'].filter((bin) => spawnSync('which', [bin]).status !== 0)
-if (missing.length > 0) {
-  const reason = `${missing.join(', ')} not installed (apt-get install tmux zbar-tools): terminal demo not checked`
-  if (process.env.CI) throw new Error(`${reason}; CI requires it`)
-  console.warn(`\n*** SKIPPED terminal demo: ${reason} ***\n`)
-}
+const missing = missingPrograms(['tmux', 'zbarimg'])
+canRun(
+  'terminal demo',
+  missing.length === 0 ? null : `${missing.join(', ')} not installed (apt-get install tmux zbar-tools)`,
+)
 
 interface Cell {
   ch: string
