@@ -65,6 +65,9 @@ export function refusalAnswer({ reason, retryAfterMs }) {
   return { status, headers: {}, body: { ok: false, reason } }
 }
 
+// A key or recovery codes: shown once, kept by no cache
+const NO_STORE = { 'cache-control': 'no-store' }
+
 /**
  * What the page shows to add an authenticator: the QR code as SVG (rendered here: the key never goes to a chart
  * service) and the key grouped for typing in by hand.
@@ -75,7 +78,18 @@ export function refusalAnswer({ reason, retryAfterMs }) {
 export function enrollmentAnswer({ authenticatorId, uri, secret, expiresAt }) {
   const qrSvg = renderSVG(uri, { title: 'Scan with your authenticator app' })
   const body = { ok: true, authenticatorId, qrSvg, manualKey: formatKeyForManualEntry(secret), expiresAt }
-  return { status: 200, headers: {}, body }
+  return { status: 200, headers: NO_STORE, body }
+}
+
+/**
+ * The answer that shows recovery codes (after the first authenticator is confirmed, or regenerated): once, in this
+ * answer, which no cache may keep.
+ *
+ * @param result - a successful `confirmEnrollment` or `regenerateRecoveryCodes` result
+ * @returns `{ status: 200, headers, body: { ok, recoveryCodes, authenticatorId? } }`
+ */
+export function recoveryCodesAnswer({ recoveryCodes, authenticatorId }) {
+  return { status: 200, headers: NO_STORE, body: { ok: true, authenticatorId, recoveryCodes } }
 }
 
 /**

@@ -5,7 +5,7 @@
 //   node examples/frameworks/express.mjs
 import { pathToFileURL } from 'node:url'
 import express from 'express'
-import { enrollmentAnswer, errorAnswer, fields, refusalAnswer, stepUp } from './answers.mjs'
+import { enrollmentAnswer, errorAnswer, fields, recoveryCodesAnswer, refusalAnswer, stepUp } from './answers.mjs'
 import { runFromEnvironment } from './setup.mjs'
 
 /**
@@ -80,15 +80,13 @@ export function createExpressApp({ mfa, accounts, sessions, log = console }) {
   app.post('/mfa/confirm', signedIn(), async (req, res) => {
     const { code1, code2 } = fields(req.body, 'code1', 'code2')
     const result = await mfa.confirmEnrollment(res.locals.session.userId, code1, code2)
-    if (!result.ok) return send(res, refusalAnswer(result))
-    res.json({ ok: true, authenticatorId: result.authenticatorId, recoveryCodes: result.recoveryCodes })
+    send(res, result.ok ? recoveryCodesAnswer(result) : refusalAnswer(result))
   })
 
   app.post('/mfa/recovery-codes', signedIn(), async (_req, res) => {
     const { session } = res.locals
     const result = await mfa.regenerateRecoveryCodes(session.userId, stepUp(session))
-    if (!result.ok) return send(res, refusalAnswer(result))
-    res.json({ ok: true, recoveryCodes: result.recoveryCodes })
+    send(res, result.ok ? recoveryCodesAnswer(result) : refusalAnswer(result))
   })
 
   app.post('/mfa/disable', signedIn(), async (_req, res) => {

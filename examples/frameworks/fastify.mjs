@@ -4,7 +4,7 @@
 //   node examples/frameworks/fastify.mjs
 import { pathToFileURL } from 'node:url'
 import Fastify from 'fastify'
-import { enrollmentAnswer, errorAnswer, fields, refusalAnswer, stepUp } from './answers.mjs'
+import { enrollmentAnswer, errorAnswer, fields, recoveryCodesAnswer, refusalAnswer, stepUp } from './answers.mjs'
 import { runFromEnvironment } from './setup.mjs'
 
 /**
@@ -75,15 +75,13 @@ export function createFastifyApp({ mfa, accounts, sessions, log = console }) {
   app.post('/mfa/confirm', signedIn(), async (request, reply) => {
     const { code1, code2 } = fields(request.body, 'code1', 'code2')
     const result = await mfa.confirmEnrollment(request.session.userId, code1, code2)
-    if (!result.ok) return send(reply, refusalAnswer(result))
-    return { ok: true, authenticatorId: result.authenticatorId, recoveryCodes: result.recoveryCodes }
+    return send(reply, result.ok ? recoveryCodesAnswer(result) : refusalAnswer(result))
   })
 
   app.post('/mfa/recovery-codes', signedIn(), async (request, reply) => {
     const { session } = request
     const result = await mfa.regenerateRecoveryCodes(session.userId, stepUp(session))
-    if (!result.ok) return send(reply, refusalAnswer(result))
-    return { ok: true, recoveryCodes: result.recoveryCodes }
+    return send(reply, result.ok ? recoveryCodesAnswer(result) : refusalAnswer(result))
   })
 
   app.post('/mfa/disable', signedIn(), async (request, reply) => {

@@ -7,7 +7,15 @@ import { pathToFileURL } from 'node:url'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { BadRequest, enrollmentAnswer, errorAnswer, fields, refusalAnswer, stepUp } from './answers.mjs'
+import {
+  BadRequest,
+  enrollmentAnswer,
+  errorAnswer,
+  fields,
+  recoveryCodesAnswer,
+  refusalAnswer,
+  stepUp,
+} from './answers.mjs'
 import { runFromEnvironment } from './setup.mjs'
 
 /**
@@ -81,15 +89,13 @@ export function createHonoApp({ mfa, accounts, sessions, log = console }) {
   app.post('/mfa/confirm', signedIn(), async (c) => {
     const { code1, code2 } = fields(await json(c), 'code1', 'code2')
     const result = await mfa.confirmEnrollment(c.get('session').userId, code1, code2)
-    if (!result.ok) return send(c, refusalAnswer(result))
-    return c.json({ ok: true, authenticatorId: result.authenticatorId, recoveryCodes: result.recoveryCodes })
+    return send(c, result.ok ? recoveryCodesAnswer(result) : refusalAnswer(result))
   })
 
   app.post('/mfa/recovery-codes', signedIn(), async (c) => {
     const session = c.get('session')
     const result = await mfa.regenerateRecoveryCodes(session.userId, stepUp(session))
-    if (!result.ok) return send(c, refusalAnswer(result))
-    return c.json({ ok: true, recoveryCodes: result.recoveryCodes })
+    return send(c, result.ok ? recoveryCodesAnswer(result) : refusalAnswer(result))
   })
 
   app.post('/mfa/disable', signedIn(), async (c) => {

@@ -41,10 +41,10 @@ const START: Record<Framework, [string, string]> = {
 
 export const openStore: Setup['openStore'] = async (options) => (await load<Setup>('setup.mjs')).openStore(options)
 
-/** Keys as an operator would set them: 32 random bytes in base64. */
+/** Keys as an operator would set them: 32 random bytes as text (`openssl rand -base64 32`, or base64url). */
 export function keysEnv(): Record<string, string> {
-  const key = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')
-  return { MFA_ENCRYPTION_KEY: key(), MFA_PROOF_KEY: key() }
+  const key = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32)))
+  return { MFA_ENCRYPTION_KEY: `${key().toString('base64')}\n`, MFA_PROOF_KEY: key().toString('base64url') }
 }
 
 /** Collects what the app logs (a 503 warns, a 500 is an error), instead of printing it. */
@@ -94,6 +94,7 @@ export async function startExample(
 export interface Answer {
   status: number
   retryAfter: string | null
+  cacheControl: string | null
   body: Record<string, any>
 }
 
@@ -116,7 +117,8 @@ export class Client {
     if (setCookie) this.cookie = setCookie.split(';')[0]!
     const json = (await response.json()) as Record<string, any>
     if (typeof json.csrfToken === 'string') this.csrf = json.csrfToken
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: json }
+    const retryAfter = response.headers.get('retry-after')
+    return { status: response.status, retryAfter, cacheControl: response.headers.get('cache-control'), body: json }
   }
   get = (path: string) => this.request('GET', path)
   post = (path: string, body?: unknown) => this.request('POST', path, body)
@@ -139,7 +141,7 @@ export async function enrollThroughAPI(app: Running, client: Client, email: stri
     body: { error: 'csrf' },
   })
   const begun = await client.post('/mfa/enroll')
-  expect(begun.status).toBe(200)
+  expect(begun).toMatchObject({ status: 200, cacheControl: 'no-store' })
   expect(begun.body.qrSvg).toMatch(/^<svg [^>]*viewBox=/)
   expect(begun.body.qrSvg).toContain('<title>Scan with your authenticator app</title>')
   const code = phone(begun.body.manualKey)
@@ -150,7 +152,7 @@ export async function enrollThroughAPI(app: Running, client: Client, email: stri
   })
   app.clock.now += STEP
   const confirmed = await client.post('/mfa/confirm', { code1: first, code2: await code(app.clock.now) })
-  expect(confirmed.status).toBe(200)
+  expect(confirmed).toMatchObject({ status: 200, cacheControl: 'no-store' })
   expect(confirmed.body.recoveryCodes).toHaveLength(10)
   expect((await client.get('/mfa')).body).toMatchObject({ ok: true, state: 'active', authenticators: 1 })
   return { code, recoveryCodes: confirmed.body.recoveryCodes as string[] }
@@ -226,7 +228,7 @@ export async function fullPath(app: Running): Promise<void> {
     body: { method: 'totp' },
   })
   const regenerated = await browser.post('/mfa/recovery-codes')
-  expect(regenerated.status).toBe(200)
+  expect(regenerated).toMatchObject({ status: 200, cacheControl: 'no-store' })
   expect(regenerated.body.recoveryCodes).toHaveLength(10)
   expect(regenerated.body.recoveryCodes).not.toContain(recoveryCodes[0])
 
