@@ -40,18 +40,10 @@ export async function openStore({ databaseUrl, sqliteFile = 'mfa.db', busyTimeou
   return { store: sqlStore({ dialect: 'sqlite', query }), close: async () => db.close() }
 }
 
-/** A 32-byte key from an environment variable holding it in base64. */
-function keyFrom(env, name) {
-  const key = Buffer.from(env[name] ?? '', 'base64')
-  if (key.length !== 32) {
-    throw new Error(`${name} must hold 32 random bytes in base64 (openssl rand -base64 32)`)
-  }
-  return new Uint8Array(key)
-}
-
 /**
  * The MFA service of the example servers: secrets sealed with `MFA_ENCRYPTION_KEY`, step-up proofs signed with
- * `MFA_PROOF_KEY` (32 random bytes each, in base64).
+ * `MFA_PROOF_KEY` (32 random bytes each, as base64 text: `openssl rand -base64 32`). A missing or short key stops
+ * the start with `ERR_INVALID_OPTION`, which names the variable's key but never shows it.
  *
  * @param options.store - the MFA store
  * @param options.env - where the keys are (default process.env)
@@ -62,8 +54,8 @@ export function createService({ store, env = process.env, now = Date.now }) {
     store,
     issuer: 'Example Cloud',
     now,
-    encryptionKeys: { current: 'k1', keys: { k1: keyFrom(env, 'MFA_ENCRYPTION_KEY') } },
-    proofKey: keyFrom(env, 'MFA_PROOF_KEY'),
+    encryptionKeys: { current: 'k1', keys: { k1: env.MFA_ENCRYPTION_KEY } },
+    proofKey: env.MFA_PROOF_KEY,
   })
 }
 

@@ -1,12 +1,9 @@
 // The key options of createMFA (encryptionKeys, proofKey) as bytes: raw bytes as given, or the text an environment
 // variable or a Workers secret holds (base64url or base64). The one place key text is read; its errors say what was
 // wrong with the key, never what the key is.
-import { describe, OTPError } from '../errors.js'
+import { describe, misuse } from '../errors.js'
 import { decodeBase64Text } from '../internal/base64url.js'
 import { isBytes } from '../internal/bytes.js'
-
-/** Key material as `createMFA` takes it: raw bytes, or their base64url or base64 text. */
-export type KeyMaterial = Uint8Array | string
 
 /**
  * Reads one key: bytes are copied; text is decoded from base64url or base64 (padding optional, surrounding
@@ -35,8 +32,5 @@ export function readKey(value: unknown, name: string, fits: (bytes: number) => b
         ? `text of ${value.length} characters that is not base64url or base64`
         : `base64 text of ${bytes.length} bytes`
   }
-  throw new OTPError(
-    'ERR_INVALID_OPTION',
-    `${name} must be ${expected}, as a Uint8Array or base64url/base64 text; got ${given}`,
-  )
+  return misuse(`${name} must be ${expected}, as a Uint8Array or base64url/base64 text; got ${given}`)
 }
