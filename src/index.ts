@@ -33,6 +33,7 @@ export {
   type EnrollReason,
   type ImportOptions,
   type ImportResult,
+  type KeyMaterial,
   type MFA,
   type MFAAlgorithm,
   type MFAEncryptionKeys,

@@ -35,3 +35,18 @@ export function decodeBase64URL(text: string): Uint8Array | null {
   // the leftover bits of the last character must be zero (else two spellings would decode alike)
   return (value & ((1 << bits) - 1)) === 0 ? out : null
 }
+
+/**
+ * Decodes key material written as text: base64url or standard base64 (RFC 4648 §5, §4), with or without its `=`
+ * padding, surrounding whitespace ignored (a secret read from a file or an environment variable often ends in a
+ * newline). Returns null for anything else: another character, the two alphabets mixed, wrong padding, or non-zero
+ * trailing bits.
+ */
+export function decodeBase64Text(text: string): Uint8Array | null {
+  const trimmed = text.trim()
+  const body = trimmed.replace(/={1,2}$/, '')
+  // padding, when present, completes the last group of four
+  if (body.length !== trimmed.length && trimmed.length % 4 !== 0) return null
+  if (/[+/]/.test(body) && /[-_]/.test(body)) return null
+  return decodeBase64URL(body.replace(/\+/g, '-').replace(/\//g, '_'))
+}

@@ -58,21 +58,31 @@ export interface MFAPolicy {
  * be rotated by adding a new one, making it current, and removing the old one once every record was rewritten.
  *
  * @example
- * const encryptionKeys = { current: '2026-11', keys: { '2026-11': key32Bytes, '2026-01': olderKey } }
+ * const encryptionKeys = { current: '2026-11', keys: { '2026-11': key32Bytes, '2026-01': olderKeyAsBase64 } }
  */
 export interface MFAEncryptionKeys {
   /** The id of the key used for every write. */
   current: string
-  /** Key id to 16, 24 or 32 raw key bytes. Ids: 1 to 64 characters of `A-Z a-z 0-9 . _ -`. */
-  keys: Readonly<Record<string, Uint8Array>>
+  /** Key id to a key of 16, 24 or 32 bytes. Ids: 1 to 64 characters of `A-Z a-z 0-9 . _ -`. */
+  keys: Readonly<Record<string, KeyMaterial>>
 }
+
+/**
+ * A key of `encryptionKeys` or `proofKey`: its raw bytes, or their base64url or base64 text (RFC 4648 §5, §4;
+ * padding optional, whitespace around it ignored), which is how an environment variable or a Workers secret holds a
+ * key. Hex text is refused rather than read as base64. Generate one with `openssl rand -base64 32`.
+ *
+ * @example
+ * const encryptionKeys = { current: 'k1', keys: { k1: process.env.MFA_ENCRYPTION_KEY ?? '' } }
+ */
+export type KeyMaterial = Uint8Array | string
 
 /** One signing key of the `proofKey` option of `createMFA`: an id (carried in every proof it signs) and 32+ random bytes. */
 export interface ProofKeyEntry {
   /** 1 to 16 characters of `A-Z a-z 0-9 . _ -`. */
   readonly id: string
-  /** At least 32 random bytes (at most 1024). */
-  readonly key: Uint8Array
+  /** At least 32 random bytes (at most 1024), or their base64url or base64 text. */
+  readonly key: KeyMaterial
 }
 
 /**
@@ -83,7 +93,7 @@ export interface ProofKeyEntry {
  * @example
  * const proofKey = [{ id: '2026-12', key: newKey32 }, { id: '2026-06', key: oldKey32 }]
  */
-export type ProofKeyOption = Uint8Array | readonly ProofKeyEntry[]
+export type ProofKeyOption = KeyMaterial | readonly ProofKeyEntry[]
 
 /**
  * What happened (`authenticatorId` names the authenticator concerned, where there is one):
@@ -263,7 +273,8 @@ export interface MFAOptions {
   policy?: Partial<MFAPolicy>
   /**
    * Encrypt secrets at rest (AES-GCM) and key the recovery-code digests; without it secrets are stored as base32
-   * in clear and recovery digests are salted and slow (PBKDF2).
+   * in clear and recovery digests are salted and slow (PBKDF2). Keys are bytes or their base64 text
+   * ({@link KeyMaterial}); a key of the wrong length throws `ERR_INVALID_OPTION` here, never showing the key.
    */
   encryptionKeys?: MFAEncryptionKeys
   /**
@@ -288,8 +299,8 @@ export interface MFAOptions {
    */
   engine?: HMACEngine
   /**
-   * Signs step-up proofs (`verify(..., { proof: true })`, {@link MFA.checkProof}): 32 or more random bytes, or
-   * several `{ id, key }` for rotation (the first signs, all open). Without it, asking for a proof throws
+   * Signs step-up proofs (`verify(..., { proof: true })`, {@link MFA.checkProof}): 32 or more random bytes (or
+   * their base64 text, {@link KeyMaterial}), or several `{ id, key }` for rotation (the first signs, all open). Without it, asking for a proof throws
    * `ERR_INVALID_OPTION`. Keep it secret like a session key; it never needs to be the same as `encryptionKeys`.
    */
   proofKey?: ProofKeyOption

@@ -2,19 +2,26 @@
 // sealed secret moved to another user, authenticator or prefix does not open; old key ids still decrypt.
 import { decodeBase32, encodeBase32 } from '../base32.js'
 import { describe, misuse, OTPError } from '../errors.js'
-import { isBytes, utf8 } from '../internal/bytes.js'
+import { utf8 } from '../internal/bytes.js'
 import { createPromiseCache } from '../internal/cache.js'
 import { aesGcmDecrypt, aesGcmEncrypt, importAESKey, randomBytes } from '../internal/crypto.js'
 import type { MFAEncryptionKeys } from './api.js'
+import { readKey } from './key-option.js'
 import type { StoredSecret } from './record/shapes.js'
 
+/** {@link MFAEncryptionKeys} once checked: every key as its bytes. */
+export interface CheckedEncryptionKeys {
+  readonly current: string
+  readonly keys: Readonly<Record<string, Uint8Array>>
+}
+
 /**
- * Checks encryption keys once, when the service is created.
+ * Checks encryption keys once, when the service is created: each key given as bytes or as their base64 text.
  *
  * @throws OTPError `ERR_INVALID_OPTION` when `current` is not among `keys`, an id is not a short plain string, or a
- * key is not 16, 24 or 32 bytes
+ * key is not 16, 24 or 32 bytes (or their base64url or base64 text)
  */
-export function checkEncryptionKeys(keys: unknown): MFAEncryptionKeys | undefined {
+export function checkEncryptionKeys(keys: unknown): CheckedEncryptionKeys | undefined {
   if (keys === undefined) return undefined
   const k = keys as MFAEncryptionKeys
   if (typeof k !== 'object' || k === null || typeof k.keys !== 'object' || k.keys === null) {
@@ -25,10 +32,7 @@ export function checkEncryptionKeys(keys: unknown): MFAEncryptionKeys | undefine
     if (!/^[\w.-]{1,64}$/.test(id)) {
       misuse('encryptionKeys ids must be 1 to 64 characters of A-Z a-z 0-9 . _ -')
     }
-    if (!isBytes(key) || ![16, 24, 32].includes(key.length)) {
-      misuse(`encryption key must be 16, 24 or 32 bytes, got ${describe(key)}`)
-    }
-    copy[id] = new Uint8Array(key)
+    copy[id] = readKey(key, `encryption key "${id}"`, (n) => n === 16 || n === 24 || n === 32, '16, 24 or 32 bytes')
   }
   if (typeof k.current !== 'string' || !Object.hasOwn(copy, k.current)) {
     misuse('encryptionKeys.current must name one of encryptionKeys.keys')
@@ -73,10 +77,10 @@ export interface SecretBox {
  * @param keys - from {@link checkEncryptionKeys}; undefined stores secrets in clear (base32)
  * @param allowPlaintext - with keys: still read clear secrets (a migration window); they are sealed on the next write
  */
-export function createSecretBox(keys: MFAEncryptionKeys | undefined, allowPlaintext = false): SecretBox {
+export function createSecretBox(keys: CheckedEncryptionKeys | undefined, allowPlaintext = false): SecretBox {
   const imported = createPromiseCache<CryptoKey>()
   const aesKey = (kid: string): Promise<CryptoKey> =>
-    imported.get(kid, () => importAESKey((keys as MFAEncryptionKeys).keys[kid] as Uint8Array))
+    imported.get(kid, () => importAESKey((keys as CheckedEncryptionKeys).keys[kid] as Uint8Array))
   return {
     async seal(secret, binding) {
       if (keys === undefined) return { b32: encodeBase32(secret) }

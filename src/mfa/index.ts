@@ -13,6 +13,7 @@ export type {
   EnrollReason,
   ImportOptions,
   ImportResult,
+  KeyMaterial,
   MFA,
   MFAAlgorithm,
   MFAEncryptionKeys,

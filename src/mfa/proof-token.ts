@@ -7,6 +7,7 @@ import { isBytes, timingSafeEqualString, utf8 } from '../internal/bytes.js'
 import { createPromiseCache } from '../internal/cache.js'
 import { deriveHMACKey, signHMAC } from '../internal/crypto.js'
 import type { ProofKeyEntry } from './api.js'
+import { readKey } from './key-option.js'
 import type { OpenedProof, ProofClaims } from './machine/step-up.js'
 
 /** Checked proof keys: the id that signs, and every id that opens. */
@@ -22,7 +23,7 @@ const KEY_ID = /^[\w.-]{1,16}$/
  *
  * @param value - the option as passed (undefined: proofs are off)
  * @returns the key ring, or undefined without a key
- * @throws OTPError `ERR_INVALID_OPTION` when a key is not 32 to 1024 bytes, an id is not 1 to 16 characters of
+ * @throws OTPError `ERR_INVALID_OPTION` when a key is not 32 to 1024 bytes (or their base64 text), an id is not 1 to 16 characters of
  * `A-Z a-z 0-9 . _ -` or appears twice, or the list is empty or longer than 16
  */
 export function checkProofKey(value: unknown): ProofKeyRing | undefined {
@@ -32,14 +33,13 @@ export function checkProofKey(value: unknown): ProofKeyRing | undefined {
   const keys = new Map<string, Uint8Array>()
   for (const entry of entries as unknown[]) {
     const { id, key } = (typeof entry === 'object' && entry !== null ? entry : {}) as Partial<ProofKeyEntry>
-    if (!isBytes(key) || key.length < 32 || key.length > 1024) {
-      throw mustBe('proofKey', '32 to 1024 random bytes (or a list of { id, key })', key ?? entry)
-    }
+    const name = entries === value && typeof id === 'string' && KEY_ID.test(id) ? `proofKey "${id}"` : 'proofKey'
+    const bytes = readKey(key ?? entry, name, (n) => n >= 32 && n <= 1024, '32 to 1024 random bytes')
     if (typeof id !== 'string' || !KEY_ID.test(id)) {
       misuse(`proofKey ids must be 1 to 16 characters of A-Z a-z 0-9 . _ -, got ${describe(id)}`)
     }
     if (keys.has(id)) misuse('proofKey ids must be unique')
-    keys.set(id, new Uint8Array(key))
+    keys.set(id, bytes)
   }
   return Object.freeze({ current: (entries[0] as ProofKeyEntry).id, keys })
 }

@@ -3,7 +3,7 @@ import { encodeBase32 } from '../base32.js'
 import { toHex, utf8 } from '../internal/bytes.js'
 import { createPromiseCache } from '../internal/cache.js'
 import { hmacSHA256, pbkdf2SHA256, randomBytes, sha256 } from '../internal/crypto.js'
-import type { MFAEncryptionKeys } from './api.js'
+import type { CheckedEncryptionKeys } from './encryption.js'
 import type { FreshRecoveryCodes } from './machine/types.js'
 import type { RecoveryDigests } from './record/shapes.js'
 
@@ -58,13 +58,13 @@ export interface RecoveryHasher {
  *
  * @param keys - the AES keys of `encryptionKeys` (id to bytes) and the current id, or undefined
  */
-export function createRecoveryHasher(keys: MFAEncryptionKeys | undefined): RecoveryHasher {
+export function createRecoveryHasher(keys: CheckedEncryptionKeys | undefined): RecoveryHasher {
   // A key for this purpose only (HMAC-SHA-256 of a label under the encryption key), so a digest and a ciphertext
   // never share a key.
   const derived = createPromiseCache<Uint8Array>()
   const recoveryKey = (kid: string): Promise<Uint8Array> =>
     derived.get(kid, () =>
-      hmacSHA256((keys as MFAEncryptionKeys).keys[kid] as Uint8Array, utf8('mfa-core/recovery-key/v2')),
+      hmacSHA256((keys as CheckedEncryptionKeys).keys[kid] as Uint8Array, utf8('mfa-core/recovery-key/v2')),
     )
   return {
     fresh() {

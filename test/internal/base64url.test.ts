@@ -1,7 +1,7 @@
 // base64url (RFC 4648 §5, no padding): the strict codec behind proofs and device tokens.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decodeBase64URL, encodeBase64URL } from '../../src/internal/base64url'
+import { decodeBase64Text, decodeBase64URL, encodeBase64URL } from '../../src/internal/base64url'
 import { ascii, numRuns } from '../support/env'
 
 describe('base64url', () => {
@@ -43,6 +43,40 @@ describe('base64url', () => {
       fc.property(fc.stringMatching(/^[\w-]{0,40}$/), (text) => {
         const bytes = decodeBase64URL(text)
         if (bytes !== null) expect(encodeBase64URL(bytes)).toBe(text)
+      }),
+      { numRuns },
+    )
+  })
+})
+
+describe('base64 text (key material from the environment)', () => {
+  const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes))
+
+  it.each<[string, number[]]>([
+    ['Zm9vYmFy', [...ascii('foobar')]],
+    ['Zm8=', [...ascii('fo')]],
+    ['Zm8', [...ascii('fo')]],
+    ['Zg==', [...ascii('f')]],
+    ['+/8=', [0xfb, 0xff]],
+    ['-_8', [0xfb, 0xff]],
+    ['  Zm9v\n', [...ascii('foo')]],
+    ['', []],
+  ])('reads %j', (text, bytes) => {
+    expect(decodeBase64Text(text)).toEqual(new Uint8Array(bytes))
+  })
+
+  it.each(['Zg=', 'Zm9v=', 'Zg===', 'Z', 'Zh==', '+_8', 'Zm 9v', 'Zm9v\u00e9', '=Zm9', 'Zm=9'])(
+    'refuses %j (padding, alphabets mixed, trailing bits, other characters)',
+    (text) => {
+      expect(decodeBase64Text(text)).toBeNull()
+    },
+  )
+
+  it('property: base64 with padding and base64url without both read back the bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
+        expect(decodeBase64Text(base64(bytes))).toEqual(bytes)
+        expect(decodeBase64Text(`${encodeBase64URL(bytes)}\n`)).toEqual(bytes)
       }),
       { numRuns },
     )

@@ -14,8 +14,9 @@ let bundled: Promise<string> | undefined
 const runtimeBundles = new Map<string, Promise<string>>()
 
 /**
- * Bundles a harness script for another runtime (workerd, Deno) as one neutral ES module, mfa-core resolved to src/
- * or dist/ as MFA_STORAGE_TARGET says; once per script and process. Returns the bundle's path.
+ * Bundles a script for another runtime (workerd, Deno) as one neutral ES module, mfa-core resolved to src/ or dist/
+ * as MFA_STORAGE_TARGET says, the runtime's own modules (`cloudflare:workers`) left to it; once per script and
+ * process. `script` is a harness script's name, or a path from the repository's root. Returns the bundle's path.
  */
 export function bundleForRuntime(script: string): Promise<string> {
   let bundled = runtimeBundles.get(script)
@@ -23,18 +24,19 @@ export function bundleForRuntime(script: string): Promise<string> {
     bundled = (async () => {
       const outdir = join(root, 'node_modules/.cache/mfa-core-storage')
       mkdirSync(outdir, { recursive: true })
-      const outfile = join(outdir, `${script}-${process.pid}.mjs`)
+      const outfile = join(outdir, `${script.replace(/\W/g, '-')}-${process.pid}.mjs`)
       const target = process.env.MFA_STORAGE_TARGET === 'dist' ? 'dist' : 'src'
       const entriesURL = new URL('../../../entries.mjs', import.meta.url).href
       const entries = ((await import(entriesURL)) as { ENTRIES: Record<string, [string, string]> }).ENTRIES
       await build({
-        entryPoints: [join(root, `test/storage/harness/${script}.ts`)],
+        entryPoints: [join(root, script.includes('/') ? script : `test/storage/harness/${script}.ts`)],
         outfile,
         bundle: true,
         platform: 'neutral',
         format: 'esm',
         target: 'es2022',
         logLevel: 'error',
+        external: ['cloudflare:workers'],
         plugins: [mfaCorePlugin(entries, target)],
       })
       return outfile
