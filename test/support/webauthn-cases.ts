@@ -7,6 +7,7 @@ import {
   ALGS,
   type Alg,
   authentication,
+  authenticatorData,
   type CBORIn,
   CHALLENGE,
   concat,
@@ -69,7 +70,7 @@ const der = (rewrite: (r: Uint8Array, s: Uint8Array, sig: Uint8Array) => Uint8Ar
 }
 
 /** Variants shared by both ceremonies: [name, overrides of the parts, expected, requireUserVerification?]. */
-type Variant = [string, (alg: Alg, type: string) => Partial<Parts>, string, boolean?]
+type Variant = [string, (alg: Alg, type: string, base: Parts) => Partial<Parts>, string, boolean?]
 
 const COMMON: Variant[] = [
   ['valid', () => ({}), 'ok'],
@@ -119,7 +120,7 @@ const COMMON: Variant[] = [
   ],
   [
     'clientData: unknown members are ignored',
-    () => ({ clientData: { other_keys_can_be_added_here: 'x', topOrigin: 'y' } }),
+    () => ({ clientData: { other_keys_can_be_added_here: 'x', tokenBinding: { status: 'supported' } } }),
     'ok',
   ],
   [
@@ -224,10 +225,10 @@ const REGISTRATION: Variant[] = [
   ['credential id of 1024 bytes', () => ({ credentialId: new Uint8Array(1024).fill(7) }), 'malformed'],
   [
     'authData with a byte after the key',
-    (a, t) => ({ authData: concat(build(a, t).authData, Uint8Array.of(0)) }),
+    (_a, t, b) => ({ authData: concat(build(b, t), Uint8Array.of(0)) }),
     'malformed',
   ],
-  ['authData cut inside the key', (a, t) => ({ authData: build(a, t).authData.subarray(0, -3) }), 'malformed'],
+  ['authData cut inside the key', (_a, t, b) => ({ authData: build(b, t).subarray(0, -3) }), 'malformed'],
   [
     'authData without AT',
     (a) => ({ authData: concat(sha256(RP_ID), Uint8Array.of(FLAGS.UP | FLAGS.UV, 0, 0, 0, 0)), alg: a }),
@@ -235,30 +236,30 @@ const REGISTRATION: Variant[] = [
   ],
   [
     'attestationObject: duplicate key fmt',
-    (a, t) => ({ attestationObject: attestationWith(a, t, (e) => [e[0] as Entry, ...e]) }),
+    (_a, t, b) => ({ attestationObject: attestationWith(b, t, (e) => [e[0] as Entry, ...e]) }),
     'malformed',
   ],
   [
     'attestationObject: an extra member',
-    (a, t) => ({ attestationObject: attestationWith(a, t, (e) => [...e, ['x', 1]]) }),
+    (_a, t, b) => ({ attestationObject: attestationWith(b, t, (e) => [...e, ['x', 1]]) }),
     'malformed',
   ],
   [
     'attestationObject: indefinite-length map',
-    (a, t) => ({ attestationObject: indefinite(attestationWith(a, t, (e) => e)) }),
+    (_a, t, b) => ({ attestationObject: indefinite(attestationWith(b, t, (e) => e)) }),
     'malformed',
   ],
   [
     'attestationObject: a byte after it',
-    (a, t) => ({
+    (_a, t, b) => ({
       attestationObject: concat(
-        attestationWith(a, t, (e) => e),
+        attestationWith(b, t, (e) => e),
         Uint8Array.of(0),
       ),
     }),
     'malformed',
   ],
-  ['attestationObject: a tag around authData', (a, t) => ({ attestationObject: tagged(a, t) }), 'malformed'],
+  ['attestationObject: a tag around authData', (_a, t, b) => ({ attestationObject: tagged(b, t) }), 'malformed'],
   [
     'COSE: kty in a non-canonical integer',
     (a) => ({
@@ -387,13 +388,12 @@ const DER: Variant[] = [
     'bad_signature',
   ],
   [
-    'DER: r and s as raw 32-byte values (negative when the top bit is set, zero-padded otherwise)',
-    () => ({ tamperSignature: der((r, s) => derSequence(derInteger(pad32(r)), derInteger(pad32(s)))) }),
-    'bad_signature',
-  ],
-  [
-    'DER: r negative (its leading zero dropped, top bit forced)',
-    () => ({ tamperSignature: der((r, s) => derSequence(derInteger(withTopBit(r)), derInteger(derUnsigned(s)))) }),
+    // r's top bit is set, so DER needs a zero byte before it; without one it is a negative integer
+    'DER: r without its leading zero (a negative integer)',
+    () => ({
+      signUntil: (sig) => (derParts(sig)[0][0] as number) >= 0x80,
+      tamperSignature: der((r, s) => derSequence(derInteger(r), derInteger(derUnsigned(s)))),
+    }),
     'bad_signature',
   ],
   [
@@ -435,13 +435,9 @@ const DER: Variant[] = [
 ]
 
 const AUTHENTICATION: Variant[] = [
-  ['authData with AT and a credential', (a, t) => ({ authData: authDataWithAT(a, t) }), 'malformed'],
-  [
-    'authData with a byte after it',
-    (a, t) => ({ authData: concat(build(a, t).authData, Uint8Array.of(0)) }),
-    'malformed',
-  ],
-  ['authData of 36 bytes', (a, t) => ({ authData: build(a, t).authData.subarray(0, 36) }), 'malformed'],
+  ['authData with AT and a credential', (_a, _t, b) => ({ authData: build(b, 'webauthn.create') }), 'malformed'],
+  ['authData with a byte after it', (_a, t, b) => ({ authData: concat(build(b, t), Uint8Array.of(0)) }), 'malformed'],
+  ['authData of 36 bytes', (_a, t, b) => ({ authData: build(b, t).subarray(0, 36) }), 'malformed'],
   [
     'response id of another credential',
     () => ({ id: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }),
@@ -453,11 +449,6 @@ const AUTHENTICATION: Variant[] = [
 type Entry = [string, CBORIn]
 const swap = (type: string) => (type === 'webauthn.create' ? 'webauthn.get' : 'webauthn.create')
 const pad32 = (x: Uint8Array) => concat(new Uint8Array(32 - x.length), x)
-const withTopBit = (x: Uint8Array) => {
-  const out = pad32(x).slice()
-  out[0] = (out[0] as number) | 0x80
-  return out
-}
 const mapWithout = (map: Map<number, CBORIn>, label: number) => new Map([...map].filter(([k]) => k !== label))
 
 // one key per algorithm for the whole table (RSA key generation is slow), each variant its own credential id
@@ -471,23 +462,16 @@ function keyOf(alg: Alg): SoftKey {
   return key
 }
 
-function build(alg: Alg, type: string) {
-  const parts = credential(alg, { key: keyOf(alg) })
-  const attested = type === 'webauthn.create'
-  const head = concat(parts.rpIdHash, Uint8Array.of(parts.flags | (attested ? FLAGS.AT : 0), 0, 0, 0, parts.signCount))
-  const length = Uint8Array.of(0, parts.credentialId.length)
-  return { parts, authData: attested ? concat(head, parts.aaguid, length, parts.credentialId, parts.cose) : head }
+/** The valid authenticator data of the base parts (the attested credential data for a registration). */
+function build(parts: Parts, type: string): Uint8Array {
+  return authenticatorData(parts, type === 'webauthn.create')
 }
 
-function authDataWithAT(alg: Alg, _type: string) {
-  return build(alg, 'webauthn.create').authData
-}
-
-function attestationWith(alg: Alg, type: string, edit: (entries: Entry[]) => Entry[]) {
+function attestationWith(parts: Parts, type: string, edit: (entries: Entry[]) => Entry[]) {
   const entries: Entry[] = [
     ['fmt', 'none'],
     ['attStmt', new Map()],
-    ['authData', build(alg, type).authData],
+    ['authData', build(parts, type)],
   ]
   const edited = edit(entries)
   return concat(Uint8Array.of(0xa0 | edited.length), ...edited.flatMap(([k, v]) => [encodeCBOR(k), encodeCBOR(v)]))
@@ -498,8 +482,8 @@ function indefinite(definiteMap: Uint8Array) {
   return concat(Uint8Array.of(0xbf), definiteMap.subarray(1), Uint8Array.of(0xff))
 }
 
-function tagged(alg: Alg, type: string) {
-  const authData = encodeCBOR(build(alg, type).authData)
+function tagged(parts: Parts, type: string) {
+  const authData = encodeCBOR(build(parts, type))
   // tag 24 (encoded CBOR data item) around the byte string
   return concat(
     Uint8Array.of(0xa3),
@@ -515,7 +499,8 @@ function tagged(alg: Alg, type: string) {
 
 function toCase(alg: Alg, ceremony: Case['ceremony'], [name, overrides, expected, requireUV]: Variant): Case {
   const type = ceremony === 'registration' ? 'webauthn.create' : 'webauthn.get'
-  const parts = credential(alg, { key: keyOf(alg), ...overrides(alg, type) })
+  const fresh = credential(alg, { key: keyOf(alg) })
+  const parts = { ...fresh, ...overrides(alg, type, fresh) }
   const base = {
     name: `${ALG_NAMES[alg]} ${ceremony}: ${name}`,
     ceremony,
@@ -571,7 +556,11 @@ export function webauthnCases(): Case[] {
     // the registration's signature variants need the packed format (none signs nothing)
     for (const [name, overrides, expected] of [...SIGNATURE, ...extra]) {
       cases.push(
-        toCase(alg, 'registration', [`packed, ${name}`, (a, t) => ({ fmt: 'packed', ...overrides(a, t) }), expected]),
+        toCase(alg, 'registration', [
+          `packed, ${name}`,
+          (a, t, b) => ({ fmt: 'packed', ...overrides(a, t, b) }),
+          expected,
+        ]),
       )
     }
     for (const v of [...COMMON, ...AUTHENTICATION, ...extra]) cases.push(toCase(alg, 'authentication', v))

@@ -147,6 +147,8 @@ export interface Parts {
   attestationObject?: Uint8Array
   /** transforms the signature before it is sent */
   tamperSignature?: (signature: Uint8Array) => Uint8Array
+  /** signs again until the signature has this property (ECDSA signatures are randomized) */
+  signUntil?: (signature: Uint8Array) => boolean
   id?: string
   type?: string
   transports?: unknown
@@ -195,7 +197,10 @@ export function authenticatorData(parts: Parts, attested: boolean): Uint8Array {
 }
 
 function signed(parts: Parts, authData: Uint8Array, clientDataJSON: Uint8Array): Uint8Array {
-  const signature = signWith(parts.key, concat(authData, sha256(clientDataJSON)))
+  let signature = signWith(parts.key, concat(authData, sha256(clientDataJSON)))
+  while (parts.signUntil && !parts.signUntil(signature)) {
+    signature = signWith(parts.key, concat(authData, sha256(clientDataJSON)))
+  }
   return parts.tamperSignature ? parts.tamperSignature(signature) : signature
 }
 
