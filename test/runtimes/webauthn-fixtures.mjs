@@ -1,7 +1,7 @@
 // Fixed WebAuthn responses (Level 3 JSON) that every runtime of the matrix verifies with the built
 // mfa-core/webauthn. Made by the software authenticator of test/support/webauthn.ts and checked against the
 // expected verdicts by test/webauthn/fixtures.node.test.ts, which also writes them again
-// (WEBAUTHN_WRITE_FIXTURES=1). Data only: no import, nothing that needs Node.
+// (WEBAUTHN_WRITE_FIXTURES=1, then npx biome check --write). Data only: no import, nothing that needs Node.
 export const WEBAUTHN_FIXTURES = {
   rpId: 'example.com',
   origin: 'https://example.com',

@@ -65,7 +65,7 @@ if (process.env.WEBAUTHN_WRITE_FIXTURES === '1') {
   const header = `// Fixed WebAuthn responses (Level 3 JSON) that every runtime of the matrix verifies with the built
 // mfa-core/webauthn. Made by the software authenticator of test/support/webauthn.ts and checked against the
 // expected verdicts by test/webauthn/fixtures.node.test.ts, which also writes them again
-// (WEBAUTHN_WRITE_FIXTURES=1). Data only: no import, nothing that needs Node.
+// (WEBAUTHN_WRITE_FIXTURES=1, then npx biome check --write). Data only: no import, nothing that needs Node.
 `
   writeFileSync(FILE, `${header}export const WEBAUTHN_FIXTURES = ${JSON.stringify(make(), null, 2)}\n`)
 }
