@@ -84,7 +84,11 @@ export async function verifyAuthentication(
 ): Promise<VerifyAuthenticationResult> {
   const expected = readExpectations(options)
   const credential = readCredential(options.credential)
-  const key = await importCOSEKey(credential.publicKey)
+  // the key import and both digests run at once (WebCrypto works off the main thread where it can)
+  const importing = importCOSEKey(credential.publicKey)
+  const envelope = readEnvelope(response, ['clientDataJSON', 'authenticatorData', 'signature'])
+  const clientDataHash = envelope && sha256(envelope.fields.clientDataJSON as Uint8Array)
+  const key = await importing
   if (typeof key === 'string') {
     throw new OTPError(
       'ERR_INVALID_OPTION',
@@ -92,8 +96,7 @@ export async function verifyAuthentication(
     )
   }
   const refuse = (reason: AuthenticationReason): VerifyAuthenticationResult => ({ ok: false, reason })
-  const envelope = readEnvelope(response, ['clientDataJSON', 'authenticatorData', 'signature'])
-  if (envelope === null) return refuse('malformed')
+  if (envelope === null || clientDataHash === null) return refuse('malformed')
   // §7.2 step 6: the credential is the one allowed
   if (envelope.id !== credential.id) return refuse('credential_mismatch')
   const { clientDataJSON, authenticatorData, signature } = envelope.fields as Record<string, Uint8Array>
@@ -107,7 +110,7 @@ export async function verifyAuthentication(
   if (credential.backupEligible !== undefined && credential.backupEligible !== authData.backupEligible) {
     return refuse('backup_state_invalid')
   }
-  const signed = concatBytes(authData.bytes, await sha256(clientDataJSON as Uint8Array))
+  const signed = concatBytes(authData.bytes, await clientDataHash)
   if (!(await verifyWithCOSEKey(key, signature as Uint8Array, signed))) return refuse('bad_signature')
   // §7.2 step 22: a counter that does not grow (either side non-zero) may mean a cloned authenticator
   const counterRegressed =

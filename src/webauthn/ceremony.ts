@@ -72,9 +72,24 @@ export function readExpectations(options: Expectations): Expected {
   return {
     challenge: encodeBase64URL(challengeBytes),
     origins: [...origins],
-    rpIdHash: sha256(new TextEncoder().encode(expectedRPID)),
+    rpIdHash: rpIdHash(expectedRPID),
     requireUserVerification: requireUserVerification === true,
   }
+}
+
+// The last RP ID's hash: an application has one RP ID, and its digest is public (§6.1 rpIdHash)
+let last: { rpId: string; hash: Promise<Uint8Array> } | undefined
+
+function rpIdHash(rpId: string): Promise<Uint8Array> {
+  if (last?.rpId !== rpId) {
+    const hash = sha256(new TextEncoder().encode(rpId))
+    // a failed digest (no WebCrypto) is not kept
+    hash.catch(() => {
+      if (last?.hash === hash) last = undefined
+    })
+    last = { rpId, hash }
+  }
+  return last.hash
 }
 
 /** A response's envelope: the credential id and the named base64url fields of `response`, decoded. */
