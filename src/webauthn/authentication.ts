@@ -88,6 +88,8 @@ export async function verifyAuthentication(
   const importing = importCOSEKey(credential.publicKey)
   const envelope = readEnvelope(response, ['clientDataJSON', 'authenticatorData', 'signature'])
   const clientDataHash = envelope && sha256(envelope.fields.clientDataJSON as Uint8Array)
+  // awaited below unless the response is refused first; a rejection (no WebCrypto) surfaces from the import
+  clientDataHash?.catch(() => undefined)
   const key = await importing
   if (typeof key === 'string') {
     throw new OTPError(

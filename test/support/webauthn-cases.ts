@@ -312,7 +312,7 @@ const REGISTRATION: Variant[] = [
 
 const ALG_SPECIFIC: Record<Alg, Variant[]> = {
   [-8]: [
-    // Firefox before 119 wrote EdDSA keys with a map header of three entries and four entries after it
+    // older Firefox releases wrote EdDSA keys with a map header of three entries and four entries after it
     [
       "COSE: Firefox's old EdDSA key (header says three entries, four follow)",
       (a) => ({ cose: concat(Uint8Array.of(0xa3), keyOf(a).cose.subarray(1)) }),
