@@ -8,7 +8,6 @@ import { concatBytes, isBytes } from '../internal/bytes.js'
 import { sha256 } from '../internal/crypto.js'
 import { MAX_CREDENTIAL_ID_BYTES } from './authenticator-data.js'
 import {
-  type CeremonyReason,
   clientDataReason,
   type Expectations,
   readAuthenticatorData,
@@ -16,6 +15,7 @@ import {
   readExpectations,
 } from './ceremony.js'
 import { importCOSEKey, verifyWithCOSEKey } from './cose.js'
+import type { RegistrationReason } from './registration.js'
 
 /** The stored credential an assertion is checked against (what {@link verifyRegistration} returned). */
 export interface StoredCredential {
@@ -35,8 +35,13 @@ export interface VerifyAuthenticationOptions extends Expectations {
   credential: StoredCredential
 }
 
-/** Why an authentication response is refused. */
-export type AuthenticationReason = CeremonyReason | 'malformed' | 'bad_signature'
+/**
+ * Why an authentication response is refused: `malformed` (not what a browser writes, or bytes outside the strict
+ * formats), `credential_mismatch` (another credential than the one given), `type_mismatch`, `challenge_mismatch`,
+ * `origin_mismatch`, `cross_origin` (client data), `rp_id_mismatch`, `user_not_present`, `user_not_verified`,
+ * `backup_state_invalid` (authenticator data, or BE changed since registration), `bad_signature`.
+ */
+export type AuthenticationReason = Exclude<RegistrationReason, 'unsupported_algorithm' | 'unsupported_attestation'>
 
 /** The result of {@link verifyAuthentication}. */
 export type VerifyAuthenticationResult =

@@ -6,7 +6,6 @@ import { concatBytes } from '../internal/bytes.js'
 import { sha256 } from '../internal/crypto.js'
 import { decodeCBOR, isCBORMap } from './cbor.js'
 import {
-  type CeremonyReason,
   clientDataReason,
   type Expectations,
   readAuthenticatorData,
@@ -18,10 +17,23 @@ import { type COSEAlgorithm, importCOSEMap, verifyWithCOSEKey } from './cose.js'
 /** Options of {@link verifyRegistration}: what the relying party expects. */
 export type VerifyRegistrationOptions = Expectations
 
-/** Why a registration response is refused. */
+/**
+ * Why a registration response is refused: `malformed` (not what a browser writes, or bytes outside the strict
+ * formats), `type_mismatch`, `challenge_mismatch`, `origin_mismatch`, `cross_origin` (client data), `rp_id_mismatch`,
+ * `user_not_present`, `user_not_verified`, `backup_state_invalid` (authenticator data), `credential_mismatch` (the
+ * response id is not the credential's), `unsupported_algorithm`, `unsupported_attestation`, `bad_signature`.
+ */
 export type RegistrationReason =
-  | CeremonyReason
   | 'malformed'
+  | 'type_mismatch'
+  | 'challenge_mismatch'
+  | 'origin_mismatch'
+  | 'cross_origin'
+  | 'rp_id_mismatch'
+  | 'user_not_present'
+  | 'user_not_verified'
+  | 'backup_state_invalid'
+  | 'credential_mismatch'
   | 'unsupported_algorithm'
   | 'unsupported_attestation'
   | 'bad_signature'
