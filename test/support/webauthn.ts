@@ -236,18 +236,17 @@ export function registration(parts: Parts): RegistrationJSON {
         ['authData', authData],
       ]),
     )
+  return envelope(parts, {
+    clientDataJSON: b64url(clientDataJSON),
+    attestationObject: b64url(attestationObject),
+    transports: parts.transports ?? ['usb'],
+  })
+}
+
+/** The PublicKeyCredential JSON around a response: id and rawId (the same base64url), type, extension results. */
+function envelope<R>(parts: Parts, response: R) {
   const id = parts.id ?? b64url(parts.credentialId)
-  return {
-    id,
-    rawId: id,
-    type: parts.type ?? 'public-key',
-    response: {
-      clientDataJSON: b64url(clientDataJSON),
-      attestationObject: b64url(attestationObject),
-      transports: parts.transports ?? ['usb'],
-    },
-    clientExtensionResults: {},
-  }
+  return { id, rawId: id, type: parts.type ?? 'public-key', response, clientExtensionResults: {} }
 }
 
 export interface AuthenticationJSON {
@@ -262,18 +261,11 @@ export interface AuthenticationJSON {
 export function authentication(parts: Parts): AuthenticationJSON {
   const clientDataJSON = clientDataOf(parts, 'webauthn.get')
   const authData = authenticatorData(parts, false)
-  const id = parts.id ?? b64url(parts.credentialId)
-  return {
-    id,
-    rawId: id,
-    type: parts.type ?? 'public-key',
-    response: {
-      clientDataJSON: b64url(clientDataJSON),
-      authenticatorData: b64url(authData),
-      signature: b64url(signed(parts, authData, clientDataJSON)),
-    },
-    clientExtensionResults: {},
-  }
+  return envelope(parts, {
+    clientDataJSON: b64url(clientDataJSON),
+    authenticatorData: b64url(authData),
+    signature: b64url(signed(parts, authData, clientDataJSON)),
+  })
 }
 
 /** The stored credential of the parts, as verifyAuthentication takes it. */
