@@ -97,8 +97,8 @@ export interface Envelope {
   id: string
   rawId: Uint8Array
   fields: Record<string, Uint8Array>
-  /** `response.transports` as sent (registration reports it) */
-  transports: unknown
+  /** `response.transports` (registration reports them): the strings of the list, as given, at most 16 */
+  transports: string[]
 }
 
 /**
@@ -120,11 +120,17 @@ export function readEnvelope(response: unknown, names: readonly string[]): Envel
       if (bytes === null) return null
       fields[name] = bytes
     }
-    return { id, rawId: idBytes, fields, transports: (inner as Record<string, unknown>).transports }
+    return { id, rawId: idBytes, fields, transports: transportsOf((inner as Record<string, unknown>).transports) }
   } catch {
     // a getter or proxy that throws is not JSON from a browser
     return null
   }
+}
+
+// §5.2.1 getTransports(): a list of strings; unknown values are kept (they are hints for allowCredentials)
+function transportsOf(value: unknown): string[] {
+  if (!Array.isArray(value)) return []
+  return value.filter((t): t is string => typeof t === 'string' && t.length > 0 && t.length <= 64).slice(0, 16)
 }
 
 function field(value: unknown): Uint8Array | null {

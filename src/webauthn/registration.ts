@@ -150,7 +150,7 @@ export async function verifyRegistration(
       publicKey: attested.publicKey,
       algorithm: key.algorithm,
       signCount: authData.signCount,
-      transports: transportsOf(envelope.transports),
+      transports: envelope.transports,
       backupEligible: authData.backupEligible,
       backedUp: authData.backedUp,
       aaguid: uuid(attested.aaguid),
@@ -158,12 +158,6 @@ export async function verifyRegistration(
       attestation,
     },
   }
-}
-
-// §5.2.1 getTransports(): a list of strings; kept as given (unknown values included: they are hints), at most 16
-function transportsOf(value: unknown): string[] {
-  if (!Array.isArray(value)) return []
-  return value.filter((t): t is string => typeof t === 'string' && t.length > 0 && t.length <= 64).slice(0, 16)
 }
 
 function uuid(bytes: Uint8Array): string {

@@ -110,6 +110,20 @@ describe('verifyRegistration: what the browser sends never throws', () => {
   })
 })
 
+describe('verifyRegistration: an otherwise valid response whose transports list throws when read', () => {
+  it('is malformed, not a throw', async () => {
+    const response = registration(credential(-7))
+    const trap = new Proxy(['usb'], {
+      get: () => {
+        throw new Error('trap')
+      },
+    })
+    const hostile = { ...response, response: { ...response.response, transports: trap } }
+    const options = { expectedChallenge: CHALLENGE, expectedOrigin: ORIGIN, expectedRPID: RP_ID }
+    expect(await verifyRegistration(hostile, options)).toEqual({ ok: false, reason: 'malformed' })
+  })
+})
+
 describe('verifyRegistration: developer misuse throws OTPError ERR_INVALID_OPTION', () => {
   const response = registration(credential(-7))
   const good = { expectedChallenge: CHALLENGE, expectedOrigin: ORIGIN, expectedRPID: RP_ID }
