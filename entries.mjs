@@ -15,6 +15,7 @@ export const ENTRIES = {
   '/storage/deno-kv': ['src/storage/deno-kv.ts', 'dist/storage/deno-kv'],
   '/testing': ['src/testing/index.ts', 'dist/testing'],
   '/sync': ['src/sync/index.ts', 'dist/sync'],
+  '/webauthn': ['src/webauthn/index.ts', 'dist/webauthn'],
 }
 
 export function existingEntries() {

@@ -48,6 +48,7 @@ const PROBES = {
   '/storage/redis': "(m) => typeof m.redisStore === 'function'",
   '/testing': "(m) => typeof m.runStoreConformance === 'function'",
   '/sync': "(m) => m.generateHOTP(new TextEncoder().encode('12345678901234567890'), 0) === '755224'",
+  '/webauthn': "(m) => m.createAuthenticationOptions({ rpId: 'example.com' }).challenge.length === 43",
 }
 // an entry without its own probe must at least export a function
 const ANY = "(m) => Object.values(m).some((v) => typeof v === 'function')"

@@ -51,7 +51,7 @@ const RUNTIMES = [
 if (existsSync('test/runtimes/quickjs.mjs')) {
   RUNTIMES.push({
     name: 'quickjs',
-    loads: 'mfa-core/sync in quickjs-emscripten',
+    loads: 'mfa-core/sync in quickjs-emscripten (no WebCrypto: no root entry, no mfa-core/webauthn)',
     command: 'node',
     args: ['test/runtimes/quickjs.mjs'],
   })

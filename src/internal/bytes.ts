@@ -15,6 +15,22 @@ export function timingSafeEqualString(a: string, b: string): boolean {
   return diff === 0
 }
 
+/** `a` followed by `b`, in a new array. */
+export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
+}
+
+/** Compares two byte strings without an early exit; a length difference is not secret and returns at once. */
+export function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number)
+  return diff === 0
+}
+
 /** Tells whether a value is a Uint8Array, also one from another realm (an iframe, a vm context). */
 export function isBytes(value: unknown): value is Uint8Array {
   return ArrayBuffer.isView(value) && (value as Uint8Array)[Symbol.toStringTag] === 'Uint8Array'

@@ -99,3 +99,38 @@ export async function deriveHMACKey(secret: Uint8Array, info: string): Promise<C
   const params = { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(info) }
   return subtle().deriveKey(params, base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign'])
 }
+
+/**
+ * Imports a public key for signature verification (raw points and Ed25519 keys, or an RSA JWK); resolves to null
+ * when the runtime refuses the key material (off the curve, wrong size, an algorithm it lacks), so key bytes that
+ * come from a browser are a result, not a throw.
+ */
+export async function importVerifyKey(
+  format: 'raw' | 'jwk',
+  keyData: Uint8Array | JsonWebKey,
+  algorithm: AlgorithmIdentifier | EcKeyImportParams | RsaHashedImportParams,
+): Promise<CryptoKey | null> {
+  const api = subtle()
+  try {
+    return format === 'raw'
+      ? await api.importKey('raw', copyBytes(keyData as Uint8Array), algorithm, false, ['verify'])
+      : await api.importKey('jwk', keyData as JsonWebKey, algorithm, false, ['verify'])
+  } catch {
+    return null
+  }
+}
+
+/** Verifies a signature over `data`; false (never a rejection) when it does not hold or cannot be checked. */
+export async function verifySignature(
+  algorithm: AlgorithmIdentifier | EcdsaParams,
+  key: CryptoKey,
+  signature: Uint8Array,
+  data: Uint8Array,
+): Promise<boolean> {
+  const api = subtle()
+  try {
+    return await api.verify(algorithm, key, copyBytes(signature), copyBytes(data))
+  } catch {
+    return false
+  }
+}

@@ -61,6 +61,8 @@ function fnv1a(string) {
  * @param mfa - the module namespace (or CJS exports) of `mfa-core`
  * @param qr - the module namespace of `mfa-core/qr`
  * @param testing - the module namespace of `mfa-core/testing` (its RFC vectors)
+ * @param options.webauthn - `{ module, fixtures }`: the module namespace of `mfa-core/webauthn` and the fixed
+ *   responses of test/runtimes/webauthn-fixtures.mjs (without it the WebAuthn checks are not run, with a note)
  * @param options.seed - seed of the randomized checks (default fixed, so a failure reproduces)
  * @param options.iterations - cases per randomized check (default 40)
  * @returns counts and the failures, `{ name, message }` each; never rejects
@@ -305,6 +307,9 @@ export async function run(mfa, qr, testing, options = {}) {
     if (caught?.code !== 'ERR_QR_TOO_LONG') fail(`got ${caught?.code ?? 'no error'}`)
   })
 
+  if (options.webauthn === undefined) notes.push('mfa-core/webauthn not given: WebAuthn fixtures not run')
+  else fingerprints.webauthn = await webauthn(mfa, options.webauthn, check)
+
   // The MFA service, guarded until createMFA is exported everywhere
   if (typeof mfa.createMFA !== 'function' || typeof mfa.memoryStore !== 'function') {
     notes.push('createMFA/memoryStore not exported: enrollment scenario not run')
@@ -354,6 +359,66 @@ async function enrollment(mfa, check) {
     equal(first.method, 'totp', 'method')
     equal((await service.verify('u1', code)).reason, 'replayed', 'second use')
   })
+}
+
+/** Base64url (RFC 4648 §5) to bytes with the platform's atob, for the fixtures' stored public keys. */
+function fromBase64URL(text) {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0))
+}
+
+/**
+ * mfa-core/webauthn on fixed responses (made by the software authenticator of test/support/webauthn.ts): each
+ * registration and assertion gets its expected verdict, for EdDSA, ES256 and RS256.
+ *
+ * @returns a fingerprint of every verdict, the same in every runtime
+ */
+async function webauthn(mfa, { module: wa, fixtures }, check) {
+  const expected = {
+    expectedChallenge: fixtures.challenge,
+    expectedOrigin: fixtures.origin,
+    expectedRPID: fixtures.rpId,
+  }
+  const NAMES = { '-8': 'EdDSA', '-7': 'ES256', '-257': 'RS256' }
+  let verdicts = ''
+  for (const r of fixtures.registrations) {
+    await check(`webauthn: ${NAMES[r.alg]} registration (${r.fmt}) is ${r.expected}`, async () => {
+      const result = await wa.verifyRegistration(r.response, expected)
+      equal(result.ok ? 'ok' : result.reason, r.expected, 'verdict')
+      if (result.ok) equal(result.credential.algorithm, r.alg, 'algorithm')
+      verdicts += `${result.ok ? result.credential.publicKey.length : result.reason},`
+    })
+  }
+  for (const a of fixtures.authentications) {
+    await check(`webauthn: ${NAMES[a.alg]} assertion is ${a.expected}`, async () => {
+      const credential = { ...a.credential, publicKey: fromBase64URL(a.credential.publicKey) }
+      const result = await wa.verifyAuthentication(a.response, { ...expected, credential })
+      equal(result.ok ? 'ok' : result.reason, a.expected, 'verdict')
+      if (result.ok)
+        equal(`${result.signCount} ${result.backedUp} ${result.counterRegressed}`, '2 true false', 'result')
+      verdicts += `${result.ok ? result.signCount : result.reason},`
+    })
+  }
+  await check('webauthn: options in the JSON form, with a fresh 32-byte challenge', () => {
+    const user = { id: new Uint8Array(16), name: 'alice@example.com', displayName: 'Alice' }
+    const registration = wa.createRegistrationOptions({ rp: { id: 'example.com', name: 'Example' }, user })
+    equal(registration.challenge.length, 43, 'challenge length')
+    equal(registration.pubKeyCredParams.map((p) => p.alg).join(','), '-8,-7,-257', 'algorithms')
+    equal(registration.attestation, 'none', 'attestation')
+    const authentication = wa.createAuthenticationOptions({ rpId: 'example.com' })
+    if (authentication.challenge === registration.challenge) fail('two challenges are equal')
+  })
+  await check('webauthn: a browser response is a result, misuse an OTPError', async () => {
+    equal((await wa.verifyRegistration({ id: 5 }, expected)).reason, 'malformed', 'malformed response')
+    let caught
+    try {
+      await wa.verifyRegistration({}, { ...expected, expectedOrigin: [] })
+    } catch (error) {
+      caught = error
+    }
+    if (!mfa.isOTPError(caught, 'ERR_INVALID_OPTION')) fail(`expected ERR_INVALID_OPTION, got ${caught}`)
+  })
+  return fnv1a(verdicts)
 }
 
 /**

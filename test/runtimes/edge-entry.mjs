@@ -3,6 +3,10 @@
 import * as mfa from '../../dist/index.js'
 import * as qr from '../../dist/qr.js'
 import * as testing from '../../dist/testing.js'
+import * as webauthn from '../../dist/webauthn.js'
 import { run } from './conformance.mjs'
+import { WEBAUTHN_FIXTURES } from './webauthn-fixtures.mjs'
 
-globalThis.__conformance = run(mfa, qr, testing).then((result) => JSON.stringify(result))
+globalThis.__conformance = run(mfa, qr, testing, { webauthn: { module: webauthn, fixtures: WEBAUTHN_FIXTURES } }).then(
+  (result) => JSON.stringify(result),
+)

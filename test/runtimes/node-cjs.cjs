@@ -3,7 +3,11 @@
 const mfa = require('../../dist/index.cjs')
 const qr = require('../../dist/qr.cjs')
 const testing = require('../../dist/testing.cjs')
+const webauthn = require('../../dist/webauthn.cjs')
 
-import('./conformance.mjs').then(async ({ report, run }) => {
-  report('node-cjs', `Node ${process.version}`, await run(mfa, qr, testing))
-})
+Promise.all([import('./conformance.mjs'), import('./webauthn-fixtures.mjs')]).then(
+  async ([{ report, run }, { WEBAUTHN_FIXTURES }]) => {
+    const result = await run(mfa, qr, testing, { webauthn: { module: webauthn, fixtures: WEBAUTHN_FIXTURES } })
+    report('node-cjs', `Node ${process.version}`, result)
+  },
+)
