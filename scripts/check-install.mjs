@@ -17,7 +17,7 @@
 // releases; offline prebuild-install finds none and compiles SQLite from source, which took 100 of the git install's
 // 130 s. The clone's install is pointed (prebuild-install's documented `local-prebuilds` setting) at the binary this
 // checkout already built, packed as a prebuild, which stands in for that download and is loaded to check it.
-import { spawn, spawnSync } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -191,17 +191,11 @@ async function tryWorker(app) {
 /** Runs a command to its end without blocking this process (the loopback registry answers meanwhile). */
 function runAsync(command, args, cwd, extraEnv = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk
-    })
-    child.on('error', (error) => resolve({ status: null, stdout, stderr: `${stderr}${error.message}` }))
-    child.on('close', (status) => resolve({ status, stdout, stderr }))
+    const options = { cwd, env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 1 << 26 }
+    execFile(command, args, options, (error, stdout, stderr) =>
+      // an exit status is a number; a command that could not start has a string code (ENOENT, ...)
+      resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
+    )
   })
 }
 
