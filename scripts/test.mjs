@@ -37,7 +37,7 @@ function background(name, command, args) {
   const started = Date.now()
   const log = `test-results/${name}.log`
   const fd = openSync(log, 'w')
-  console.log(`\n=== ${name} (in the background, collected at the end): ${command} ${args.join(' ')}`)
+  console.log(`\n=== ${name} (in the background, collected later): ${command} ${args.join(' ')}`)
   const done = exec(command, args, { stdio: ['ignore', fd, fd] }).then((exit) => ({
     exit,
     seconds: ((Date.now() - started) / 1000).toFixed(1),
