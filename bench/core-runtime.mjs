@@ -1,8 +1,10 @@
 // The core OTP benchmark in any runtime (Node, Bun, Deno): mfa-core (built dist/, both entries) against otpauth and
 // otplib (its default noble engine and its WebCrypto plugin), plus @epic-web/totp, on the same inputs, interleaved
 // over rounds, median ops/s. Only web-standard globals (crypto.subtle, performance): the same file runs everywhere.
-// Run: npm run bench:runtimes (all three runtimes), or `node bench/core-runtime.mjs` / `npx bun ...` /
-// `DENO_NO_UPDATE_CHECK=1 npx deno run --allow-read --allow-env bench/core-runtime.mjs`.
+// Run: npm run bench:runtimes (all three runtimes), or `node bench/core-runtime.mjs` /
+// `test/runtimes/node_modules/.bin/bun bench/core-runtime.mjs` / `DENO_NO_UPDATE_CHECK=1
+// test/runtimes/node_modules/.bin/deno run --allow-read --allow-env bench/core-runtime.mjs` (bun and deno are the
+// runtime tools: `node scripts/runtime-tools.mjs` installs them).
 // Prints one JSON line after the marker `@@bench` for bench/runtimes.mjs; figures, not tests: nothing asserts a time.
 import * as epic from '@epic-web/totp'
 import { WebCryptoPlugin } from '@otplib/plugin-crypto-web'

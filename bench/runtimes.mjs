@@ -1,17 +1,20 @@
 #!/usr/bin/env node
-// `npm run bench:runtimes`: bench/core-runtime.mjs in Node, Bun and Deno (both dev dependencies, run through npx),
+// `npm run bench:runtimes`: bench/core-runtime.mjs in Node, Bun and Deno (both from the runtime tools, test/runtimes/),
 // one after the other, and a table per runtime: mfa-core (both entries) against otpauth, otplib and @epic-web/totp,
 // with the ratios the core issue asks about (mfa-core/sync first in every runtime; the default WebCrypto path ahead
 // of every other WebCrypto-based library). Figures, not tests: nothing here asserts a time.
 import { spawnSync } from 'node:child_process'
+import { ensureRuntimeTools, runtimeToolBin } from '../test/runtimes/tools.mjs'
+
+ensureRuntimeTools()
 
 const RUNTIMES = [
   { name: 'node', command: 'node', args: ['bench/core-runtime.mjs'] },
-  { name: 'bun', command: 'npx', args: ['bun', 'bench/core-runtime.mjs'] },
+  { name: 'bun', command: runtimeToolBin('bun'), args: ['bench/core-runtime.mjs'] },
   {
     name: 'deno',
-    command: 'npx',
-    args: ['deno', 'run', '--allow-read', '--allow-env', 'bench/core-runtime.mjs'],
+    command: runtimeToolBin('deno'),
+    args: ['run', '--allow-read', '--allow-env', 'bench/core-runtime.mjs'],
     env: { DENO_NO_UPDATE_CHECK: '1' },
   },
 ]

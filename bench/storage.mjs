@@ -25,6 +25,7 @@ import Redis, { Cluster } from 'ioredis'
 import mysql from 'mysql2/promise'
 import { REDIS_SCRIPTS, redisStore } from '../dist/storage/redis.js'
 import { ensureTable, sqlStore } from '../dist/storage/sql.js'
+import { ensureRuntimeTools, runtimeToolPath } from '../test/runtimes/tools.mjs'
 import {
   findMariaDB,
   findPostgres,
@@ -297,7 +298,9 @@ if (findRedis() && findRedisCli()) {
 // The Durable Object: workerd through miniflare. Each store call is one HTTP request to the object (the adapter
 // runs inside it); the raw contender sends the same two requests, doing the bare storage read and transaction.
 {
-  const outfile = join(process.cwd(), 'node_modules/.cache/mfa-core-storage/bench-workerd.mjs')
+  // under the runtime tools' node_modules (test/runtimes/), so that the bundle's `import('miniflare')` resolves there
+  ensureRuntimeTools()
+  const outfile = runtimeToolPath('.cache/mfa-core-storage/bench-workerd.mjs')
   const entries = (await import('../entries.mjs')).ENTRIES
   await build({
     entryPoints: ['test/storage/harness/workerd.ts'],

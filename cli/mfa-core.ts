@@ -50,8 +50,10 @@ Options:
   --ecc L|M|Q|H                   qr: error-correction level (default L in the terminal, with a 2-module margin,
                                   so a typical key URI fits 80x24; M for --svg and --json)
   --svg                           qr: print SVG markup instead of terminal blocks
-  --no-color                      qr: no ANSI colours (draws dark modules as text; needs a light background);
-                                  also when stdout is not a terminal or NO_COLOR is set
+  --no-color                      qr: no ANSI colours: dark modules drawn as text, for dark text on a light
+                                  background; also when stdout is not a terminal or NO_COLOR is set
+  --invert                        qr: no ANSI colours, light modules drawn as text: for light text on a dark
+                                  background (a dark terminal theme with NO_COLOR set)
   --json                          JSON on stdout for everything, also for errors and --help
   -h, --help                      this help
   -V, --version                   the installed mfa-core version
@@ -76,7 +78,7 @@ const COMMANDS: Record<string, Record<string, OptionKind>> = {
   code: { ...KEY_OPTIONS, at: 'value' },
   verify: { ...KEY_OPTIONS, at: 'value', window: 'value' },
   uri: BUILD_OPTIONS,
-  qr: { ...BUILD_OPTIONS, ecc: 'value', svg: 'flag', 'no-color': 'flag' },
+  qr: { ...BUILD_OPTIONS, ecc: 'value', svg: 'flag', 'no-color': 'flag', invert: 'flag' },
   vectors: {},
 }
 const GLOBAL: Record<string, OptionKind> = { json: 'flag', help: 'flag', version: 'flag' }
@@ -325,6 +327,8 @@ async function qr(args: ParsedArgs, io: IO, json: boolean): Promise<number> {
   }
   // On a screen nothing smudges the code: the lowest level and a 2-module margin keep a typical URI within 80x24.
   const terminal = !json && !args.flags.has('svg')
+  if (args.flags.has('invert') && !terminal)
+    throw new UsageError('--invert is for the terminal drawing: not with --svg or --json')
   const ecc = eccOption(args, terminal ? 'L' : 'M')
   const matrix = encodeQR(text, { ecc })
   if (json) {
@@ -333,7 +337,11 @@ async function qr(args: ParsedArgs, io: IO, json: boolean): Promise<number> {
   } else if (args.flags.has('svg')) {
     io.stdout(renderSVG(matrix))
   } else {
-    io.stdout(renderTerminal(matrix, { ansi: io.color && !args.flags.has('no-color'), margin: 2 }))
+    // Colours fix black on white in any theme; without them, the ink is the terminal's text colour: dark by default,
+    // light with --invert (which therefore implies no colours)
+    const invert = args.flags.has('invert')
+    const ansi = io.color && !args.flags.has('no-color') && !invert
+    io.stdout(renderTerminal(matrix, { ansi, invert, margin: 2 }))
   }
   return 0
 }

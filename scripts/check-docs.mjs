@@ -1,19 +1,23 @@
 #!/usr/bin/env node
-// Type-checks every ```ts code block of README.md and docs/*.md against the package's sources, under the names
-// users import (`mfa-core`, `mfa-core/qr`, ...). A block is a module: top-level await and `declare const` work.
-// A block fenced ```ts nocheck is skipped (for deliberate counter-examples); say why next to it.
-// Every ```js block is parsed by Node (as an ES module, or CommonJS when it uses require), and run against the built
-// dist/ unless its fence says why not (```js needs a PostgreSQL server; ```js excerpt of FILE for lines of a
-// function body, parsed inside a function): a block that needs no server must work as
-// copied. Every snippet that creates a database client (pg, node-redis, ioredis, mysql2, mariadb) must register an
-// 'error' listener: without one, a database restart crashes the copied application. Last, README's runtime table must be the one
-// `npm run test:runtimes` writes (scripts/runtimes-table.mjs).
+// Every snippet of README.md and docs/*.md runs as its label says, since README tells readers to save snippets by it:
+// - every ```ts block is type-checked as TypeScript against the package's sources, under the names users import
+//   (`mfa-core`, `mfa-core/qr`, ...). A block is a module: top-level await and `declare const` work. A block fenced
+//   ```ts nocheck is skipped (for deliberate counter-examples); say why next to it.
+// - every ```js block is an ES module saved as `.mjs` (so TypeScript or `require` in one fails), every ```cjs block
+//   CommonJS saved as `.cjs`: each is parsed by Node, and run against the built dist/ unless its fence says why not
+//   (```js needs a PostgreSQL server; ```js excerpt of FILE for lines of a function body, parsed inside a function):
+//   a block that needs no server must work as copied.
+// Every snippet that creates a database client (pg, node-redis, ioredis, mysql2, mariadb) must register an 'error'
+// listener: without one, a database restart crashes the copied application. No install command anywhere holds a
+// placeholder (`<owner>`), and a tarball named in the docs is the one `npm pack` writes for this version. Last,
+// README's runtime table must be the one `npm run test:runtimes` writes (scripts/runtimes-table.mjs).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { existingEntries } from '../entries.mjs'
 
 const out = `.docs-check-${process.pid}`
+const VERSION = JSON.parse(readFileSync('package.json', 'utf8')).version
 const files = [
   'README.md',
   ...(existsSync('docs')
@@ -33,17 +37,27 @@ const CLIENT =
   /(?:const|let)\s+(\w+)\s*=\s*(?:await\s+)?(?:new\s+(?:pg\.)?(?:Pool|Client|Redis|Cluster)\b|createClient\(|createCluster\(|(?:mysql|mariadb)\.createPool\()/g
 for (const file of files) {
   const text = readFileSync(file, 'utf8')
-  const js = /^```(js|javascript)\b([^\n]*)\n([\s\S]*?)^```/gm
+  const js = /^```(js|javascript|cjs)\b([^\n]*)\n([\s\S]*?)^```/gm
   for (let match = js.exec(text); match !== null; match = js.exec(text)) {
     const line = text.slice(0, match.index).split('\n').length
-    const cjs = /\brequire\(/.test(match[3]) && !/^import\s/m.test(match[3])
-    const name = `${file.replace(/[/.]/g, '_')}_L${line}.${cjs ? 'cjs' : 'mjs'}`
+    const name = `${file.replace(/[/.]/g, '_')}_L${line}.${match[1] === 'cjs' ? 'cjs' : 'mjs'}`
     scripts.push([name, `${file}:${line}`, match[2].trim()])
     // ```js excerpt of FILE: lines from a function body (a `return` may stand at the top): parsed inside one
     const body = /^excerpt\b/.test(match[2].trim()) ? `async function excerpt() {\n${match[3]}}\n` : match[3]
     writeFileSync(join(out, name), `// ${file}:${line}\n${body}`)
   }
-  const any = /^```(ts|typescript|js|javascript)\b[^\n]*\n([\s\S]*?)^```/gm
+  const lines = text.split('\n')
+  for (const [index, line] of lines.entries()) {
+    // an install command with a placeholder cannot be run as written
+    if (/\b(npm (install|i|add)|bun (add|install)|deno (add|install)|pnpm add|yarn add)\b[^`\n]*<[\w-]+>/.test(line)) {
+      problems.push(`${file}:${index + 1}: an install command with a placeholder: ${line.trim()}`)
+    }
+    for (const [tarball, version] of line.matchAll(/\bmfa-core-(\d+\.\d+\.\d+[\w.-]*?)\.tgz\b/g)) {
+      if (version !== VERSION)
+        problems.push(`${file}:${index + 1}: ${tarball}, but npm pack writes mfa-core-${VERSION}.tgz`)
+    }
+  }
+  const any = /^```(ts|typescript|js|javascript|cjs)\b[^\n]*\n([\s\S]*?)^```/gm
   for (let match = any.exec(text); match !== null; match = any.exec(text)) {
     for (const [, client] of match[2].matchAll(CLIENT)) {
       // 'error' on the client, or (mysql2's pool) 'error' on each connection the pool opens

@@ -3,7 +3,8 @@
 // (scripts/package-entries.mjs), publint (strict), arethetypeswrong on the packed tarball in every resolution
 // profile (node10, node16 from CJS and ESM, bundler), a consumer project type-checked against the tarball in each
 // TypeScript resolution mode (scripts/check-types.mjs), and size budgets with bundle isolation
-// (scripts/check-bundles.mjs), and installs from a tarball and a
+// (scripts/check-bundles.mjs), README's and the docs' relative links resolving inside the tarball
+// (scripts/check-links.mjs), and installs from a tarball and a
 // git clone (scripts/check-install.mjs; arguments, as `tarball` or `git`, pass on to it to run one). Run after `tsup`.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
@@ -32,6 +33,7 @@ if (pack.status !== 0) {
   // no --profile: the default (strict) profile checks node10 as well, which --profile node16 ignored
   run('arethetypeswrong', 'npx', ['attw', join(dir, tarball)])
   run('consumer types', 'node', ['scripts/check-types.mjs', join(dir, tarball)])
+  run('links inside the package', 'node', ['scripts/check-links.mjs', join(dir, tarball)])
 }
 rmSync(dir, { recursive: true, force: true })
 run('bundle isolation', 'node', ['scripts/check-bundles.mjs'])

@@ -6,11 +6,13 @@
 // start. A missing Debian browser is SKIPPED with a warning locally and fails when env CI is set.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { ensureRuntimeTools, runtimeToolBin } from '../test/runtimes/tools.mjs'
 
 const CI = Boolean(process.env.CI)
 const TIMEOUT_MS = 120_000
 const CONCURRENCY = 2
-const bin = (name) => `node_modules/.bin/${name}`
+// the runtime matrix's tools are the private package test/runtimes/ (its own lock), installed below when missing
+const bin = runtimeToolBin
 const browser = (name, path) => ({ name, command: 'node', args: ['test/runtimes/browsers.mjs', name], needs: path })
 
 const RUNTIMES = [
@@ -64,6 +66,9 @@ if (process.argv.includes('--list')) {
   process.exit(0)
 }
 
+// `npm ci` in test/runtimes/ when its tools are missing or its lock changed; a failure shows as `cannot start` below
+ensureRuntimeTools()
+
 const LINE = /^(\S+): (\d+) passed, (\d+) failed$/m
 
 function execute(runtime) {
@@ -74,7 +79,7 @@ function execute(runtime) {
       return
     }
     if (runtime.command !== 'node' && !existsSync(runtime.command)) {
-      resolve({ runtime, missing: `no ${runtime.command} (npm ci)`, seconds: 0 })
+      resolve({ runtime, missing: `no ${runtime.command} (npm ci in test/runtimes)`, seconds: 0 })
       return
     }
     // its own process group, so that a timeout also ends the browser or workerd it started
@@ -135,7 +140,7 @@ const fingerprints = []
 for (const outcome of outcomes) {
   const { runtime } = outcome
   if (outcome.missing !== undefined) {
-    // only a Debian browser may be missing outside CI; the other runtimes come with `npm ci`
+    // only a Debian browser may be missing outside CI; the other runtimes come with test/runtimes' `npm ci`
     if (CI || runtime.needs === undefined) {
       console.log(`${runtime.name}: cannot start (${outcome.missing}); CI requires it`)
       failed++

@@ -5,7 +5,9 @@
 // and in headless Chromium (all but `*.node.test.ts`), storage suites against real servers, the
 // package checks (size budgets, publint, arethetypeswrong, bundle isolation, installs) and the type-checked docs.
 // The install from a git clone of HEAD (scripts/check-install.mjs git) needs no build and spends most of its time in
-// npm unpacking the dev dependencies, so it starts first, in the background, and is collected at the end.
+// npm unpacking the dev dependencies, so it starts first, in the background, and is collected at the end. The runtime
+// matrix's tools (the private package test/runtimes/, with its own lock file; `npm ci` at the root leaves them out)
+// are installed alongside, when missing or when that lock changed, and collected before the suites that run them.
 // In CI (CI=true) a missing browser or server fails the run; elsewhere it is skipped with a loud warning.
 import { spawn } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs'
@@ -35,7 +37,7 @@ function background(name, command, args) {
   const started = Date.now()
   const log = `test-results/${name}.log`
   const fd = openSync(log, 'w')
-  console.log(`\n=== ${name} (in the background, collected at the end): ${command} ${args.join(' ')}`)
+  console.log(`\n=== ${name} (in the background, collected later): ${command} ${args.join(' ')}`)
   const done = exec(command, args, { stdio: ['ignore', fd, fd] }).then((exit) => ({
     exit,
     seconds: ((Date.now() - started) / 1000).toFixed(1),
@@ -100,11 +102,14 @@ const vitest = (name, args, env) =>
   )
 
 const gitInstall = background('git-install', 'node', ['scripts/check-install.mjs', 'git'])
+const runtimeTools = background('runtime-tools', 'node', ['scripts/runtime-tools.mjs'])
 ;(await step('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit'])) &&
   (await step('typecheck-tests', npx, ['tsc', '-p', 'tsconfig.test.json', '--noEmit']))
 await step('lint', npx, ['biome', 'check', '.'])
 const built = await step('build', npx, ['tsup', '--silent'])
 await vitest('src', ['--project', 'node', '--coverage'])
+// Deno, workerd and miniflare for the storage suites, Deno, Bun and workerd for the tarball's install check
+await runtimeTools()
 if (built) {
   const browser = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')
   if (!browser) {

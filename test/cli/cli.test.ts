@@ -99,9 +99,11 @@ describe('mfa-core reading - (stdin)', () => {
     const entry = `${SHA1}\nlogin: alice@example.com\nurl: https://console.example.com/\n# phone: Aegis\n\n`
     expect(cli(['code', '-', ...at], entry).stdout).toBe('94287082 (1 s left)\n')
     expect(cli(['code', '-', ...at], `${SHA1}\r\n\r\n`).stdout).toBe('94287082 (1 s left)\n')
-    // alone, a short secret is fine (JBSWY3DPEHPK3PXP is 16 characters; 'jbsw y3dp' as typed would be too)
-    expect(cli(['code', '-'], 'JBSWY3DP\n').status).toBe(0)
+    // 16 base32 characters at least, as typed (groups, lower case); a shorter one only as an argument
+    expect(cli(['code', '-'], 'JBSWY3DPEHPK3PXP\n').status).toBe(0)
     expect(cli(['code', '-'], 'jbsw y3dp ehpk 3pxp\nlogin: a\n').status).toBe(0)
+    expect(cli(['code', '-'], 'JBSWY3DP\n').status).toBe(2)
+    expect(cli(['code', 'JBSWY3DP']).status).toBe(0)
     expect(cli(['verify', '-', '94287082', ...at], entry).status).toBe(0)
     expect(cli(['qr', '-', '--svg'], `${URI}\nnote: for the demo\n`).stdout).toBe(`${renderSVG(encodeQR(URI))}\n`)
   })
@@ -114,7 +116,37 @@ describe('mfa-core reading - (stdin)', () => {
   })
 
   it('states the rule in --help', () => {
-    expect(cli(['--help']).stdout).toContain('- reads the first line of stdin; further lines must be empty')
+    const help = cli(['--help']).stdout
+    expect(help).toContain('- reads the key from the first line of stdin: an otpauth:// URI or a base32 secret of')
+    expect(help).toContain('at least 16 characters')
+    expect(help).toContain('further lines must be empty, # comments or "name: value" metadata')
+  })
+
+  // README's examples of the rule, each line run as written (sh, printf) with `npx mfa-core` being this build: the
+  // exit status its comment gives (none: 0 and a code), and a refusal never echoes what was read.
+  const readme = readFileSync(`${root}README.md`, 'utf8')
+  const examples = [...readme.matchAll(/^```sh\n([\s\S]*?)^```/gm)]
+    .flatMap((block) => block[1]!.split('\n'))
+    .filter((line) => /^printf '[^'$]*' \| npx mfa-core /.test(line))
+  it("README's stdin examples, run as written: both outcomes, with the one-line short word refused", () => {
+    expect(examples.filter((line) => /# exit 2/.test(line)).length).toBeGreaterThanOrEqual(3)
+    expect(examples.filter((line) => !/# exit/.test(line)).length).toBeGreaterThanOrEqual(3)
+    const oneLineWord = (line: string) => line.startsWith("printf 'hunter2\\n' | npx mfa-core code -")
+    expect(examples.filter((line) => oneLineWord(line) && /# exit 2/.test(line))).toHaveLength(1)
+    const env = { ...process.env }
+    delete env.NO_COLOR
+    for (const line of examples) {
+      const command = line.replace(/\s+#.*$/, '').replace('npx mfa-core', `'${process.execPath}' '${CLI}'`)
+      const run = spawnSync('sh', ['-c', command], { encoding: 'utf8', env, timeout: 20_000 })
+      const status = Number(/# exit (\d)/.exec(line)?.[1] ?? 0)
+      expect({ line, status: run.status }).toEqual({ line, status })
+      if (status === 0) expect(run.stdout, line).toMatch(/^\d{6} \(\d+ s left\)\n$/)
+      else {
+        expect(run.stdout, line).toBe('')
+        const input = /^printf '([^']*)'/.exec(line)![1]!.split('\\n')[0]!
+        expect(run.stderr, line).not.toContain(input)
+      }
+    }
   })
 })
 
@@ -386,6 +418,9 @@ describe('usage errors: exit 2, a hint, nothing on stdout (JSON with --json)', (
     ],
     ['an empty first line', ['code', '-'], /first line of stdin is empty/, `\n${SHA1}\n`],
     ['a short word first, then metadata', ['code', '-'], /first line of stdin is not/, 'password\nlogin: a\n'],
+    ['--invert with --svg', ['qr', URI, '--svg', '--invert'], /--invert is for the terminal drawing/],
+    ['a short word alone', ['code', '-'], /first line of stdin is not .*at least 16 characters/, 'hunter2\n'],
+    ['a short word for --secret', ['uri', '--account', 'a', '--secret', '-'], /at least 16 characters/, 'hunter2\n'],
     ['qr: the first line must be a URI', ['qr', '-'], /qr takes an otpauth:\/\/ key URI/, `${SHA1}\nurl: x\n`],
     ['bad algorithm', ['code', SHA1, '--algorithm', 'MD5'], /--algorithm must be SHA1, SHA256 or SHA512/],
     ['bad time', ['code', SHA1, '--at', 'yesterday'], /--at must be/],

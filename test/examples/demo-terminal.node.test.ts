@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { formatKeyForManualEntry, parseKeyURI } from 'mfa-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Cell, cells, rasterise, screenText, zbarRead } from '../support/terminal-screen.js'
 import { canRun, missingPrograms } from '../support/tools.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -19,70 +20,6 @@ canRun(
   'terminal demo',
   missing.length === 0 ? null : `${missing.join(', ')} not installed (apt-get install tmux zbar-tools)`,
 )
-
-interface Cell {
-  ch: string
-  /** the cell's background is the code's explicit white (SGR 48;5;231) */
-  white: boolean
-}
-
-const ESC = '\u001b'
-const SGR_OR_CHAR = new RegExp(`${ESC}\\[[0-9;]*m|[^${ESC}]`, 'gu')
-
-/** Splits `tmux capture-pane -e` output into cells, tracking the background colour set by SGR sequences. */
-function cells(captured: string): Cell[][] {
-  let white = false
-  return captured.split('\n').map((line) => {
-    const row: Cell[] = []
-    for (const token of line.match(SGR_OR_CHAR) ?? []) {
-      if (!token.startsWith(ESC)) {
-        row.push({ ch: token, white })
-        continue
-      }
-      const params = token.slice(2, -1).split(';')
-      for (let i = 0; i < params.length; i++) {
-        if (params[i] === '' || params[i] === '0' || params[i] === '49') white = false
-        else if (params[i] === '48' && params[i + 1] === '5') {
-          white = params[i + 2] === '231'
-          i += 2
-        } else if (params[i] === '38' && params[i + 1] === '5') i += 2
-      }
-    }
-    return row
-  })
-}
-
-/**
- * Rasterises the screen as a camera sees it (PGM): each cell is one module wide and two tall. On the code's white
- * background the half blocks are black ink. Elsewhere the terminal's theme decides: on a light theme the background
- * is white and every visible character is drawn as a solid dark cell (harsher than letters); on a dark theme all of
- * it is dark, so the code has exactly its own quiet zone.
- */
-function rasterise(screen: Cell[][], theme: 'light' | 'dark', scale = 4): Buffer {
-  const border = 8 * scale
-  const width = COLUMNS * scale + 2 * border
-  const height = ROWS * 2 * scale + 2 * border
-  const pixels = Buffer.alloc(width * height, theme === 'light' ? 255 : 0)
-  const paint = (x: number, y: number, value: number) => {
-    for (let dy = 0; dy < scale; dy++) {
-      const offset = (border + y * scale + dy) * width + border + x * scale
-      pixels.fill(value, offset, offset + scale)
-    }
-  }
-  for (let row = 0; row < ROWS; row++) {
-    for (let col = 0; col < COLUMNS; col++) {
-      const cell = screen[row]?.[col] ?? { ch: ' ', white: false }
-      if (cell.white) {
-        paint(col, row * 2, cell.ch === '▀' || cell.ch === '█' ? 0 : 255)
-        paint(col, row * 2 + 1, cell.ch === '▄' || cell.ch === '█' ? 0 : 255)
-      } else if (theme === 'light' && cell.ch !== ' ') {
-        paint(col, row * 2, 0)
-        paint(col, row * 2 + 1, 0)
-      }
-    }
-  }
-  return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`), pixels])
-}
 
 describe.skipIf(missing.length > 0)('terminal demo at 80x24 (tmux)', () => {
   const socket = `mfa-demo-${process.pid}`
@@ -110,12 +47,7 @@ describe.skipIf(missing.length > 0)('terminal demo at 80x24 (tmux)', () => {
     for (;;) {
       const captured = tmux('capture-pane', '-e', '-N', '-p', '-t', '0').stdout.replace(/\n$/, '')
       painted = cells(captured)
-      screen = painted.map((row) =>
-        row
-          .map((cell) => cell.ch)
-          .join('')
-          .trimEnd(),
-      )
+      screen = screenText(painted)
       if (screen.some((line) => line.startsWith('First code:'))) break
       if (Date.now() > deadline) throw new Error(`the demo never prompted; the screen:\n${screen.join('\n')}`)
       await new Promise((resolve) => setTimeout(resolve, 200))
@@ -134,10 +66,10 @@ describe.skipIf(missing.length > 0)('terminal demo at 80x24 (tmux)', () => {
     expect(screen[ROWS - 1]).toMatch(/^First code:/)
     const decoded = (['light', 'dark'] as const).map((theme) => {
       const image = join(dir, `screen-${theme}.pgm`)
-      writeFileSync(image, rasterise(painted, theme))
-      const zbar = spawnSync('zbarimg', ['--raw', '-q', '-Sbinary', image], { encoding: 'utf8' })
-      expect(zbar.status, `zbarimg could not read the ${theme} screen:\n${screen.join('\n')}`).toBe(0)
-      return zbar.stdout.replace(/\n$/, '')
+      writeFileSync(image, rasterise(painted, { columns: COLUMNS, rows: ROWS }, theme))
+      const read = zbarRead(image)
+      expect(read, `zbarimg could not read the ${theme} screen:\n${screen.join('\n')}`).not.toBeNull()
+      return read
     })
     expect(decoded[1]).toBe(decoded[0])
     const uri = decoded[0] as string

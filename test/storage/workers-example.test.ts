@@ -7,8 +7,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { decodeBase32, generateTOTP } from 'mfa-core'
 import { createTableSQL } from 'mfa-core/storage/sql'
-import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { importMiniflare, type Miniflare } from '../runtimes/tools.mjs'
 import { bundleForRuntime } from './harness/workers.js'
 
 const servers = inject('storageServers')
@@ -62,6 +62,7 @@ describe.skipIf(!servers.workerd)('examples/workers in workerd: the Durable Obje
 
   beforeAll(async () => {
     const scriptPath = await bundleForRuntime(`examples/workers/${toml.top.main}`)
+    const { Miniflare } = await importMiniflare()
     mf = new Miniflare({
       modules: true,
       scriptPath,

@@ -1,24 +1,24 @@
-// Starts Deno processes serving denoKvStore over one KV file (rpc.ts), from the `deno` dev dependency.
+// Starts Deno processes serving denoKvStore over one KV file (rpc.ts), with the `deno` of the runtime tools
+// (test/runtimes/package.json).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { runtimeToolPath } from '../../runtimes/tools.mjs'
 import { fetchPost, remoteStore, remoteVerify } from './rpc.js'
 import { freePort } from './servers.mjs'
 import { bundleForRuntime } from './workers.js'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }
 
 /**
- * The deno binary of the dev dependency, if it runs here. The executable itself, not node_modules/.bin/deno (a Node
+ * The deno binary of the runtime tools, if it runs here. The executable itself, not node_modules/.bin/deno (a Node
  * shim that spawns it): killing the shim would leave Deno running.
  */
 export function findDeno(): string | null {
   const candidates = process.env.DENO_BIN
     ? [process.env.DENO_BIN]
-    : [join(root, 'node_modules/deno/deno'), join(root, 'node_modules/@deno/linux-x64-glibc/deno')]
+    : [runtimeToolPath('deno/deno'), runtimeToolPath('@deno/linux-x64-glibc/deno')]
   const bin = candidates.find((path) => existsSync(path))
   if (!bin) return null
   return spawnSync(bin, ['--version'], { env, encoding: 'utf8' }).status === 0 ? bin : null

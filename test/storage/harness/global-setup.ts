@@ -2,6 +2,7 @@
 // and decides, once, what is skipped: a missing binary is a loud SKIPPED line and an entry in
 // test-results/storage-skipped.json, or a failure when CI or MFA_REQUIRE_SERVERS=1 is set.
 import type { TestProject } from 'vitest/node'
+import { ensureRuntimeTools, importMiniflare } from '../../runtimes/tools.mjs'
 import { findDeno } from './deno.js'
 import type { SkippedSuite } from './servers.mjs'
 import {
@@ -42,11 +43,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const redisCli = findRedisCli()
   if (!mariadbBins) missing('mariadb', 'MariaDB binaries (mariadbd, mariadb-install-db) not found; set MARIADB_SERVER')
   if (redisBin && !redisCli) missing('redis-cluster', 'redis-cli not found (needed to join a cluster); set REDIS_CLI')
+  // Deno, workerd and miniflare are the runtime matrix's tools (test/runtimes/package.json): installed here if missing
+  const tools = ensureRuntimeTools()
   const deno = findDeno()
-  if (!deno) missing('deno-kv', 'the deno dev dependency does not run (node_modules/.bin/deno); run npm ci')
+  if (!deno) {
+    missing('deno-kv', `deno does not run (test/runtimes/node_modules${tools ? '' : ': npm ci there failed'})`)
+  }
   let workerd = true
   try {
-    const { Miniflare } = await import('miniflare')
+    const { Miniflare } = await importMiniflare()
     const mf = new Miniflare({ modules: true, script: 'export default { fetch: () => new Response("ok") }' })
     await mf.ready
     await mf.dispose()

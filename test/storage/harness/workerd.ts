@@ -1,9 +1,9 @@
-// Runs durable-object-worker.ts in real workerd through miniflare, with the object's storage and D1 persisted in a temp
+// Runs durable-object-worker.ts in real workerd through miniflare (from test/runtimes/, see tools.mjs there), with the object's storage and D1 persisted in a temp
 // dir (so the fault suite can stop the runtime and start it again on the same data).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Miniflare } from 'miniflare'
+import { importMiniflare, type Miniflare } from '../../runtimes/tools.mjs'
 import { fetchPost, type Post, remoteStore, remoteVerify } from './rpc.js'
 import { bundleForRuntime } from './workers.js'
 
@@ -34,6 +34,7 @@ export async function startDurableObjectWorker(): Promise<DurableObjectWorker> {
   let url = 'http://127.0.0.1:1/'
   const start = async () => {
     if (mf) return
+    const { Miniflare } = await importMiniflare()
     mf = new Miniflare({
       modules: true,
       scriptPath,
