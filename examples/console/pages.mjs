@@ -58,9 +58,23 @@ export function refusal(result, id = 'message') {
   return html`<p class="message error" id="${id}" role="alert" data-reason="${result.reason}">${text}</p>`
 }
 
-/** A message of the app itself (`kind`: ok or error). */
+/** A message of the app itself (`kind`: ok, warning or error). */
 export const notice = (kind, reason, text, id = 'message') =>
-  html`<p class="message ${kind}" id="${id}" role="${kind === 'error' ? 'alert' : 'status'}" data-reason="${reason}">${text}</p>`
+  html`<p class="message ${kind}" id="${id}" role="${kind === 'ok' ? 'status' : 'alert'}" data-reason="${reason}">${text}</p>`
+
+/**
+ * What went wrong with one form, shown beside the field it concerns, with what the user typed kept (never a
+ * password): `form` is the form's id, `field` the input's name (or `'form'` for the form as a whole), `message`
+ * markup from {@link refusal} or {@link notice}, `values` the fields to fill in again.
+ */
+export const problem = (form, field, message, values = {}) => ({ form, field, message, values })
+
+/** The message of `shown` (a {@link problem}, or null) if it concerns this form's field, else nothing. */
+export const said = (shown, form, field) => (shown?.form === form && shown.field === field ? shown.message : '')
+
+/** The value to fill into a field: what the user typed, if this form was refused, else `fallback`. */
+export const kept = (shown, form, field, fallback = '') =>
+  shown?.form === form && shown.values[field] !== undefined ? shown.values[field] : fallback
 
 export const waitText = seconds
 
@@ -74,10 +88,11 @@ export const form = (session, action, body, attrs = '') =>
   html`<form method="post" action="${action}" ${raw(attrs)}>${csrfField(session)}${body}</form>`
 
 /** The page frame: header with who is signed in, the content, and the statement about where things run. */
-export function layout({ title, session, user, body, where }) {
+export function layout({ title, session, user, body, where, outbox = false }) {
   const nav = user
     ? html`<nav><span id="who">${user.email}${user.role === 'support' ? ' (support)' : ''}</span>
         ${user.role === 'support' ? html`<a href="/support">Support</a>` : html`<a href="/security">Security settings</a>`}
+        ${outbox ? html`<a href="/dev/outbox" id="outbox-link">Outbox (development)</a>` : ''}
         ${form(session, '/signout', html`<button type="submit" class="link" id="signout">Sign out</button>`)}</nav>`
     : session.stage === 'mfa'
       ? html`<nav>${form(session, '/signout', html`<button type="submit" class="link" id="signout">Cancel sign-in</button>`)}</nav>`
@@ -130,6 +145,27 @@ export const pages = {
       <button type="submit">Sign in</button>`,
       'id="signin-form"',
     )}`,
+
+  outbox: (messages) => html`<p class="message warning" id="outbox-note" role="status">Development only: these
+    emails were <strong>not sent</strong>. The console has no mailer configured, so its security notifications are
+    kept here instead; give <code>startConsole</code> a <code>mailer</code> to send them (see
+    <code>examples/console/mail.mjs</code>).</p>
+    ${
+      messages.length === 0
+        ? html`<p id="outbox-empty">No messages yet.</p>`
+        : messages.map(
+            (m) => html`<section class="mail" data-subject="${m.subject}">
+              <h2>${m.subject}</h2>
+              <p class="hint">To ${m.to_address}, ${date(Number(m.at))}</p>
+              <pre>${m.body}</pre></section>`,
+          )
+    }`,
+
+  tooLarge:
+    () => html`${notice('error', 'too_large', 'What you sent is larger than this console accepts (16 KB a form): nothing was read and nothing changed.')}
+    <p>Go back, shorten what you typed (a name is at most 64 characters, a code 6 digits, a recovery code 16
+      characters) and send it again.</p>
+    <p><a class="button" href="/">Back to the console</a></p>`,
 
   signinCode: (session, message) => html`${message}
     <p>This account has MFA on. Type the code your authenticator app shows for <em>Example Cloud</em>, or one of

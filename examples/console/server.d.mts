@@ -18,6 +18,10 @@ export interface ConsoleOptions {
   encryptionKey?: string
   /** 32 bytes in base64 signing step-up proofs (default: generated into dataDir). */
   proofKey?: string
+  /** Sends the security notifications (default: the development outbox at /dev/outbox, nothing sent). */
+  mailer?: { send(message: { to: string; subject: string; text: string }): Promise<unknown> | unknown }
+  /** Awaited before each request is handled: tests slow the server down with it. */
+  beforeRequest?: (request: import('node:http').IncomingMessage) => Promise<void> | void
 }
 
 export interface RunningConsole {

@@ -40,6 +40,9 @@ function loadKey(dataDir, name, fromEnv) {
  * @param options.supportPassword - the support account's password (default: random, returned)
  * @param options.encryptionKey - base64 of 32 bytes sealing MFA secrets (default: a generated file in dataDir)
  * @param options.proofKey - base64 of 32 bytes signing step-up proofs (default: a generated file in dataDir)
+ * @param options.mailer - `{ send({ to, subject, text }) }` for security notifications (default: the development
+ * outbox at /dev/outbox, nothing sent)
+ * @param options.beforeRequest - awaited before each request is handled (tests slow the server down with it)
  * @returns `{ url, supportEmail, supportPassword, storage, close }`
  */
 export async function startConsole(options = {}) {
@@ -51,11 +54,15 @@ export async function startConsole(options = {}) {
     now,
     encryptionKey: loadKey(dataDir, 'mfa-encryption', options.encryptionKey),
     proofKey: loadKey(dataDir, 'mfa-proof', options.proofKey),
+    mailer: options.mailer,
   })
   const supportPassword = options.supportPassword ?? randomBytes(12).toString('base64url')
   await app.ensureSupportAccount(SUPPORT_EMAIL, supportPassword)
+  const beforeRequest = options.beforeRequest ?? (() => {})
   const server = createServer((request, response) => {
-    app.handle(request, response).catch((error) => console.error('request failed:', error))
+    Promise.resolve(beforeRequest(request))
+      .then(() => app.handle(request, response))
+      .catch((error) => console.error('request failed:', error))
   })
   await new Promise((done, fail) => {
     server.once('error', fail)
