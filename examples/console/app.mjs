@@ -263,7 +263,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
       // after the warning, the same form asks once more, with a box that says the recovery code will be spent
       const spendBox = (formId) =>
         shown?.form === formId && shown.askSpend
-          ? html`<label class="check"><input type="checkbox" name="spend" value="1" id="${formId}-spend" required>
+          ? html`<label class="check"><input type="checkbox" name="spend" value="1" id="${formId}-spend">
               Spend this recovery code (it will not work again)</label>`
           : ''
       body = html`<section id="mfa" data-state="on">

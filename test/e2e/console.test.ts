@@ -308,6 +308,12 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     await shot('step-up-confirmed')
     await submit('add-form', { label: 'Work phone', code: await code(0) })
     expect((await message()).reason).toBe('replayed')
+    // beside the field it concerns, the name kept, the refused code emptied (it cannot work again)
+    expect(await page.locator('#add-form #message').count()).toBe(1)
+    expect(await page.inputValue('#add-label')).toBe('Work phone')
+    expect(await page.inputValue('#add-code')).toBe('')
+    expect(new URL(page.url()).hash).toBe('#add-form')
+    await shot('error-beside-field')
     await submit('add-form', { label: 'Work phone' })
     const second = decodeBase32(((await page.textContent('#manual-key')) ?? '').replace(/ /g, ''))
     expect(second).not.toEqual(secret)
@@ -336,12 +342,35 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     advance(STEP)
     await submit('step-up-form', { code: await code(0, second) })
     expect((await message(page, 'done')).reason).toBe('confirmed')
-    await submit('regenerate-form', {})
+    // A recovery code typed as the proof is not spent without a word: the page warns, keeps it, and asks again.
+    const left = (await page.textContent('#mfa-status')) ?? ''
+    await submit('regenerate-form', { code: recoveryCodes[5]! })
+    let said = await message()
+    expect(said.reason).toBe('recovery_spend')
+    expect(said.text).toContain('will not work again (8 would be left)')
+    expect(await page.locator('#regenerate-form #message').count()).toBe(1)
+    expect(await page.inputValue('#regenerate-code')).toBe(recoveryCodes[5])
+    expect(await page.isVisible('#regenerate-form-spend')).toBe(true)
+    expect(await page.textContent('#mfa-status')).toBe(left)
+    await shot('recovery-spend-warning')
+    await submit('regenerate-form', { code: '' }) // the code typed a moment ago confirms it instead
     const fresh = await page.locator('#recovery-codes li').allTextContents()
     expect(fresh).toHaveLength(10)
+    said = await message()
+    expect(said.reason).toBe('regenerated')
+    expect(said.text).toContain('the old ones no longer work')
+    expect(said.text).not.toContain('sign-in asks for a code')
     recoveryCodes.push(...fresh)
-    await page.goto(`${app.url}security`)
+    await Promise.all([page.waitForNavigation(), page.click('#saved')])
+    said = await message(page, 'done')
+    expect(said.reason).toBe('codes-saved')
+    expect(said.text).not.toContain('MFA is on')
     expect(await page.getAttribute('#step-up', 'data-confirmed')).toBe('no')
+
+    // "Confirm it is you" takes no recovery code: it would spend one for nothing, so it is not even checked.
+    await submit('step-up-form', { code: fresh[0]! })
+    expect((await message()).reason).toBe('recovery_not_step_up')
+    expect(await page.textContent('#mfa-status')).toContain('10 recovery codes left')
 
     // The old phone's codes no longer sign in; the new phone's do.
     await signOut()
@@ -359,6 +388,15 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     expect((await message()).reason).toBe('replayed')
     await submit('disable-form', { code: 'not a code' })
     expect((await message()).reason).toBe('malformed')
+    // A form over 16 KB gets a page that says so, and changes nothing.
+    await page.fill('#disable-code', '1'.repeat(20_000))
+    const [tooLarge] = await Promise.all([page.waitForNavigation(), page.click('#disable-form button[type=submit]')])
+    expect(tooLarge?.status()).toBe(413)
+    expect(await page.textContent('h1')).toBe('This form is too large')
+    expect((await message()).reason).toBe('too_large')
+    await shot('form-too-large')
+    await page.goto(`${app.url}security`)
+    expect(await page.getAttribute('#mfa', 'data-state')).toBe('on')
     advance(STEP)
     await submit('disable-form', {}) // the sign-in code, two minutes ago, is the proof
     expect((await message(page, 'done')).reason).toBe('disabled')
@@ -389,6 +427,8 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     expect(new URL(support.url()).pathname).toBe('/support')
     await submit('reset-form', { email: 'nobody@example.com', reason: 'ticket 41' }, support)
     expect((await message(support)).reason).toBe('unknown_user')
+    expect(await support.locator('#reset-form #message').count()).toBe(1)
+    expect(await support.inputValue('#reset-reason')).toBe('ticket 41')
     await submit(
       'reset-form',
       { email: EMAIL, reason: 'ticket 42: phone lost, identity checked by call-back' },
@@ -426,6 +466,25 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     await signIn(EMAIL, PASSWORD)
     expect(new URL(page.url()).pathname).toBe('/security')
     expect(await page.getAttribute('#mfa', 'data-state')).toBe('off')
+
+    // Each change to her MFA sent her an email (kept in the development outbox, newest first): never a code.
+    await Promise.all([page.waitForNavigation(), page.click('#outbox-link')])
+    expect(await page.textContent('#outbox-note')).toContain('not sent')
+    const subjects = await page.locator('section.mail').evaluateAll((all) => all.map((m) => m.dataset.subject))
+    expect(subjects).toEqual([
+      'Our support team reset MFA on your Example Cloud account',
+      'MFA was turned on for your Example Cloud account',
+      'MFA was turned off for your Example Cloud account',
+      'An authenticator was removed from your Example Cloud account',
+      'An authenticator was added to your Example Cloud account',
+      'MFA was turned on for your Example Cloud account',
+    ])
+    const mails = (await page.textContent('main')) ?? ''
+    expect(mails).toContain(`To ${EMAIL}`)
+    expect(mails).toContain('If this was you, there is nothing to do.')
+    expect(mails).not.toContain(shownKey.replace(/ /g, ''))
+    for (const c of [...typed, ...recoveryCodes]) expect(mails).not.toContain(c)
+    await shot('outbox')
   })
 
   // (PostgreSQL keeps its files elsewhere; the sealing itself is the service's, tested in test/mfa.)
