@@ -85,6 +85,11 @@ export function mustBe(name: string, expected: string, value: unknown): OTPError
   return new OTPError('ERR_INVALID_OPTION', `${name} must be ${expected}, got ${describe(value)}`)
 }
 
+/** Throws the developer-misuse error (`ERR_INVALID_OPTION`) with a message that never echoes a secret. */
+export function misuse(message: string): never {
+  throw new OTPError('ERR_INVALID_OPTION', message)
+}
+
 /**
  * Reads an integer option: undefined gives the fallback; anything else must be a safe integer in [min, max].
  * One message shape for all: "digits must be an integer from 6 to 10, got 12".

@@ -5,24 +5,13 @@ import {
   checkCounter,
   checkDigits,
   checkLookAhead,
-  type HOTPResult,
   lookAheadCounters,
   normalizeCode,
   readOptions,
   truncate,
 } from './internal/otp.js'
-import type { HOTPOptions, VerifyHOTPOptions } from './internal/otp-options.js'
-import { type OTPKey, resolveKey } from './secret.js'
-
-/** A secret: raw bytes, or a key prepared once with {@link importSecret} (keys of `mfa-core/sync` work there only). */
-export type Secret = Uint8Array | OTPKey
-
-/**
- * The outcome of {@link verifyHOTP}: the matched counter (store `counter + 1n`), or why it failed.
- *
- * @reexport
- */
-export type VerifyHOTPResult = HOTPResult
+import type { HOTPOptions, VerifyHOTPOptions, VerifyHOTPResult } from './internal/otp-options.js'
+import { resolveKey, type Secret } from './secret.js'
 
 /**
  * Computes the HOTP code of a counter.

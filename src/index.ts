@@ -5,11 +5,18 @@
  */
 export { decodeBase32, encodeBase32 } from './base32.js'
 export { isOTPError, OTPError, type OTPErrorCode } from './errors.js'
-export { generateHOTP, type Secret, type VerifyHOTPResult, verifyHOTP } from './hotp.js'
+export { generateHOTP, verifyHOTP } from './hotp.js'
 export type { HMACEngine, HMACSigner } from './internal/engine.js'
 export { MAX_NAME_LENGTH, MAX_PERIOD, MIN_PERIOD } from './internal/limits.js'
 export type { Algorithm } from './internal/otp.js'
-export type { HOTPOptions, TOTPOptions, VerifyHOTPOptions, VerifyTOTPOptions } from './internal/otp-options.js'
+export type {
+  HOTPOptions,
+  TOTPOptions,
+  VerifyHOTPOptions,
+  VerifyHOTPResult,
+  VerifyTOTPOptions,
+  VerifyTOTPResult,
+} from './internal/otp-options.js'
 export {
   type Authenticator,
   type AuthenticatorInfo,
@@ -22,7 +29,6 @@ export {
   DEFAULT_POLICY,
   type DeviceEntry,
   type DeviceReason,
-  type DeviceTokenReason,
   type DisableResult,
   type EnrollReason,
   type ImportOptions,
@@ -48,7 +54,6 @@ export {
   type RemoveReason,
   type RemoveResult,
   type ResyncReason,
-  type ResyncRefusal,
   type ResyncResult,
   type RevokedDevice,
   type StepUpReason,
@@ -67,10 +72,11 @@ export {
   MAX_SECRET_BYTES,
   MIN_SECRET_BYTES,
   OTPKey,
+  type Secret,
 } from './secret.js'
 export { type MemoryStoreOptions, memoryStore } from './storage/memory.js'
 export type { MFAStore, MFAStoreEntry, MFAStoreSetOptions } from './storage/store.js'
-export { generateTOTP, type VerifyTOTPResult, verifyTOTP } from './totp.js'
+export { generateTOTP, verifyTOTP } from './totp.js'
 export {
   createKeyURI,
   formatKeyForManualEntry,

@@ -18,6 +18,9 @@ interface KeySlot {
   readonly signer: HMACSigner
 }
 
+/** A secret: raw bytes, or a key prepared once with {@link importSecret} (keys of `mfa-core/sync` work there only). */
+export type Secret = Uint8Array | OTPKey
+
 /**
  * A secret imported once for HMAC (a non-extractable WebCrypto key) and reused across many codes: the fast path for
  * verifying the same secret repeatedly. Create it with {@link importSecret}. The raw bytes cannot be read back.

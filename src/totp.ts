@@ -1,4 +1,3 @@
-import type { Secret } from './hotp.js'
 import { matchWindow } from './internal/engine.js'
 import {
   checkAfterStep,
@@ -6,20 +5,12 @@ import {
   counterBytes,
   normalizeCode,
   readOptions,
-  type TOTPResult,
   totpSettings,
   truncate,
   windowOrder,
 } from './internal/otp.js'
-import type { TOTPOptions, VerifyTOTPOptions } from './internal/otp-options.js'
-import { resolveKey } from './secret.js'
-
-/**
- * The outcome of {@link verifyTOTP}: the matched step (store it as `afterStep`), or why it failed.
- *
- * @reexport
- */
-export type VerifyTOTPResult = TOTPResult
+import type { TOTPOptions, VerifyTOTPOptions, VerifyTOTPResult } from './internal/otp-options.js'
+import { resolveKey, type Secret } from './secret.js'
 
 /**
  * Computes the TOTP code of a moment: HOTP of the time step `floor((timestamp / 1000 - epoch) / period)`.

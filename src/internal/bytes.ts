@@ -19,3 +19,15 @@ export function timingSafeEqualString(a: string, b: string): boolean {
 export function isBytes(value: unknown): value is Uint8Array {
   return ArrayBuffer.isView(value) && (value as Uint8Array)[Symbol.toStringTag] === 'Uint8Array'
 }
+
+const ENCODER = /* @__PURE__ */ new TextEncoder()
+
+/** The UTF-8 bytes of a string (lone surrogates become U+FFFD, as the WHATWG encoder does). */
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  return ENCODER.encode(text) as Uint8Array<ArrayBuffer>
+}
+
+/** The first `length` bytes of `bytes` (all of them by default) as lower-case hex. */
+export function toHex(bytes: Uint8Array, length = bytes.length): string {
+  return Array.from(bytes.subarray(0, length), (b) => b.toString(16).padStart(2, '0')).join('')
+}

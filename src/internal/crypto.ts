@@ -1,7 +1,7 @@
 // The only module that touches globalThis.crypto. It is looked up at call time, never at import, so importing
 // mfa-core never fails, and a runtime without WebCrypto gets a clear ERR_CRYPTO_UNAVAILABLE when it is used.
 import { OTPError } from '../errors.js'
-import { copyBytes } from './bytes.js'
+import { copyBytes, utf8 } from './bytes.js'
 
 /** WebCrypto names of the HMAC hashes, keyed by the otpauth:// algorithm names. */
 export const WEBCRYPTO_HASH = { SHA1: 'SHA-1', SHA256: 'SHA-256', SHA512: 'SHA-512' } as const
@@ -96,6 +96,6 @@ export async function pbkdf2SHA256(
  */
 export async function deriveHMACKey(secret: Uint8Array, info: string): Promise<CryptoKey> {
   const base = await subtle().importKey('raw', copyBytes(secret), 'HKDF', false, ['deriveKey'])
-  const params = { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) }
+  const params = { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(info) }
   return subtle().deriveKey(params, base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign'])
 }

@@ -105,3 +105,38 @@ export async function matchWindow(
   if (matched !== null) return totpResult(matched, now, false)
   return totpResult(null, now, (await matchStep(signer, typed, digits, order.stale)) !== null)
 }
+
+/**
+ * The step of `code1` when `code1` and `code2` are the codes of two consecutive steps (s, s + 1) with s + 1 among
+ * `seconds` (checked in that order, the likeliest first); null when no such pair exists: the search behind a resync
+ * (RFC 6238 §6). Both codes of each candidate pair are computed before they are compared, so until a pair is found
+ * the work done does not depend on what was typed; a miss computes every step. Comparisons are constant-time.
+ *
+ * @param signer - the prepared secret
+ * @param code1 - the first code, normalised (digits only)
+ * @param code2 - the code that followed it, normalised
+ * @param digits - code length
+ * @param seconds - candidate steps of the second code
+ */
+export async function findConsecutive(
+  signer: HMACSigner,
+  code1: string,
+  code2: string,
+  digits: number,
+  seconds: readonly number[],
+): Promise<number | null> {
+  const codes = new Map<number, string>()
+  const codeAt = async (step: number): Promise<string> => {
+    let code = codes.get(step)
+    if (code === undefined) {
+      code = truncate(await signer.sign(counterBytes(step)), digits)
+      codes.set(step, code)
+    }
+    return code
+  }
+  for (const second of seconds) {
+    const [first, next] = [await codeAt(second - 1), await codeAt(second)]
+    if (timingSafeEqualString(first, code1) && timingSafeEqualString(next, code2)) return second - 1
+  }
+  return null
+}

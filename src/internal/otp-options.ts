@@ -1,7 +1,22 @@
-// The options of the HOTP and TOTP functions, declared once for both entries: `mfa-core` and `mfa-core/sync` take
-// the same names, units and defaults (the sync entry takes no engine: it is one). Types only, so importing them
-// brings neither entry's code into the other. Not API by this path: each entry exports them.
-import type { Algorithm } from './otp.js'
+// The options and results of the HOTP and TOTP functions, declared once for both entries: `mfa-core` and
+// `mfa-core/sync` take the same names, units and defaults (the sync entry takes no engine: it is one) and answer the
+// same results. Types only, so importing them brings neither entry's code into the other. Not API by this path:
+// each entry exports them.
+import type { Algorithm, HOTPResult, TOTPResult } from './otp.js'
+
+/**
+ * The outcome of {@link verifyHOTP}: the matched counter (store `counter + 1n`), or why it failed.
+ *
+ * @reexport
+ */
+export type VerifyHOTPResult = HOTPResult
+
+/**
+ * The outcome of {@link verifyTOTP}: the matched step (store it as `afterStep`), or why it failed.
+ *
+ * @reexport
+ */
+export type VerifyTOTPResult = TOTPResult
 
 /** Options of {@link generateHOTP}. */
 export interface HOTPOptions {

@@ -182,13 +182,23 @@ export function windowOrder(
   }
   const fresh: number[] = []
   const stale: number[] = []
-  const add = (s: number) => (s > afterStep ? fresh : stale).push(s)
-  add(step)
-  for (let d = 1; d <= window.past || d <= window.future; d++) {
-    if (d <= window.past && step - d >= 0) add(step - d)
-    if (d <= window.future) add(step + d)
-  }
+  for (const s of likeliestFirst(step, window.past, window.future)) (s > afterStep ? fresh : stale).push(s)
   return { fresh, stale }
+}
+
+/**
+ * The steps around `centre` the likeliest first: `centre`, then at each distance the earlier before the later, up to
+ * `past` steps back and `future` ahead (centre, centre - 1, centre + 1, centre - 2, ...). RFC 6238 §4: steps before
+ * the epoch do not exist, so none below 0 is listed. The one order of every search over steps: a verification's
+ * window, the MFA service's login and enrollment gates, and a resync's search.
+ */
+export function likeliestFirst(centre: number, past: number, future: number): number[] {
+  const steps = centre >= 0 ? [centre] : []
+  for (let d = 1; d <= past || d <= future; d++) {
+    if (d <= past && centre - d >= 0) steps.push(centre - d)
+    if (d <= future && centre + d >= 0) steps.push(centre + d)
+  }
+  return steps
 }
 
 /** The result of a TOTP check from its first fresh match (null: none) and whether a stale step matched. */

@@ -1,24 +1,251 @@
-// The MFA service as its users see it: the MFA interface that createMFA returns, its options, what its methods take
-// and what they answer. createMFA and its implementation are in service.ts.
+// The MFA service as its users see it: every public type of the service in one file. The MFA interface that
+// createMFA returns, its options and policy, what its methods take and answer (results, refusal reasons, status,
+// authenticator and device info) and the events it emits. createMFA is in service.ts; the machine, the codecs and
+// the operations import these as types.
 import type { HMACEngine } from '../internal/engine.js'
+import type { Algorithm } from '../internal/otp.js'
 import type { MFAStore } from '../storage/store.js'
-import type { TrustedDeviceInfo } from './device.js'
-import type { MFAEncryptionKeys } from './encryption.js'
-import type { MFAEvent } from './events.js'
-import type {
-  AuthenticatorInfo,
-  CodeReason,
-  ConfirmReason,
-  DeviceTokenReason,
-  EnrollReason,
-  MFAStatus,
-  ProofReason,
-  Refusal,
-  RemoveReason,
-  ResyncRefusal,
-} from './machine/index.js'
-import type { MFAAlgorithm, MFAPolicy } from './policy.js'
-import type { ProofKeyOption } from './proof.js'
+
+/** Hash algorithm of a TOTP secret, spelled as in otpauth:// URIs. */
+export type MFAAlgorithm = Algorithm
+
+/**
+ * The rules an MFA service enforces. Every field has a default (see {@link DEFAULT_POLICY}); pass only what you change.
+ *
+ * @example
+ * const mfa = createMFA({ store, issuer: 'Example Cloud', policy: { maxFailures: 3, lockMaxMs: 60 * 60_000 } })
+ */
+export interface MFAPolicy {
+  /** HMAC algorithm of new secrets (default `'SHA1'`: the only one every authenticator app supports). */
+  algorithm: MFAAlgorithm
+  /** Digits per code, 6 to 8 (default 6). */
+  digits: number
+  /** Time step in seconds (default 30). */
+  period: number
+  /** Length of new secrets in bytes, 16 to 64 (default 20, RFC 4226 §4 recommends 20). */
+  secretBytes: number
+  /** How long a pending enrollment may be confirmed, in milliseconds (default 10 minutes, at most a week). */
+  enrollmentTTLMs: number
+  /** Steps around now accepted for the second enrollment code (default 2 back, 1 ahead; at most 5 back, 4 ahead). */
+  enrollmentWindow: { past: number; future: number }
+  /** Steps each way accepted at login, centred on the recorded drift (default 1). */
+  loginWindow: number
+  /** Consecutive failed codes before the user is locked (default 5). */
+  maxFailures: number
+  /** First lock duration in milliseconds; each further failure doubles it (default 30 s). */
+  lockBaseMs: number
+  /** Longest lock in milliseconds (default 15 minutes). */
+  lockMaxMs: number
+  /** Failed confirmations before a pending enrollment is locked until it expires or is begun again (default 5). */
+  maxEnrollmentAttempts: number
+  /** Recovery codes issued at activation and on regeneration (default 10). */
+  recoveryCodes: number
+  /** Authenticators a user may have, 1 to 100 (default 8, as AWS IAM); more are refused with `limit_reached`. */
+  maxAuthenticators: number
+  /**
+   * Trusted devices kept per user, 1 to 50 (default 10); trusting one more revokes the oldest. Revoked ones are
+   * remembered up to the same number, so a record holds at most 100 device entries.
+   */
+  maxTrustedDevices: number
+  /** Lifetime of a trusted device in milliseconds, 1 minute to 400 days (default 30 days); `trustDevice.ttlMs` overrides it. */
+  trustedDeviceTTLMs: number
+  /** Steps each way `resync` searches around an authenticator's drift, 1 to 40 (default 10). */
+  resyncWindow: number
+}
+
+/**
+ * AES-GCM keys for secrets at rest: new writes use `keys[current]`; any id in `keys` still decrypts, so keys can
+ * be rotated by adding a new one, making it current, and removing the old one once every record was rewritten.
+ *
+ * @example
+ * const encryptionKeys = { current: '2026-11', keys: { '2026-11': key32Bytes, '2026-01': olderKey } }
+ */
+export interface MFAEncryptionKeys {
+  /** The id of the key used for every write. */
+  current: string
+  /** Key id to 16, 24 or 32 raw key bytes. Ids: 1 to 64 characters of `A-Z a-z 0-9 . _ -`. */
+  keys: Readonly<Record<string, Uint8Array>>
+}
+
+/** One signing key of the `proofKey` option of `createMFA`: an id (carried in every proof it signs) and 32+ random bytes. */
+export interface ProofKeyEntry {
+  /** 1 to 16 characters of `A-Z a-z 0-9 . _ -`. */
+  readonly id: string
+  /** At least 32 random bytes (at most 1024). */
+  readonly key: Uint8Array
+}
+
+/**
+ * The `proofKey` option of `createMFA`: 32 or more random bytes (the same as `[{ id: '0', key }]`), or several
+ * keys with ids for rotation. The first key signs new proofs; every listed key still opens the proofs it signed.
+ * Rotate by putting a new key first and dropping the old one once its proofs are past their maximum age.
+ *
+ * @example
+ * const proofKey = [{ id: '2026-12', key: newKey32 }, { id: '2026-06', key: oldKey32 }]
+ */
+export type ProofKeyOption = Uint8Array | readonly ProofKeyEntry[]
+
+/**
+ * What happened (`authenticatorId` names the authenticator concerned, where there is one):
+ * - `enrollment_started`: `beginEnrollment` created a pending enrollment
+ * - `enrolled`: two consecutive codes confirmed the user's first authenticator; MFA is active
+ * - `authenticator_added`: two consecutive codes confirmed a further authenticator
+ * - `authenticator_removed`: `removeAuthenticator` removed one (or a 0.1.0 rotation replaced it)
+ * - `authenticator_renamed`: `renameAuthenticator` changed a label
+ * - `imported`: `importAuthenticator` added an active authenticator
+ * - `verified`: a code was accepted (`method`: `'totp'` or `'recovery'`)
+ * - `failed`: a code or a confirmation was refused (`reason`, e.g. `invalid`, `malformed`, `locked`)
+ * - `replay_rejected`: a code of an already used time step was refused
+ * - `locked`: too many failures; codes are not checked for `retryAfterMs` (or, for a pending enrollment, until
+ *   it expires or is begun again)
+ * - `disabled`: MFA was turned off with a proof (or the last authenticator was removed)
+ * - `reset`: support removed everything (`actor`, `reason` as passed to `reset`)
+ * - `recovery_used`: a recovery code was spent (`recoveryCodesLeft`)
+ * - `recovery_regenerated`: a new set of recovery codes replaced the old one
+ * - `proof_issued`: `verify(..., { proof: true })` handed out a step-up proof (`method`, `authenticatorId`)
+ * - `device_trusted`: `verify(..., { trustDevice })` trusted a device (`deviceId`)
+ * - `device_revoked`: a trusted device was revoked (`deviceId`; `reason`: `user`, `limit` when the cap pushed it
+ *   out, or `security` when disable, reset, a removal or a recovery regeneration revoked every device)
+ * - `resynced`: `resync` set an authenticator's drift (`authenticatorId`, `drift` in steps)
+ *
+ * `verified` with `method: 'device'` is a trusted device's token accepted (`deviceId`).
+ */
+export type MFAEventType =
+  | 'enrollment_started'
+  | 'enrolled'
+  | 'authenticator_added'
+  | 'authenticator_removed'
+  | 'authenticator_renamed'
+  | 'imported'
+  | 'verified'
+  | 'failed'
+  | 'replay_rejected'
+  | 'locked'
+  | 'disabled'
+  | 'reset'
+  | 'recovery_used'
+  | 'recovery_regenerated'
+  | 'proof_issued'
+  | 'device_trusted'
+  | 'device_revoked'
+  | 'resynced'
+
+/** The service call that produced an event. */
+export type MFAOperation =
+  | 'enroll'
+  | 'confirm'
+  | 'verify'
+  | 'disable'
+  | 'regenerate'
+  | 'reset'
+  | 'remove'
+  | 'rename'
+  | 'import'
+  | 'device'
+  | 'revoke_device'
+  | 'resync'
+
+/**
+ * An audit event passed to `onEvent`. It never contains a secret, a code or a recovery code.
+ *
+ * @example
+ * createMFA({ store, issuer: 'Example', onEvent: (e) => audit.write(`${e.at} ${e.userId} ${e.type} ${e.reason ?? ''}`) })
+ */
+export interface MFAEvent {
+  type: MFAEventType
+  userId: string
+  /** When, in milliseconds since the Unix epoch (from the service's clock). */
+  at: number
+  operation: MFAOperation
+  /** Why it failed (a reason code), or the free text support gave to `reset`. */
+  reason?: string
+  method?: 'totp' | 'recovery' | 'device'
+  retryAfterMs?: number
+  recoveryCodesLeft?: number
+  /** Who ran `reset`. */
+  actor?: string
+  /** The authenticator concerned (its id, never its secret). */
+  authenticatorId?: string
+  /** The trusted device concerned (its id, never its token). */
+  deviceId?: string
+  /** The drift `resync` set, in steps (+: the phone is ahead). */
+  drift?: number
+}
+
+/** Why `verify`, or a code given as a proof for another operation, was refused. */
+export type CodeReason = 'malformed' | 'invalid' | 'replayed' | 'locked' | 'not_enrolled'
+/** Why a step-up proof given instead of a code was refused: too old, or voided by a change since. */
+export type StepUpReason = 'expired' | 'revoked'
+/**
+ * Why an operation that needs a proof was refused: the code reasons, no proof given, or a step-up proof that is
+ * too old or voided (`invalid` also covers a proof that is not genuine).
+ */
+export type ProofReason = CodeReason | StepUpReason | 'proof_required'
+/** Why `beginEnrollment` refused. */
+export type EnrollReason = ProofReason | 'limit_reached'
+/** Why `removeAuthenticator` refused. */
+export type RemoveReason = ProofReason | 'not_found'
+/** Why `confirmEnrollment` refused. */
+export type ConfirmReason =
+  | 'malformed'
+  | 'same_code'
+  | 'reversed'
+  | 'not_consecutive'
+  | 'invalid'
+  | 'expired'
+  | 'locked'
+  | 'not_pending'
+  | 'limit_reached'
+/**
+ * Why `verifyTrustedDevice` refused: not a token (`malformed`), a device never trusted or forgotten (`unknown`),
+ * revoked or its token rotated since (`revoked`), past its expiry (`expired`), or the user is `locked` or has no
+ * authenticator (`not_enrolled`).
+ */
+export type DeviceReason = 'malformed' | 'unknown' | 'expired' | 'revoked' | 'locked' | 'not_enrolled'
+/** Why `resync` refused. */
+export type ResyncReason = 'malformed' | 'same_code' | 'invalid' | 'replayed' | 'locked' | 'not_enrolled'
+
+/** A refusal; `retryAfterMs` (ms) is set when the user is or just became locked. */
+export type Refusal<Reason extends string> = { ok: false; reason: Reason; retryAfterMs?: number }
+
+/** What the user has, for a settings page. Times in milliseconds since the Unix epoch. */
+export interface MFAStatus {
+  /** `active`: codes are required; `pending`: a first enrollment awaits confirmation; `none`: neither. */
+  state: 'none' | 'pending' | 'active'
+  /** When MFA was turned on. */
+  enabledAt?: number
+  /** How many authenticators the user has. */
+  authenticators?: number
+  recoveryCodesLeft?: number
+  /** Set while the user is locked out of code checks. */
+  lockedUntil?: number
+  /** Expiry of a pending enrollment (a first one, or another authenticator being added). */
+  pendingExpiresAt?: number
+  /** How many trusted devices (unexpired, unrevoked) the user has; absent when none. */
+  trustedDevices?: number
+}
+
+/** One authenticator as `listAuthenticators` shows it: never a secret. Times in milliseconds since the Unix epoch. */
+export interface AuthenticatorInfo {
+  id: string
+  label: string
+  createdAt: number
+  lastUsedAt: number | null
+  algorithm: MFAAlgorithm
+  digits: number
+  period: number
+}
+
+/** A trusted device as `listTrustedDevices` shows it: never its token or digest. Times in ms since the Unix epoch. */
+export interface TrustedDeviceInfo {
+  /** Random, 16 letters; also the first part of its token. */
+  id: string
+  label: string
+  createdAt: number
+  lastUsedAt: number
+  /** Fixed when the device is trusted; using the token does not extend it. */
+  expiresAt: number
+}
 
 /** Options of {@link createMFA}. */
 export interface MFAOptions {
@@ -112,10 +339,10 @@ export type CheckProofResult =
 /** Result of {@link MFA.verifyTrustedDevice}: the replacement token (store it over the old one), or why not. */
 export type TrustedDeviceResult =
   | { ok: true; deviceId: string; token: string; expiresAt: number }
-  | Refusal<DeviceTokenReason>
+  | Refusal<DeviceReason>
 
 /** Result of {@link MFA.resync}: the authenticator resynced and its drift in steps (+: the phone is ahead). */
-export type ResyncResult = { ok: true; authenticatorId: string; drift: number } | Refusal<ResyncRefusal>
+export type ResyncResult = { ok: true; authenticatorId: string; drift: number } | Refusal<ResyncReason>
 
 /** Result of {@link MFA.beginEnrollment}: show the QR code of `uri` and `secret` for manual entry. */
 export type BeginEnrollmentResult =
@@ -172,8 +399,6 @@ export type ImportOptions = (
   /** Also issue (and return) a fresh set of recovery codes, replacing any the user has. */
   recoveryCodes?: boolean
 }
-
-export type { AuthenticatorInfo, MFAStatus, TrustedDeviceInfo }
 
 /** The MFA service returned by {@link createMFA}. Every method validates `userId` (1 to 256 characters). */
 export interface MFA {

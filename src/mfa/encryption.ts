@@ -1,25 +1,12 @@
 // Secrets at rest: AES-GCM with a key id; the associated data binds the store key and the authenticator id, so a
 // sealed secret moved to another user, authenticator or prefix does not open; old key ids still decrypt.
 import { decodeBase32, encodeBase32 } from '../base32.js'
-import { describe, OTPError } from '../errors.js'
-import { isBytes } from '../internal/bytes.js'
+import { describe, misuse, OTPError } from '../errors.js'
+import { isBytes, utf8 } from '../internal/bytes.js'
+import { createPromiseCache } from '../internal/cache.js'
 import { aesGcmDecrypt, aesGcmEncrypt, importAESKey, randomBytes } from '../internal/crypto.js'
-import { misuse } from './policy.js'
-import type { StoredSecret } from './record.js'
-
-/**
- * AES-GCM keys for secrets at rest: new writes use `keys[current]`; any id in `keys` still decrypts, so keys can
- * be rotated by adding a new one, making it current, and removing the old one once every record was rewritten.
- *
- * @example
- * const encryptionKeys = { current: '2026-11', keys: { '2026-11': key32Bytes, '2026-01': olderKey } }
- */
-export interface MFAEncryptionKeys {
-  /** The id of the key used for every write. */
-  current: string
-  /** Key id to 16, 24 or 32 raw key bytes. Ids: 1 to 64 characters of `A-Z a-z 0-9 . _ -`. */
-  keys: Readonly<Record<string, Uint8Array>>
-}
+import type { MFAEncryptionKeys } from './api.js'
+import type { StoredSecret } from './record/shapes.js'
 
 /**
  * Checks encryption keys once, when the service is created.
@@ -56,7 +43,6 @@ export interface SecretBinding {
   id: string
 }
 
-const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 // schema 1 bound the ciphertext to the user id only; such secrets are opened that way once and re-sealed
 const aad = (stored: StoredSecret, b: SecretBinding): Uint8Array =>
   utf8(
@@ -88,16 +74,9 @@ export interface SecretBox {
  * @param allowPlaintext - with keys: still read clear secrets (a migration window); they are sealed on the next write
  */
 export function createSecretBox(keys: MFAEncryptionKeys | undefined, allowPlaintext = false): SecretBox {
-  const imported = new Map<string, Promise<CryptoKey>>()
-  const aesKey = (kid: string): Promise<CryptoKey> => {
-    let key = imported.get(kid)
-    if (key === undefined) {
-      key = importAESKey(keys!.keys[kid]!)
-      imported.set(kid, key)
-      key.catch(() => imported.delete(kid))
-    }
-    return key
-  }
+  const imported = createPromiseCache<CryptoKey>()
+  const aesKey = (kid: string): Promise<CryptoKey> =>
+    imported.get(kid, () => importAESKey((keys as MFAEncryptionKeys).keys[kid] as Uint8Array))
   return {
     async seal(secret, binding) {
       if (keys === undefined) return { b32: encodeBase32(secret) }

@@ -1,12 +1,25 @@
-// The evidence: what a typed code or recovery code *is*, computed over exactly what a gate allows (HMACs of the
-// steps it lists, in its order; the digest of a recovery code under the record's scheme), deciding nothing.
-import { type HMACEngine, type HMACSigner, matchStep } from '../internal/engine.js'
+// The evidence: what a typed code, recovery code or step-up proof *is*, computed over exactly what a gate allows
+// (HMACs of the steps it lists, in its order; the digest of a recovery code under the record's scheme; a proof's
+// signature), deciding nothing. A gate that lets nothing be checked gets no evidence (null): nothing is computed.
+import { misuse } from '../errors.js'
+import { createPromiseCache } from '../internal/cache.js'
+import { findConsecutive, type HMACEngine, type HMACSigner, matchStep } from '../internal/engine.js'
 import { normalizeCode } from '../internal/otp.js'
+import type { ProofInput } from './arguments.js'
 import type { SecretBinding, SecretBox } from './encryption.js'
-import type { CodeEvidence, CodeGate, ConfirmEvidence, ConfirmGate, ResyncGate } from './machine/index.js'
-import type { SecretParams } from './record.js'
+import type {
+  ClosedGate,
+  CodeEvidence,
+  CodeGate,
+  ConfirmEvidence,
+  ConfirmGate,
+  ProofEvidence,
+  ResyncEvidence,
+  ResyncGate,
+} from './machine/index.js'
+import type { ProofCodec } from './proof-token.js'
+import type { SecretParams } from './record/shapes.js'
 import { normalizeRecoveryCode, type RecoveryHasher } from './recovery.js'
-import { findConsecutive, type ResyncEvidence } from './resync.js'
 
 /** The record a piece of evidence is computed for: its store key and owner. */
 export interface EvidenceContext {
@@ -14,14 +27,29 @@ export interface EvidenceContext {
   userId: string
 }
 
+/** Any gate the machine may return: closed, open without a code to check, or one of the code gates. */
+type Gate<Open> = ClosedGate<string> | { open: true } | Open
+
 /** Computes evidence for one service; holds a bounded cache of prepared HMAC signers. */
 export interface Evidence {
   /** What `input` is for a code gate: malformed, the TOTP match (first authenticator and step), or a digest. */
-  code(gate: CodeGate, input: unknown, context: EvidenceContext): Promise<CodeEvidence>
+  code(gate: Gate<CodeGate>, input: unknown, context: EvidenceContext): Promise<CodeEvidence | null>
+  /** What a proof is: a code as {@link Evidence.code}, or a step-up proof opened (its signature checked). */
+  proof(gate: Gate<CodeGate>, input: ProofInput, context: EvidenceContext): Promise<ProofEvidence | null>
   /** What two enrollment codes match among a confirmation gate's steps. */
-  pair(gate: ConfirmGate, code1: unknown, code2: unknown, context: EvidenceContext): Promise<ConfirmEvidence>
+  pair(
+    gate: Gate<ConfirmGate>,
+    code1: unknown,
+    code2: unknown,
+    context: EvidenceContext,
+  ): Promise<ConfirmEvidence | null>
   /** Where two consecutive codes lie for each authenticator of a resync gate (the first code's step, or null). */
-  resync(gate: ResyncGate, code1: unknown, code2: unknown, context: EvidenceContext): Promise<ResyncEvidence>
+  resync(
+    gate: Gate<ResyncGate>,
+    code1: unknown,
+    code2: unknown,
+    context: EvidenceContext,
+  ): Promise<ResyncEvidence | null>
 }
 
 /** Most signers kept prepared; past it the cache starts over (the next logins prepare again). */
@@ -33,64 +61,76 @@ const MAX_SIGNERS = 1000
  * @param engine - the HMAC engine (WebCrypto by default, or `syncEngine`)
  * @param box - opens stored secrets
  * @param hasher - digests recovery codes
+ * @param proofs - opens step-up proofs (undefined without `proofKey`)
  */
-export function createEvidence(engine: HMACEngine, box: SecretBox, hasher: RecoveryHasher): Evidence {
+export function createEvidence(
+  engine: HMACEngine,
+  box: SecretBox,
+  hasher: RecoveryHasher,
+  proofs: ProofCodec | undefined,
+): Evidence {
   // Prepared secrets by store key, authenticator and stored secret (ciphertext when sealed): a login then costs
   // the HMACs only. A re-sealed, rotated or replaced secret is another text, so it gets a new entry.
-  const signers = new Map<string, Promise<HMACSigner>>()
+  const signers = createPromiseCache<HMACSigner>(MAX_SIGNERS)
   const signer = (held: SecretParams & { id: string }, context: EvidenceContext): Promise<HMACSigner> => {
     // store keys and ids hold no U+0000
     const cacheKey = `${context.storeKey}\u0000${held.id}\u0000${held.algorithm}${JSON.stringify(held.secret)}`
-    let prepared = signers.get(cacheKey)
-    if (!prepared) {
-      if (signers.size >= MAX_SIGNERS) signers.clear()
-      const binding: SecretBinding = { ...context, id: held.id }
-      prepared = box.open(held.secret, binding).then((bytes) => engine.prepare(bytes, held.algorithm))
-      signers.set(cacheKey, prepared)
-      prepared.catch(() => signers.delete(cacheKey))
+    const binding: SecretBinding = { ...context, id: held.id }
+    return signers.get(cacheKey, () =>
+      box.open(held.secret, binding).then((bytes) => engine.prepare(bytes, held.algorithm)),
+    )
+  }
+
+  const code: Evidence['code'] = async (gate, input, context) => {
+    if (!('candidates' in gate)) return null
+    const usable = gate.candidates.flatMap(({ authenticator, steps }) => {
+      const typed = normalizeCode(input, authenticator.digits)
+      return typed === null ? [] : [{ authenticator, steps, typed }]
+    })
+    if (usable.length > 0) {
+      // prepared on first use: the usual login touches the first authenticator's signer only
+      const signed: Promise<HMACSigner>[] = []
+      const signerOf = (i: number) => (signed[i] ??= signer(usable[i]!.authenticator, context))
+      // The likeliest pair alone first (the authenticator used last, at its centre step: the usual login costs one
+      // HMAC); then wave k tries step k of every authenticator at once, so a user with many authenticators waits
+      // for a few parallel HMACs, not for each in turn. A wrong code computes every step of every window.
+      const waves: [index: number, step: number][][] = [[[0, usable[0]!.steps[0]!]]]
+      for (let k = 0; k < Math.max(...usable.map((u) => u.steps.length)); k++) {
+        waves.push(usable.flatMap((u, i) => (k < u.steps.length && (i > 0 || k > 0) ? [[i, u.steps[k]!]] : [])))
+      }
+      for (const wave of waves) {
+        const found = await Promise.all(
+          wave.map(async ([i, step]) =>
+            matchStep(await signerOf(i), usable[i]!.typed, usable[i]!.authenticator.digits, [step]),
+          ),
+        )
+        const hit = found.findIndex((step) => step !== null)
+        if (hit >= 0) {
+          const [i, step] = wave[hit]!
+          return { kind: 'totp', match: { authenticatorId: usable[i]!.authenticator.id, step } }
+        }
+      }
+      return { kind: 'totp', match: null }
     }
-    return prepared
+    const canonical = typeof input === 'string' ? normalizeRecoveryCode(input) : null
+    if (canonical === null) return { kind: 'malformed' }
+    const digest = gate.recovery && (await hasher.digest(gate.recovery, context.storeKey, context.userId, canonical))
+    // a code of the other length (0.1.0 vs new) cannot match any stored digest: it is simply wrong
+    return { kind: 'recovery', digest: digest ?? '' }
   }
 
   return {
-    async code(gate, input, context) {
-      const usable = gate.candidates.flatMap(({ authenticator, steps }) => {
-        const typed = normalizeCode(input, authenticator.digits)
-        return typed === null ? [] : [{ authenticator, steps, typed }]
-      })
-      if (usable.length > 0) {
-        // prepared on first use: the usual login touches the first authenticator's signer only
-        const signed: Promise<HMACSigner>[] = []
-        const signerOf = (i: number) => (signed[i] ??= signer(usable[i]!.authenticator, context))
-        // The likeliest pair alone first (the authenticator used last, at its centre step: the usual login costs one
-        // HMAC); then wave k tries step k of every authenticator at once, so a user with many authenticators waits
-        // for a few parallel HMACs, not for each in turn. A wrong code computes every step of every window.
-        const waves: [index: number, step: number][][] = [[[0, usable[0]!.steps[0]!]]]
-        for (let k = 0; k < Math.max(...usable.map((u) => u.steps.length)); k++) {
-          waves.push(usable.flatMap((u, i) => (k < u.steps.length && (i > 0 || k > 0) ? [[i, u.steps[k]!]] : [])))
-        }
-        for (const wave of waves) {
-          const found = await Promise.all(
-            wave.map(async ([i, step]) =>
-              matchStep(await signerOf(i), usable[i]!.typed, usable[i]!.authenticator.digits, [step]),
-            ),
-          )
-          const hit = found.findIndex((step) => step !== null)
-          if (hit >= 0) {
-            const [i, step] = wave[hit]!
-            return { kind: 'totp', match: { authenticatorId: usable[i]!.authenticator.id, step } }
-          }
-        }
-        return { kind: 'totp', match: null }
-      }
-      const canonical = typeof input === 'string' ? normalizeRecoveryCode(input) : null
-      if (canonical === null) return { kind: 'malformed' }
-      const digest = gate.recovery && (await hasher.digest(gate.recovery, context.storeKey, context.userId, canonical))
-      // a code of the other length (0.1.0 vs new) cannot match any stored digest: it is simply wrong
-      return { kind: 'recovery', digest: digest ?? '' }
+    code,
+
+    async proof(gate, input, context) {
+      if (!('candidates' in gate) || input.kind === 'none') return null
+      if (input.kind === 'code') return code(gate, input.text, context)
+      const codec = proofs ?? misuse('step-up proofs need the proofKey option of createMFA')
+      return { kind: 'proof', opened: await codec.open(context.storeKey, input.text), maxAgeMs: input.maxAgeMs }
     },
 
     async pair(gate, code1, code2, context) {
+      if (!('pending' in gate)) return null
       const { pending } = gate
       const a = normalizeCode(code1, pending.digits)
       const b = normalizeCode(code2, pending.digits)
@@ -108,6 +148,7 @@ export function createEvidence(engine: HMACEngine, box: SecretBox, hasher: Recov
     },
 
     async resync(gate, code1, code2, context) {
+      if (!('candidates' in gate)) return null
       const found: { authenticatorId: string; step: number | null }[] = []
       let numeric = false
       for (const { authenticator, seconds } of gate.candidates) {

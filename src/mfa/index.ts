@@ -1,43 +1,46 @@
 // The MFA service: several authenticators per user, enrollment with two consecutive codes, import, login, a proof
-// before every change, disable, reset, recovery codes.
+// before every change, disable, reset, recovery codes. Its public types are all in api.ts.
 
 export type {
   AuthenticatorInfo,
   BeginEnrollmentResult,
   CheckProofResult,
+  CodeReason,
   ConfirmEnrollmentResult,
+  ConfirmReason,
+  DeviceReason,
   DisableResult,
+  EnrollReason,
   ImportOptions,
   ImportResult,
   MFA,
+  MFAAlgorithm,
+  MFAEncryptionKeys,
+  MFAEvent,
+  MFAEventType,
+  MFAOperation,
   MFAOptions,
+  MFAPolicy,
   MFAProof,
   MFAStatus,
+  ProofKeyEntry,
+  ProofKeyOption,
+  ProofReason,
+  Refusal,
   RegenerateResult,
+  RemoveReason,
   RemoveResult,
+  ResyncReason,
   ResyncResult,
+  StepUpReason,
   TrustedDeviceGrant,
+  TrustedDeviceInfo,
   TrustedDeviceResult,
   VerifyGrants,
   VerifyOptions,
   VerifyResult,
 } from './api.js'
-export type { DeviceReason, TrustedDeviceInfo } from './device.js'
-export type { MFAEncryptionKeys } from './encryption.js'
-export type { MFAEvent, MFAEventType, MFAOperation } from './events.js'
-export type {
-  CodeReason,
-  ConfirmReason,
-  DeviceTokenReason,
-  EnrollReason,
-  ProofReason,
-  Refusal,
-  RemoveReason,
-  ResyncRefusal,
-  StepUpReason,
-} from './machine/index.js'
-export { DEFAULT_POLICY, type MFAAlgorithm, type MFAPolicy } from './policy.js'
-export type { ProofKeyEntry, ProofKeyOption } from './proof.js'
+export { DEFAULT_POLICY } from './policy.js'
 export type {
   Authenticator,
   DeviceEntry,
@@ -47,6 +50,5 @@ export type {
   RevokedDevice,
   StoredSecret,
   TrustedDevice,
-} from './record.js'
-export type { ResyncReason } from './resync.js'
+} from './record/shapes.js'
 export { createMFA } from './service.js'

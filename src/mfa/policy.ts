@@ -1,53 +1,48 @@
-import { describe, integerOption, OTPError } from '../errors.js'
+// The service's rules in numbers: the default policy, the bounds of every policy field and of every per-call option
+// (proof ages, device lifetimes, resync reach), and the check that merges a partial policy over the defaults. Every
+// other file reads its bounds from here and writes no literal of its own.
+import { describe, integerOption, misuse } from '../errors.js'
 import { MAX_PERIOD, MIN_PERIOD } from '../internal/limits.js'
 import { checkAlgorithm } from '../internal/otp.js'
+import type { MFAPolicy } from './api.js'
 
-/** Hash algorithm of a TOTP secret, spelled as in otpauth:// URIs. */
-export type MFAAlgorithm = 'SHA1' | 'SHA256' | 'SHA512'
+/** Default lifetime of a pending enrollment: 10 minutes. */
+export const DEFAULT_ENROLLMENT_TTL_MS = 600_000
+/** The longest a pending enrollment may live (a week): the bound of `policy.enrollmentTTLMs` and of stored records. */
+export const MAX_ENROLLMENT_TTL_MS = 604_800_000
 
-/**
- * The rules an MFA service enforces. Every field has a default (see {@link DEFAULT_POLICY}); pass only what you change.
- *
- * @example
- * const mfa = createMFA({ store, issuer: 'Example Cloud', policy: { maxFailures: 3, lockMaxMs: 60 * 60_000 } })
- */
-export interface MFAPolicy {
-  /** HMAC algorithm of new secrets (default `'SHA1'`: the only one every authenticator app supports). */
-  algorithm: MFAAlgorithm
-  /** Digits per code, 6 to 8 (default 6). */
-  digits: number
-  /** Time step in seconds (default 30). */
-  period: number
-  /** Length of new secrets in bytes, 16 to 64 (default 20, RFC 4226 §4 recommends 20). */
-  secretBytes: number
-  /** How long a pending enrollment may be confirmed, in milliseconds (default 10 minutes). */
-  enrollmentTTLMs: number
-  /** Steps around now accepted for the second enrollment code (default 2 back, 1 ahead; at most 5 back, 4 ahead). */
-  enrollmentWindow: { past: number; future: number }
-  /** Steps each way accepted at login, centred on the recorded drift (default 1). */
-  loginWindow: number
-  /** Consecutive failed codes before the user is locked (default 5). */
-  maxFailures: number
-  /** First lock duration in milliseconds; each further failure doubles it (default 30 s). */
-  lockBaseMs: number
-  /** Longest lock in milliseconds (default 15 minutes). */
-  lockMaxMs: number
-  /** Failed confirmations before a pending enrollment is locked until it expires or is begun again (default 5). */
-  maxEnrollmentAttempts: number
-  /** Recovery codes issued at activation and on regeneration (default 10). */
-  recoveryCodes: number
-  /** Authenticators a user may have, 1 to 100 (default 8, as AWS IAM); more are refused with `limit_reached`. */
-  maxAuthenticators: number
-  /**
-   * Trusted devices kept per user, 1 to 50 (default 10); trusting one more revokes the oldest. Revoked ones are
-   * remembered up to the same number, so a record holds at most 100 device entries.
-   */
-  maxTrustedDevices: number
-  /** Lifetime of a trusted device in milliseconds, 1 minute to 400 days (default 30 days); `trustDevice.ttlMs` overrides it. */
-  trustedDeviceTTLMs: number
-  /** Steps each way `resync` searches around an authenticator's drift, 1 to 40 (default 10). */
-  resyncWindow: number
-}
+/** Trusted devices kept per user by default; trusting one more revokes the oldest. */
+export const DEFAULT_MAX_TRUSTED_DEVICES = 10
+/** The most trusted devices a policy may keep per user (and revoked ones remembered: a record holds at most twice). */
+export const MAX_TRUSTED_DEVICES = 50
+/** Default lifetime of a trusted device: 30 days. */
+export const DEFAULT_TRUSTED_DEVICE_TTL_MS = 2_592_000_000
+/** Shortest lifetime of a trusted device: 1 minute. */
+export const MIN_TRUSTED_DEVICE_TTL_MS = 60_000
+/** Longest lifetime of a trusted device: 400 days (what Chromium allows a cookie). */
+export const MAX_TRUSTED_DEVICE_TTL_MS = 34_560_000_000
+
+/** Steps each way a resync searches by default (10 steps of 30 s: 5 minutes). */
+export const DEFAULT_RESYNC_WINDOW = 10
+/** The widest resync search, and the largest drift an authenticator may have, in steps (40 of 30 s: 20 minutes). */
+export const MAX_RESYNC_WINDOW = 40
+
+/** The default `maxAgeMs` of a step-up proof: 10 minutes (Authelia's elevated-session default). */
+export const DEFAULT_PROOF_MAX_AGE_MS = 600_000
+/** The shortest `maxAgeMs` of a step-up proof: 1 second. */
+export const MIN_PROOF_MAX_AGE_MS = 1000
+/** The longest `maxAgeMs` of a step-up proof: 1 day. */
+export const MAX_PROOF_MAX_AGE_MS = 86_400_000
+/** How far in the future (ms) a proof's time may lie: clocks of servers sharing a store differ a little. */
+export const PROOF_CLOCK_SKEW_MS = 60_000
+
+/** How long a record without any authenticator is kept after disable or reset (a tombstone, 1 day). */
+export const TOMBSTONE_TTL_MS = 86_400_000
+
+/** The shortest secret the service imports: 80 bits, what older systems (and Google Authenticator exports) used. */
+export const MIN_IMPORT_SECRET_BYTES = 10
+/** The longest secret the service imports. */
+export const MAX_IMPORT_SECRET_BYTES = 1024
 
 /**
  * The default {@link MFAPolicy}: SHA1, 6 digits, 30 s, 20-byte secrets; enrollments live 10 minutes and accept the
@@ -63,7 +58,7 @@ export const DEFAULT_POLICY: Readonly<MFAPolicy> = /* @__PURE__ */ Object.freeze
   digits: 6,
   period: 30,
   secretBytes: 20,
-  enrollmentTTLMs: 600_000, // 10 minutes
+  enrollmentTTLMs: DEFAULT_ENROLLMENT_TTL_MS,
   enrollmentWindow: /* @__PURE__ */ Object.freeze({ past: 2, future: 1 }),
   loginWindow: 1,
   maxFailures: 5,
@@ -72,17 +67,21 @@ export const DEFAULT_POLICY: Readonly<MFAPolicy> = /* @__PURE__ */ Object.freeze
   maxEnrollmentAttempts: 5,
   recoveryCodes: 10,
   maxAuthenticators: 8,
-  maxTrustedDevices: 10,
-  trustedDeviceTTLMs: 2_592_000_000, // 30 days
-  resyncWindow: 10,
+  maxTrustedDevices: DEFAULT_MAX_TRUSTED_DEVICES,
+  trustedDeviceTTLMs: DEFAULT_TRUSTED_DEVICE_TTL_MS,
+  resyncWindow: DEFAULT_RESYNC_WINDOW,
 })
 
+type IntegerField = {
+  [K in keyof MFAPolicy]: MFAPolicy[K] extends number ? K : never
+}[keyof MFAPolicy]
+
 // [field, min, max] of every integer field
-const LIMITS: [keyof MFAPolicy, number, number][] = [
+const LIMITS: readonly [IntegerField, number, number][] = [
   ['digits', 6, 8],
   ['period', MIN_PERIOD, MAX_PERIOD],
   ['secretBytes', 16, 64],
-  ['enrollmentTTLMs', 1000, 604_800_000], // a week
+  ['enrollmentTTLMs', 1000, MAX_ENROLLMENT_TTL_MS],
   ['loginWindow', 0, 10],
   ['maxFailures', 1, 1000],
   ['lockBaseMs', 0, 31_536_000_000], // a year
@@ -90,15 +89,10 @@ const LIMITS: [keyof MFAPolicy, number, number][] = [
   ['maxEnrollmentAttempts', 1, 1000],
   ['recoveryCodes', 0, 100],
   ['maxAuthenticators', 1, 100],
-  ['maxTrustedDevices', 1, 50],
-  ['trustedDeviceTTLMs', 60_000, 34_560_000_000], // 400 days
-  ['resyncWindow', 1, 40],
+  ['maxTrustedDevices', 1, MAX_TRUSTED_DEVICES],
+  ['trustedDeviceTTLMs', MIN_TRUSTED_DEVICE_TTL_MS, MAX_TRUSTED_DEVICE_TTL_MS],
+  ['resyncWindow', 1, MAX_RESYNC_WINDOW],
 ]
-
-/** Throws the developer-misuse error. */
-export function misuse(message: string): never {
-  throw new OTPError('ERR_INVALID_OPTION', message)
-}
 
 // integerOption is the core's own option check (one message shape); undefined means the default
 const int = (name: string, value: unknown, min: number, max: number, fallback: number): number =>
@@ -118,7 +112,7 @@ export function resolvePolicy(policy: Partial<MFAPolicy> | undefined): Readonly<
   }
   const p: MFAPolicy = { ...DEFAULT_POLICY, ...policy }
   p.algorithm = checkAlgorithm(p.algorithm)
-  for (const [name, min, max] of LIMITS) (p as any)[name] = int(name, p[name], min, max, DEFAULT_POLICY[name] as number)
+  for (const [name, min, max] of LIMITS) p[name] = int(name, p[name], min, max, DEFAULT_POLICY[name])
   const ew = p.enrollmentWindow
   if (typeof ew !== 'object' || ew === null) {
     misuse(`policy.enrollmentWindow must be { past, future }, got ${describe(ew)}`)

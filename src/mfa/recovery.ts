@@ -1,7 +1,11 @@
 // Recovery codes: shown once, stored as digests that a copy of the database does not give away, each usable once.
 import { encodeBase32 } from '../base32.js'
+import { toHex, utf8 } from '../internal/bytes.js'
+import { createPromiseCache } from '../internal/cache.js'
 import { hmacSHA256, pbkdf2SHA256, randomBytes, sha256 } from '../internal/crypto.js'
-import type { RecoveryDigests } from './record.js'
+import type { MFAEncryptionKeys } from './api.js'
+import type { FreshRecoveryCodes } from './machine/types.js'
+import type { RecoveryDigests } from './record/shapes.js'
 
 // Crockford's base32 alphabet: no I, L, O or U, so nothing reads as another character.
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
@@ -35,9 +39,8 @@ export function normalizeRecoveryCode(text: string): string | null {
   return t
 }
 
-const hex = (bytes: Uint8Array): string =>
-  Array.from(bytes.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')
-const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
+/** A digest as stored: the first 128 bits in lower-case hex. */
+const hex = (bytes: Uint8Array): string => toHex(bytes, 16)
 
 /** How the service digests recovery codes: keyed (a key derived from the encryption keys), or salted and slow. */
 export interface RecoveryHasher {
@@ -55,20 +58,14 @@ export interface RecoveryHasher {
  *
  * @param keys - the AES keys of `encryptionKeys` (id to bytes) and the current id, or undefined
  */
-export function createRecoveryHasher(
-  keys: { current: string; keys: Readonly<Record<string, Uint8Array>> } | undefined,
-): RecoveryHasher {
+export function createRecoveryHasher(keys: MFAEncryptionKeys | undefined): RecoveryHasher {
   // A key for this purpose only (HMAC-SHA-256 of a label under the encryption key), so a digest and a ciphertext
   // never share a key.
-  const derived = new Map<string, Promise<Uint8Array>>()
-  const recoveryKey = (kid: string): Promise<Uint8Array> => {
-    let key = derived.get(kid)
-    if (!key) {
-      key = hmacSHA256(keys!.keys[kid]!, utf8('mfa-core/recovery-key/v2'))
-      derived.set(kid, key)
-    }
-    return key
-  }
+  const derived = createPromiseCache<Uint8Array>()
+  const recoveryKey = (kid: string): Promise<Uint8Array> =>
+    derived.get(kid, () =>
+      hmacSHA256((keys as MFAEncryptionKeys).keys[kid] as Uint8Array, utf8('mfa-core/recovery-key/v2')),
+    )
   return {
     fresh() {
       return keys
@@ -87,7 +84,7 @@ export function createRecoveryHasher(
         if (!keys || !Object.hasOwn(keys.keys, scheme.kid)) return null
         return hex(await hmacSHA256(await recoveryKey(scheme.kid), message))
       }
-      const salt = new TextEncoder().encode(scheme.salt)
+      const salt = utf8(scheme.salt)
       return hex(await pbkdf2SHA256(message, salt, scheme.iterations, 16))
     },
   }
@@ -109,7 +106,7 @@ export async function generateRecoveryCodes(
   storeKey: string,
   userId: string,
   count: number,
-): Promise<{ codes: string[]; recovery: RecoveryDigests }> {
+): Promise<FreshRecoveryCodes> {
   const raw: string[] = []
   while (raw.length < count) {
     // 256 is a multiple of 32, so `byte & 31` is uniform.
@@ -117,8 +114,7 @@ export async function generateRecoveryCodes(
     if (!/[a-z]/.test(code) || raw.includes(code)) continue
     raw.push(code)
   }
-  const recovery = hasher.fresh()
-  const digests = await Promise.all(raw.map((c) => hasher.digest(recovery, storeKey, userId, c)))
-  recovery.digests = digests as string[]
-  return { codes: raw.map((c) => c.replace(/(.{4})(?!$)/g, '$1-')), recovery }
+  const digests = hasher.fresh()
+  digests.digests = (await Promise.all(raw.map((c) => hasher.digest(digests, storeKey, userId, c)))) as string[]
+  return { codes: raw.map((c) => c.replace(/(.{4})(?!$)/g, '$1-')), digests }
 }

@@ -2,11 +2,12 @@
 // a conflict, and emit the events only once the write has committed.
 import { describe, isOTPError, OTPError } from '../errors.js'
 import type { MFAStore, MFAStoreEntry } from '../storage/store.js'
+import type { MFAEvent, MFAOperation, MFAPolicy } from './api.js'
 import type { SecretBox } from './encryption.js'
-import { emitEvents, type MFAEvent, type MFAOperation } from './events.js'
+import { emitEvents } from './events.js'
 import { expiry, isEmpty, type Transition } from './machine/index.js'
-import type { MFAPolicy } from './policy.js'
-import { type MFARecord, parseRecord } from './record.js'
+import { parseRecord } from './record/parse.js'
+import type { MFARecord } from './record/shapes.js'
 
 /** What a step sees: the parsed record (null when there is none, or when the step asked for the raw entry). */
 export interface StepInput {
@@ -23,7 +24,7 @@ export interface Transactions {
   run<R>(
     userId: string,
     operation: MFAOperation,
-    step: (input: StepInput) => Promise<Transition<R>>,
+    step: (input: StepInput) => Transition<R> | Promise<Transition<R>>,
     options?: { raw?: boolean },
   ): Promise<R>
   /** Reads the record without writing: for `status` and `listAuthenticators`. */

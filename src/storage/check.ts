@@ -1,14 +1,7 @@
 // Argument checks shared by the store adapters (not part of the public API).
 import { describe, OTPError } from '../errors.js'
+import { isStorableText } from '../internal/text.js'
 import type { MFAStoreSetOptions } from './store.js'
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
-
-/** True when the string has no lone surrogate, so it survives UTF-8 encoding unchanged. */
-export function isWellFormed(text: string): boolean {
-  const native = (text as { isWellFormed?: () => boolean }).isWellFormed
-  return typeof native === 'function' ? native.call(text) : !LONE_SURROGATE.test(text)
-}
 
 /**
  * Checks a key. `utf8` stores (SQL, Redis) encode keys as UTF-8, where a lone surrogate would silently become
@@ -18,7 +11,7 @@ export function checkKey(key: unknown, utf8: boolean): asserts key is string {
   if (typeof key !== 'string' || key.length === 0) {
     throw new OTPError('ERR_INVALID_OPTION', `store key must be a non-empty string, got ${describe(key)}`)
   }
-  if (utf8 && (!isWellFormed(key) || key.includes('\u0000'))) {
+  if (utf8 && !isStorableText(key)) {
     throw new OTPError(
       'ERR_INVALID_OPTION',
       'store key must be well-formed Unicode without U+0000 (lone surrogates would collide in UTF-8)',
@@ -31,7 +24,7 @@ export function checkData(data: unknown, utf8: boolean): asserts data is string 
   if (typeof data !== 'string') {
     throw new OTPError('ERR_INVALID_OPTION', `store data must be a string, got ${describe(data)}`)
   }
-  if (utf8 && (!isWellFormed(data) || data.includes('\u0000'))) {
+  if (utf8 && !isStorableText(data)) {
     throw new OTPError('ERR_INVALID_OPTION', 'store data must be well-formed Unicode without U+0000')
   }
 }

@@ -1,4 +1,3 @@
-import type { VerifyHOTPResult } from '../hotp.js'
 import { timingSafeEqualString } from '../internal/bytes.js'
 import {
   checkAlgorithm,
@@ -10,12 +9,9 @@ import {
   readOptions,
   truncate,
 } from '../internal/otp.js'
-import type { HOTPOptions, VerifyHOTPOptions } from '../internal/otp-options.js'
+import type { HOTPOptions, VerifyHOTPOptions, VerifyHOTPResult } from '../internal/otp-options.js'
 import { hmacCounter, type PreparedHMAC, store } from './hash/hmac.js'
-import { type OTPKey, release, resolveKey } from './key.js'
-
-/** A secret for mfa-core/sync: raw bytes, or a key prepared once with {@link importSecret}. */
-export type Secret = Uint8Array | OTPKey
+import { release, resolveKey, type Secret } from './key.js'
 
 // Scratch for one MAC, as words and as bytes: codes are computed one at a time, synchronously, so one of each per
 // digest length is enough and the hot path allocates nothing but the code string.

@@ -7,10 +7,15 @@
  */
 export { decodeBase32, encodeBase32 } from '../base32.js'
 export { isOTPError, OTPError, type OTPErrorCode } from '../errors.js'
-export type { VerifyHOTPResult } from '../hotp.js'
 export type { Algorithm } from '../internal/otp.js'
-export type { HOTPOptions, TOTPOptions, VerifyHOTPOptions, VerifyTOTPOptions } from '../internal/otp-options.js'
-export type { VerifyTOTPResult } from '../totp.js'
-export { generateHOTP, type Secret, verifyHOTP } from './hotp.js'
-export { importSecret, OTPKey, syncEngine } from './key.js'
+export type {
+  HOTPOptions,
+  TOTPOptions,
+  VerifyHOTPOptions,
+  VerifyHOTPResult,
+  VerifyTOTPOptions,
+  VerifyTOTPResult,
+} from '../internal/otp-options.js'
+export { generateHOTP, verifyHOTP } from './hotp.js'
+export { importSecret, OTPKey, type Secret, syncEngine } from './key.js'
 export { generateTOTP, verifyTOTP } from './totp.js'

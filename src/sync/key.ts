@@ -19,6 +19,9 @@ function engine(algorithm: Algorithm): HashEngine {
   return algorithm === 'SHA1' ? SHA1 : algorithm === 'SHA256' ? SHA256 : SHA512
 }
 
+/** A secret for mfa-core/sync: raw bytes, or a key prepared once with {@link importSecret}. */
+export type Secret = Uint8Array | OTPKey
+
 /**
  * A secret prepared once for the synchronous HMAC engine: it holds the hash states after the key's inner and outer
  * padded blocks (RFC 2104), so each later code costs two hash compressions. Create it with {@link importSecret};

@@ -8,10 +8,9 @@ import {
   totpSettings,
   windowOrder,
 } from '../internal/otp.js'
-import type { TOTPOptions, VerifyTOTPOptions } from '../internal/otp-options.js'
-import type { VerifyTOTPResult } from '../totp.js'
-import { hotpCode, type Secret } from './hotp.js'
-import { release, resolveKey } from './key.js'
+import type { TOTPOptions, VerifyTOTPOptions, VerifyTOTPResult } from '../internal/otp-options.js'
+import { hotpCode } from './hotp.js'
+import { release, resolveKey, type Secret } from './key.js'
 
 /**
  * Computes the TOTP code of a moment, synchronously: HOTP of the time step

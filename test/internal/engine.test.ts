@@ -3,12 +3,15 @@
 // stops at the first match, computes every step on a mismatch, and signs concurrently for an asynchronous signer.
 // Also: the root functions take bytes or a root key only (no engine option, no sync keys), and createMFA takes
 // syncEngine.
+import fc from 'fast-check'
 import { createMFA, decodeBase32, generateTOTP, isOTPError, verifyTOTP } from 'mfa-core'
 import { importSecret as importSync, syncEngine } from 'mfa-core/sync'
 import { rfc6238Vectors } from 'mfa-core/testing'
 import { describe, expect, it } from 'vitest'
-import { type HMACSigner, matchStep, webCryptoEngine } from '../../src/internal/engine.js'
-import { ascii } from '../support/env'
+import { findConsecutive, type HMACSigner, matchStep, webCryptoEngine } from '../../src/internal/engine.js'
+import { resyncSteps } from '../../src/mfa/machine/index.js'
+import { ascii, numRuns } from '../support/env'
+import { RESYNC_SECRET, RESYNC_STEP, RESYNC_T, resyncAuth, resyncCode } from '../support/resync'
 
 /** A signer that records the counters it was asked for and how many signatures were in flight at once. */
 function recording(inner: HMACSigner) {
@@ -111,6 +114,75 @@ describe('syncEngine in createMFA', () => {
     expect(() => createMFA({ issuer: 'Example', engine: {} as never })).toThrow(/engine/)
     expect(() => createMFA({ issuer: 'Example', engine: { importSecret: syncEngine.prepare } as never })).toThrow(
       /prepare/,
+    )
+  })
+})
+
+describe('findConsecutive: the step search behind a resync, over the steps resyncSteps lists', () => {
+  const [T, t, SECRET, auth, code] = [RESYNC_T, RESYNC_STEP, RESYNC_SECRET, resyncAuth, resyncCode]
+  const runs = { numRuns: Math.max(20, Math.floor(numRuns / 8)) }
+
+  /** A signer that records which steps were computed. */
+  async function counting(secret = SECRET) {
+    const inner = await webCryptoEngine.prepare(secret, 'SHA1')
+    const computed: number[] = []
+    const signer: HMACSigner = {
+      sign(message) {
+        computed.push(new DataView(message.buffer).getUint32(4))
+        return inner.sign(message)
+      },
+    }
+    return { signer, computed }
+  }
+
+  it('finds the first step of two consecutive codes anywhere in the gate, both engines alike', async () => {
+    const seconds = resyncSteps(auth(), T, 10)
+    for (const offset of [0, -10, 10, 7, -3]) {
+      const s = t + offset - 1
+      const [c1, c2] = [await code(s), await code(s + 1)]
+      const web = await webCryptoEngine.prepare(SECRET, 'SHA1')
+      const sync: HMACSigner = await syncEngine.prepare(SECRET, 'SHA1')
+      expect(await findConsecutive(web, c1, c2, 6, seconds)).toBe(s)
+      expect(await findConsecutive(sync, c1, c2, 6, seconds)).toBe(s)
+    }
+  })
+
+  it('refuses reversed, non-consecutive and out-of-window pairs', async () => {
+    const seconds = resyncSteps(auth(), T, 10)
+    const signer = await webCryptoEngine.prepare(SECRET, 'SHA1')
+    expect(await findConsecutive(signer, await code(t + 1), await code(t), 6, seconds)).toBeNull()
+    expect(await findConsecutive(signer, await code(t), await code(t + 2), 6, seconds)).toBeNull()
+    expect(await findConsecutive(signer, await code(t + 10), await code(t + 11), 6, seconds)).toBeNull()
+    expect(await findConsecutive(signer, await code(t - 12), await code(t - 11), 6, seconds)).toBeNull()
+  })
+
+  it('a miss computes every step of the gate once; a hit stops at its pair', async () => {
+    const seconds = resyncSteps(auth(), T, 10)
+    const miss = await counting()
+    expect(await findConsecutive(miss.signer, '000000', '000001', 6, seconds)).toBeNull()
+    expect([...miss.computed].sort((a, b) => a - b)).toEqual(Array.from({ length: 22 }, (_, i) => t - 11 + i))
+    const hit = await counting()
+    expect(await findConsecutive(hit.signer, await code(t - 1), await code(t), 6, seconds)).toBe(t - 1)
+    expect(hit.computed).toEqual([t - 1, t])
+  })
+
+  it('property: the pair of any step in the gate is found, at that step', async () => {
+    const signer = await webCryptoEngine.prepare(SECRET, 'SHA1')
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: -10, max: 10 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: -30, max: 30 }),
+        async (drift, window, offset) => {
+          const seconds = resyncSteps(auth({ drift }), T, window)
+          const second = t + offset
+          const found = await findConsecutive(signer, await code(second - 1), await code(second), 6, seconds)
+          if (seconds.includes(second)) expect(found).toBe(second - 1)
+          // elsewhere only a coincidence of two 6-digit codes could match: never at the typed step
+          else expect(found).not.toBe(second - 1)
+        },
+      ),
+      runs,
     )
   })
 })

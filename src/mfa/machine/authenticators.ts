@@ -1,13 +1,13 @@
 // The user's authenticators besides enrollment: remove (after a proof), import (the application vouches), rename, list.
+import type { AuthenticatorInfo, MFAPolicy, RemoveReason } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
-import type { MFAPolicy } from '../policy.js'
-import { type Authenticator, emptyRecord, type MFARecord, type RecoveryDigests } from '../record.js'
+import { type Authenticator, emptyRecord, type MFARecord } from '../record/shapes.js'
 import type { NewSecret } from './enrollment.js'
-import { type ClosedGate, type CodeGate, proofGate } from './gates.js'
+import { type ClosedGate, type CodeGate, proofGate, refuseClosed } from './gates.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
 import { revokeForSecurity } from './trusted-devices.js'
 import { turnOff } from './turn-off.js'
-import type { CodeReason, Refusal, RemoveReason, StepUpReason, Transition } from './types.js'
+import type { FreshRecoveryCodes, NeedsRecovery, Refusal, Transition } from './types.js'
 
 /** A gate for `removeAuthenticator`: `not_found` before any code is looked at (nothing is consumed for nothing). */
 export function removeGate(
@@ -25,26 +25,29 @@ export function removeGate(
 
 /**
  * Removes one authenticator after a proof (any authenticator's code, the removed one's included, or a recovery
- * code). Removing the last one is `disable`. Trusted devices are revoked and the generation moves on.
+ * code). Removing the last one is `disable`. Trusted devices are revoked and the generation moves on. A closed gate
+ * is refused as is.
  */
 export function removeAuthenticator(
-  record: MFARecord,
+  record: MFARecord | null,
   authenticatorId: string,
-  gate: CodeGate,
-  evidence: ProofEvidence,
+  gate: ClosedGate<RemoveReason> | CodeGate,
+  evidence: ProofEvidence | null,
   now: number,
   policy: MFAPolicy,
-): Transition<{ ok: true } | Refusal<CodeReason | StepUpReason>> {
-  const outcome = proveStepUp(record, gate, evidence, now, policy)
+): Transition<{ ok: true } | Refusal<RemoveReason>> {
+  if ('reason' in gate) return refuseClosed(gate)
+  const rec = record as MFARecord
+  const outcome = proveStepUp(rec, gate, evidence, now, policy)
   if ('refused' in outcome) return outcome.refused
   const p = outcome.proved
   const removed: MFAEventDraft = { type: 'authenticator_removed', authenticatorId }
   const rest = p.next.authenticators.filter((a) => a.id !== authenticatorId)
-  if (rest.length === 0) return turnOff(record, p, now, [removed])
+  if (rest.length === 0) return turnOff(rec, p, now, [removed])
   const revoked = revokeForSecurity(p.next, now)
   return {
     result: { ok: true },
-    next: { ...p.next, authenticators: rest, devices: revoked.devices, generation: record.generation + 1 },
+    next: { ...p.next, authenticators: rest, devices: revoked.devices, generation: rec.generation + 1 },
     events: [...p.events, removed, ...revoked.events],
   }
 }
@@ -54,36 +57,50 @@ export interface ImportedSecret extends NewSecret {
   lastStep: number
 }
 
+/** A successful import; the fresh recovery codes when they were asked for. */
+export type ImportSuccess = { ok: true; authenticatorId: string; recoveryCodes?: string[] }
+
 /** A gate for `importAuthenticator`: `limit_reached` at `maxAuthenticators`. */
 export function importGate(record: MFARecord | null, policy: MFAPolicy): ClosedGate<'limit_reached'> | { open: true } {
   return (record?.authenticators.length ?? 0) >= policy.maxAuthenticators ? { reason: 'limit_reached' } : { open: true }
 }
 
 /**
- * Adds an imported authenticator, active at once (no codes: the application vouches for it). With `recovery`
- * (the application asked for recovery codes), the user's recovery codes are replaced by fresh ones.
+ * Adds an imported authenticator, active at once (no codes: the application vouches for it), or `limit_reached`
+ * from a closed gate. With `recoveryCodes` (the application asked for them), the user's recovery codes are replaced
+ * by fresh ones, which come back in the result.
  */
 export function importAuthenticator(
   record: MFARecord | null,
+  gate: ClosedGate<'limit_reached'> | { open: true },
   imported: ImportedSecret,
-  recovery: RecoveryDigests | null,
+  recoveryCodes: boolean,
   now: number,
-): Transition<{ ok: true; authenticatorId: string }> {
+): Transition<ImportSuccess | Refusal<'limit_reached'>> | NeedsRecovery<ImportSuccess | Refusal<'limit_reached'>> {
+  if ('reason' in gate) return { result: { ok: false, reason: gate.reason }, events: [] }
   const base = record ?? emptyRecord()
   const added: Authenticator = { ...imported, createdAt: now, lastUsedAt: null, drift: 0 }
   const next: MFARecord = { ...base, authenticators: [...base.authenticators, added], enabledAt: base.enabledAt ?? now }
   const events: MFAEventDraft[] = [{ type: 'imported', authenticatorId: imported.id }]
-  if (recovery) {
-    next.recovery = recovery
-    if (base.recovery) {
-      const revoked = revokeForSecurity(base, now)
-      next.generation = base.generation + 1
-      next.devices = revoked.devices
-      events.push(...revoked.events)
-    }
-    events.push({ type: 'recovery_regenerated', recoveryCodesLeft: recovery.digests.length })
+  if (!recoveryCodes) return { result: { ok: true, authenticatorId: imported.id }, next, events }
+  return {
+    needsRecovery: (fresh: FreshRecoveryCodes) => {
+      const withCodes: MFARecord = { ...next, recovery: fresh.digests }
+      const all = [...events]
+      if (base.recovery) {
+        const revoked = revokeForSecurity(base, now)
+        withCodes.generation = base.generation + 1
+        withCodes.devices = revoked.devices
+        all.push(...revoked.events)
+      }
+      all.push({ type: 'recovery_regenerated', recoveryCodesLeft: fresh.digests.digests.length })
+      return {
+        result: { ok: true, authenticatorId: imported.id, recoveryCodes: fresh.codes },
+        next: withCodes,
+        events: all,
+      }
+    },
   }
-  return { result: { ok: true, authenticatorId: imported.id }, next, events }
 }
 
 /** Renames an authenticator (no proof: a label protects nothing). */
@@ -102,17 +119,6 @@ export function rename(
     },
     events: [{ type: 'authenticator_renamed', authenticatorId }],
   }
-}
-
-/** One authenticator as `listAuthenticators` shows it: never a secret. */
-export interface AuthenticatorInfo {
-  id: string
-  label: string
-  createdAt: number
-  lastUsedAt: number | null
-  algorithm: Authenticator['algorithm']
-  digits: number
-  period: number
 }
 
 /** The user's authenticators, in the order they were added. */

@@ -1,26 +1,20 @@
 // Enrollment: begin (with a proof once the user has an authenticator), confirm with two consecutive codes.
+
+import { likeliestFirst } from '../../internal/otp.js'
+import type { ConfirmReason, EnrollReason, MFAPolicy } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
-import type { MFAPolicy } from '../policy.js'
 import {
   type Authenticator,
   emptyRecord,
   type MFARecord,
   type PendingEnrollment,
   type SecretParams,
-} from '../record.js'
-import { type ClosedGate, type CodeGate, likeliestFirst, proofGate, stepAt } from './gates.js'
+} from '../record/shapes.js'
+import { type ClosedGate, type CodeGate, proofGate, refuseClosed, stepAt } from './gates.js'
 import { refuse } from './refusal.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
 import { revokeForSecurity } from './trusted-devices.js'
-import type {
-  CodeReason,
-  ConfirmReason,
-  EnrollReason,
-  NeedsRecovery,
-  Refusal,
-  StepUpReason,
-  Transition,
-} from './types.js'
+import type { NeedsRecovery, Refusal, Transition } from './types.js'
 
 /** A fresh secret the service generated, with its id and label, ready to become a pending enrollment. */
 export interface NewSecret extends SecretParams {
@@ -46,20 +40,22 @@ export function enrollGate(
 
 /**
  * Starts (or restarts: it replaces any pending one) an enrollment. For a user who already has authenticators the
- * proof is checked and consumed first; the pending enrollment changes nothing of theirs until confirmed.
+ * proof is checked and consumed first; the pending enrollment changes nothing of theirs until confirmed. A closed
+ * gate is refused as is.
  */
 export function begin(
   record: MFARecord | null,
-  gate: CodeGate | { open: true },
+  gate: ClosedGate<EnrollReason> | CodeGate | { open: true },
   evidence: ProofEvidence | null,
   secret: NewSecret,
   now: number,
   policy: MFAPolicy,
-): Transition<{ ok: true; authenticatorId: string; expiresAt: number } | Refusal<CodeReason | StepUpReason>> {
+): Transition<{ ok: true; authenticatorId: string; expiresAt: number } | Refusal<EnrollReason>> {
+  if ('reason' in gate) return refuseClosed(gate)
   let base = record ?? emptyRecord()
   const events: MFAEventDraft[] = []
   if ('candidates' in gate) {
-    const outcome = proveStepUp(base, gate, evidence ?? { kind: 'malformed' }, now, policy)
+    const outcome = proveStepUp(base, gate, evidence, now, policy)
     if ('refused' in outcome) return outcome.refused
     base = outcome.proved.next
     events.push(...outcome.proved.events)
@@ -106,8 +102,8 @@ export type ConfirmEvidence =
   | { kind: 'same' }
   | { kind: 'pair'; first: number | null; second: number | null }
 
-/** The result of a confirmation; the service adds the recovery codes it generated (if `recoveryIssued`). */
-export type ConfirmSuccess = { ok: true; authenticatorId: string; recoveryIssued: boolean }
+/** The result of a confirmation: the recovery codes to show once (empty for a further authenticator). */
+export type ConfirmSuccess = { ok: true; authenticatorId: string; recoveryCodes: string[] }
 
 /**
  * Confirms a pending enrollment with two consecutive codes, in order. `malformed` and `same_code` do not count as
@@ -117,7 +113,7 @@ export type ConfirmSuccess = { ok: true; authenticatorId: string; recoveryIssued
 export function confirm(
   record: MFARecord | null,
   gate: ClosedGate<'not_pending' | 'expired' | 'locked' | 'limit_reached'> | ConfirmGate,
-  evidence: ConfirmEvidence,
+  evidence: ConfirmEvidence | null,
   now: number,
   policy: MFAPolicy,
 ): Transition<Refusal<ConfirmReason> | ConfirmSuccess> | NeedsRecovery<Refusal<ConfirmReason> | ConfirmSuccess> {
@@ -126,7 +122,7 @@ export function confirm(
     return refuse(gate.reason, gate.reason === 'expired' && record ? { next: { ...record, pending: null } } : {})
   }
   const rec = record as MFARecord
-  if (evidence.kind === 'malformed') return refuse('malformed')
+  if (evidence === null || evidence.kind === 'malformed') return refuse('malformed')
   if (evidence.kind === 'same') return refuse('same_code')
   const { pending } = gate
   const { first, second } = evidence
@@ -168,13 +164,13 @@ export function confirm(
   }
   if (kept.length > 0) {
     events.push({ type: 'authenticator_added', authenticatorId: id })
-    return { result: { ok: true, authenticatorId: id, recoveryIssued: false }, next, events }
+    return { result: { ok: true, authenticatorId: id, recoveryCodes: [] }, next, events }
   }
   // the first authenticator (or the 0.1.0 rotation of the only one): MFA is on, with fresh recovery codes
   return {
-    needsRecovery: (recovery) => ({
-      result: { ok: true, authenticatorId: id, recoveryIssued: true },
-      next: { ...next, recovery },
+    needsRecovery: (fresh) => ({
+      result: { ok: true, authenticatorId: id, recoveryCodes: fresh.codes },
+      next: { ...next, recovery: fresh.digests },
       events: [...events, { type: 'enrolled', authenticatorId: id }],
     }),
   }

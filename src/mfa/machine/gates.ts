@@ -1,23 +1,14 @@
 // Gates: whether an operation can be checked now and, if so, what the evidence side must compute (which steps of
 // which authenticator, the likeliest first).
-import type { MFAPolicy } from '../policy.js'
-import type { Authenticator, MFARecord, RecoveryDigests } from '../record.js'
-import type { ProofReason } from './types.js'
+import { likeliestFirst } from '../../internal/otp.js'
+import type { MFAPolicy, ProofReason } from '../api.js'
+import type { Authenticator, MFARecord, RecoveryDigests } from '../record/shapes.js'
+import { refuse } from './refusal.js'
+import type { Refusal, Transition } from './types.js'
 
 /** The RFC 6238 time step containing `now` (ms). */
 export function stepAt(now: number, period: number): number {
   return Math.floor(now / 1000 / period)
-}
-
-/** `centre`, then alternately one step earlier and later, up to `past` and `future` steps: the likeliest first. */
-export function likeliestFirst(centre: number, past: number, future: number): number[] {
-  const steps = [centre]
-  for (let d = 1; d <= Math.max(past, future); d++) {
-    if (d <= past) steps.push(centre - d)
-    if (d <= future) steps.push(centre + d)
-  }
-  // RFC 6238 §4: time steps before the epoch do not exist
-  return steps.filter((s) => s >= 0)
 }
 
 /** One authenticator the evidence side must try, with its steps in the order to compute them. */
@@ -34,6 +25,11 @@ export interface CodeGate {
 
 /** Why an operation cannot be checked now. */
 export type ClosedGate<Reason extends string> = { reason: Reason; retryAfterMs?: number }
+
+/** The refusal of a closed gate: its reason, and how long the user waits when locked. Nothing is written. */
+export function refuseClosed<Reason extends string>(gate: ClosedGate<Reason>): Transition<Refusal<Reason>> {
+  return refuse(gate.reason, gate.retryAfterMs === undefined ? {} : { retryAfterMs: gate.retryAfterMs })
+}
 
 /**
  * Says whether a code can be checked now and, if so, what to compute: for each authenticator (the one used last
@@ -70,8 +66,8 @@ export function proofGate(
 }
 
 /**
- * Says whether a device token can be checked now: not for a user without authenticators (`not_enrolled`), nor
- * while the user is locked (the token is not looked at, like a code).
+ * Says whether a device token (or a resync) can be checked now: not for a user without authenticators
+ * (`not_enrolled`), nor while the user is locked (the token is not looked at, like a code).
  */
 export function deviceGate(
   record: MFARecord | null,

@@ -1,12 +1,12 @@
 // Proving with a code: a TOTP code consumes its step (replay protection), a recovery code is spent; every other
 // failure counts against the user's one failure budget.
 import { timingSafeEqualString } from '../../internal/bytes.js'
+import type { CodeReason, MFAPolicy } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
-import type { MFAPolicy } from '../policy.js'
-import type { Authenticator, MFARecord, RecoveryDigests } from '../record.js'
+import type { Authenticator, MFARecord, RecoveryDigests } from '../record/shapes.js'
 import { type CodeGate, stepAt } from './gates.js'
 import { fail, refuse } from './refusal.js'
-import type { CodeReason, Refusal, Transition } from './types.js'
+import type { Refusal, Transition } from './types.js'
 
 /**
  * What the user typed, as the evidence side found it: not a code at all; a TOTP code and the authenticator and
@@ -30,15 +30,16 @@ export interface Proved {
  * Applies replay protection and throttling to a code or proof. Malformed input and replays do not count as
  * failures; every other failure does, and from `maxFailures` on each one locks for twice as long as the last.
  * A TOTP code consumes its step (only later steps of that authenticator are accepted), a recovery code is spent.
+ * No evidence (null: nothing was given to compute it from) is `malformed`.
  */
 export function prove(
   record: MFARecord,
   gate: CodeGate,
-  evidence: CodeEvidence,
+  evidence: CodeEvidence | null,
   now: number,
   policy: MFAPolicy,
 ): { proved: Proved } | { refused: Transition<Refusal<CodeReason>> } {
-  if (evidence.kind === 'malformed') return { refused: refuse('malformed') }
+  if (evidence === null || evidence.kind === 'malformed') return { refused: refuse('malformed') }
   let index = -1
   let used: Authenticator | undefined
   if (evidence.kind === 'totp') {

@@ -1,9 +1,7 @@
 // What the store may forget, and when: only a record without an authenticator expires.
-import type { MFAPolicy } from '../policy.js'
-import { MAX_ENROLLMENT_TTL_MS, type MFARecord } from '../record.js'
-
-/** How long a record without any authenticator is kept after disable or reset (a tombstone, 1 day). */
-export const TOMBSTONE_TTL_MS = 86_400_000
+import type { MFAPolicy } from '../api.js'
+import { MAX_ENROLLMENT_TTL_MS, TOMBSTONE_TTL_MS } from '../policy.js'
+import type { MFARecord } from '../record/shapes.js'
 
 /** True when the record holds nothing a user would lose (no authenticator, nothing pending). */
 export function isEmpty(record: MFARecord): boolean {

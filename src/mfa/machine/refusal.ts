@@ -1,7 +1,7 @@
 // Refusals and the failure budget: one per user across every authenticator, recovery code, resync and device token.
+import type { MFAPolicy } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
-import type { MFAPolicy } from '../policy.js'
-import type { MFARecord } from '../record.js'
+import type { MFARecord } from '../record/shapes.js'
 import type { Refusal, Transition } from './types.js'
 
 /** The refusal of a failed gate or input, with its events; `next` when the refusal changes the record. */

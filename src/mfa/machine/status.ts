@@ -1,23 +1,7 @@
 // What a settings page shows of the user's MFA.
-import { listDevices } from '../device.js'
-import type { MFARecord } from '../record.js'
-
-/** What the user has, for a settings page. Times in milliseconds since the Unix epoch. */
-export interface MFAStatus {
-  /** `active`: codes are required; `pending`: a first enrollment awaits confirmation; `none`: neither. */
-  state: 'none' | 'pending' | 'active'
-  /** When MFA was turned on. */
-  enabledAt?: number
-  /** How many authenticators the user has. */
-  authenticators?: number
-  recoveryCodesLeft?: number
-  /** Set while the user is locked out of code checks. */
-  lockedUntil?: number
-  /** Expiry of a pending enrollment (a first one, or another authenticator being added). */
-  pendingExpiresAt?: number
-  /** How many trusted devices (unexpired, unrevoked) the user has; absent when none. */
-  trustedDevices?: number
-}
+import type { MFAStatus } from '../api.js'
+import type { MFARecord } from '../record/shapes.js'
+import { listDevices } from './trusted-devices.js'
 
 /** The status of a record at `now`: an expired pending enrollment is not shown. */
 export function status(record: MFARecord | null, now: number): MFAStatus {

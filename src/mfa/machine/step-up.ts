@@ -1,18 +1,81 @@
-// Step-up proofs: a proof from an earlier `verify(..., { proof: true })` given instead of a code, and the check
-// of one against the record now.
-import type { MFAPolicy } from '../policy.js'
-import { decideProof, type OpenedProof } from '../proof.js'
-import type { MFARecord } from '../record.js'
+// Step-up proofs: a proof from an earlier `verify(..., { proof: true })` given instead of a code, whether it still
+// stands for the record now, and `checkProof`. The proof's codec (sign, open) is ../proof-token.ts.
+import type { CheckProofResult, CodeReason, MFAPolicy, StepUpReason } from '../api.js'
+import { PROOF_CLOCK_SKEW_MS } from '../policy.js'
+import type { MFARecord } from '../record/shapes.js'
 import type { CodeGate } from './gates.js'
 import { type CodeEvidence, type Proved, prove } from './prove.js'
 import { refuse } from './refusal.js'
-import type { CodeReason, Refusal, StepUpReason, Transition } from './types.js'
+import type { Refusal, Transition } from './types.js'
+
+/** What a proof says. Times in milliseconds since the Unix epoch. */
+export interface ProofClaims {
+  /** The id of the key that signed it. */
+  kid: string
+  /** When the code or recovery code behind it was accepted. */
+  verifiedAt: number
+  /** The record generation at that time; any later bump voids the proof. */
+  generation: number
+  method: 'totp' | 'recovery'
+  /** The authenticator whose code was accepted (null for a recovery code). */
+  authenticatorId: string | null
+}
+
+/** A proof string read back by the codec: its claims once the signature checked out, or `invalid`. */
+export type OpenedProof = { ok: true; claims: ProofClaims } | { ok: false; reason: 'invalid' }
 
 /**
  * Evidence for an operation that takes a proof: a code ({@link CodeEvidence}), or a step-up proof from an earlier
  * `verify(..., { proof: true })`, opened (signature checked) by the evidence side, with the oldest age accepted (ms).
  */
 export type ProofEvidence = CodeEvidence | { kind: 'proof'; opened: OpenedProof; maxAgeMs: number }
+
+/** The facts of a record a proof is checked against. */
+export interface ProofFacts {
+  generation: number
+  authenticators: readonly { id: string; createdAt: number }[]
+}
+
+/** The outcome of {@link decideProof}. */
+export type ProofDecision =
+  | { ok: true; verifiedAt: number; method: 'totp' | 'recovery'; authenticatorId: string | null }
+  | { ok: false; reason: StepUpReason | 'invalid' }
+
+/**
+ * Decides whether an opened proof still stands for the user's record now.
+ *
+ * - not genuine, or dated more than {@link PROOF_CLOCK_SKEW_MS} ahead of `now`: `invalid`;
+ * - no record, a different generation (disable, reset, a removal, a recovery regeneration happened since), the
+ *   authenticator behind it removed, or (for a recovery proof) every authenticator newer than it: `revoked`;
+ * - older than `maxAgeMs`: `expired`.
+ *
+ * The authenticator must also be older than the proof (within the clock skew), so an id reused by a later
+ * enrollment never revives a proof.
+ *
+ * @param opened - from the proof codec's `open`
+ * @param record - the user's generation and authenticators, or null when the user has no record
+ * @param now - the service's clock (ms)
+ * @param maxAgeMs - the oldest proof accepted (ms)
+ */
+export function decideProof(
+  opened: OpenedProof,
+  record: ProofFacts | null,
+  now: number,
+  maxAgeMs: number,
+): ProofDecision {
+  if (!opened.ok || opened.claims.verifiedAt > now + PROOF_CLOCK_SKEW_MS) return { ok: false, reason: 'invalid' }
+  const { verifiedAt, generation, method, authenticatorId } = opened.claims
+  const older = (a: { createdAt: number }) => a.createdAt <= verifiedAt + PROOF_CLOCK_SKEW_MS
+  const standing =
+    record !== null &&
+    record.generation === generation &&
+    (method === 'recovery'
+      ? record.authenticators.some(older)
+      : record.authenticators.some((a) => a.id === authenticatorId && older(a)))
+  if (!standing) return { ok: false, reason: 'revoked' }
+  if (now - verifiedAt > maxAgeMs) return { ok: false, reason: 'expired' }
+  return { ok: true, verifiedAt, method, authenticatorId }
+}
 
 /**
  * {@link prove} for operations that also take a step-up proof: a proof stands (it consumes nothing and changes no
@@ -22,11 +85,11 @@ export type ProofEvidence = CodeEvidence | { kind: 'proof'; opened: OpenedProof;
 export function proveStepUp(
   record: MFARecord,
   gate: CodeGate,
-  evidence: ProofEvidence,
+  evidence: ProofEvidence | null,
   now: number,
   policy: MFAPolicy,
 ): { proved: Proved } | { refused: Transition<Refusal<CodeReason | StepUpReason>> } {
-  if (evidence.kind !== 'proof') return prove(record, gate, evidence, now, policy)
+  if (evidence?.kind !== 'proof') return prove(record, gate, evidence, now, policy)
   const decision = decideProof(evidence.opened, record, now, evidence.maxAgeMs)
   if (!decision.ok) return { refused: refuse(decision.reason) }
   const proved: Proved = { next: record, method: decision.method, events: [] }
@@ -46,11 +109,7 @@ export function checkProof(
   opened: OpenedProof,
   now: number,
   maxAgeMs: number,
-):
-  | { ok: true; verifiedAt: number; method: 'totp'; authenticatorId: string }
-  | { ok: true; verifiedAt: number; method: 'recovery' }
-  | { ok: false; reason: 'expired' | 'invalid' | 'revoked' }
-  | { ok: false; reason: 'locked'; retryAfterMs: number } {
+): CheckProofResult {
   const d = decideProof(opened, record, now, maxAgeMs)
   if (!d.ok) return d
   if (record && now < record.lockedUntil) return { ok: false, reason: 'locked', retryAfterMs: record.lockedUntil - now }

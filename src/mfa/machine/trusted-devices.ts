@@ -1,22 +1,134 @@
-// Trusted devices: using a device's token instead of a code, listing and revoking them, and revoking them all for
-// a security change. The list rules themselves are in ../device.ts.
-import {
-  type DeviceReason,
-  listDevices,
-  revokeAllDevices,
-  revokeDevice,
-  type TrustedDeviceInfo,
-  useDevice,
-} from '../device.js'
+// Trusted devices ("don't ask again on this browser"): trusting one at login with a cap, using its token instead of a
+// code (accepted once and rotated), listing and revoking them, and revoking them all for a security change. The
+// token's codec (mint, read) is ../device-token.ts; the record keeps only a digest of the current token.
+import { timingSafeEqualString } from '../../internal/bytes.js'
+import type { DeviceReason, MFAPolicy, TrustedDeviceInfo } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
-import type { MFAPolicy } from '../policy.js'
-import type { MFARecord } from '../record.js'
-import { deviceGate } from './gates.js'
+import type { DeviceEntry, MFARecord, RevokedDevice, TrustedDevice } from '../record/shapes.js'
+import { deviceGate, refuseClosed } from './gates.js'
 import { fail, refuse } from './refusal.js'
 import type { Refusal, Transition } from './types.js'
 
-/** Why `verifyTrustedDevice` refused. */
-export type DeviceTokenReason = DeviceReason | 'malformed' | 'locked' | 'not_enrolled'
+const isRevoked = (entry: DeviceEntry): entry is RevokedDevice => 'revokedAt' in entry
+
+/** A device to trust at login: its id and token digest (minted by the evidence side), label and lifetime (ms). */
+export interface FreshDevice {
+  id: string
+  digest: string
+  label: string
+  ttlMs: number
+}
+
+/** A presented token as the codec read it: the device id it names and its digest. */
+export interface PresentedDevice {
+  id: string
+  digest: string
+}
+
+/**
+ * Adds a trusted device. Entries past their expiry are dropped first; then, over `cap` trusted devices, the oldest
+ * (by creation) are revoked; at most `cap` revoked entries are remembered (the newest).
+ *
+ * @param devices - the record's list
+ * @param fresh - the new device's id and token digest, its label and lifetime (ms)
+ * @param now - the service's clock (ms)
+ * @param cap - the policy's `maxTrustedDevices`
+ * @returns the new list and the ids of devices revoked to make room
+ */
+export function trustDevice(
+  devices: readonly DeviceEntry[],
+  fresh: FreshDevice,
+  now: number,
+  cap: number,
+): { devices: DeviceEntry[]; dropped: string[] } {
+  const { id, digest, label, ttlMs } = fresh
+  const live = devices.filter((d) => d.expiresAt > now && d.id !== id)
+  const trusted = live.filter((d): d is TrustedDevice => !isRevoked(d))
+  trusted.push({ id, digest, label, createdAt: now, lastUsedAt: now, expiresAt: now + ttlMs })
+  // stable sort: equal creation times keep their order, so the newest device is never the one dropped
+  trusted.sort((a, b) => a.createdAt - b.createdAt)
+  const over = trusted.splice(0, Math.max(0, trusted.length - cap))
+  const revoked = [
+    ...live.filter(isRevoked),
+    ...over.map((d) => ({ id: d.id, revokedAt: now, expiresAt: d.expiresAt })),
+  ]
+    .sort((a, b) => a.revokedAt - b.revokedAt)
+    .slice(-cap)
+  return { devices: [...trusted, ...revoked], dropped: over.map((d) => d.id) }
+}
+
+/**
+ * Uses a device token: a genuine, unexpired token of a trusted device is accepted and replaced (its digest becomes
+ * `replacement`, so the presented token, and any copy of it, stops working); anything else is refused. A token of
+ * a device never trusted (or forgotten since) is `unknown`; of a revoked device, or one whose token has been rotated
+ * since, `revoked`; of a device past its expiry, `expired`. Digests are compared in constant time.
+ *
+ * @param devices - the record's list
+ * @param presented - from the token codec
+ * @param replacement - the digest of the token that replaces it (minted with the same device id)
+ * @param now - the service's clock (ms)
+ */
+export function useDevice(
+  devices: readonly DeviceEntry[],
+  presented: PresentedDevice,
+  replacement: string,
+  now: number,
+): { ok: true; deviceId: string; devices: DeviceEntry[] } | { ok: false; reason: 'unknown' | 'expired' | 'revoked' } {
+  const index = devices.findIndex((d) => d.id === presented.id)
+  const entry = devices[index]
+  if (entry === undefined) return { ok: false, reason: 'unknown' }
+  if (isRevoked(entry) || !timingSafeEqualString(entry.digest, presented.digest))
+    return { ok: false, reason: 'revoked' }
+  if (now >= entry.expiresAt) return { ok: false, reason: 'expired' }
+  const next = [...devices]
+  next[index] = { ...entry, digest: replacement, lastUsedAt: now }
+  return { ok: true, deviceId: entry.id, devices: next }
+}
+
+/**
+ * Revokes one trusted device.
+ *
+ * @returns the new list, and whether a trusted (unexpired, unrevoked) device had that id
+ */
+export function revokeDevice(
+  devices: readonly DeviceEntry[],
+  id: string,
+  now: number,
+): { devices: DeviceEntry[]; revoked: boolean } {
+  let revoked = false
+  const next = devices.map((d) => {
+    if (d.id !== id || isRevoked(d) || d.expiresAt <= now) return d
+    revoked = true
+    return { id: d.id, revokedAt: now, expiresAt: d.expiresAt }
+  })
+  return { devices: next, revoked }
+}
+
+/**
+ * Revokes every trusted device (the user's choice, or a security change: disable, a removed authenticator, a
+ * recovery-code regeneration).
+ *
+ * @returns the new list and the ids revoked
+ */
+export function revokeAllDevices(
+  devices: readonly DeviceEntry[],
+  now: number,
+): { devices: DeviceEntry[]; revoked: string[] } {
+  const revoked: string[] = []
+  const next = devices.map((d) => {
+    if (isRevoked(d) || d.expiresAt <= now) return d
+    revoked.push(d.id)
+    return { id: d.id, revokedAt: now, expiresAt: d.expiresAt }
+  })
+  return { devices: next, revoked }
+}
+
+/** The trusted devices of a user as an application shows them: unexpired, unrevoked, oldest first, no digest. */
+export function listDevices(devices: readonly DeviceEntry[], now: number): TrustedDeviceInfo[] {
+  return devices
+    .filter((d): d is TrustedDevice => !isRevoked(d) && d.expiresAt > now)
+    .map(({ id, label, createdAt, lastUsedAt, expiresAt }) => ({ id, label, createdAt, lastUsedAt, expiresAt }))
+}
 
 /**
  * Uses a trusted device's token: accepted once and replaced by `replacement` (the digest of the token the service
@@ -28,19 +140,18 @@ export type DeviceTokenReason = DeviceReason | 'malformed' | 'locked' | 'not_enr
  */
 export function useTrustedDevice(
   record: MFARecord | null,
-  presented: { id: string; digest: string } | null,
+  presented: PresentedDevice | null,
   replacement: string,
   now: number,
   policy: MFAPolicy,
-): Transition<{ ok: true; deviceId: string; expiresAt: number } | Refusal<DeviceTokenReason>> {
+): Transition<{ ok: true; deviceId: string; expiresAt: number } | Refusal<DeviceReason>> {
   const gate = deviceGate(record, now)
-  if ('reason' in gate)
-    return refuse(gate.reason, gate.retryAfterMs === undefined ? {} : { retryAfterMs: gate.retryAfterMs })
+  if ('reason' in gate) return refuseClosed(gate)
   const rec = record as MFARecord
   if (presented === null) return refuse('malformed')
   const used = useDevice(rec.devices, presented, replacement, now)
   if (!used.ok) return fail(rec, used.reason, now, policy)
-  const device = used.devices.find((d) => d.id === used.deviceId) as { expiresAt: number }
+  const device = used.devices.find((d) => d.id === used.deviceId) as TrustedDevice
   return {
     result: { ok: true, deviceId: used.deviceId, expiresAt: device.expiresAt },
     next: { ...rec, devices: used.devices },

@@ -1,13 +1,13 @@
 // MFA turned off: by `disable` after a proof, by removing the last authenticator, or by support's `reset`; what is
 // left is a tombstone with the generation moved on.
+import type { MFAPolicy, ProofReason } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
-import type { MFAPolicy } from '../policy.js'
-import { emptyRecord, type MFARecord } from '../record.js'
-import type { CodeGate } from './gates.js'
+import { emptyRecord, type MFARecord } from '../record/shapes.js'
+import { type ClosedGate, type CodeGate, refuseClosed } from './gates.js'
 import { type Proved, withId } from './prove.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
 import { revokeForSecurity } from './trusted-devices.js'
-import type { CodeReason, Refusal, StepUpReason, Transition } from './types.js'
+import type { Refusal, Transition } from './types.js'
 
 /** The record left when MFA is off: nothing but the bumped generation (so earlier proofs stay void). */
 const tombstone = (record: MFARecord | null): MFARecord => emptyRecord((record?.generation ?? 0) + 1)
@@ -29,17 +29,22 @@ export function turnOff(record: MFARecord, p: Proved, now: number, before: MFAEv
   }
 }
 
-/** Turns MFA off after a proof: every authenticator, recovery code, trusted device and pending enrollment goes. */
+/**
+ * Turns MFA off after a proof: every authenticator, recovery code, trusted device and pending enrollment goes. A
+ * closed gate is refused as is.
+ */
 export function disable(
-  record: MFARecord,
-  gate: CodeGate,
-  evidence: ProofEvidence,
+  record: MFARecord | null,
+  gate: ClosedGate<ProofReason> | CodeGate,
+  evidence: ProofEvidence | null,
   now: number,
   policy: MFAPolicy,
-): Transition<{ ok: true } | Refusal<CodeReason | StepUpReason>> {
-  const outcome = proveStepUp(record, gate, evidence, now, policy)
+): Transition<{ ok: true } | Refusal<ProofReason>> {
+  if ('reason' in gate) return refuseClosed(gate)
+  const rec = record as MFARecord
+  const outcome = proveStepUp(rec, gate, evidence, now, policy)
   if ('refused' in outcome) return outcome.refused
-  return turnOff(record, outcome.proved, now, [])
+  return turnOff(rec, outcome.proved, now, [])
 }
 
 /**

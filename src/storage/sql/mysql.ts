@@ -3,6 +3,7 @@
 // mysql2 and the mariadb connector both set by default: an UPDATE then reports the rows it matched, and
 // INSERT ... ON DUPLICATE KEY UPDATE on a row it leaves unchanged reports 1, exactly like a fresh insert).
 import { describe, OTPError } from '../../errors.js'
+import { utf8 } from '../../internal/bytes.js'
 import type { Dialect, Exec, SQLRow } from './dialect.js'
 
 /** The longest key in bytes (UTF-8): InnoDB's index limit for the oldest row format still in use. */
@@ -42,7 +43,7 @@ function affectedOf(reply: unknown): number {
 
 export const mysql: Dialect = {
   checkKey(key) {
-    const bytes = new TextEncoder().encode(key).length
+    const bytes = utf8(key).length
     if (bytes > MAX_KEY_BYTES) {
       throw new OTPError(
         'ERR_INVALID_OPTION',

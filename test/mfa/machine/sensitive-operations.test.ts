@@ -2,12 +2,10 @@
 // of a code, trusted devices (trust at login, use, revoke, what security changes do to them), resync, the login's
 // drift rule, and what status shows. No crypto, no clock, no store.
 import { describe, expect, it } from 'vitest'
-import type { DeviceEntry } from '../../src/mfa/device.js'
-import * as m from '../../src/mfa/machine/index.js'
-import { resolvePolicy } from '../../src/mfa/policy.js'
-import type { OpenedProof } from '../../src/mfa/proof.js'
-import { emptyRecord, type MFARecord } from '../../src/mfa/record.js'
-import { PHONE, RECOVERY, S, T, TABLET } from './machine-fixtures.js'
+import * as m from '../../../src/mfa/machine/index.js'
+import { resolvePolicy } from '../../../src/mfa/policy.js'
+import { type DeviceEntry, emptyRecord, type MFARecord } from '../../../src/mfa/record/shapes.js'
+import { PHONE, RECOVERY, S, T, TABLET } from './fixtures.js'
 
 const policy = resolvePolicy({ maxFailures: 2, maxTrustedDevices: 2 })
 const DAY = 86_400_000
@@ -31,11 +29,11 @@ const record: MFARecord = {
   devices: [LAPTOP],
 }
 
-const opened = (claims: Partial<Extract<OpenedProof, { ok: true }>['claims']> = {}): OpenedProof => ({
+const opened = (claims: Partial<Extract<m.OpenedProof, { ok: true }>['claims']> = {}): m.OpenedProof => ({
   ok: true,
   claims: { kid: '0', verifiedAt: T - 60_000, generation: 4, method: 'totp', authenticatorId: 'phone', ...claims },
 })
-const stepUp = (o: OpenedProof, maxAgeMs = 600_000): m.ProofEvidence => ({ kind: 'proof', opened: o, maxAgeMs })
+const stepUp = (o: m.OpenedProof, maxAgeMs = 600_000): m.ProofEvidence => ({ kind: 'proof', opened: o, maxAgeMs })
 const gate = (r: MFARecord, at = T) => {
   const g = m.codeGate(r, at, policy)
   if ('reason' in g) throw new Error(g.reason)
@@ -100,7 +98,7 @@ describe('what security changes do to trusted devices and proofs', () => {
       'regenerating recovery codes',
       () => {
         const t = m.regenerateRecoveryCodes(record, code(record).gate, code(record).e, T, policy)
-        return 'needsRecovery' in t ? t.needsRecovery({ ...RECOVERY, digests: [] }) : t
+        return 'needsRecovery' in t ? t.needsRecovery({ codes: [], digests: { ...RECOVERY, digests: [] } }) : t
       },
       5,
       'revoked',
@@ -207,6 +205,8 @@ describe('trusted devices', () => {
       method: 'totp',
       authenticatorId: 'phone',
       device: { id: 'one', expiresAt: T + DAY },
+      // what the service signs once this login is written: the record's generation after it
+      claims: { verifiedAt: T, generation: 4, method: 'totp', authenticatorId: 'phone' },
     })
     expect(types(one)).toEqual(['verified', 'proof_issued', 'device_trusted'])
     const r1 = one.next!
@@ -240,22 +240,22 @@ describe('trusted devices', () => {
 })
 
 describe('resync and drift', () => {
-  const g = m.resyncCandidates(record, T, policy)
+  const g = m.resyncGate(record, T, policy)
   it('searches each authenticator around its drift, 10 steps each way by default', () => {
     if ('reason' in g) throw new Error(g.reason)
     expect(g.candidates.map((c) => [c.authenticator.id, c.seconds.length, c.seconds[0]])).toEqual([
       ['phone', 21, S],
       ['tablet', 21, S],
     ])
-    expect(m.resyncCandidates({ ...record, lockedUntil: T + 1 }, T, policy)).toEqual({
+    expect(m.resyncGate({ ...record, lockedUntil: T + 1 }, T, policy)).toEqual({
       reason: 'locked',
       retryAfterMs: 1,
     })
-    expect(m.resyncCandidates(null, T, policy)).toEqual({ reason: 'not_enrolled' })
+    expect(m.resyncGate(null, T, policy)).toEqual({ reason: 'not_enrolled' })
   })
 
   // [rule, evidence, result, failures after (null: nothing written)]
-  const rows: [string, Parameters<typeof m.resync>[1], unknown, number | null][] = [
+  const rows: [string, m.ResyncEvidence, unknown, number | null][] = [
     [
       'a pair 8 steps behind',
       [{ authenticatorId: 'phone', step: S - 9 }],
@@ -268,7 +268,8 @@ describe('resync and drift', () => {
     ['the same code twice', 'same', { ok: false, reason: 'same_code' }, null],
   ]
   it.each(rows)('%s', (_, evidence, expected, failures) => {
-    const t = m.resync({ ...record, failures: 1 }, evidence, T, policy)
+    const failing = { ...record, failures: 1 }
+    const t = m.resync(failing, m.resyncGate(failing, T, policy), evidence, T, policy)
     expect(t.result).toMatchObject(expected as object)
     if (failures === null) expect(t.next).toBeUndefined()
     else expect(t.next?.failures).toBe(failures)
@@ -298,7 +299,7 @@ describe('resync and drift', () => {
 
 describe('the device list stays a readable record', () => {
   it('at the largest cap, trusting and revoking over and over keeps at most 100 entries, which parse', async () => {
-    const { parseRecord } = await import('../../src/mfa/record.js')
+    const { parseRecord } = await import('../../../src/mfa/record/parse.js')
     const wide = resolvePolicy({ maxTrustedDevices: 50 })
     let r: MFARecord = { ...record, devices: [] }
     const e = (step: number): m.CodeEvidence => ({ kind: 'totp', match: { authenticatorId: 'phone', step } })

@@ -4,9 +4,9 @@
 // rotation in progress.
 import { createMFA, decodeBase32, generateTOTP, type MFAOptions } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import fixtures from './fixtures/schema-1.json' with { type: 'json' }
-import { fakeClock, STEP_MS } from './helpers.js'
-import { testStore } from './store-helpers.js'
+import fixtures from '../fixtures/schema-1.json' with { type: 'json' }
+import { fakeClock, STEP_MS } from '../helpers.js'
+import { testStore } from '../store-helpers.js'
 
 type Fixture = (typeof fixtures.users)[keyof typeof fixtures.users] & Record<string, unknown>
 const hex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (b) => Number.parseInt(b, 16))

@@ -2,10 +2,10 @@
 // MFA page, with the evidence the service would have computed, and what the machine must answer and store. No
 // crypto, no clock, no store: records and evidence are written out by hand.
 import { describe, expect, it } from 'vitest'
-import * as m from '../../src/mfa/machine/index.js'
-import { resolvePolicy } from '../../src/mfa/policy.js'
-import { emptyRecord, type MFARecord } from '../../src/mfa/record.js'
-import { PHONE, RECOVERY, S, T, TABLET } from './machine-fixtures.js'
+import * as m from '../../../src/mfa/machine/index.js'
+import { resolvePolicy, TOMBSTONE_TTL_MS } from '../../../src/mfa/policy.js'
+import { emptyRecord, type MFARecord } from '../../../src/mfa/record/shapes.js'
+import { FRESH, PHONE, RECOVERY, S, T, TABLET } from './fixtures.js'
 
 const policy = resolvePolicy({ maxAuthenticators: 2 })
 
@@ -25,16 +25,9 @@ type Step = {
   check?: (record: MFARecord | null) => void
 }
 
-/** Runs a gate and, if it is open, the rule; a closed gate gives the machine's refusal. */
-function gated<G extends object>(
-  gate: m.ClosedGate<string> | G,
-  rule: (gate: G) => m.Transition<unknown> | m.NeedsRecovery<unknown>,
-): m.Transition<unknown> | m.NeedsRecovery<unknown> {
-  return 'reason' in gate ? m.refuse(gate.reason, gate.retryAfterMs === undefined ? {} : gate) : rule(gate as G)
-}
-
+// Every rule takes its gate as the gate function returned it: a closed gate is refused by the rule itself.
 const loginWith = (e: m.CodeEvidence) => (r: MFARecord | null, at: number) =>
-  gated(m.codeGate(r, at, policy), (g) => m.verify(r!, g, e, at, policy))
+  m.verify(r, m.codeGate(r, at, policy), e, at, policy)
 
 const FLOW: Step[] = [
   {
@@ -46,7 +39,7 @@ const FLOW: Step[] = [
   {
     line: 'step 1: bind a virtual MFA device (a first one needs no proof)',
     at: T,
-    act: (r, at) => gated(m.enrollGate(r, false, at, policy), (g) => m.begin(r, g, null, PHONE, at, policy)),
+    act: (r, at) => m.begin(r, m.enrollGate(r, false, at, policy), null, PHONE, at, policy),
     result: { ok: true, authenticatorId: 'phone', expiresAt: T + 600_000 },
     events: ['enrollment_started'],
   },
@@ -68,7 +61,7 @@ const FLOW: Step[] = [
     line: 'step 2: two consecutive codes activate it, with recovery codes',
     at: T + 30_000,
     act: (r, at) => m.confirm(r, m.confirmGate(r, at, policy), { kind: 'pair', first: S, second: S + 1 }, at, policy),
-    result: { ok: true, authenticatorId: 'phone', recoveryIssued: true },
+    result: { ok: true, authenticatorId: 'phone', recoveryCodes: FRESH.codes },
     events: ['enrolled'],
     check: (r) => {
       expect(r?.authenticators.map((a) => [a.id, a.lastStep])).toEqual([['phone', S + 1]])
@@ -121,16 +114,13 @@ const FLOW: Step[] = [
   {
     line: 'add a second phone for the team: refused without a proof',
     at: T + 120_000,
-    act: (r, at) => gated(m.enrollGate(r, false, at, policy), (g) => m.begin(r, g, null, TABLET, at, policy)),
+    act: (r, at) => m.begin(r, m.enrollGate(r, false, at, policy), null, TABLET, at, policy),
     result: { ok: false, reason: 'proof_required' },
   },
   {
     line: 'add a second phone: a fresh code of the first is the proof, and is consumed',
     at: T + 120_000,
-    act: (r, at) =>
-      gated(m.enrollGate(r, true, at, policy), (g) =>
-        m.begin(r, g as m.CodeGate, totp('phone', S + 4), TABLET, at, policy),
-      ),
+    act: (r, at) => m.begin(r, m.enrollGate(r, true, at, policy), totp('phone', S + 4), TABLET, at, policy),
     result: { ok: true, authenticatorId: 'tablet', expiresAt: T + 720_000 },
     check: (r) => {
       expect(r?.authenticators.map((a) => a.id)).toEqual(['phone'])
@@ -148,14 +138,15 @@ const FLOW: Step[] = [
     at: T + 180_000,
     act: (r, at) =>
       m.confirm(r, m.confirmGate(r, at, policy), { kind: 'pair', first: S + 5, second: S + 6 }, at, policy),
-    result: { ok: true, authenticatorId: 'tablet', recoveryIssued: false },
+    result: { ok: true, authenticatorId: 'tablet', recoveryCodes: [] },
     events: ['authenticator_added'],
   },
   {
     line: 'a third device is over the cap of this policy (2)',
     at: T + 180_000,
-    act: (r, at) => gated(m.enrollGate(r, true, at, policy), () => ({ result: 'unreachable', events: [] })),
+    act: (r, at) => m.begin(r, m.enrollGate(r, true, at, policy), totp('phone', S + 7), TABLET, at, policy),
     result: { ok: false, reason: 'limit_reached' },
+    check: (r) => expect(r?.authenticators.find((a) => a.id === 'phone')?.lastStep).toBe(S + 5),
   },
   {
     line: 'each phone has its own replay state: the tablet’s step S+6 is used, the phone’s is not',
@@ -166,16 +157,23 @@ const FLOW: Step[] = [
   {
     line: 'remove the old phone: an unknown id is not found, and no proof is consumed',
     at: T + 210_000,
-    act: (r, at) => gated(m.removeGate(r, 'laptop', true, at, policy), () => ({ result: 'unreachable', events: [] })),
+    act: (r, at) =>
+      m.removeAuthenticator(
+        r,
+        'laptop',
+        m.removeGate(r, 'laptop', true, at, policy),
+        totp('tablet', S + 7),
+        at,
+        policy,
+      ),
     result: { ok: false, reason: 'not_found' },
+    check: (r) => expect(r?.authenticators.find((a) => a.id === 'tablet')?.lastStep).toBe(S + 6),
   },
   {
     line: 'remove the old phone with a code of the tablet',
     at: T + 210_000,
     act: (r, at) =>
-      gated(m.removeGate(r, 'phone', true, at, policy), (g) =>
-        m.removeAuthenticator(r!, 'phone', g as m.CodeGate, totp('tablet', S + 7), at, policy),
-      ),
+      m.removeAuthenticator(r, 'phone', m.removeGate(r, 'phone', true, at, policy), totp('tablet', S + 7), at, policy),
     result: { ok: true },
     events: ['authenticator_removed'],
     check: (r) => {
@@ -200,19 +198,18 @@ const FLOW: Step[] = [
   {
     line: 'disable: refused without a proof',
     at: T + 240_000,
-    act: (r, at) => gated(m.proofGate(r, false, at, policy), () => ({ result: 'unreachable', events: [] })),
+    act: (r, at) => m.disable(r, m.proofGate(r, false, at, policy), null, at, policy),
     result: { ok: false, reason: 'proof_required' },
   },
   {
     line: 'disable with the last recovery code: everything goes, a tombstone stays',
     at: T + 240_000,
-    act: (r, at) =>
-      gated(m.proofGate(r, true, at, policy), (g) => m.disable(r!, g, recovery('b'.repeat(32)), at, policy)),
+    act: (r, at) => m.disable(r, m.proofGate(r, true, at, policy), recovery('b'.repeat(32)), at, policy),
     result: { ok: true },
     events: ['recovery_used', 'disabled'],
     check: (r) => {
       expect(r).toEqual({ ...emptyRecord(2) })
-      expect(m.expiry(r as MFARecord, T, policy)).toBe(m.TOMBSTONE_TTL_MS)
+      expect(m.expiry(r as MFARecord, T, policy)).toBe(TOMBSTONE_TTL_MS)
     },
   },
   {
@@ -236,7 +233,7 @@ describe('the machine against the console flow', () => {
     let record: MFARecord | null = null
     for (const step of FLOW) {
       let t = step.act(record, step.at)
-      if ('needsRecovery' in t) t = t.needsRecovery(RECOVERY)
+      if ('needsRecovery' in t) t = t.needsRecovery(FRESH)
       expect([step.line, t.result]).toEqual([step.line, step.result])
       if (step.events) expect([step.line, t.events.map((e) => e.type)]).toEqual([step.line, step.events])
       if (t.next) record = t.next
@@ -270,7 +267,7 @@ describe('the machine’s rules, one table each', () => {
     ]
     for (const [first, second, reason] of rows) {
       let t = m.confirm(record, m.confirmGate(record, T, policy), { kind: 'pair', first, second }, T, policy)
-      if ('needsRecovery' in t) t = t.needsRecovery(RECOVERY)
+      if ('needsRecovery' in t) t = t.needsRecovery(FRESH)
       const got = t.result.ok ? 'ok' : t.result.reason
       expect([first, second, got]).toEqual([first, second, reason])
     }
@@ -338,17 +335,25 @@ describe('the machine’s rules, one table each', () => {
 
   it('import: active at once, recovery codes only when asked, limit at the cap', () => {
     const imported = { ...TABLET, lastStep: 77 }
-    const t = m.importAuthenticator(null, imported, null, T)
+    const t = m.importAuthenticator(null, m.importGate(null, policy), imported, false, T) as m.Transition<unknown>
     expect(t.result).toEqual({ ok: true, authenticatorId: 'tablet' })
     expect(t.next).toMatchObject({
       enabledAt: T,
       recovery: null,
       authenticators: [{ id: 'tablet', lastStep: 77, lastUsedAt: null }],
     })
-    const again = m.importAuthenticator(active, imported, RECOVERY, T)
+    const asked = m.importAuthenticator(active, m.importGate(active, policy), imported, true, T)
+    if (!('needsRecovery' in asked)) throw new Error('recovery codes were asked for')
+    const again = asked.needsRecovery(FRESH)
+    expect(again.result).toEqual({ ok: true, authenticatorId: 'tablet', recoveryCodes: FRESH.codes })
     expect(again.next?.generation).toBe(1)
     expect(again.events.map((e) => e.type)).toEqual(['imported', 'recovery_regenerated'])
-    expect(m.importGate(again.next ?? null, policy)).toEqual({ reason: 'limit_reached' })
+    const full = again.next ?? null
+    expect(m.importGate(full, policy)).toEqual({ reason: 'limit_reached' })
+    expect(m.importAuthenticator(full, m.importGate(full, policy), imported, true, T)).toEqual({
+      result: { ok: false, reason: 'limit_reached' },
+      events: [],
+    })
   })
 
   it('a lock time never becomes NaN (lockBaseMs 0, more than 1024 failures)', () => {

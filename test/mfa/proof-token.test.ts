@@ -1,50 +1,17 @@
-// Step-up proofs: the proofKey option, the codec (sign, open, never throw), and the pure decision the machine applies.
+// The step-up proof's codec: the proofKey option, sign and open (never a throw for what it is given), bound to the
+// store key.
 import fc from 'fast-check'
 import { isOTPError } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
 import { decodeBase64URL, encodeBase64URL } from '../../src/internal/base64url'
-import {
-  checkMaxAge,
-  checkProofKey,
-  createProofCodec,
-  DEFAULT_PROOF_MAX_AGE_MS,
-  decideProof,
-  type OpenedProof,
-  PROOF_CLOCK_SKEW_MS,
-  type ProofClaims,
-  type ProofFacts,
-} from '../../src/mfa/proof'
+import { checkProofKey, createProofCodec } from '../../src/mfa/proof-token'
 import { numRuns } from '../support/env'
+import { otpErrorMessage } from '../support/errors'
 import { HOSTILE } from '../support/hostile'
+import { codec, key, totp } from './proof-fixtures'
 
-const key = (fill: number, length = 32) => new Uint8Array(length).fill(fill)
-const T = Date.UTC(2026, 11, 1, 12, 0, 0)
 const runs = { numRuns: Math.max(20, Math.floor(numRuns / 4)) }
-const codec = createProofCodec(checkProofKey(key(7))!)
-const totp = (over: Partial<Omit<ProofClaims, 'kid'>> = {}): Omit<ProofClaims, 'kid'> => ({
-  verifiedAt: T,
-  generation: 3,
-  method: 'totp',
-  authenticatorId: 'a1',
-  ...over,
-})
-const facts = (over: Partial<ProofFacts> = {}): ProofFacts => ({
-  generation: 3,
-  authenticators: [
-    { id: 'a1', createdAt: T - 86_400_000 },
-    { id: 'a2', createdAt: T - 3_600_000 },
-  ],
-  ...over,
-})
-
-const misuse = (fn: () => unknown) => {
-  try {
-    fn()
-  } catch (error) {
-    return isOTPError(error, 'ERR_INVALID_OPTION') ? (error as Error).message : `other: ${String(error)}`
-  }
-  return 'no throw'
-}
+const misuse = (fn: () => unknown) => otpErrorMessage('ERR_INVALID_OPTION', fn)
 
 describe('proofKey option', () => {
   it.each<[string, unknown]>([
@@ -68,7 +35,7 @@ describe('proofKey option', () => {
     ['a number entry', [5]],
     ['1025 bytes', key(1, 1025)],
   ])('refuses %s with ERR_INVALID_OPTION', (_, value) => {
-    expect(misuse(() => checkProofKey(value))).not.toMatch(/^(no throw|other)/)
+    expect(misuse(() => checkProofKey(value))).toMatch(/^proofKey/)
   })
 
   it('accepts 32 bytes as id 0, and lists with the first key current', () => {
@@ -97,23 +64,6 @@ describe('proofKey option', () => {
     expect(message).toContain('20 bytes')
     expect(message).not.toContain('AAAA')
   })
-})
-
-describe('maxAgeMs option', () => {
-  it.each<[unknown, number | 'throws']>([
-    [undefined, DEFAULT_PROOF_MAX_AGE_MS],
-    [1000, 1000],
-    [86_400_000, 86_400_000],
-    [999, 'throws'],
-    [86_400_001, 'throws'],
-    [1.5e3 + 0.5, 'throws'],
-    ['600000', 'throws'],
-    [Number.NaN, 'throws'],
-  ])('%s gives %s', (value, expected) => {
-    if (expected === 'throws') expect(misuse(() => checkMaxAge(value))).toMatch(/^maxAgeMs must be/)
-    else expect(checkMaxAge(value)).toBe(expected)
-  })
-  it('defaults to 10 minutes', () => expect(DEFAULT_PROOF_MAX_AGE_MS).toBe(600_000))
 })
 
 describe('proof codec', () => {
@@ -226,101 +176,11 @@ describe('proof codec', () => {
   })
 })
 
-describe('decideProof: the machine rule', () => {
-  const open = async (claims = totp()): Promise<OpenedProof> => codec.open('mfa:u', await codec.issue('mfa:u', claims))
-  const INVALID: OpenedProof = { ok: false, reason: 'invalid' }
-  const MIN = 60_000
-
-  // [rule, claims, record facts, now, maxAgeMs, expected]
-  const table: [string, Partial<ProofClaims> | 'invalid', ProofFacts | null, number, number, string][] = [
-    ['fresh totp proof', {}, facts(), T + MIN, 10 * MIN, 'ok'],
-    ['exactly maxAgeMs old', {}, facts(), T + 10 * MIN, 10 * MIN, 'ok'],
-    ['1 ms past maxAgeMs', {}, facts(), T + 10 * MIN + 1, 10 * MIN, 'expired'],
-    ['a shorter maxAgeMs for a sensitive action', {}, facts(), T + 2 * MIN, MIN, 'expired'],
-    ['not genuine', 'invalid', facts(), T, 10 * MIN, 'invalid'],
-    ['dated within the clock skew ahead', {}, facts(), T - PROOF_CLOCK_SKEW_MS, 10 * MIN, 'ok'],
-    ['dated beyond the clock skew ahead', {}, facts(), T - PROOF_CLOCK_SKEW_MS - 1, 10 * MIN, 'invalid'],
-    ['no record', {}, null, T, 10 * MIN, 'revoked'],
-    ['generation bumped', {}, facts({ generation: 4 }), T, 10 * MIN, 'revoked'],
-    ['generation lower (record re-created)', {}, facts({ generation: 0 }), T, 10 * MIN, 'revoked'],
-    ['its authenticator removed', {}, facts({ authenticators: [{ id: 'a2', createdAt: 0 }] }), T, 10 * MIN, 'revoked'],
-    ['no authenticators left', {}, facts({ authenticators: [] }), T, 10 * MIN, 'revoked'],
-    [
-      'an authenticator with its id enrolled after the proof',
-      {},
-      facts({ authenticators: [{ id: 'a1', createdAt: T + PROOF_CLOCK_SKEW_MS + 1 }] }),
-      T + 2 * MIN,
-      10 * MIN,
-      'revoked',
-    ],
-    ['another authenticator removed', {}, facts({ authenticators: [{ id: 'a1', createdAt: 0 }] }), T, 10 * MIN, 'ok'],
-    [
-      'recovery proof, authenticators unchanged',
-      { method: 'recovery', authenticatorId: null },
-      facts(),
-      T,
-      10 * MIN,
-      'ok',
-    ],
-    [
-      'recovery proof, every authenticator newer',
-      { method: 'recovery', authenticatorId: null },
-      facts({ authenticators: [{ id: 'b1', createdAt: T + 5 * MIN }] }),
-      T + 6 * MIN,
-      10 * MIN,
-      'revoked',
-    ],
-    ['revoked and expired: revoked', {}, facts({ generation: 9 }), T + 60 * MIN, 10 * MIN, 'revoked'],
-  ]
-
-  it.each(table)('%s', async (_, claims, record, now, maxAgeMs, expected) => {
-    const opened = claims === 'invalid' ? INVALID : await open(totp(claims))
-    const decision = decideProof(opened, record, now, maxAgeMs)
-    expect(decision.ok ? 'ok' : decision.reason).toBe(expected)
-    if (decision.ok && opened.ok) {
-      expect(decision).toEqual({
-        ok: true,
-        verifiedAt: opened.claims.verifiedAt,
-        method: opened.claims.method,
-        authenticatorId: opened.claims.authenticatorId,
-      })
-    }
-  })
-
-  it('says which method a proof came from, so apps can refuse recovery-code proofs', async () => {
-    const d = decideProof(await open(totp({ method: 'recovery', authenticatorId: null })), facts(), T, 10 * MIN)
-    expect(d).toEqual({ ok: true, verifiedAt: T, method: 'recovery', authenticatorId: null })
-  })
-
-  it('property: any change of generation voids every earlier proof', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 0, max: 2 ** 45 }),
-        fc.integer({ min: 0, max: 2 ** 45 }),
-        fc.boolean(),
-        fc.integer({ min: 0, max: 10 * MIN }),
-        async (issued, current, recovery, age) => {
-          const claims = recovery
-            ? totp({ generation: issued, method: 'recovery', authenticatorId: null })
-            : totp({ generation: issued })
-          const decision = decideProof(await open(claims), facts({ generation: current }), T + age, 10 * MIN)
-          expect(decision.ok).toBe(issued === current)
-          if (!decision.ok) expect(decision.reason).toBe('revoked')
-        },
-      ),
-      runs,
-    )
-  })
-})
-
 describe('hostile inputs', () => {
   it.each(HOSTILE.map((v) => [v]))('open(%s) is invalid, never a throw', async (value) => {
     expect(await codec.open('mfa:u', value)).toEqual({ ok: false, reason: 'invalid' })
   })
   it.each(HOSTILE.filter((v) => v !== undefined).map((v) => [v]))('proofKey %s is misuse', (value) => {
-    expect(misuse(() => checkProofKey(value))).not.toMatch(/^(no throw|other)/)
-  })
-  it.each(HOSTILE.filter((v) => v !== undefined).map((v) => [v]))('maxAgeMs %s is misuse', (value) => {
-    expect(misuse(() => checkMaxAge(value))).toMatch(/^maxAgeMs must be/)
+    expect(misuse(() => checkProofKey(value))).toMatch(/^proofKey/)
   })
 })

@@ -1,7 +1,8 @@
-// What the hand-written tables of the pure machine (machine.test.ts, machine-sensitive.test.ts) start from: an
+// What the hand-written tables of the pure machine (test/mfa/machine/) start from: an
 // instant on a step boundary, two authenticators and a set of recovery digests. No crypto: the secrets and
 // digests are placeholders the machine stores and never reads.
-import type { RecoveryDigests } from '../../src/mfa/record.js'
+import type { FreshRecoveryCodes } from '../../../src/mfa/machine/index.js'
+import type { RecoveryDigests } from '../../../src/mfa/record/shapes.js'
 
 /** A step boundary: 60_000_000 * 30 s. */
 export const T = 1_800_000_000_000
@@ -18,3 +19,5 @@ export const PHONE = {
 } as const
 export const TABLET = { ...PHONE, id: 'tablet', label: 'Tablet' }
 export const RECOVERY: RecoveryDigests = { scheme: 'hmac', kid: 'k1', digests: ['a'.repeat(32), 'b'.repeat(32)] }
+/** Fresh recovery codes as the service hands them to a transition that needs them: the codes and their digests. */
+export const FRESH: FreshRecoveryCodes = { codes: ['code-one', 'code-two'], digests: RECOVERY }

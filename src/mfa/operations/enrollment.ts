@@ -1,0 +1,52 @@
+// Enrollment: begin (a fresh secret, pending; a proof once the user has an authenticator), then confirm with two
+// consecutive codes. The rules are in ../machine/enrollment.ts.
+import { encodeBase32 } from '../../base32.js'
+import { randomBytes } from '../../internal/crypto.js'
+import { MAX_NAME_LENGTH } from '../../internal/limits.js'
+import { randomId } from '../../internal/random-id.js'
+import { checkText } from '../../internal/text.js'
+import { createKeyURI } from '../../uri.js'
+import type { BeginEnrollmentResult, ConfirmEnrollmentResult, MFA } from '../api.js'
+import { checkLabel, checkOptions, checkUserId, readProof } from '../arguments.js'
+import type { ServiceContext } from '../context.js'
+import * as machine from '../machine/index.js'
+
+/** {@link MFA.beginEnrollment} over a service context. */
+export async function beginEnrollment(
+  ctx: ServiceContext,
+  userId: string,
+  options: Parameters<MFA['beginEnrollment']>[1],
+): Promise<BeginEnrollmentResult> {
+  checkUserId(userId)
+  const opts = checkOptions('beginEnrollment options', options)
+  const accountName = checkText('accountName', opts.accountName, MAX_NAME_LENGTH)
+  const label = checkLabel(opts.label)
+  const proof = readProof(opts.proof, ctx.proofs !== undefined)
+  const { issuer, policy } = ctx
+  const { algorithm, digits, period } = policy
+  // a CSPRNG secret of the policy's length (validated 16 to 64 bytes when the service was created); 80-bit id
+  const bytes = randomBytes(policy.secretBytes)
+  const uri = createKeyURI({ issuer, accountName, secret: bytes, algorithm, digits, period })
+  const id = randomId(20)
+  const secret = { id, label, secret: await ctx.box.seal(bytes, ctx.binding(userId, id)), algorithm, digits, period }
+  const result = await ctx.tx.run(userId, 'enroll', async ({ record, at }) => {
+    const gate = machine.enrollGate(record, proof.kind !== 'none', at, policy)
+    const evidence = await ctx.evidence.proof(gate, proof, ctx.owner(userId))
+    return machine.begin(record, gate, evidence, secret, at, policy)
+  })
+  return result.ok ? { ...result, secret: encodeBase32(bytes), uri } : result
+}
+
+/** {@link MFA.confirmEnrollment} over a service context. */
+export async function confirmEnrollment(
+  ctx: ServiceContext,
+  userId: string,
+  code1: string,
+  code2: string,
+): Promise<ConfirmEnrollmentResult> {
+  return ctx.tx.run(checkUserId(userId), 'confirm', async ({ record, at }) => {
+    const gate = machine.confirmGate(record, at, ctx.policy)
+    const evidence = await ctx.evidence.pair(gate, code1, code2, ctx.owner(userId))
+    return ctx.withRecoveryCodes(userId, machine.confirm(record, gate, evidence, at, ctx.policy))
+  })
+}

@@ -1,0 +1,143 @@
+// The check of a stored schema-2 record: every field present, of its type and in range, and nothing else (a damaged
+// or planted record often carries extra keys). The field checks are shared with the schema-1 upgrade.
+
+import { MAX_PERIOD, MIN_PERIOD } from '../../internal/limits.js'
+import { HASH_BYTES } from '../../internal/otp.js'
+import { MAX_ENROLLMENT_TTL_MS, MAX_RESYNC_WINDOW } from '../policy.js'
+import type { MFARecord } from './shapes.js'
+
+/** A parsed JSON object whose keys were checked, before its values are. */
+export type Fields = Record<string, unknown>
+
+const MAX_TIME = 8.64e15
+
+/** A time in milliseconds since the Unix epoch, within the Date range. */
+export const isTime = (v: unknown): v is number =>
+  Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_TIME
+/** A safe integer from `min` up. */
+export const isIntFrom = (v: unknown, min: number): v is number => Number.isSafeInteger(v) && (v as number) >= min
+export const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max
+export const isHex32 = (v: unknown): boolean => typeof v === 'string' && /^[0-9a-f]{32}$/.test(v)
+const isB32 = (v: unknown): boolean => typeof v === 'string' && /^[A-Z2-7]+$/.test(v)
+const isKeyId = (v: unknown): boolean => typeof v === 'string' && /^[\w.-]{1,64}$/.test(v)
+
+/** True when `o` is a plain object with exactly the keys `keys`. */
+export const exactKeys = (o: unknown, keys: readonly string[]): o is Fields =>
+  typeof o === 'object' &&
+  o !== null &&
+  !Array.isArray(o) &&
+  Object.keys(o).length === keys.length &&
+  keys.every((k) => Object.hasOwn(o, k))
+
+/** A stored secret: either exactly `{ b32 }` or exactly `{ kid, iv, ct }` (never both, never a mix). */
+export function isSecret(s: unknown): boolean {
+  if (exactKeys(s, ['b32'])) return isB32(s.b32)
+  return exactKeys(s, ['kid', 'iv', 'ct']) && isKeyId(s.kid) && isB32(s.iv) && isB32(s.ct)
+}
+
+/** The TOTP parameters the service verifies: digits 6 to 10, a period of 1 to 3600 s, a known algorithm. */
+export function isParams(o: Fields): boolean {
+  return (
+    typeof o.algorithm === 'string' &&
+    Object.hasOwn(HASH_BYTES, o.algorithm) &&
+    isIntFrom(o.digits, 6) &&
+    o.digits <= 10 &&
+    isIntFrom(o.period, MIN_PERIOD) &&
+    o.period <= MAX_PERIOD
+  )
+}
+
+/** A pending enrollment's life: after its start, and no longer than any policy allows. */
+export const isEnrollmentLife = (createdAt: number, expiresAt: number): boolean =>
+  expiresAt > createdAt && expiresAt - createdAt <= MAX_ENROLLMENT_TTL_MS
+
+/** The keys of what an authenticator and a pending enrollment both hold (checked by isSecretHolder). */
+const SECRET_HOLDER_KEYS = ['id', 'label', 'secret', 'algorithm', 'digits', 'period', 'createdAt']
+
+/** What an authenticator and a pending enrollment both hold: id, label, secret, TOTP parameters, creation time. */
+const isSecretHolder = (o: Fields): boolean =>
+  isText(o.id, 64) && isText(o.label, 64) && isSecret(o.secret) && isParams(o) && isTime(o.createdAt)
+
+const isAuthenticator = (a: unknown): boolean =>
+  exactKeys(a, [...SECRET_HOLDER_KEYS, 'lastUsedAt', 'lastStep', 'drift']) &&
+  isSecretHolder(a) &&
+  (a.lastUsedAt === null || isTime(a.lastUsedAt)) &&
+  isIntFrom(a.lastStep, -1) &&
+  Number.isSafeInteger(a.drift) &&
+  Math.abs(a.drift as number) <= MAX_RESYNC_WINDOW
+
+const isPending = (p: unknown): p is Fields =>
+  exactKeys(p, [...SECRET_HOLDER_KEYS, 'expiresAt', 'attempts', 'replaces']) &&
+  isSecretHolder(p) &&
+  isTime(p.expiresAt) &&
+  // an expiry further from its start than any policy allows is damage (or a clock far off): refused, so no
+  // attempt limit can be escaped by a pending enrollment that never expires
+  isEnrollmentLife(p.createdAt as number, p.expiresAt) &&
+  isIntFrom(p.attempts, 0) &&
+  (p.replaces === null || isText(p.replaces, 64))
+
+/** A list of at most 100 recovery digests. */
+export const isDigestList = (v: unknown): boolean => Array.isArray(v) && v.length <= 100 && v.every(isHex32)
+
+function isRecovery(r: unknown): boolean {
+  if (r === null) return true
+  if (exactKeys(r, ['scheme', 'kid', 'digests']))
+    return r.scheme === 'hmac' && isKeyId(r.kid) && isDigestList(r.digests)
+  if (exactKeys(r, ['scheme', 'salt', 'iterations', 'digests'])) {
+    return (
+      r.scheme === 'pbkdf2' &&
+      isB32(r.salt) &&
+      isIntFrom(r.iterations, 1000) &&
+      r.iterations <= 10_000_000 &&
+      isDigestList(r.digests)
+    )
+  }
+  return exactKeys(r, ['scheme', 'digests']) && r.scheme === 'sha256' && isDigestList(r.digests)
+}
+
+const DEVICE_KEYS = ['id', 'digest', 'label', 'createdAt', 'lastUsedAt', 'expiresAt']
+
+/** A trusted device (digest, label, times), or a revoked one (id, when revoked, when it would have expired). */
+const isDevice = (d: unknown): boolean =>
+  (exactKeys(d, DEVICE_KEYS) &&
+    isText(d.id, 64) &&
+    isHex32(d.digest) &&
+    isText(d.label, 64) &&
+    isTime(d.createdAt) &&
+    isTime(d.lastUsedAt) &&
+    isTime(d.expiresAt)) ||
+  (exactKeys(d, ['id', 'revokedAt', 'expiresAt']) && isText(d.id, 64) && isTime(d.revokedAt) && isTime(d.expiresAt))
+
+const RECORD_KEYS = [
+  'schema',
+  'generation',
+  'enabledAt',
+  'failures',
+  'lockedUntil',
+  'recovery',
+  'devices',
+  'authenticators',
+  'pending',
+]
+
+/** True when `o` is a valid schema-2 record: every field of its type and in range, ids unique, nothing extra. */
+export function isRecord2(o: unknown): o is MFARecord {
+  if (!exactKeys(o, RECORD_KEYS) || o.schema !== 2) return false
+  const list = o.authenticators
+  if (!Array.isArray(list) || list.length > 100 || !list.every(isAuthenticator)) return false
+  const ids = list.map((a: Fields) => a.id)
+  return (
+    isIntFrom(o.generation, 0) &&
+    (o.enabledAt === null || isTime(o.enabledAt)) &&
+    isIntFrom(o.failures, 0) &&
+    isTime(o.lockedUntil) &&
+    isRecovery(o.recovery) &&
+    Array.isArray(o.devices) &&
+    o.devices.length <= 100 &&
+    o.devices.every(isDevice) &&
+    new Set(ids).size === ids.length &&
+    (o.pending === null || (isPending(o.pending) && !ids.includes(o.pending.id))) &&
+    // MFA is on exactly when there is an authenticator
+    (list.length === 0) === (o.enabledAt === null)
+  )
+}

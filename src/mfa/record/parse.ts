@@ -1,0 +1,31 @@
+// Reading a stored record: JSON, then the schema-2 check (check.ts) or the schema-1 upgrade (upgrade.ts).
+import { OTPError } from '../../errors.js'
+import { isRecord2 } from './check.js'
+import type { MFARecord } from './shapes.js'
+import { upgradeRecord1 } from './upgrade.js'
+
+/**
+ * Parses and checks a stored record; a schema-1 record comes back upgraded to schema 2 (written on the next change).
+ *
+ * @param data - the string an {@link MFAStore} returned
+ * @returns the record, schema 2
+ * @throws OTPError `ERR_RECORD_INVALID` when the text is not JSON, has an unknown schema (e.g. written by a newer
+ * version), or any field is missing, extra, of the wrong type or out of range
+ */
+export function parseRecord(data: string): MFARecord {
+  let o: unknown
+  try {
+    o = JSON.parse(data)
+  } catch {}
+  const schema = typeof o === 'object' && o !== null ? (o as { schema?: unknown }).schema : undefined
+  let record: MFARecord | null = null
+  if (schema === 2 && isRecord2(o)) record = o
+  else if (schema === 1) record = upgradeRecord1(o)
+  if (record === null) {
+    throw new OTPError(
+      'ERR_RECORD_INVALID',
+      'stored MFA record is not a valid schema-1 or schema-2 record (newer, or damaged)',
+    )
+  }
+  return record
+}

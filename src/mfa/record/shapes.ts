@@ -1,0 +1,125 @@
+// The stored record of one user (schema 2): its shapes, as the machine reads and writes them. The check of a stored
+// record is in check.ts, the upgrade of a schema-1 record (0.1.0) in upgrade.ts, both behind parse.ts.
+import type { MFAAlgorithm } from '../api.js'
+
+/**
+ * A secret as stored: base32 in clear (`{ b32 }`), or AES-GCM encrypted (`{ kid, iv, ct }`, both base32, the tag
+ * appended to the ciphertext). Schema 2 binds the ciphertext to the store key and the authenticator id; `legacy`
+ * marks, in memory only, a ciphertext of a schema-1 record (bound to the user id), which the next write re-seals.
+ */
+export type StoredSecret = { b32: string } | { kid: string; iv: string; ct: string; legacy?: true }
+
+/** The TOTP parameters a secret was issued with (kept with it, so a policy change never breaks an enrolled user). */
+export interface SecretParams {
+  secret: StoredSecret
+  algorithm: MFAAlgorithm
+  digits: number
+  period: number
+}
+
+/** A confirmed (or imported) authenticator. Times in milliseconds since the Unix epoch. */
+export interface Authenticator extends SecretParams {
+  /** Stable id, unique for the user (shown to the application, never a secret). */
+  id: string
+  /** The user's name for it, e.g. `'Work phone'`. */
+  label: string
+  createdAt: number
+  /** The last accepted code of this authenticator, or null. */
+  lastUsedAt: number | null
+  /** The last time step accepted; only later steps are accepted (RFC 6238 §5.2). */
+  lastStep: number
+  /**
+   * Steps the phone's clock is ahead (+) or behind (-) ours; centres the login window. A login keeps it within one
+   * step of 0 (or moves it towards 0); only a resync sets more, up to 40.
+   */
+  drift: number
+}
+
+/** An enrollment waiting for two consecutive codes. Times in milliseconds since the Unix epoch. */
+export interface PendingEnrollment extends SecretParams {
+  /** The id the authenticator gets when confirmed. */
+  id: string
+  label: string
+  createdAt: number
+  expiresAt: number
+  /** Failed confirmations so far; at the policy's cap the pending enrollment is locked. */
+  attempts: number
+  /** Only for a rotation begun under 0.1.0: the authenticator its confirmation replaces; otherwise null. */
+  replaces: string | null
+}
+
+/**
+ * The stored digests of the unused recovery codes, by scheme:
+ * - `hmac`: HMAC-SHA-256 under a key derived from encryption key `kid` (useless without the keys);
+ * - `pbkdf2`: PBKDF2-HMAC-SHA-256 with a per-record `salt` (base32) and `iterations` (no keys configured);
+ * - `sha256`: the unkeyed digests of 0.1.0, still accepted until the next regeneration replaces them.
+ * Each digest is 128 bits in lower-case hex.
+ */
+export type RecoveryDigests =
+  | { scheme: 'hmac'; kid: string; digests: string[] }
+  | { scheme: 'pbkdf2'; salt: string; iterations: number; digests: string[] }
+  | { scheme: 'sha256'; digests: string[] }
+
+/** A device the user chose to trust. Times in milliseconds since the Unix epoch. */
+export interface TrustedDevice {
+  /** Random, 16 letters (no digit, so it never looks like a code in a log); also the first part of its token. */
+  id: string
+  /** SHA-256 of the current token (domain label, store key, token), truncated to 128 bits, lower-case hex. */
+  digest: string
+  label: string
+  createdAt: number
+  lastUsedAt: number
+  /** Fixed when the device is trusted; using the token does not extend it. */
+  expiresAt: number
+}
+
+/** A device revoked before its expiry, remembered until then so its token says `revoked` rather than `unknown`. */
+export interface RevokedDevice {
+  id: string
+  revokedAt: number
+  expiresAt: number
+}
+
+/** An entry of the record's `devices` list. */
+export type DeviceEntry = TrustedDevice | RevokedDevice
+
+/**
+ * The whole MFA state of one user: a plain JSON object, stored by an {@link MFAStore} as an opaque string.
+ * Per-user facts first (one failure budget and lock across every authenticator and recovery code), then the
+ * authenticators, then at most one pending enrollment.
+ */
+export interface MFARecord {
+  schema: 2
+  /** Bumped by disable, reset, removal of an authenticator and recovery-code regeneration (names proofs' validity). */
+  generation: number
+  /** When MFA was turned on (the first authenticator), or null while the user has none. */
+  enabledAt: number | null
+  /** Consecutive failed codes, across every authenticator and recovery code. */
+  failures: number
+  /** Codes are not checked before this time (0 = not locked). */
+  lockedUntil: number
+  /** Unused recovery codes (null: none issued). */
+  recovery: RecoveryDigests | null
+  /** Trusted devices, and revoked ones until their expiry (so their tokens say `revoked`). */
+  devices: DeviceEntry[]
+  authenticators: Authenticator[]
+  pending: PendingEnrollment | null
+}
+
+/** The label of authenticators that had none (schema 1), and the default of new ones. */
+export const DEFAULT_LABEL = 'Authenticator'
+
+/** A record with nothing in it: no authenticator, nothing pending (`generation` carried over from the last one). */
+export function emptyRecord(generation = 0): MFARecord {
+  return {
+    schema: 2,
+    generation,
+    enabledAt: null,
+    failures: 0,
+    lockedUntil: 0,
+    recovery: null,
+    devices: [],
+    authenticators: [],
+    pending: null,
+  }
+}
