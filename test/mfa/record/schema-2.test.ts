@@ -4,9 +4,9 @@
 // a lock, a tombstone. The next write keeps them readable by that release while nothing new needs storing.
 import { createMFA, decodeBase32, generateTOTP, type MFAOptions } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import fixtures from './fixtures/schema-2.json' with { type: 'json' }
-import { fakeClock, STEP_MS } from './helpers.js'
-import { testStore } from './store-helpers.js'
+import fixtures from '../fixtures/schema-2.json' with { type: 'json' }
+import { fakeClock, STEP_MS } from '../helpers.js'
+import { testStore } from '../store-helpers.js'
 
 type Fixture = {
   key: string
