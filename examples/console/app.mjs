@@ -97,8 +97,10 @@ const badLabel = () => notice('error', 'label', 'Give the authenticator a name o
  * @param options.proofKey - 32 bytes signing step-up proofs
  * @param options.mailer - `{ send({ to, subject, text }) }` for security notifications (default: the development
  * outbox, mail.mjs)
+ * @param options.beforeRoute - awaited once a request's form is read, before its route runs; may return a function
+ * called once the route has answered (tests slow the server down with it)
  */
-export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
+export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, beforeRoute }) {
   // without a mailer, security notifications go to the development outbox (/dev/outbox), never sent
   const outbox = mailer ? null : devOutbox(db)
   const mfa = createConsoleMFA({ db, store: db.mfaStore, now, encryptionKey, proofKey, mailer: mailer ?? outbox })
@@ -147,6 +149,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
   async function endSession(session) {
     await db.query('DELETE FROM console_sessions WHERE id = ?', [session.digest])
     await db.query('DELETE FROM console_step_up WHERE session_id = ?', [session.digest])
+    await db.query('DELETE FROM console_setup WHERE session_id = ?', [session.digest])
   }
 
   /** Adds a Set-Cookie header (HTTP-only, SameSite=Strict; add `Secure` behind HTTPS). `maxAgeMs` 0 deletes it. */
@@ -173,6 +176,40 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
       'INSERT INTO console_step_up (session_id, proof) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET proof = ?',
       [session.digest, proof, proof],
     )
+
+  // ---- setup in progress: what this session began (the QR code it may show again) and the recovery codes it
+  // received (which it may show again until the user says they saved them); another session sees neither ----
+  const setupOf = async (session) =>
+    (
+      await db.query('SELECT authenticator_id, codes_issued_at FROM console_setup WHERE session_id = ?', [
+        session.digest,
+      ])
+    )[0]
+  const keepSetup = (session, column, value) =>
+    db.query(
+      `INSERT INTO console_setup (session_id, ${column}) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET ${column} = ?`,
+      [session.digest, value, value],
+    )
+
+  /** The enrollment this session began, to show its QR code again, or null (none, expired, locked, or not ours). */
+  async function enrollingHere(ctx) {
+    const setup = await setupOf(ctx.session)
+    const pending = setup?.authenticator_id ? await mfa.pendingEnrollment(ctx.user.id, ctx.user.email) : null
+    return pending?.authenticatorId === setup.authenticator_id && pending.attemptsLeft > 0 ? pending : null
+  }
+
+  /** Recovery codes this session received and the user has not said they saved, or null. */
+  async function unsavedHere(ctx) {
+    const setup = await setupOf(ctx.session)
+    const unsaved = setup?.codes_issued_at ? await mfa.unsavedRecoveryCodes(ctx.user.id) : null
+    return unsaved && unsaved.issuedAt === Number(setup.codes_issued_at) ? unsaved : null
+  }
+
+  /** The codes just issued belong to this session: it may show them until they are saved. */
+  async function receivedCodes(ctx) {
+    const unsaved = await mfa.unsavedRecoveryCodes(ctx.user.id)
+    if (unsaved) await keepSetup(ctx.session, 'codes_issued_at', unsaved.issuedAt)
+  }
 
   /** What proves a sensitive change: the code typed with it, else a recent step-up proof, else nothing. */
   async function proofFor(ctx, typed) {
@@ -407,10 +444,16 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
           )}
         </section>`
     }
+    // recovery codes this session received and the user has not yet said they saved: a way back to them
+    const unsaved = status.state === 'active' ? await unsavedHere(ctx) : null
+    const reminder =
+      unsaved &&
+      html`<p class="message warning" id="unsaved-codes" role="status">You have not yet said you saved the recovery
+        codes issued at ${date(unsaved.issuedAt)}. <a href="/security/recovery-codes">Show them again</a>.</p>`
     return layout({
       title: 'Security settings',
       ...ctx,
-      body: html`${done ? notice(done[0], ctx.url.searchParams.get('done'), done[1], 'done') : ''}${body}`,
+      body: html`${done ? notice(done[0], ctx.url.searchParams.get('done'), done[1], 'done') : ''}${reminder}${body}`,
     })
   }
 
@@ -424,9 +467,9 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
           <li>Or type this key by hand (time-based, 6 digits): <code id="manual-key">${formatKeyForManualEntry(enrollment.secret)}</code></li>
           <li>Type the code the app shows, wait for the next one, and type that too.</li>
         </ol>
-        <p class="hint">This setup is valid until ${date(enrollment.expiresAt)}. The key is shown only now.</p>`
-      : html`<p>Type the code your app shows, wait for the next one, and type that too. If you did not add the key
-          to your app, <a href="/security">start over</a>.</p>`
+        <p class="hint">This setup is valid until ${date(enrollment.expiresAt)}; until then this page shows the same
+          key (the entry you scanned keeps working). After that, start over.</p>`
+      : html`<p id="start-over">This setup cannot go on: <a href="/security">start over</a> for a new QR code.</p>`
     return layout({
       title: adding ? 'Set up another authenticator' : 'Set up your authenticator app',
       ...ctx,
@@ -444,10 +487,12 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
   }
 
   /**
-   * Recovery codes, with a download of the same text, after MFA was turned on (`after`: `'enabled'`) or new codes
-   * were issued (`'regenerated'`).
+   * Recovery codes not yet saved (`{ recoveryCodes, expiresAt }`), with a download of the same text, after MFA was
+   * turned on (`after`: `'enabled'`) or new codes were issued (`'regenerated'`). Until the user says they saved them,
+   * this page (a GET: a reload re-reads it) shows the same codes.
    */
-  const recoveryPage = (ctx, codes, after) => {
+  const recoveryPage = (ctx, unsaved, after) => {
+    const codes = unsaved.recoveryCodes
     const file = `Example Cloud recovery codes for ${ctx.user.email}\nEach code works once.\n\n${codes.join('\n')}\n`
     const banner =
       after === 'enabled'
@@ -466,9 +511,17 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
       ...ctx,
       body: html`${banner}
         <ol id="recovery-codes" class="codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ol>
+        <p class="hint">Shown until you say you saved them (at the latest until ${date(unsaved.expiresAt)}), then
+          never again.</p>
         <p><a class="button secondary" id="download" download="example-cloud-recovery-codes.txt"
-          href="${`data:text/plain;charset=utf-8,${encodeURIComponent(file)}`}">Download as a text file</a>
-        <a class="button" id="saved" href="/security?done=${after === 'enabled' ? 'enabled' : 'codes-saved'}">I have saved them</a></p>`,
+          href="${`data:text/plain;charset=utf-8,${encodeURIComponent(file)}`}">Download as a text file</a></p>
+        ${form(
+          ctx.session,
+          '/security/recovery-codes/saved',
+          html`<input type="hidden" name="after" value="${after}"><button type="submit" id="saved">I have saved
+            them</button>`,
+          'id="saved-form"',
+        )}`,
     })
   }
 
@@ -629,6 +682,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
         const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label })
         if (!started.ok)
           return ctx.send(await securityPage(ctx, problem('enable-form', 'form', refusal(started), values)))
+        await keepSetup(ctx.session, 'authenticator_id', started.authenticatorId)
         return ctx.send(enrollPage(ctx, started))
       }),
     'POST /security/authenticators/add': (ctx, body) =>
@@ -638,7 +692,10 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
         if (!label) return ctx.send(await securityPage(ctx, problem('add-form', 'label', badLabel(), values)))
         return withProof(ctx, body, 'add-form', values, async (proof) => {
           const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label, proof })
-          if (started.ok) return ctx.send(enrollPage(ctx, started, '', true))
+          if (started.ok) {
+            await keepSetup(ctx.session, 'authenticator_id', started.authenticatorId)
+            return ctx.send(enrollPage(ctx, started, '', true))
+          }
           // at the cap, the code is not the problem: the message goes with the form as a whole
           return started.reason === 'limit_reached' ? problem('add-form', 'form', refusal(started), values) : started
         })
@@ -647,12 +704,15 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
       ctx.signedIn(async () => {
         const result = await mfa.confirmEnrollment(ctx.user.id, String(body.code1 ?? ''), String(body.code2 ?? ''))
         if (!result.ok) {
+          // the same QR code again (the entry the user scanned keeps working): a typo costs no new secret
           const adding = (await mfa.status(ctx.user.id)).state === 'active'
-          return ctx.send(enrollPage(ctx, null, refusal(result), adding))
+          return ctx.send(enrollPage(ctx, await enrollingHere(ctx), refusal(result), adding))
         }
-        // recovery codes come with the first authenticator only
+        // recovery codes come with the first authenticator only. A double submit or a reload repeats the same
+        // confirmation, which answers with the same codes; the page that shows them is a GET, so a reload re-reads.
         if (result.recoveryCodes.length === 0) return ctx.redirect('/security?done=added')
-        return ctx.send(recoveryPage(ctx, result.recoveryCodes, 'enabled'))
+        await receivedCodes(ctx)
+        return ctx.redirect('/security/recovery-codes?after=enabled')
       }),
     'POST /security/authenticators/rename': (ctx, body) =>
       ctx.signedIn(async () => {
@@ -684,9 +744,24 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
       ctx.signedIn(async () =>
         withProof(ctx, body, 'regenerate-form', { code: String(body.code ?? '') }, async (proof) => {
           const result = await mfa.regenerateRecoveryCodes(ctx.user.id, proof)
-          return result.ok ? ctx.send(recoveryPage(ctx, result.recoveryCodes, 'regenerated')) : result
+          if (!result.ok) return result
+          await receivedCodes(ctx)
+          return ctx.redirect('/security/recovery-codes?after=regenerated')
         }),
       ),
+
+    'GET /security/recovery-codes': (ctx) =>
+      ctx.signedIn(async () => {
+        const unsaved = await unsavedHere(ctx)
+        if (!unsaved) return ctx.redirect('/security')
+        const after = ctx.url.searchParams.get('after') === 'regenerated' ? 'regenerated' : 'enabled'
+        return ctx.send(recoveryPage(ctx, unsaved, after))
+      }),
+    'POST /security/recovery-codes/saved': (ctx, body) =>
+      ctx.signedIn(async () => {
+        await mfa.acknowledgeRecoveryCodes(ctx.user.id)
+        return ctx.redirect(`/security?done=${body.after === 'regenerated' ? 'codes-saved' : 'enabled'}`)
+      }),
 
     'POST /security/step-up': (ctx, body) =>
       ctx.signedIn(async () => {
@@ -800,7 +875,12 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
       signedIn: (next) => (user ? next() : redirect(response, '/signin')),
       support: (next) => (user?.role === 'support' ? next() : send(response, 403, 'support only\n', 'text/plain')),
     }
-    return route(ctx, body)
+    const after = await beforeRoute?.(request)
+    try {
+      return await route(ctx, body)
+    } finally {
+      after?.()
+    }
   }
 
   return {
@@ -819,6 +899,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer }) {
     async purge() {
       await db.query('DELETE FROM console_sessions WHERE expires_at <= ?', [now()])
       await db.query('DELETE FROM console_step_up WHERE session_id NOT IN (SELECT id FROM console_sessions)')
+      await db.query('DELETE FROM console_setup WHERE session_id NOT IN (SELECT id FROM console_sessions)')
       await db.mfaStore.purgeExpired?.()
     },
     /** Creates the support account, or sets its password (each start of the demo prints a fresh one). */

@@ -101,8 +101,23 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
     beginEnrollment: async (userId, { accountName, label, proof }) =>
       settled(await mfa.beginEnrollment(userId, { accountName, label, ...(proof === undefined ? {} : { proof }) })),
 
-    /** Two consecutive codes: `{ ok: true, authenticatorId, recoveryCodes }` (codes for the first one only). */
+    /**
+     * Two consecutive codes: `{ ok: true, authenticatorId, recoveryCodes }` (codes for the first one only). The same
+     * pair again (a double submit, a reload) answers the same, with the same codes, while they are unsaved.
+     */
     confirmEnrollment: async (userId, code1, code2) => settled(await mfa.confirmEnrollment(userId, code1, code2)),
+
+    /**
+     * The pending enrollment, to show its QR code again after a refused pair:
+     * `{ authenticatorId, label, secret, uri, expiresAt, attemptsLeft }`, or null when none is pending.
+     */
+    pendingEnrollment: (userId, accountName) => mfa.pendingEnrollment(userId, { accountName }),
+
+    /** Recovery codes issued and not yet saved: `{ recoveryCodes, issuedAt, expiresAt }`, or null. */
+    unsavedRecoveryCodes: async (userId) => settled(await mfa.unsavedRecoveryCodes(userId)),
+
+    /** The user saved the recovery codes: they are no longer kept to be shown again. */
+    acknowledgeRecoveryCodes: async (userId) => settled(await mfa.acknowledgeRecoveryCodes(userId)),
 
     /**
      * A sign-in code or recovery code, also returning a step-up proof and, with `trustDevice: { label }`, a device

@@ -28,22 +28,32 @@ export const html = (strings, ...values) =>
 /** Trusted markup (the QR code's SVG from mfa-core/qr). */
 export const raw = (text) => new Markup(text)
 
-/** What each refusal means to the person at the keyboard, by the service's reason code. */
-const REASONS = {
+/**
+ * What each refusal means to the person at the keyboard, by the service's reason code: the table of
+ * docs/reasons.md, word for word (the console's e2e test checks it).
+ */
+export const REASONS = {
   malformed: 'That is not a code: type the 6 digits your authenticator app shows (or a recovery code where asked).',
+  invalid: 'That code is not right. Check the account in your app and that your phone sets its clock automatically.',
+  replayed: 'That code has already been used: wait for the next one.',
+  locked: 'Too many wrong codes.',
+  not_enrolled: 'MFA is not on for this account.',
+  proof_required: 'Type a current code of one of your authenticators, or a recovery code, first.',
+  proof_expired: 'Your last code was typed too long ago for this change: type a current code.',
+  proof_revoked: 'Your MFA settings changed since you last typed a code: type a current code.',
+  proof_invalid: 'This change needs a current code: type one.',
+  limit_reached: 'You have as many authenticators as allowed: remove one first.',
   same_code: 'You typed the same code twice: wait for the app to show the next code and type that one second.',
   reversed: 'The codes are in the wrong order: type the older code first, then the one that replaced it.',
   not_consecutive: 'These codes are not one after the other: type a code, wait for the next one, and type that.',
-  invalid: 'That code is not right. Check the account in your app and the clock of your phone.',
-  replayed: 'That code has already been used: wait for the next one.',
-  expired: 'This setup has expired. Start over.',
+  enrollment_expired: 'This setup has expired. Start over to get a new QR code.',
+  enrollment_locked: 'Too many attempts for this setup. Start over to get a new QR code.',
   not_pending: 'There is no setup in progress. Start over.',
-  not_enrolled: 'MFA is not on for this account.',
-  locked: 'Too many wrong codes.',
-  proof_required: 'Type a current code of one of your authenticators, or a recovery code, first.',
-  limit_reached: 'You have as many authenticators as allowed: remove one first.',
   not_found: 'That is not there any more (removed in another tab?).',
-  revoked: 'Your confirmation no longer stands (MFA changed since): type a current code.',
+  device_malformed: 'This browser is not trusted: type a code.',
+  device_unknown: 'This browser is not trusted: type a code.',
+  device_expired: 'This browser was trusted for a limited time, which has run out: type a code.',
+  device_revoked: 'This browser is no longer trusted: type a code.',
 }
 
 const seconds = (ms) => {

@@ -20,8 +20,13 @@ export interface ConsoleOptions {
   proofKey?: string
   /** Sends the security notifications (default: the development outbox at /dev/outbox, nothing sent). */
   mailer?: { send(message: { to: string; subject: string; text: string }): Promise<unknown> | unknown }
-  /** Awaited before each request is handled: tests slow the server down with it. */
-  beforeRequest?: (request: import('node:http').IncomingMessage) => Promise<void> | void
+  /**
+   * Awaited once a request's form is read, before its route runs; may return a function called once the route has
+   * answered. Tests slow the server down with it.
+   */
+  beforeRoute?: (
+    request: import('node:http').IncomingMessage,
+  ) => Promise<(() => void) | undefined> | (() => void) | undefined
 }
 
 export interface RunningConsole {

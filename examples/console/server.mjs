@@ -42,7 +42,8 @@ function loadKey(dataDir, name, fromEnv) {
  * @param options.proofKey - base64 of 32 bytes signing step-up proofs (default: a generated file in dataDir)
  * @param options.mailer - `{ send({ to, subject, text }) }` for security notifications (default: the development
  * outbox at /dev/outbox, nothing sent)
- * @param options.beforeRequest - awaited before each request is handled (tests slow the server down with it)
+ * @param options.beforeRoute - awaited once a request's form is read, before its route runs; may return a function
+ * called once the route has answered (tests slow the server down with it, where a busy database would)
  * @returns `{ url, supportEmail, supportPassword, storage, close }`
  */
 export async function startConsole(options = {}) {
@@ -55,14 +56,12 @@ export async function startConsole(options = {}) {
     encryptionKey: loadKey(dataDir, 'mfa-encryption', options.encryptionKey),
     proofKey: loadKey(dataDir, 'mfa-proof', options.proofKey),
     mailer: options.mailer,
+    beforeRoute: options.beforeRoute,
   })
   const supportPassword = options.supportPassword ?? randomBytes(12).toString('base64url')
   await app.ensureSupportAccount(SUPPORT_EMAIL, supportPassword)
-  const beforeRequest = options.beforeRequest ?? (() => {})
   const server = createServer((request, response) => {
-    Promise.resolve(beforeRequest(request))
-      .then(() => app.handle(request, response))
-      .catch((error) => console.error('request failed:', error))
+    app.handle(request, response).catch((error) => console.error('request failed:', error))
   })
   await new Promise((done, fail) => {
     server.once('error', fail)
