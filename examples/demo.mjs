@@ -96,7 +96,8 @@ try {
       break
     }
     say(`Not accepted: ${result.reason}. ${hint(result.reason)}`)
-    if (simulate || result.reason === 'expired' || result.reason === 'locked') throw new Error('enrollment failed')
+    if (simulate || result.reason === 'enrollment_expired' || result.reason === 'enrollment_locked')
+      throw new Error('enrollment failed')
   }
 
   say(bold('\nLog in with a security code'))
@@ -190,7 +191,8 @@ function hint(reason, retryAfterMs) {
       reversed: 'The codes were in the wrong order: the older one first.',
       not_consecutive: 'Use two codes in a row: type one, wait for the next, type it.',
       invalid: 'Check the time on your phone and that you scanned this QR code.',
-      expired: 'The enrollment expired: start again.',
+      enrollment_expired: 'The enrollment expired: start again.',
+      enrollment_locked: 'Too many attempts for this enrollment: start again.',
       locked: retryAfterMs ? `Too many attempts: wait ${Math.ceil(retryAfterMs / 1000)} s.` : 'Too many attempts.',
       replayed: 'That code was already used: wait for the next one.',
       not_enrolled: 'MFA is not enabled.',

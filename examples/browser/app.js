@@ -48,8 +48,8 @@ const CONFIRM_MESSAGES = {
     'Both codes are right, but they are not one after the other. Type the current code, wait for the very next one, and type that.',
   invalid:
     'These codes do not match this key. Scan the QR code on this page again (or re-type the key), and check that your phone sets its clock automatically.',
-  expired: 'This setup has expired (after 10 minutes). Start over to get a new QR code.',
-  locked: 'Too many wrong attempts for this setup. Start over to get a new QR code.',
+  enrollment_expired: 'This setup has expired (after 10 minutes). Start over to get a new QR code.',
+  enrollment_locked: 'Too many wrong attempts for this setup. Start over to get a new QR code.',
   not_pending: 'There is no setup in progress. Start over to get a new QR code.',
   limit_reached: 'You already have as many authenticators as allowed. Remove one first.',
 }
@@ -187,7 +187,7 @@ async function refresh() {
   if (status.pendingExpiresAt === undefined && secretBytes !== null) {
     secretBytes = null
     const where = status.state === 'none' ? 'start-message' : 'add-message'
-    if (!justConfirmed) say($(where), 'error', CONFIRM_MESSAGES.expired, 'expired')
+    if (!justConfirmed) say($(where), 'error', CONFIRM_MESSAGES.enrollment_expired, 'enrollment_expired')
   }
   justConfirmed = false
   await listDevices(status.state === 'active')
@@ -233,7 +233,7 @@ async function confirm() {
   const result = await mfa.confirmEnrollment(USER, $('code1').value, $('code2').value)
   if (!result.ok) {
     const text = CONFIRM_MESSAGES[result.reason] ?? `Refused (${result.reason}).`
-    if (result.reason === 'expired' || result.reason === 'not_pending') {
+    if (result.reason === 'enrollment_expired' || result.reason === 'not_pending') {
       // the setup is gone: say so where the user can start again
       say($('start-message'), 'error', text, result.reason)
       await refresh()
@@ -342,10 +342,10 @@ async function disable() {
 
 // --- Trusted browsers: a rotating token instead of a code; resync with two consecutive codes.
 const TRUSTED_MESSAGES = {
-  malformed: 'This browser has no trust token: sign in with a code and tick “Trust this browser”.',
-  unknown: 'This browser is not trusted (any more): sign in with a code.',
-  revoked: 'This browser’s trust was revoked (or its token was already used elsewhere): sign in with a code.',
-  expired: 'This browser’s trust has expired: sign in with a code.',
+  device_malformed: 'This browser has no trust token: sign in with a code and tick “Trust this browser”.',
+  device_unknown: 'This browser is not trusted (any more): sign in with a code.',
+  device_revoked: 'This browser’s trust was revoked (or its token was already used elsewhere): sign in with a code.',
+  device_expired: 'This browser’s trust has expired: sign in with a code.',
 }
 
 function browserName() {

@@ -4,8 +4,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { formatKeyForManualEntry } from 'mfa-core'
 import { renderSVG } from 'mfa-core/qr'
+import { devOutbox } from './mail.mjs'
 import { createConsoleMFA } from './mfa.mjs'
-import { date, form, html, layout, notice, pages, raw, refusal, waitText } from './pages.mjs'
+import { date, form, html, kept, layout, notice, pages, problem, raw, refusal, said, waitText } from './pages.mjs'
 import { checkPassword, hashPassword, passwordThrottle } from './passwords.mjs'
 
 const STYLE = readFileSync(new URL('style.css', import.meta.url))
@@ -14,6 +15,8 @@ const DEVICE_COOKIE = 'console_device' // a trusted browser: `<user id>~<device 
 const STEP_UP_MAX_AGE_MS = 10 * 60_000 // a code typed this recently confirms a sensitive change
 const SESSION_TTL_MS = 8 * 3600_000 // a signed-in session
 const PENDING_TTL_MS = 15 * 60_000 // a visitor, or a password accepted and a code awaited
+const MAX_FORM_BYTES = 16_384 // every form here fits many times over
+const MAX_DRAIN_BYTES = 1_048_576 // an oversized form is read this far to answer it with a page
 const HEADERS = {
   'cache-control': 'no-store', // pages show secrets and recovery codes once: never from a cache
   'x-content-type-options': 'nosniff',
@@ -45,6 +48,7 @@ const DONE = {
   revoked: ['ok', 'That browser is no longer trusted: it will be asked for a code.'],
   'revoked-all': ['ok', 'No browser is trusted any more: each will be asked for a code.'],
   confirmed: ['ok', 'Confirmed: for 10 minutes, changes here need no other code.'],
+  'codes-saved': ['ok', 'Your new recovery codes are in place; the old ones no longer work.'],
 }
 
 /** A short name for the browser a request came from ("Chrome on Linux"), for the trusted-devices list. */
@@ -74,6 +78,14 @@ function cleanLabel(value) {
   const ok = label.length >= 1 && label.length <= 64 && label.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(label)
   return ok ? label : null
 }
+/**
+ * True for text shaped like a recovery code (16 letters and digits, or 10 for codes of 0.1.0, at least one letter,
+ * dashes and spaces aside): a TOTP code is digits only, so this never mistakes one for the other.
+ */
+function looksLikeRecoveryCode(text) {
+  const t = String(text).replace(/[\s-]/g, '')
+  return /^([0-9a-z]{10}|[0-9a-z]{16})$/i.test(t) && /[a-z]/i.test(t)
+}
 const badLabel = () => notice('error', 'label', 'Give the authenticator a name of 1 to 64 characters.')
 
 /**
@@ -83,9 +95,15 @@ const badLabel = () => notice('error', 'label', 'Give the authenticator a name o
  * @param options.now - the clock (ms since the Unix epoch), shared with the MFA service
  * @param options.encryptionKey - 32 bytes for the MFA secrets at rest
  * @param options.proofKey - 32 bytes signing step-up proofs
+ * @param options.mailer - `{ send({ to, subject, text }) }` for security notifications (default: the development
+ * outbox, mail.mjs)
+ * @param options.beforeRoute - awaited once a request's form is read, before its route runs; may return a function
+ * called once the route has answered (tests slow the server down with it)
  */
-export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
-  const mfa = createConsoleMFA({ db, store: db.mfaStore, now, encryptionKey, proofKey })
+export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, beforeRoute }) {
+  // without a mailer, security notifications go to the development outbox (/dev/outbox), never sent
+  const outbox = mailer ? null : devOutbox(db)
+  const mfa = createConsoleMFA({ db, store: db.mfaStore, now, encryptionKey, proofKey, mailer: mailer ?? outbox })
   const throttle = passwordThrottle(db, now)
 
   // ---- accounts ----
@@ -131,6 +149,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
   async function endSession(session) {
     await db.query('DELETE FROM console_sessions WHERE id = ?', [session.digest])
     await db.query('DELETE FROM console_step_up WHERE session_id = ?', [session.digest])
+    await db.query('DELETE FROM console_setup WHERE session_id = ?', [session.digest])
   }
 
   /** Adds a Set-Cookie header (HTTP-only, SameSite=Strict; add `Secure` behind HTTPS). `maxAgeMs` 0 deletes it. */
@@ -158,6 +177,40 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
       [session.digest, proof, proof],
     )
 
+  // ---- setup in progress: what this session began (the QR code it may show again) and the recovery codes it
+  // received (which it may show again until the user says they saved them); another session sees neither ----
+  const setupOf = async (session) =>
+    (
+      await db.query('SELECT authenticator_id, codes_issued_at FROM console_setup WHERE session_id = ?', [
+        session.digest,
+      ])
+    )[0]
+  const keepSetup = (session, column, value) =>
+    db.query(
+      `INSERT INTO console_setup (session_id, ${column}) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET ${column} = ?`,
+      [session.digest, value, value],
+    )
+
+  /** The enrollment this session began, to show its QR code again, or null (none, expired, locked, or not ours). */
+  async function enrollingHere(ctx) {
+    const setup = await setupOf(ctx.session)
+    const pending = setup?.authenticator_id ? await mfa.pendingEnrollment(ctx.user.id, ctx.user.email) : null
+    return pending?.authenticatorId === setup.authenticator_id && pending.attemptsLeft > 0 ? pending : null
+  }
+
+  /** Recovery codes this session received and the user has not said they saved, or null. */
+  async function unsavedHere(ctx) {
+    const setup = await setupOf(ctx.session)
+    const unsaved = setup?.codes_issued_at ? await mfa.unsavedRecoveryCodes(ctx.user.id) : null
+    return unsaved && unsaved.issuedAt === Number(setup.codes_issued_at) ? unsaved : null
+  }
+
+  /** The codes just issued belong to this session: it may show them until they are saved. */
+  async function receivedCodes(ctx) {
+    const unsaved = await mfa.unsavedRecoveryCodes(ctx.user.id)
+    if (unsaved) await keepSetup(ctx.session, 'codes_issued_at', unsaved.issuedAt)
+  }
+
   /** What proves a sensitive change: the code typed with it, else a recent step-up proof, else nothing. */
   async function proofFor(ctx, typed) {
     const code = String(typed ?? '').trim()
@@ -166,30 +219,70 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
     return proof ? { proof, maxAgeMs: STEP_UP_MAX_AGE_MS } : null
   }
 
+  /**
+   * Runs a change that takes a proof: the code typed in the form (a recovery code only once the user ticked that it
+   * will be spent), else the session's recent step-up proof. `run` answers the request itself, or returns the
+   * service's refusal (shown beside the form's code field, with the other fields kept) or a {@link problem}.
+   */
+  async function withProof(ctx, body, formId, values, run) {
+    const field = formId === 'authenticators' ? 'form' : 'code'
+    const typed = String(body.code ?? '').trim()
+    if (looksLikeRecoveryCode(typed) && body.spend !== '1') {
+      const { recoveryCodesLeft } = await mfa.status(ctx.user.id)
+      const text = `That is a recovery code. Used here it is spent and will not work again (${Math.max(recoveryCodesLeft - 1, 0)} would be left). Tick the box to spend it, or type a code from your app instead.`
+      const warning = notice('warning', 'recovery_spend', text)
+      return ctx.send(await securityPage(ctx, { ...problem(formId, field, warning, values), askSpend: true }))
+    }
+    const proof = await proofFor(ctx, typed)
+    const answer = proof ? await run(proof) : { ok: false, reason: 'proof_required' }
+    if (answer === undefined) return
+    // a code the service refused cannot work again: its field is emptied, everything else typed is kept
+    const { code: _refused, ...rest } = values
+    const shown = 'form' in answer ? answer : problem(formId, field, refusal(answer), rest)
+    return ctx.send(await securityPage(ctx, shown))
+  }
+
+  /** The id of an authenticator row's form (`rename-2`), or the table's when the id names none. */
+  async function rowForm(ctx, kind, id) {
+    const index = (await mfa.listAuthenticators(ctx.user.id)).findIndex((a) => a.id === String(id ?? ''))
+    return index < 0 ? 'authenticators' : `${kind}-${index}`
+  }
+
   // ---- responses ----
   const send = (response, status, body, type = 'text/html; charset=utf-8') => {
     response.writeHead(status, { ...HEADERS, 'content-type': type })
     response.end(String(body))
   }
   const redirect = (response, location) => {
+    // a redirect keeps the posted form's `#section` unless it names its own: a banner (`#done`) opens at the top
+    if (location.includes('done=') && !location.includes('#')) location += '#done'
     response.writeHead(303, { ...HEADERS, location })
     response.end()
   }
 
+  /**
+   * Reads a url-encoded form of at most 16 KB. A longer one is still read to its end (so the browser gets the answer
+   * rather than a reset connection), up to 1 MB, and refused with status 413; beyond 1 MB the connection is dropped.
+   */
   async function readForm(request) {
     let body = ''
+    let size = 0
     for await (const chunk of request) {
-      body += chunk
-      if (body.length > 16_384) throw Object.assign(new Error('form too large'), { status: 413 })
+      size += chunk.length
+      if (size > MAX_DRAIN_BYTES) throw Object.assign(new Error('form far too large'), { status: 413 })
+      if (size <= MAX_FORM_BYTES) body += chunk
     }
+    if (size > MAX_FORM_BYTES) throw Object.assign(new Error('form too large'), { status: 413, page: true })
     return Object.fromEntries(new URLSearchParams(body))
   }
 
   // ---- the MFA pages ----
-  const securityPage = async (ctx, message = '') => {
+  const securityPage = async (ctx, shown = null) => {
     const { user, session } = ctx
     const status = await mfa.status(user.id)
     const done = DONE[ctx.url.searchParams.get('done')]
+    // the form posts to its own section (`#id`): the answer opens where the user was, with any error beside its field
+    const post = (path, id) => `${path}#${id}`
     let body
     if (status.state === 'active') {
       const authenticators = await mfa.listAuthenticators(user.id)
@@ -199,9 +292,17 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
       const proof = await stepUpProof(session)
       const recent = proof ? await mfa.checkProof(user.id, proof, STEP_UP_MAX_AGE_MS) : null
       const confirmedUntil = recent?.ok ? recent.verifiedAt + STEP_UP_MAX_AGE_MS : null
-      const codeInput = (id, label = 'Current code') =>
+      /** The proof field of a form: required unless a recent code confirms changes; a recovery code asks twice. */
+      const codeInput = (formId, id, label = 'Current code') =>
         html`<label>${label}${confirmedUntil ? ' (not needed now)' : ''} <input name="code" id="${id}"
-          autocomplete="one-time-code" ${raw(confirmedUntil ? '' : 'required')}></label>`
+          autocomplete="one-time-code" value="${kept(shown, formId, 'code')}" ${raw(confirmedUntil ? '' : 'required')}></label>
+        ${said(shown, formId, 'code')}${spendBox(formId)}`
+      // after the warning, the same form asks once more, with a box that says the recovery code will be spent
+      const spendBox = (formId) =>
+        shown?.form === formId && shown.askSpend
+          ? html`<label class="check"><input type="checkbox" name="spend" value="1" id="${formId}-spend">
+              Spend this recovery code (it will not work again)</label>`
+          : ''
       body = html`<section id="mfa" data-state="on">
           <h2>Multi-factor authentication: <span class="on">on</span></h2>
           <p id="mfa-status">${`On since ${date(status.enabledAt)}; ${status.authenticators} authenticator${status.authenticators === 1 ? '' : 's'}, ${status.recoveryCodesLeft} recovery codes left.`}
@@ -214,12 +315,13 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
               ? html`<p id="step-up-status">You typed a code at ${date(recent.verifiedAt)}: until ${date(confirmedUntil)}
                   the changes below need no other code.</p>`
               : html`<p id="step-up-status">Changes below need a current code. Type one here once, and for 10 minutes
-                  you need not type another.</p>
+                  you need not type another. A recovery code does not count here (it would be spent for nothing).</p>
                 ${form(
                   session,
-                  '/security/step-up',
+                  post('/security/step-up', 'step-up'),
                   html`<label>Current code <input name="code" id="step-up-code" autocomplete="one-time-code"
-                    required></label><button type="submit" class="secondary">Confirm it is you</button>`,
+                    value="${kept(shown, 'step-up-form', 'code')}" required></label>${said(shown, 'step-up-form', 'code')}
+                    <button type="submit" class="secondary">Confirm it is you</button>`,
                   'id="step-up-form"',
                 )}`
           }
@@ -229,37 +331,42 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
           <p class="hint">Any of them signs you in. Adding or removing one, like every change below, takes a current
             code (from any of them, typed here or in the last 10 minutes) or a recovery code.</p>
           <table><tr><th>Name</th><th>Added</th><th>Last used</th><th></th></tr>
-          ${authenticators.map(
-            (a, i) => html`<tr class="authenticator" data-label="${a.label}">
+          ${authenticators.map((a, i) => {
+            const rename = `rename-${i}`
+            const remove = `remove-${i}`
+            return html`<tr class="authenticator" data-label="${a.label}">
               <td>${form(
                 session,
-                '/security/authenticators/rename',
+                post('/security/authenticators/rename', 'authenticators'),
                 html`<input type="hidden" name="id" value="${a.id}"><input name="label" aria-label="Name"
-                  value="${a.label}" maxlength="64" required><button type="submit" class="secondary">Rename</button>`,
-                `id="rename-${i}" class="inline"`,
-              )}</td>
+                  value="${kept(shown, rename, 'label', a.label)}" maxlength="64" required><button type="submit"
+                  class="secondary">Rename</button>`,
+                `id="${rename}" class="inline"`,
+              )}${said(shown, rename, 'label')}</td>
               <td class="when">${date(a.createdAt)}</td>
               <td class="when">${a.lastUsedAt === null ? 'never' : date(a.lastUsedAt)}</td>
               <td>${form(
                 session,
-                '/security/authenticators/remove',
+                post('/security/authenticators/remove', 'authenticators'),
                 html`<input type="hidden" name="id" value="${a.id}">${
                   confirmedUntil
                     ? ''
                     : html`<input name="code" aria-label="Current code" placeholder="Current code"
-                      autocomplete="one-time-code" required>`
+                      autocomplete="one-time-code" value="${kept(shown, remove, 'code')}" required>`
                 }<button type="submit" class="danger">Remove</button>`,
-                `id="remove-${i}" class="inline"`,
-              )}</td></tr>`,
-          )}</table>
+                `id="${remove}" class="inline"`,
+              )}${said(shown, remove, 'code')}${spendBox(remove)}</td></tr>`
+          })}</table>
+          ${said(shown, 'authenticators', 'form')}
           <h3>Add another authenticator</h3>
           <p class="hint">For a second phone, or a colleague who shares this account. Type a current code of one you
             already have (or a recovery code); the new one is set up like the first.</p>
           ${form(
             session,
-            '/security/authenticators/add',
-            html`<label>Name <input name="label" id="add-label" maxlength="64" placeholder="Work phone" required></label>
-            ${codeInput('add-code')}<button type="submit">Add authenticator</button>`,
+            post('/security/authenticators/add', 'add-form'),
+            html`<label>Name <input name="label" id="add-label" maxlength="64" placeholder="Work phone"
+              value="${kept(shown, 'add-form', 'label')}" required></label>${said(shown, 'add-form', 'label')}
+            ${codeInput('add-form', 'add-code')}${said(shown, 'add-form', 'form')}<button type="submit">Add authenticator</button>`,
             'id="add-form"',
           )}
         </section>
@@ -267,6 +374,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
           <h2>Trusted browsers</h2>
           <p class="hint">Browsers where you ticked "trust this browser" at sign-in: they sign in with the password
             alone until the date shown. Removing an authenticator, new recovery codes or disabling MFA revokes them all.</p>
+          ${said(shown, 'devices', 'form')}
           ${
             devices.length === 0
               ? html`<p id="no-devices">None.</p>`
@@ -282,7 +390,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
                     <td class="when">${date(d.expiresAt)}</td>
                     <td>${form(
                       session,
-                      '/security/devices/revoke',
+                      post('/security/devices/revoke', 'devices'),
                       html`<input type="hidden" name="id" value="${d.id}"><button type="submit"
                         class="secondary">Revoke</button>`,
                       `id="revoke-${i}" class="inline"`,
@@ -290,7 +398,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
                 )}</table>
                 ${form(
                   session,
-                  '/security/devices/revoke-all',
+                  post('/security/devices/revoke-all', 'devices'),
                   html`<button type="submit" class="secondary">Revoke all</button>`,
                   'id="revoke-all-form" class="inline"',
                 )}`
@@ -301,8 +409,9 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
           <p>New codes replace the old ones, which stop working.</p>
           ${form(
             session,
-            '/security/recovery',
-            html`${codeInput('regenerate-code')}<button type="submit" class="secondary">New recovery codes</button>`,
+            post('/security/recovery', 'recovery'),
+            html`${codeInput('regenerate-form', 'regenerate-code')}<button type="submit" class="secondary">New recovery
+              codes</button>`,
             'id="regenerate-form"',
           )}
         </section>
@@ -312,8 +421,8 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
             every phone and every recovery code? Support can reset MFA after checking who you are.</p>
           ${form(
             session,
-            '/security/mfa/disable',
-            html`${codeInput('disable-code', 'Current code or recovery code')}<button type="submit"
+            post('/security/mfa/disable', 'disable'),
+            html`${codeInput('disable-form', 'disable-code', 'Current code or recovery code')}<button type="submit"
               class="danger">Disable MFA</button>`,
             'id="disable-form"',
           )}
@@ -325,19 +434,26 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
             authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 1Password, ...).</p>
           ${form(
             session,
-            '/security/mfa/begin',
+            post('/security/mfa/begin', 'mfa'),
             html`<label>Your password, to confirm it is you <input name="password" type="password"
-              autocomplete="current-password" required></label>
-            <label>A name for this authenticator <input name="label" maxlength="64" value="My phone" required></label>
-            <button type="submit">Enable MFA</button>`,
+              autocomplete="current-password" required></label>${said(shown, 'enable-form', 'password')}
+            <label>A name for this authenticator <input name="label" maxlength="64"
+              value="${kept(shown, 'enable-form', 'label', 'My phone')}" required></label>${said(shown, 'enable-form', 'label')}
+            ${said(shown, 'enable-form', 'form')}<button type="submit">Enable MFA</button>`,
             'id="enable-form"',
           )}
         </section>`
     }
+    // recovery codes this session received and the user has not yet said they saved: a way back to them
+    const unsaved = status.state === 'active' ? await unsavedHere(ctx) : null
+    const reminder =
+      unsaved &&
+      html`<p class="message warning" id="unsaved-codes" role="status">You have not yet said you saved the recovery
+        codes issued at ${date(unsaved.issuedAt)}. <a href="/security/recovery-codes">Show them again</a>.</p>`
     return layout({
       title: 'Security settings',
       ...ctx,
-      body: html`${done ? notice(done[0], ctx.url.searchParams.get('done'), done[1], 'done') : ''}${message}${body}`,
+      body: html`${done ? notice(done[0], ctx.url.searchParams.get('done'), done[1], 'done') : ''}${reminder}${body}`,
     })
   }
 
@@ -351,9 +467,9 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
           <li>Or type this key by hand (time-based, 6 digits): <code id="manual-key">${formatKeyForManualEntry(enrollment.secret)}</code></li>
           <li>Type the code the app shows, wait for the next one, and type that too.</li>
         </ol>
-        <p class="hint">This setup is valid until ${date(enrollment.expiresAt)}. The key is shown only now.</p>`
-      : html`<p>Type the code your app shows, wait for the next one, and type that too. If you did not add the key
-          to your app, <a href="/security">start over</a>.</p>`
+        <p class="hint">This setup is valid until ${date(enrollment.expiresAt)}; until then this page shows the same
+          key (the entry you scanned keeps working). After that, start over.</p>`
+      : html`<p id="start-over">This setup cannot go on: <a href="/security">start over</a> for a new QR code.</p>`
     return layout({
       title: adding ? 'Set up another authenticator' : 'Set up your authenticator app',
       ...ctx,
@@ -370,17 +486,42 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
     })
   }
 
-  /** Recovery codes, shown once, with a download of the same text. */
-  const recoveryPage = (ctx, codes) => {
+  /**
+   * Recovery codes not yet saved (`{ recoveryCodes, expiresAt }`), with a download of the same text, after MFA was
+   * turned on (`after`: `'enabled'`) or new codes were issued (`'regenerated'`). Until the user says they saved them,
+   * this page (a GET: a reload re-reads it) shows the same codes.
+   */
+  const recoveryPage = (ctx, unsaved, after) => {
+    const codes = unsaved.recoveryCodes
     const file = `Example Cloud recovery codes for ${ctx.user.email}\nEach code works once.\n\n${codes.join('\n')}\n`
+    const banner =
+      after === 'enabled'
+        ? notice(
+            'ok',
+            'enabled',
+            'MFA is on. Keep these codes somewhere safe: each one signs you in once if you lose your phone.',
+          )
+        : notice(
+            'ok',
+            'regenerated',
+            'New recovery codes: the old ones no longer work. Keep these somewhere safe: each one signs you in once if you lose your phone.',
+          )
     return layout({
       title: 'Save your recovery codes',
       ...ctx,
-      body: html`${notice('ok', 'enabled', 'MFA is on. Keep these codes somewhere safe: each one signs you in once if you lose your phone. They are not shown again.')}
+      body: html`${banner}
         <ol id="recovery-codes" class="codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ol>
+        <p class="hint">Shown until you say you saved them (at the latest until ${date(unsaved.expiresAt)}), then
+          never again.</p>
         <p><a class="button secondary" id="download" download="example-cloud-recovery-codes.txt"
-          href="${`data:text/plain;charset=utf-8,${encodeURIComponent(file)}`}">Download as a text file</a>
-        <a class="button" id="saved" href="/security?done=enabled">I have saved them</a></p>`,
+          href="${`data:text/plain;charset=utf-8,${encodeURIComponent(file)}`}">Download as a text file</a></p>
+        ${form(
+          ctx.session,
+          '/security/recovery-codes/saved',
+          html`<input type="hidden" name="after" value="${after}"><button type="submit" id="saved">I have saved
+            them</button>`,
+          'id="saved-form"',
+        )}`,
     })
   }
 
@@ -400,7 +541,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
     )
   }
 
-  const supportPage = async (ctx, message = '') => {
+  const supportPage = async (ctx, shown = null) => {
     const users = await db.query(
       "SELECT id, email FROM console_users WHERE role = 'user' ORDER BY created_at LIMIT 100",
     )
@@ -411,16 +552,17 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
     return layout({
       title: 'Support',
       ...ctx,
-      body: html`${done ? notice(done[0], 'reset', done[1], 'done') : ''}${message}
-        <section><h2>Reset a user's MFA</h2>
+      body: html`${done ? notice(done[0], 'reset', done[1], 'done') : ''}
+        <section id="reset"><h2>Reset a user's MFA</h2>
         <p>For a user who lost their phone and their recovery codes. Check who they are out of band first (a call
           back, an ID check): a reset lets the password alone sign in.</p>
         ${form(
           ctx.session,
-          '/support/reset',
-          html`<label>User's email <input name="email" id="reset-email" type="email" required></label>
+          '/support/reset#reset',
+          html`<label>User's email <input name="email" id="reset-email" type="email"
+            value="${kept(shown, 'reset-form', 'email')}" required></label>${said(shown, 'reset-form', 'email')}
           <label>Reason (recorded in the audit log) <input name="reason" id="reset-reason" required minlength="5"
-            maxlength="500"></label>
+            maxlength="500" value="${kept(shown, 'reset-form', 'reason')}"></label>${said(shown, 'reset-form', 'reason')}
           <button type="submit" class="danger">Reset MFA</button>`,
           'id="reset-form"',
         )}</section>
@@ -532,76 +674,107 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
     'GET /security': (ctx) => ctx.signedIn(async () => ctx.send(await securityPage(ctx))),
     'POST /security/mfa/begin': (ctx, body) =>
       ctx.signedIn(async () => {
+        const values = { label: String(body.label ?? '') }
         const wrong = await recheckPassword(ctx.user, body.password)
-        if (wrong) return ctx.send(await securityPage(ctx, wrong))
+        if (wrong) return ctx.send(await securityPage(ctx, problem('enable-form', 'password', wrong, values)))
         const label = cleanLabel(body.label)
-        if (!label) return ctx.send(await securityPage(ctx, badLabel()))
+        if (!label) return ctx.send(await securityPage(ctx, problem('enable-form', 'label', badLabel(), values)))
         const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label })
-        if (!started.ok) return ctx.send(await securityPage(ctx, refusal(started)))
+        if (!started.ok)
+          return ctx.send(await securityPage(ctx, problem('enable-form', 'form', refusal(started), values)))
+        await keepSetup(ctx.session, 'authenticator_id', started.authenticatorId)
         return ctx.send(enrollPage(ctx, started))
       }),
     'POST /security/authenticators/add': (ctx, body) =>
       ctx.signedIn(async () => {
+        const values = { label: String(body.label ?? ''), code: String(body.code ?? '') }
         const label = cleanLabel(body.label)
-        if (!label) return ctx.send(await securityPage(ctx, badLabel()))
-        const proof = await proofFor(ctx, body.code)
-        if (!proof) return ctx.send(await securityPage(ctx, refusal({ reason: 'proof_required' })))
-        const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label, proof })
-        if (!started.ok) return ctx.send(await securityPage(ctx, refusal(started)))
-        return ctx.send(enrollPage(ctx, started, '', true))
+        if (!label) return ctx.send(await securityPage(ctx, problem('add-form', 'label', badLabel(), values)))
+        return withProof(ctx, body, 'add-form', values, async (proof) => {
+          const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label, proof })
+          if (started.ok) {
+            await keepSetup(ctx.session, 'authenticator_id', started.authenticatorId)
+            return ctx.send(enrollPage(ctx, started, '', true))
+          }
+          // at the cap, the code is not the problem: the message goes with the form as a whole
+          return started.reason === 'limit_reached' ? problem('add-form', 'form', refusal(started), values) : started
+        })
       }),
     'POST /security/mfa/confirm': (ctx, body) =>
       ctx.signedIn(async () => {
         const result = await mfa.confirmEnrollment(ctx.user.id, String(body.code1 ?? ''), String(body.code2 ?? ''))
         if (!result.ok) {
+          // the same QR code again (the entry the user scanned keeps working): a typo costs no new secret
           const adding = (await mfa.status(ctx.user.id)).state === 'active'
-          return ctx.send(enrollPage(ctx, null, refusal(result), adding))
+          return ctx.send(enrollPage(ctx, await enrollingHere(ctx), refusal(result), adding))
         }
-        // recovery codes come with the first authenticator only
+        // recovery codes come with the first authenticator only. A double submit or a reload repeats the same
+        // confirmation, which answers with the same codes; the page that shows them is a GET, so a reload re-reads.
         if (result.recoveryCodes.length === 0) return ctx.redirect('/security?done=added')
-        return ctx.send(recoveryPage(ctx, result.recoveryCodes))
+        await receivedCodes(ctx)
+        return ctx.redirect('/security/recovery-codes?after=enabled')
       }),
     'POST /security/authenticators/rename': (ctx, body) =>
       ctx.signedIn(async () => {
+        const values = { label: String(body.label ?? '') }
+        const formId = await rowForm(ctx, 'rename', body.id)
         const label = cleanLabel(body.label)
-        if (!label) return ctx.send(await securityPage(ctx, badLabel()))
+        if (!label) return ctx.send(await securityPage(ctx, problem(formId, 'label', badLabel(), values)))
         const result = await mfa.renameAuthenticator(ctx.user.id, String(body.id ?? ''), label)
-        if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
+        if (!result.ok) return ctx.send(await securityPage(ctx, problem('authenticators', 'form', refusal(result))))
         return ctx.redirect('/security?done=renamed')
       }),
     'POST /security/authenticators/remove': (ctx, body) =>
       ctx.signedIn(async () => {
-        const proof = await proofFor(ctx, body.code)
-        if (!proof) return ctx.send(await securityPage(ctx, refusal({ reason: 'proof_required' })))
-        const result = await mfa.removeAuthenticator(ctx.user.id, String(body.id ?? ''), proof)
-        if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
-        return ctx.redirect('/security?done=removed')
+        const formId = await rowForm(ctx, 'remove', body.id)
+        return withProof(ctx, body, formId, { code: String(body.code ?? '') }, async (proof) => {
+          const result = await mfa.removeAuthenticator(ctx.user.id, String(body.id ?? ''), proof)
+          if (result.ok) return ctx.redirect('/security?done=removed')
+          return result.reason === 'not_found' ? problem('authenticators', 'form', refusal(result)) : result
+        })
       }),
     'POST /security/mfa/disable': (ctx, body) =>
-      ctx.signedIn(async () => {
-        const proof = await proofFor(ctx, body.code)
-        if (!proof) return ctx.send(await securityPage(ctx, refusal({ reason: 'proof_required' })))
-        const result = await mfa.disable(ctx.user.id, proof)
-        if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
-        return ctx.redirect('/security?done=disabled')
-      }),
+      ctx.signedIn(async () =>
+        withProof(ctx, body, 'disable-form', { code: String(body.code ?? '') }, async (proof) => {
+          const result = await mfa.disable(ctx.user.id, proof)
+          return result.ok ? ctx.redirect('/security?done=disabled') : result
+        }),
+      ),
     'POST /security/recovery': (ctx, body) =>
+      ctx.signedIn(async () =>
+        withProof(ctx, body, 'regenerate-form', { code: String(body.code ?? '') }, async (proof) => {
+          const result = await mfa.regenerateRecoveryCodes(ctx.user.id, proof)
+          if (!result.ok) return result
+          await receivedCodes(ctx)
+          return ctx.redirect('/security/recovery-codes?after=regenerated')
+        }),
+      ),
+
+    'GET /security/recovery-codes': (ctx) =>
       ctx.signedIn(async () => {
-        const proof = await proofFor(ctx, body.code)
-        if (!proof) return ctx.send(await securityPage(ctx, refusal({ reason: 'proof_required' })))
-        const result = await mfa.regenerateRecoveryCodes(ctx.user.id, proof)
-        if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
-        return ctx.send(recoveryPage(ctx, result.recoveryCodes))
+        const unsaved = await unsavedHere(ctx)
+        if (!unsaved) return ctx.redirect('/security')
+        const after = ctx.url.searchParams.get('after') === 'regenerated' ? 'regenerated' : 'enabled'
+        return ctx.send(recoveryPage(ctx, unsaved, after))
+      }),
+    'POST /security/recovery-codes/saved': (ctx, body) =>
+      ctx.signedIn(async () => {
+        await mfa.acknowledgeRecoveryCodes(ctx.user.id)
+        return ctx.redirect(`/security?done=${body.after === 'regenerated' ? 'codes-saved' : 'enabled'}`)
       }),
 
     'POST /security/step-up': (ctx, body) =>
       ctx.signedIn(async () => {
-        const result = await mfa.verify(ctx.user.id, String(body.code ?? ''))
-        if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
-        if (result.method !== 'totp') {
-          const text = 'A recovery code signs you in but does not confirm changes: use a code from your app.'
-          return ctx.send(await securityPage(ctx, notice('error', 'recovery_not_step_up', text)))
+        const typed = String(body.code ?? '')
+        if (looksLikeRecoveryCode(typed)) {
+          // checked before the service sees it: verify would spend the code, and a recovery code confirms nothing here
+          const text =
+            'That is a recovery code: here it would be spent for nothing, since it signs you in but does not confirm changes. It was not used. Type a code from your app.'
+          const refused = notice('error', 'recovery_not_step_up', text)
+          return ctx.send(await securityPage(ctx, problem('step-up-form', 'code', refused)))
         }
+        const result = await mfa.verify(ctx.user.id, typed)
+        if (!result.ok) return ctx.send(await securityPage(ctx, problem('step-up-form', 'code', refusal(result))))
         await keepProof(ctx.session, result.proof)
         return ctx.redirect('/security?done=confirmed')
       }),
@@ -609,7 +782,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
       ctx.signedIn(async () => {
         const id = String(body.id ?? '')
         const result = await mfa.revokeTrustedDevice(ctx.user.id, id)
-        if (!result.ok) return ctx.send(await securityPage(ctx, refusal(result)))
+        if (!result.ok) return ctx.send(await securityPage(ctx, problem('devices', 'form', refusal(result))))
         if (deviceCookie(ctx.request, ctx.user.id)?.split('.')[0] === id) setCookie(ctx.response, DEVICE_COOKIE, '', 0)
         return ctx.redirect('/security?done=revoked')
       }),
@@ -620,6 +793,14 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
         return ctx.redirect('/security?done=revoked-all')
       }),
 
+    'GET /dev/outbox': (ctx) =>
+      ctx.signedIn(async () => {
+        if (!outbox) return send(ctx.response, 404, 'not found\n', 'text/plain; charset=utf-8')
+        // a user sees the messages sent to them; support sees every one
+        const messages = await outbox.list(ctx.user.role === 'support' ? undefined : ctx.user.email)
+        return ctx.page('Development outbox', pages.outbox(messages))
+      }),
+
     'GET /support': (ctx) => ctx.support(async () => ctx.send(await supportPage(ctx))),
     'POST /support/reset': (ctx, body) =>
       ctx.support(async () => {
@@ -627,12 +808,15 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
           .trim()
           .toLowerCase()
         const reason = String(body.reason ?? '').trim()
+        const values = { email: String(body.email ?? ''), reason: String(body.reason ?? '') }
         const target = await findUser('email', email)
         if (target?.role !== 'user') {
-          return ctx.send(await supportPage(ctx, notice('error', 'unknown_user', 'There is no user with that email.')))
+          const unknown = notice('error', 'unknown_user', 'There is no user with that email.')
+          return ctx.send(await supportPage(ctx, problem('reset-form', 'email', unknown, values)))
         }
         if (reason.length < 5 || reason.length > 500) {
-          return ctx.send(await supportPage(ctx, notice('error', 'reason', 'Give a reason of 5 to 500 characters.')))
+          const short = notice('error', 'reason', 'Give a reason of 5 to 500 characters.')
+          return ctx.send(await supportPage(ctx, problem('reset-form', 'reason', short, values)))
         }
         await mfa.reset(target.id, { actor: `support:${ctx.user.email}`, reason })
         return ctx.redirect('/support?done=reset')
@@ -654,7 +838,16 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
       if (origin !== undefined && origin !== `http://${request.headers.host}`) {
         return send(response, 403, 'cross-origin form post refused\n', 'text/plain; charset=utf-8')
       }
-      body = await readForm(request)
+      try {
+        body = await readForm(request)
+      } catch (error) {
+        if (!error.page) throw error
+        // a page that says what happened, in the frame the user knows, instead of a bare error
+        const user = session?.stage === 'full' && session.user_id ? await findUser('id', session.user_id) : undefined
+        const frame = { title: 'This form is too large', session: session ?? { stage: 'visitor' }, user }
+        response.setHeader('connection', 'close')
+        return send(response, 413, layout({ ...frame, body: pages.tooLarge(), where: db.describe }))
+      }
       if (!session || !same(body.csrf, session.csrf)) {
         return send(
           response,
@@ -675,12 +868,19 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
       user,
       where: db.describe,
       send: (markup, status = 200) => send(response, status, markup),
-      page: (title, body) => send(response, 200, layout({ title, session, user, body, where: db.describe })),
+      outbox: outbox !== null,
+      page: (title, body) =>
+        send(response, 200, layout({ title, session, user, body, where: db.describe, outbox: outbox !== null })),
       redirect: (location) => redirect(response, location),
       signedIn: (next) => (user ? next() : redirect(response, '/signin')),
       support: (next) => (user?.role === 'support' ? next() : send(response, 403, 'support only\n', 'text/plain')),
     }
-    return route(ctx, body)
+    const after = await beforeRoute?.(request)
+    try {
+      return await route(ctx, body)
+    } finally {
+      after?.()
+    }
   }
 
   return {
@@ -699,6 +899,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey }) {
     async purge() {
       await db.query('DELETE FROM console_sessions WHERE expires_at <= ?', [now()])
       await db.query('DELETE FROM console_step_up WHERE session_id NOT IN (SELECT id FROM console_sessions)')
+      await db.query('DELETE FROM console_setup WHERE session_id NOT IN (SELECT id FROM console_sessions)')
       await db.mfaStore.purgeExpired?.()
     },
     /** Creates the support account, or sets its password (each start of the demo prints a fresh one). */

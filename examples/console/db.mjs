@@ -1,4 +1,5 @@
-// The console's storage: its own tables (users, sessions, step-up proofs, password throttle, audit log) and the MFA service's store.
+// The console's storage: its own tables (users, sessions, step-up proofs, setups in progress, password throttle,
+// audit log, development outbox) and the MFA service's store.
 //   default              SQLite (better-sqlite3), one file under examples/console/data/
 //   DATABASE_URL=postgres://...   PostgreSQL (pg) for everything
 //   REDIS_URL=redis://...         MFA records in Redis (ioredis); the app's tables stay in SQLite or PostgreSQL
@@ -20,6 +21,10 @@ const TABLES = {
     `CREATE TABLE IF NOT EXISTS console_audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
       user_id TEXT NOT NULL, type TEXT NOT NULL, detail TEXT NOT NULL)`,
     'CREATE TABLE IF NOT EXISTS console_step_up (session_id TEXT PRIMARY KEY, proof TEXT NOT NULL)',
+    `CREATE TABLE IF NOT EXISTS console_setup (session_id TEXT PRIMARY KEY, authenticator_id TEXT,
+      codes_issued_at INTEGER)`,
+    `CREATE TABLE IF NOT EXISTS console_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
+      to_address TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL)`,
   ],
   postgres: [
     `CREATE TABLE IF NOT EXISTS console_users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, password TEXT NOT NULL,
@@ -31,6 +36,10 @@ const TABLES = {
     `CREATE TABLE IF NOT EXISTS console_audit (id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL,
       user_id TEXT NOT NULL, type TEXT NOT NULL, detail TEXT NOT NULL)`,
     'CREATE TABLE IF NOT EXISTS console_step_up (session_id TEXT PRIMARY KEY, proof TEXT NOT NULL)',
+    `CREATE TABLE IF NOT EXISTS console_setup (session_id TEXT PRIMARY KEY, authenticator_id TEXT,
+      codes_issued_at BIGINT)`,
+    `CREATE TABLE IF NOT EXISTS console_outbox (id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL,
+      to_address TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL)`,
   ],
 }
 

@@ -1,7 +1,9 @@
 // Every call the console makes into the MFA service goes through this file: the routes in app.mjs never touch
 // createMFA's object. What the console stores about MFA is the service's record (in the MFA store) and the audit
-// log below; it never keeps a secret, a code or a recovery code.
+// log below; it never keeps a secret, a code or a recovery code. The same events send the security notifications
+// (mail.mjs).
 import { createMFA } from 'mfa-core'
+import { securityMail } from './mail.mjs'
 
 // What the audit log keeps of an event: the fields that describe it, never a secret or a code (the service never
 // puts one in an event; naming the fields keeps it so if a later version adds one).
@@ -18,29 +20,57 @@ const AUDIT_FIELDS = [
 ]
 
 /**
- * The console's MFA: the service over the given store, with the audit log written from `onEvent`.
+ * The console's MFA: the service over the given store, with the audit log and the security notifications written
+ * from `onEvent`.
  *
  * @param options.db - the database (for the audit log)
  * @param options.store - the MFA store (sqlStore or redisStore)
  * @param options.now - the app's clock (ms)
  * @param options.encryptionKey - 32 bytes: secrets are sealed with AES-GCM before they reach the store
  * @param options.proofKey - 32 bytes signing step-up proofs (kept in the session after a code)
+ * @param options.mailer - `{ send({ to, subject, text }) }` for the security notifications (mail.mjs)
  */
-export function createConsoleMFA({ db, store, now, encryptionKey, proofKey }) {
+export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mailer }) {
   const writes = new Set()
+  const track = (write) => {
+    const tracked = Promise.resolve(write).finally(() => writes.delete(tracked))
+    writes.add(tracked)
+    return tracked
+  }
+
+  // The events of one change arrive together, in one synchronous loop after the write committed: gathered until
+  // the loop ends, they make one notification (removing the last authenticator is one email, not two).
+  let batch = null
+  const notify = (event) => {
+    if (batch === null) {
+      const events = []
+      batch = events
+      track(
+        Promise.resolve()
+          .then(async () => {
+            batch = null
+            const to = (await db.query('SELECT email FROM console_users WHERE id = ?', [events[0].userId]))[0]?.email
+            const message = to && securityMail(events, to)
+            if (message) await mailer.send(message)
+          })
+          .catch((error) => console.error('security notification failed:', error.message)),
+      )
+    }
+    batch.push(event)
+  }
+
   const onEvent = (event) => {
+    notify(event)
     const detail = {}
     for (const field of AUDIT_FIELDS) if (event[field] !== undefined) detail[field] = event[field]
-    const write = Promise.resolve(
+    return track(
       db.query('INSERT INTO console_audit (at, user_id, type, detail) VALUES (?, ?, ?, ?)', [
         event.at,
         event.userId,
         event.type,
         JSON.stringify(detail),
       ]),
-    ).finally(() => writes.delete(write))
-    writes.add(write)
-    return write
+    )
   }
   const mfa = createMFA({
     store,
@@ -71,8 +101,23 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey }) {
     beginEnrollment: async (userId, { accountName, label, proof }) =>
       settled(await mfa.beginEnrollment(userId, { accountName, label, ...(proof === undefined ? {} : { proof }) })),
 
-    /** Two consecutive codes: `{ ok: true, authenticatorId, recoveryCodes }` (codes for the first one only). */
+    /**
+     * Two consecutive codes: `{ ok: true, authenticatorId, recoveryCodes }` (codes for the first one only). The same
+     * pair again (a double submit, a reload) answers the same, with the same codes, while they are unsaved.
+     */
     confirmEnrollment: async (userId, code1, code2) => settled(await mfa.confirmEnrollment(userId, code1, code2)),
+
+    /**
+     * The pending enrollment, to show its QR code again after a refused pair:
+     * `{ authenticatorId, label, secret, uri, expiresAt, attemptsLeft }`, or null when none is pending.
+     */
+    pendingEnrollment: (userId, accountName) => mfa.pendingEnrollment(userId, { accountName }),
+
+    /** Recovery codes issued and not yet saved: `{ recoveryCodes, issuedAt, expiresAt }`, or null. */
+    unsavedRecoveryCodes: async (userId) => settled(await mfa.unsavedRecoveryCodes(userId)),
+
+    /** The user saved the recovery codes: they are no longer kept to be shown again. */
+    acknowledgeRecoveryCodes: async (userId) => settled(await mfa.acknowledgeRecoveryCodes(userId)),
 
     /**
      * A sign-in code or recovery code, also returning a step-up proof and, with `trustDevice: { label }`, a device

@@ -28,22 +28,32 @@ export const html = (strings, ...values) =>
 /** Trusted markup (the QR code's SVG from mfa-core/qr). */
 export const raw = (text) => new Markup(text)
 
-/** What each refusal means to the person at the keyboard, by the service's reason code. */
-const REASONS = {
+/**
+ * What each refusal means to the person at the keyboard, by the service's reason code: the table of
+ * docs/reasons.md, word for word (the console's e2e test checks it).
+ */
+export const REASONS = {
   malformed: 'That is not a code: type the 6 digits your authenticator app shows (or a recovery code where asked).',
+  invalid: 'That code is not right. Check the account in your app and that your phone sets its clock automatically.',
+  replayed: 'That code has already been used: wait for the next one.',
+  locked: 'Too many wrong codes.',
+  not_enrolled: 'MFA is not on for this account.',
+  proof_required: 'Type a current code of one of your authenticators, or a recovery code, first.',
+  proof_expired: 'Your last code was typed too long ago for this change: type a current code.',
+  proof_revoked: 'Your MFA settings changed since you last typed a code: type a current code.',
+  proof_invalid: 'This change needs a current code: type one.',
+  limit_reached: 'You have as many authenticators as allowed: remove one first.',
   same_code: 'You typed the same code twice: wait for the app to show the next code and type that one second.',
   reversed: 'The codes are in the wrong order: type the older code first, then the one that replaced it.',
   not_consecutive: 'These codes are not one after the other: type a code, wait for the next one, and type that.',
-  invalid: 'That code is not right. Check the account in your app and the clock of your phone.',
-  replayed: 'That code has already been used: wait for the next one.',
-  expired: 'This setup has expired. Start over.',
+  enrollment_expired: 'This setup has expired. Start over to get a new QR code.',
+  enrollment_locked: 'Too many attempts for this setup. Start over to get a new QR code.',
   not_pending: 'There is no setup in progress. Start over.',
-  not_enrolled: 'MFA is not on for this account.',
-  locked: 'Too many wrong codes.',
-  proof_required: 'Type a current code of one of your authenticators, or a recovery code, first.',
-  limit_reached: 'You have as many authenticators as allowed: remove one first.',
   not_found: 'That is not there any more (removed in another tab?).',
-  revoked: 'Your confirmation no longer stands (MFA changed since): type a current code.',
+  device_malformed: 'This browser is not trusted: type a code.',
+  device_unknown: 'This browser is not trusted: type a code.',
+  device_expired: 'This browser was trusted for a limited time, which has run out: type a code.',
+  device_revoked: 'This browser is no longer trusted: type a code.',
 }
 
 const seconds = (ms) => {
@@ -58,9 +68,23 @@ export function refusal(result, id = 'message') {
   return html`<p class="message error" id="${id}" role="alert" data-reason="${result.reason}">${text}</p>`
 }
 
-/** A message of the app itself (`kind`: ok or error). */
+/** A message of the app itself (`kind`: ok, warning or error). */
 export const notice = (kind, reason, text, id = 'message') =>
-  html`<p class="message ${kind}" id="${id}" role="${kind === 'error' ? 'alert' : 'status'}" data-reason="${reason}">${text}</p>`
+  html`<p class="message ${kind}" id="${id}" role="${kind === 'ok' ? 'status' : 'alert'}" data-reason="${reason}">${text}</p>`
+
+/**
+ * What went wrong with one form, shown beside the field it concerns, with what the user typed kept (never a
+ * password): `form` is the form's id, `field` the input's name (or `'form'` for the form as a whole), `message`
+ * markup from {@link refusal} or {@link notice}, `values` the fields to fill in again.
+ */
+export const problem = (form, field, message, values = {}) => ({ form, field, message, values })
+
+/** The message of `shown` (a {@link problem}, or null) if it concerns this form's field, else nothing. */
+export const said = (shown, form, field) => (shown?.form === form && shown.field === field ? shown.message : '')
+
+/** The value to fill into a field: what the user typed, if this form was refused, else `fallback`. */
+export const kept = (shown, form, field, fallback = '') =>
+  shown?.form === form && shown.values[field] !== undefined ? shown.values[field] : fallback
 
 export const waitText = seconds
 
@@ -74,10 +98,11 @@ export const form = (session, action, body, attrs = '') =>
   html`<form method="post" action="${action}" ${raw(attrs)}>${csrfField(session)}${body}</form>`
 
 /** The page frame: header with who is signed in, the content, and the statement about where things run. */
-export function layout({ title, session, user, body, where }) {
+export function layout({ title, session, user, body, where, outbox = false }) {
   const nav = user
     ? html`<nav><span id="who">${user.email}${user.role === 'support' ? ' (support)' : ''}</span>
         ${user.role === 'support' ? html`<a href="/support">Support</a>` : html`<a href="/security">Security settings</a>`}
+        ${outbox ? html`<a href="/dev/outbox" id="outbox-link">Outbox (development)</a>` : ''}
         ${form(session, '/signout', html`<button type="submit" class="link" id="signout">Sign out</button>`)}</nav>`
     : session.stage === 'mfa'
       ? html`<nav>${form(session, '/signout', html`<button type="submit" class="link" id="signout">Cancel sign-in</button>`)}</nav>`
@@ -130,6 +155,27 @@ export const pages = {
       <button type="submit">Sign in</button>`,
       'id="signin-form"',
     )}`,
+
+  outbox: (messages) => html`<p class="message warning" id="outbox-note" role="status">Development only: these
+    emails were <strong>not sent</strong>. The console has no mailer configured, so its security notifications are
+    kept here instead; give <code>startConsole</code> a <code>mailer</code> to send them (see
+    <code>examples/console/mail.mjs</code>).</p>
+    ${
+      messages.length === 0
+        ? html`<p id="outbox-empty">No messages yet.</p>`
+        : messages.map(
+            (m) => html`<section class="mail" data-subject="${m.subject}">
+              <h2>${m.subject}</h2>
+              <p class="hint">To ${m.to_address}, ${date(Number(m.at))}</p>
+              <pre>${m.body}</pre></section>`,
+          )
+    }`,
+
+  tooLarge:
+    () => html`${notice('error', 'too_large', 'What you sent is larger than this console accepts (16 KB a form): nothing was read and nothing changed.')}
+    <p>Go back, shorten what you typed (a name is at most 64 characters, a code 6 digits, a recovery code 16
+      characters) and send it again.</p>
+    <p><a class="button" href="/">Back to the console</a></p>`,
 
   signinCode: (session, message) => html`${message}
     <p>This account has MFA on. Type the code your authenticator app shows for <em>Example Cloud</em>, or one of

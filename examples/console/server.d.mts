@@ -18,6 +18,15 @@ export interface ConsoleOptions {
   encryptionKey?: string
   /** 32 bytes in base64 signing step-up proofs (default: generated into dataDir). */
   proofKey?: string
+  /** Sends the security notifications (default: the development outbox at /dev/outbox, nothing sent). */
+  mailer?: { send(message: { to: string; subject: string; text: string }): Promise<unknown> | unknown }
+  /**
+   * Awaited once a request's form is read, before its route runs; may return a function called once the route has
+   * answered. Tests slow the server down with it.
+   */
+  beforeRoute?: (
+    request: import('node:http').IncomingMessage,
+  ) => Promise<(() => void) | undefined> | (() => void) | undefined
 }
 
 export interface RunningConsole {

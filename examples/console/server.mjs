@@ -40,6 +40,10 @@ function loadKey(dataDir, name, fromEnv) {
  * @param options.supportPassword - the support account's password (default: random, returned)
  * @param options.encryptionKey - base64 of 32 bytes sealing MFA secrets (default: a generated file in dataDir)
  * @param options.proofKey - base64 of 32 bytes signing step-up proofs (default: a generated file in dataDir)
+ * @param options.mailer - `{ send({ to, subject, text }) }` for security notifications (default: the development
+ * outbox at /dev/outbox, nothing sent)
+ * @param options.beforeRoute - awaited once a request's form is read, before its route runs; may return a function
+ * called once the route has answered (tests slow the server down with it, where a busy database would)
  * @returns `{ url, supportEmail, supportPassword, storage, close }`
  */
 export async function startConsole(options = {}) {
@@ -51,6 +55,8 @@ export async function startConsole(options = {}) {
     now,
     encryptionKey: loadKey(dataDir, 'mfa-encryption', options.encryptionKey),
     proofKey: loadKey(dataDir, 'mfa-proof', options.proofKey),
+    mailer: options.mailer,
+    beforeRoute: options.beforeRoute,
   })
   const supportPassword = options.supportPassword ?? randomBytes(12).toString('base64url')
   await app.ensureSupportAccount(SUPPORT_EMAIL, supportPassword)

@@ -45,8 +45,8 @@ export function errorAnswer(error, log = console) {
 
 // The reasons that mean "prove it is you again" (a step-up) and those about the state of the account; every other
 // refusal is about the code the user typed.
-const STEP_UP = new Set(['proof_required', 'expired', 'revoked'])
-const STATE = new Set(['not_enrolled', 'not_pending', 'limit_reached', 'not_found'])
+const STEP_UP = new Set(['proof_required', 'proof_expired', 'proof_revoked', 'proof_invalid'])
+const STATE = new Set(['not_enrolled', 'not_pending', 'limit_reached', 'not_found', 'enrollment_expired'])
 
 /**
  * The answer to a refusal (`{ ok: false, reason, retryAfterMs? }`) of the MFA service: 429 with Retry-After while

@@ -51,6 +51,11 @@ export interface MFAPolicy {
   trustedDeviceTTLMs: number
   /** Steps each way `resync` searches around an authenticator's drift, 1 to 40 (default 10). */
   resyncWindow: number
+  /**
+   * How long newly issued recovery codes can be shown again until the user acknowledges them, in milliseconds
+   * (default 15 minutes, at most a day; 0: shown once, never again). See {@link MFA.unsavedRecoveryCodes}.
+   */
+  unsavedRecoveryCodesTTLMs: number
 }
 
 /**
@@ -154,6 +159,7 @@ export type MFAOperation =
   | 'device'
   | 'revoke_device'
   | 'resync'
+  | 'recovery_codes'
 
 /**
  * An audit event passed to `onEvent`. It never contains a secret, a code or a recovery code.
@@ -184,12 +190,12 @@ export interface MFAEvent {
 
 /** Why `verify`, or a code given as a proof for another operation, was refused. */
 export type CodeReason = 'malformed' | 'invalid' | 'replayed' | 'locked' | 'not_enrolled'
-/** Why a step-up proof given instead of a code was refused: too old, or voided by a change since. */
-export type StepUpReason = 'expired' | 'revoked'
 /**
- * Why an operation that needs a proof was refused: the code reasons, no proof given, or a step-up proof that is
- * too old or voided (`invalid` also covers a proof that is not genuine).
+ * Why a step-up proof given instead of a code was refused: too old (`proof_expired`), voided by a change since
+ * (`proof_revoked`), or not a genuine proof of this service for this user (`proof_invalid`).
  */
+export type StepUpReason = 'proof_expired' | 'proof_revoked' | 'proof_invalid'
+/** Why an operation that needs a proof was refused: the code reasons, no proof given, or a refused step-up proof. */
 export type ProofReason = CodeReason | StepUpReason | 'proof_required'
 /** Why `beginEnrollment` refused. */
 export type EnrollReason = ProofReason | 'limit_reached'
@@ -202,21 +208,34 @@ export type ConfirmReason =
   | 'reversed'
   | 'not_consecutive'
   | 'invalid'
-  | 'expired'
-  | 'locked'
+  | 'enrollment_expired'
+  | 'enrollment_locked'
   | 'not_pending'
   | 'limit_reached'
 /**
- * Why `verifyTrustedDevice` refused: not a token (`malformed`), a device never trusted or forgotten (`unknown`),
- * revoked or its token rotated since (`revoked`), past its expiry (`expired`), or the user is `locked` or has no
- * authenticator (`not_enrolled`).
+ * Why `verifyTrustedDevice` refused: not a token (`device_malformed`), a device never trusted or forgotten
+ * (`device_unknown`), revoked or its token rotated since (`device_revoked`), past its expiry (`device_expired`), or
+ * the user is `locked` or has no authenticator (`not_enrolled`).
  */
-export type DeviceReason = 'malformed' | 'unknown' | 'expired' | 'revoked' | 'locked' | 'not_enrolled'
+export type DeviceReason =
+  | 'device_malformed'
+  | 'device_unknown'
+  | 'device_expired'
+  | 'device_revoked'
+  | 'locked'
+  | 'not_enrolled'
 /** Why `resync` refused. */
 export type ResyncReason = 'malformed' | 'same_code' | 'invalid' | 'replayed' | 'locked' | 'not_enrolled'
 
 /** A refusal; `retryAfterMs` (ms) is set when the user is or just became locked. */
 export type Refusal<Reason extends string> = { ok: false; reason: Reason; retryAfterMs?: number }
+
+/**
+ * Every reason the service refuses with. Each means one thing wherever it appears (docs/reasons.md lists them with
+ * a message for users): `proof_*` are about a step-up proof, `enrollment_*` about a pending enrollment, `device_*`
+ * about a trusted device's token; the others about codes and the user.
+ */
+export type RefusalReason = EnrollReason | ConfirmReason | RemoveReason | DeviceReason | ResyncReason
 
 /** What the user has, for a settings page. Times in milliseconds since the Unix epoch. */
 export interface MFAStatus {
@@ -233,6 +252,8 @@ export interface MFAStatus {
   pendingExpiresAt?: number
   /** How many trusted devices (unexpired, unrevoked) the user has; absent when none. */
   trustedDevices?: number
+  /** Until when recovery codes issued lately can be shown again ({@link MFA.unsavedRecoveryCodes}); absent when none. */
+  unsavedRecoveryCodesUntil?: number
 }
 
 /** One authenticator as `listAuthenticators` shows it: never a secret. Times in milliseconds since the Unix epoch. */
@@ -344,7 +365,7 @@ export type VerifyGrants = {
 export type CheckProofResult =
   | { ok: true; verifiedAt: number; method: 'totp'; authenticatorId: string }
   | { ok: true; verifiedAt: number; method: 'recovery' }
-  | { ok: false; reason: 'expired' | 'invalid' | 'revoked' }
+  | { ok: false; reason: StepUpReason }
   | { ok: false; reason: 'locked'; retryAfterMs: number }
 
 /** Result of {@link MFA.verifyTrustedDevice}: the replacement token (store it over the old one), or why not. */
@@ -374,6 +395,34 @@ export type BeginEnrollmentResult =
 export type ConfirmEnrollmentResult =
   | { ok: true; authenticatorId: string; recoveryCodes: string[] }
   | Refusal<ConfirmReason>
+
+/**
+ * The pending enrollment, from {@link MFA.pendingEnrollment}: what {@link MFA.beginEnrollment} returned, to show the
+ * same QR code again, and how many confirmation attempts are left (0: begin again).
+ */
+export interface PendingEnrollmentInfo {
+  /** The id the authenticator will have once confirmed. */
+  authenticatorId: string
+  label: string
+  /** The secret in base32 (RFC 4648, no padding), for typing into an authenticator app. */
+  secret: string
+  /** The `otpauth://totp/...` key URI to render as a QR code. */
+  uri: string
+  /** When the pending enrollment expires, in milliseconds since the Unix epoch. */
+  expiresAt: number
+  /** Confirmations left before it locks (`policy.maxEnrollmentAttempts` minus the refused pairs so far). */
+  attemptsLeft: number
+}
+
+/** Recovery codes issued lately and not yet acknowledged, from {@link MFA.unsavedRecoveryCodes}. Times in ms. */
+export interface UnsavedRecoveryCodes {
+  /** The codes, formatted `xxxx-xxxx-xxxx-xxxx`, each still unused. */
+  recoveryCodes: string[]
+  /** When they were issued. */
+  issuedAt: number
+  /** Until when they can be shown again (unless acknowledged first). */
+  expiresAt: number
+}
 
 /** Result of {@link MFA.verify}: which authenticator (for a TOTP code), or why not. */
 export type VerifyResult =
@@ -442,15 +491,68 @@ export interface MFA {
    * @param userId - the user who began the enrollment
    * @param code1 - the code the app showed first (step s)
    * @param code2 - the code that replaced it (step s+1)
-   * @returns the authenticator id and recovery codes (shown once; empty for a further authenticator), or why not:
-   * `malformed`, `same_code`, `reversed`, `not_consecutive`, `invalid`, `expired`, `locked`, `not_pending`,
-   * `limit_reached`
+   * The same two codes again (a double submit, a reload) answer as the first time, with the same recovery codes
+   * while they are unsaved ({@link MFA.unsavedRecoveryCodes}), as long as nothing happened since: no login with
+   * the new authenticator, the second code's step still within the enrollment window. Such a repeat changes nothing.
+   *
+   * @param userId - the user who began the enrollment
+   * @param code1 - the code the app showed first (step s)
+   * @param code2 - the code that replaced it (step s+1)
+   * @returns the authenticator id and recovery codes (empty for a further authenticator), or why not:
+   * `malformed`, `same_code`, `reversed`, `not_consecutive`, `invalid`, `enrollment_expired`, `enrollment_locked`,
+   * `not_pending`, `limit_reached`
    * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`; never for what the user typed
    * @example
    * const result = await mfa.confirmEnrollment(user.id, firstCode, nextCode)
-   * if (result.ok) showOnce(result.recoveryCodes)
+   * if (result.ok) redirect('/recovery-codes') // a page that reads them with unsavedRecoveryCodes
    */
   confirmEnrollment(userId: string, code1: string, code2: string): Promise<ConfirmEnrollmentResult>
+  /**
+   * The pending enrollment, to show the same QR code and key again (after a refused pair of codes, a reload):
+   * the entry the user already scanned keeps working. Show it only where {@link MFA.beginEnrollment}'s answer was
+   * shown (the same session); nothing is written.
+   *
+   * @param userId - the user who began the enrollment
+   * @param options.accountName - shown in the authenticator app, as given to `beginEnrollment`
+   * @returns the id, label, base32 secret, key URI, expiry (ms) and attempts left, or null when none is pending
+   * (never begun, confirmed, expired)
+   * @throws OTPError `ERR_INVALID_OPTION` for a bad argument; `ERR_URI_INVALID` when `accountName` contains `:`;
+   * `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`
+   * @example
+   * const pending = await mfa.pendingEnrollment(user.id, { accountName: user.email })
+   * if (pending && pending.attemptsLeft > 0) showQRCode(pending.uri)
+   */
+  pendingEnrollment(userId: string, options: { accountName: string }): Promise<PendingEnrollmentInfo | null>
+  /**
+   * Recovery codes issued lately (with the first authenticator, or by {@link MFA.regenerateRecoveryCodes}) that the
+   * user has not acknowledged, for `policy.unsavedRecoveryCodesTTLMs` (15 minutes by default): so a reload, a second
+   * tab or a lost response never leaves the user with codes nobody saw. With `encryptionKeys` they are the same
+   * codes, kept sealed (AES-GCM) in the record; without keys nothing can keep them, so each call issues a fresh set
+   * that replaces the unseen one (event `recovery_regenerated`). Using one of them, a regeneration, disable and reset
+   * end the window.
+   *
+   * > [!WARNING]
+   * > Whoever calls this for a user reads their recovery codes: answer only the session that received them.
+   *
+   * @param userId - the user
+   * @returns the codes, when they were issued and until when they can be shown (ms), or null when there are none
+   * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT` (a key id no longer in `encryptionKeys`), `ERR_RECORD_INVALID`
+   * @example
+   * const unsaved = await mfa.unsavedRecoveryCodes(user.id)
+   * if (unsaved) showCodes(unsaved.recoveryCodes)
+   */
+  unsavedRecoveryCodes(userId: string): Promise<UnsavedRecoveryCodes | null>
+  /**
+   * The user saved their new recovery codes: they are not kept to be shown again (the sealed copy leaves the
+   * record). Idempotent.
+   *
+   * @param userId - the user
+   * @returns `{ ok: true }`, also when there was nothing to acknowledge
+   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * await mfa.acknowledgeRecoveryCodes(user.id) // the "I have saved them" button
+   */
+  acknowledgeRecoveryCodes(userId: string): Promise<{ ok: true }>
   /**
    * Checks a login code: a fresh code of any of the user's authenticators (newer than the last one that
    * authenticator accepted, within the login window), or an unused recovery code. While the user is locked, nothing
@@ -478,8 +580,8 @@ export interface MFA {
    * @param userId - the user the proof was issued for
    * @param proof - the proof string, as the session kept it (anything else is `invalid`, never a throw)
    * @param options.maxAgeMs - the oldest proof accepted, 1 second to 1 day (default 10 minutes)
-   * @returns when and how MFA was passed (`method: 'recovery'` for a recovery code), or `expired`, `invalid`,
-   * `revoked`, or `locked` (with `retryAfterMs` in ms) while the user is locked out after failed codes
+   * @returns when and how MFA was passed (`method: 'recovery'` for a recovery code), or `proof_expired`,
+   * `proof_invalid`, `proof_revoked`, or `locked` (with `retryAfterMs` in ms) while the user is locked out after failed codes
    * @throws OTPError `ERR_INVALID_OPTION` without `proofKey` or for a bad `maxAgeMs`; `ERR_STORAGE`,
    * `ERR_RECORD_INVALID`
    * @example
@@ -495,8 +597,8 @@ export interface MFA {
    *
    * @param userId - the user
    * @param token - the token the browser sent
-   * @returns the device id, its replacement token and expiry (ms), or `malformed`, `unknown`, `expired`, `revoked`,
-   * `locked`, `not_enrolled`
+   * @returns the device id, its replacement token and expiry (ms), or `device_malformed`, `device_unknown`,
+   * `device_expired`, `device_revoked`, `locked`, `not_enrolled`
    * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`; never for what the browser sent
    * @example
    * const device = await mfa.verifyTrustedDevice(user.id, cookies.mfa_device)
@@ -622,7 +724,8 @@ export interface MFA {
    *
    * @param userId - the user
    * @param proof - a fresh code or an unused recovery code
-   * @returns the new codes (shown once), or why not (`proof_required` and the code reasons)
+   * @returns the new codes (also from {@link MFA.unsavedRecoveryCodes} until acknowledged), or why not
+   * (`proof_required`, the code reasons, the `proof_*` reasons)
    * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`
    * @example
    * const fresh = await mfa.regenerateRecoveryCodes(user.id, code)

@@ -9,7 +9,7 @@ import type { MFAOptions, MFAPolicy } from './api.js'
 import { checkedClock } from './arguments.js'
 import { checkEncryptionKeys, createSecretBox, type SecretBinding, type SecretBox } from './encryption.js'
 import { createEvidence, type Evidence, type EvidenceContext } from './evidence.js'
-import type { FreshRecoveryCodes, NeedsRecovery, Transition } from './machine/index.js'
+import type { FreshRecoveryCodes, NeedsRecovery, SealedShown, Transition } from './machine/index.js'
 import { resolvePolicy } from './policy.js'
 import { checkProofKey, createProofCodec, type ProofCodec } from './proof-token.js'
 import { createRecoveryHasher, generateRecoveryCodes } from './recovery.js'
@@ -36,6 +36,8 @@ export interface ServiceContext {
    * the machine will keep them), and they come back in its result.
    */
   withRecoveryCodes<R>(userId: string, decision: Transition<R> | NeedsRecovery<R>): Promise<Transition<R>>
+  /** Opens a user's sealed recovery codes (bound to the digests they were issued with). */
+  openCodes(userId: string, shown: SealedShown): Promise<string[]>
 }
 
 /**
@@ -75,8 +77,12 @@ export function createContext(options: MFAOptions): ServiceContext {
   const ring = checkProofKey(options.proofKey)
   const proofs = ring && createProofCodec(ring)
   const tx = createTransactions({ store, keyPrefix, maxRetries, policy, box, clock, onEvent })
-  const fresh = (userId: string): Promise<FreshRecoveryCodes> =>
-    generateRecoveryCodes(hasher, tx.key(userId), userId, policy.recoveryCodes)
+  // the codes, their digests, and their sealed copy bound to those digests (to show them again until saved)
+  const fresh = async (userId: string): Promise<FreshRecoveryCodes> => {
+    const storeKey = tx.key(userId)
+    const made = await generateRecoveryCodes(hasher, storeKey, userId, policy.recoveryCodes)
+    return { ...made, sealed: await box.sealCodes(made.codes, { storeKey, digests: made.digests.digests }) }
+  }
   return {
     issuer,
     policy,
@@ -90,5 +96,6 @@ export function createContext(options: MFAOptions): ServiceContext {
     async withRecoveryCodes(userId, decision) {
       return 'needsRecovery' in decision ? decision.needsRecovery(await fresh(userId)) : decision
     },
+    openCodes: (userId, shown) => box.openCodes(shown.sealed, { storeKey: tx.key(userId), digests: shown.digests }),
   }
 }

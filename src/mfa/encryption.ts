@@ -1,5 +1,7 @@
 // Secrets at rest: AES-GCM with a key id; the associated data binds the store key and the authenticator id, so a
-// sealed secret moved to another user, authenticator or prefix does not open; old key ids still decrypt.
+// sealed secret moved to another user, authenticator or prefix does not open; old key ids still decrypt. Recovery
+// codes shown again until saved are sealed the same way, bound to the store key and the digests they were issued
+// with.
 import { decodeBase32, encodeBase32 } from '../base32.js'
 import { describe, misuse, OTPError } from '../errors.js'
 import { utf8 } from '../internal/bytes.js'
@@ -7,7 +9,7 @@ import { createPromiseCache } from '../internal/cache.js'
 import { aesGcmDecrypt, aesGcmEncrypt, importAESKey, randomBytes } from '../internal/crypto.js'
 import type { MFAEncryptionKeys } from './api.js'
 import { readKey } from './key-option.js'
-import type { StoredSecret } from './record/shapes.js'
+import type { SealedCodes, StoredSecret } from './record/shapes.js'
 
 /** {@link MFAEncryptionKeys} once checked: every key as its bytes. */
 export interface CheckedEncryptionKeys {
@@ -53,6 +55,16 @@ const aad = (stored: StoredSecret, b: SecretBinding): Uint8Array =>
     'legacy' in stored ? `mfa-core/secret/v1\u0000${b.userId}` : `mfa-core/secret/v2\u0000${b.storeKey}\u0000${b.id}`,
   )
 
+/** Where sealed recovery codes belong: the record's store key and the digests of the same codes. */
+export interface CodesBinding {
+  storeKey: string
+  digests: readonly string[]
+}
+
+// a purpose of its own, so sealed codes never open as a secret nor a secret as codes
+const codesAad = (b: CodesBinding): Uint8Array =>
+  utf8(`mfa-core/recovery-codes/v1\u0000${b.storeKey}\u0000${b.digests.join(',')}`)
+
 /** Seals and opens stored secrets with one set of keys; imported AES keys are cached per key id. */
 export interface SecretBox {
   /** Prepares a secret for storage: encrypted with the current key, or base32 in clear without keys. */
@@ -69,6 +81,15 @@ export interface SecretBox {
   admits(stored: StoredSecret): boolean
   /** True when a write should re-seal: in clear while keys exist, under an older key id, or a schema-1 binding. */
   stale(stored: StoredSecret): boolean
+  /** Seals recovery codes under the current key to show them again; null without keys (nothing can seal them). */
+  sealCodes(codes: readonly string[], binding: CodesBinding): Promise<SealedCodes | null>
+  /**
+   * Opens sealed recovery codes.
+   *
+   * @throws OTPError `ERR_DECRYPT` when the key id is not configured or the ciphertext does not authenticate (another
+   * record, other digests, tampering)
+   */
+  openCodes(sealed: SealedCodes, binding: CodesBinding): Promise<string[]>
 }
 
 /**
@@ -81,13 +102,31 @@ export function createSecretBox(keys: CheckedEncryptionKeys | undefined, allowPl
   const imported = createPromiseCache<CryptoKey>()
   const aesKey = (kid: string): Promise<CryptoKey> =>
     imported.get(kid, () => importAESKey((keys as CheckedEncryptionKeys).keys[kid] as Uint8Array))
+  /** AES-GCM under the current key with a fresh 96-bit IV. */
+  const encrypt = async (plain: Uint8Array, data: (sealed: SealedCodes) => Uint8Array): Promise<SealedCodes> => {
+    const k = keys as CheckedEncryptionKeys
+    const iv = randomBytes(12)
+    const sealed = { kid: k.current, iv: encodeBase32(iv), ct: '' }
+    sealed.ct = encodeBase32(await aesGcmEncrypt(await aesKey(k.current), iv, plain, data(sealed)))
+    return sealed
+  }
+  /** Opens what {@link encrypt} sealed; `what` names it in the errors. */
+  const decrypt = async (sealed: SealedCodes, data: Uint8Array, what: string): Promise<Uint8Array> => {
+    if (keys === undefined || !Object.hasOwn(keys.keys, sealed.kid)) {
+      throw new OTPError('ERR_DECRYPT', `stored MFA ${what}: encrypted under a key id that is not in encryptionKeys`)
+    }
+    try {
+      return await aesGcmDecrypt(await aesKey(sealed.kid), decodeBase32(sealed.iv), decodeBase32(sealed.ct), data)
+    } catch (error) {
+      throw new OTPError('ERR_DECRYPT', `stored MFA ${what}: could not be decrypted (wrong key or tampered record)`, {
+        cause: error,
+      })
+    }
+  }
   return {
     async seal(secret, binding) {
       if (keys === undefined) return { b32: encodeBase32(secret) }
-      const iv = randomBytes(12)
-      const sealed = { kid: keys.current, iv: encodeBase32(iv), ct: '' }
-      sealed.ct = encodeBase32(await aesGcmEncrypt(await aesKey(keys.current), iv, secret, aad(sealed, binding)))
-      return sealed
+      return encrypt(secret, (sealed) => aad(sealed, binding))
     },
     async open(stored, binding) {
       if ('b32' in stored) {
@@ -103,21 +142,7 @@ export function createSecretBox(keys: CheckedEncryptionKeys | undefined, allowPl
           throw new OTPError('ERR_RECORD_INVALID', 'stored MFA secret is not valid base32', { cause: error })
         }
       }
-      if (keys === undefined || !Object.hasOwn(keys.keys, stored.kid)) {
-        throw new OTPError('ERR_DECRYPT', 'stored MFA secret is encrypted under a key id that is not in encryptionKeys')
-      }
-      try {
-        return await aesGcmDecrypt(
-          await aesKey(stored.kid),
-          decodeBase32(stored.iv),
-          decodeBase32(stored.ct),
-          aad(stored, binding),
-        )
-      } catch (error) {
-        throw new OTPError('ERR_DECRYPT', 'stored MFA secret could not be decrypted (wrong key or tampered record)', {
-          cause: error,
-        })
-      }
+      return decrypt(stored, aad(stored, binding), 'secret')
     },
     admits(stored) {
       // with keys, a clear secret is what someone who can write the database would plant
@@ -125,6 +150,13 @@ export function createSecretBox(keys: CheckedEncryptionKeys | undefined, allowPl
     },
     stale(stored) {
       return keys !== undefined && ('b32' in stored || stored.kid !== keys.current || 'legacy' in stored)
+    },
+    async sealCodes(codes, binding) {
+      return keys === undefined ? null : encrypt(utf8(codes.join('\n')), () => codesAad(binding))
+    },
+    async openCodes(sealed, binding) {
+      const plain = await decrypt(sealed, codesAad(binding), 'recovery codes')
+      return new TextDecoder().decode(plain).split('\n')
     },
   }
 }

@@ -130,8 +130,8 @@ export function createEvidence(
     },
 
     async pair(gate, code1, code2, context) {
-      if (!('pending' in gate)) return null
-      const { pending } = gate
+      if (!('holder' in gate)) return null
+      const pending = gate.holder
       const a = normalizeCode(code1, pending.digits)
       const b = normalizeCode(code2, pending.digits)
       if (a === null || b === null) return { kind: 'malformed' }

@@ -36,6 +36,11 @@ export const MAX_PROOF_MAX_AGE_MS = 86_400_000
 /** How far in the future (ms) a proof's time may lie: clocks of servers sharing a store differ a little. */
 export const PROOF_CLOCK_SKEW_MS = 60_000
 
+/** Default window in which newly issued recovery codes can be shown again until acknowledged: 15 minutes. */
+export const DEFAULT_UNSAVED_RECOVERY_CODES_TTL_MS = 900_000
+/** The longest such window (a day): the bound of the policy field and of stored records. */
+export const MAX_UNSAVED_RECOVERY_CODES_TTL_MS = 86_400_000
+
 /** How long a record without any authenticator is kept after disable or reset (a tombstone, 1 day). */
 export const TOMBSTONE_TTL_MS = 86_400_000
 
@@ -48,7 +53,8 @@ export const MAX_IMPORT_SECRET_BYTES = 1024
  * The default {@link MFAPolicy}: SHA1, 6 digits, 30 s, 20-byte secrets; enrollments live 10 minutes and accept the
  * second code 2 steps back to 1 ahead; logins accept 1 step each way around the recorded drift; 5 failures lock for
  * 30 s, doubling with each further failure up to 15 minutes; 5 confirmation attempts; 10 recovery codes; 8
- * authenticators per user; 10 trusted devices of 30 days each; resync searches 10 steps each way.
+ * authenticators per user; 10 trusted devices of 30 days each; resync searches 10 steps each way; new recovery
+ * codes can be shown again for 15 minutes until acknowledged.
  *
  * @example
  * const mfa = createMFA({ issuer: 'Example', policy: { ...DEFAULT_POLICY, lockMaxMs: 60 * 60_000 } })
@@ -70,6 +76,7 @@ export const DEFAULT_POLICY: Readonly<MFAPolicy> = /* @__PURE__ */ Object.freeze
   maxTrustedDevices: DEFAULT_MAX_TRUSTED_DEVICES,
   trustedDeviceTTLMs: DEFAULT_TRUSTED_DEVICE_TTL_MS,
   resyncWindow: DEFAULT_RESYNC_WINDOW,
+  unsavedRecoveryCodesTTLMs: DEFAULT_UNSAVED_RECOVERY_CODES_TTL_MS,
 })
 
 type IntegerField = {
@@ -92,6 +99,7 @@ const LIMITS: readonly [IntegerField, number, number][] = [
   ['maxTrustedDevices', 1, MAX_TRUSTED_DEVICES],
   ['trustedDeviceTTLMs', MIN_TRUSTED_DEVICE_TTL_MS, MAX_TRUSTED_DEVICE_TTL_MS],
   ['resyncWindow', 1, MAX_RESYNC_WINDOW],
+  ['unsavedRecoveryCodesTTLMs', 0, MAX_UNSAVED_RECOVERY_CODES_TTL_MS],
 ]
 
 // integerOption is the core's own option check (one message shape); undefined means the default

@@ -106,7 +106,7 @@ export async function generateRecoveryCodes(
   storeKey: string,
   userId: string,
   count: number,
-): Promise<FreshRecoveryCodes> {
+): Promise<Omit<FreshRecoveryCodes, 'sealed'>> {
   const raw: string[] = []
   while (raw.length < count) {
     // 256 is a multiple of 32, so `byte & 31` is uniform.

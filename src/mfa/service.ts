@@ -9,9 +9,9 @@ import {
   removeAuthenticator,
   renameAuthenticator,
 } from './operations/authenticators.js'
-import { beginEnrollment, confirmEnrollment } from './operations/enrollment.js'
+import { beginEnrollment, confirmEnrollment, pendingEnrollment } from './operations/enrollment.js'
 import { checkProof, verify } from './operations/login.js'
-import { regenerateRecoveryCodes } from './operations/recovery-codes.js'
+import { acknowledgeRecoveryCodes, regenerateRecoveryCodes, unsavedRecoveryCodes } from './operations/recovery-codes.js'
 import { resync } from './operations/resync.js'
 import { status } from './operations/status.js'
 import {
@@ -38,7 +38,7 @@ import { disable, reset } from './operations/turn-off.js'
  * const mfa = createMFA({ store: memoryStore(), issuer: 'Example Cloud' })
  * const started = await mfa.beginEnrollment(user.id, { accountName: user.email })
  * const confirmed = await mfa.confirmEnrollment(user.id, code1, code2)
- * if (confirmed.ok) showOnce(confirmed.recoveryCodes)
+ * if (confirmed.ok) show(confirmed.recoveryCodes) // again with unsavedRecoveryCodes until acknowledged
  * const login = await mfa.verify(user.id, typedCode)
  * @see RFC 6238 §5.2 (window, resynchronisation, replay)
  */
@@ -47,6 +47,9 @@ export function createMFA(options: MFAOptions): MFA {
   return {
     beginEnrollment: (userId, opts) => beginEnrollment(ctx, userId, opts),
     confirmEnrollment: (userId, code1, code2) => confirmEnrollment(ctx, userId, code1, code2),
+    pendingEnrollment: (userId, opts) => pendingEnrollment(ctx, userId, opts),
+    unsavedRecoveryCodes: (userId) => unsavedRecoveryCodes(ctx, userId),
+    acknowledgeRecoveryCodes: (userId) => acknowledgeRecoveryCodes(ctx, userId),
     verify: (userId, code, opts) => verify(ctx, userId, code, opts),
     checkProof: (userId, proof, opts) => checkProof(ctx, userId, proof, opts),
     verifyTrustedDevice: (userId, token) => verifyTrustedDevice(ctx, userId, token),

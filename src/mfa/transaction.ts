@@ -5,8 +5,8 @@ import type { MFAStore, MFAStoreEntry } from '../storage/store.js'
 import type { MFAEvent, MFAOperation, MFAPolicy } from './api.js'
 import type { SecretBox } from './encryption.js'
 import { emitEvents } from './events.js'
-import { expiry, isEmpty, type Transition } from './machine/index.js'
-import { parseRecord } from './record/parse.js'
+import { expiry, forgetStale, isEmpty, type Transition } from './machine/index.js'
+import { parseRecord, serializeRecord } from './record/parse.js'
 import type { MFARecord } from './record/shapes.js'
 
 /** What a step sees: the parsed record (null when there is none, or when the step asked for the raw entry). */
@@ -125,7 +125,7 @@ export function createTransactions(settings: TransactionSettings): Transactions 
         // a record holding nothing is written only over an existing one (a tombstone: versions keep growing, so a
         // writer that read the old record can never match a re-created one); nothing is created for nobody
         if (next && (entry !== null || !isEmpty(next))) {
-          const data = JSON.stringify(await reseal(next, userId))
+          const data = serializeRecord(await reseal(forgetStale(next, at), userId))
           const ttlMs = expiry(next, at, policy)
           const expected = entry?.version ?? null
           const won = await storeCall('write', () =>

@@ -305,7 +305,7 @@ describe.skipIf(!haveBrowser)('browser demo (examples/browser)', () => {
 
     // Without a token the trusted sign-in is refused; a code with "trust this browser" ticked trusts it.
     await submit('#trusted-signin')
-    expect((await message('trusted-message')).reason).toBe('malformed')
+    expect((await message('trusted-message')).reason).toBe('device_malformed')
     await advance(STEP)
     await page.check('#trust-browser')
     await page.fill('#login-code', await code(0))
@@ -321,7 +321,7 @@ describe.skipIf(!haveBrowser)('browser demo (examples/browser)', () => {
     await submit('#trusted-forget')
     expect((await message('trusted-message')).text).toContain('1 trusted browser forgotten')
     await submit('#trusted-signin')
-    expect((await message('trusted-message')).reason).toBe('revoked')
+    expect((await message('trusted-message')).reason).toBe('device_revoked')
 
     // An hour later the phone is 4 minutes behind: its code fails; two consecutive codes resync it.
     await advance(3_600_000)
@@ -351,7 +351,7 @@ describe.skipIf(!haveBrowser)('browser demo (examples/browser)', () => {
     expect(await page.isVisible('#confirm-form')).toBe(true)
     await advance(10 * 60_000)
     const said = await message('start-message')
-    expect(said.reason).toBe('expired')
+    expect(said.reason).toBe('enrollment_expired')
     expect(said.text).toContain('Start over')
     expect(await page.isVisible('#confirm-form')).toBe(false)
     expect(await page.textContent('#status')).toContain('Off')

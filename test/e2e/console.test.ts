@@ -28,6 +28,17 @@ const backends = [
   ...(process.env.MFA_E2E_REDIS === '1' ? ['redis'] : []), // MFA records in Redis, the app's tables in SQLite
 ]
 
+describe('the console refusal messages', () => {
+  it('are the table of docs/reasons.md word for word, one per reason', async () => {
+    const docs = readFileSync(`${root}docs/reasons.md`, 'utf8')
+    const block = /export const messages[^=]*= \{\n([\s\S]*?)\n\}/.exec(docs)?.[1] ?? ''
+    const table = Object.fromEntries([...block.matchAll(/^ {2}(\w+): '(.*)',$/gm)].map(([, key, text]) => [key, text]))
+    const pages = (await import('../../examples/console/pages.mjs' as string)) as { REASONS: Record<string, string> }
+    expect(Object.keys(table)).toHaveLength(block.trim().split('\n').length)
+    expect(pages.REASONS).toEqual(table)
+  })
+})
+
 // Generous per-test time: the machine running the whole suite is busy; no assertion here is about time.
 describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s', { timeout: 90_000 }, (backend) => {
   // The app's clock: real time rounded to 2 s into a step (databases keep their own clock for row expiry), moved
@@ -43,6 +54,26 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
   let dataDir: string
   let postgres: PostgresHandle | undefined
   let redis: RedisHandle | undefined
+  // The server slowed down: requests for `path` wait, once read, until the test opens the gate, and each one waits for
+  // the one before it to be answered, as a busy database would serve them (no timing: the test waits for the requests
+  // to arrive, then lets them through).
+  type Gate = {
+    method: string
+    path: string
+    arrived: number
+    open: () => void
+    opened: Promise<void>
+    answered: Promise<void>[]
+  }
+  let gate: Gate | null = null
+  const slowDown = (method: string, path: string) => {
+    let open = () => {}
+    const opened = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    gate = { method, path, arrived: 0, open, opened, answered: [] }
+    return gate
+  }
 
   const EMAIL = 'alice@example.com'
   const PASSWORD = 'correct horse battery'
@@ -67,6 +98,17 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
       dataDir,
       now: () => clock,
       supportPassword: 'support password for the test',
+      beforeRoute: async (request) => {
+        const held = gate
+        if (!held || request.method !== held.method || !request.url?.startsWith(held.path)) return undefined
+        const before = held.answered.at(-1)
+        let answered = () => {}
+        held.answered.push(new Promise<void>((resolve) => (answered = resolve)))
+        held.arrived++
+        await held.opened
+        await before
+        return answered
+      },
       ...(postgres ? { databaseUrl: postgres.connectionString } : {}),
       ...(redis ? { redisUrl: redis.url } : {}),
     })
@@ -166,22 +208,57 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
       const said = await message()
       expect(said.reason).toBe(reason)
       expect(said.text).toContain(words)
+      // the same QR code and key stay on the page: the entry the user scanned keeps working
+      expect(await page.textContent('#manual-key')).toBe(shownKey)
+      expect(parseKeyURI((await scanQR(page)) ?? '')).toEqual(params)
     }
     await shot('enroll-refused')
 
-    await submit('confirm-form', { code1: await phone(-1), code2: await phone(0) })
+    // A double click on "Turn on MFA" with a slow server: both posts arrive, and whichever answer the browser
+    // shows, it holds the codes that work (the repeated confirmation answers with the same ones).
+    const slow = slowDown('POST', '/security/mfa/confirm')
+    await page.fill('#code1', await phone(-1))
+    await page.fill('#code2', await phone(0))
+    // two clicks of the mouse, as a person would (the page's own click helper waits for the first navigation)
+    const button = await page.locator('#confirm-form button[type=submit]').boundingBox()
+    const [x, y] = [(button?.x ?? 0) + 5, (button?.y ?? 0) + 5]
+    await page.mouse.click(x, y)
+    await expect.poll(() => slow.arrived).toBe(1) // the first post is at the server, which is slow to answer
+    await page.mouse.click(x, y)
+    await expect.poll(() => slow.arrived).toBe(2)
+    const shown = page.waitForURL('**/security/recovery-codes?after=enabled')
+    gate = null
+    slow.open()
+    await shown
     recoveryCodes = await page.locator('#recovery-codes li').allTextContents()
     expect(recoveryCodes).toHaveLength(10)
+    // a reload, the server slow again: the same codes (the page is a GET over codes kept sealed until saved)
+    const reloading = slowDown('GET', '/security/recovery-codes')
+    const reloaded = page.reload()
+    await expect.poll(() => reloading.arrived).toBe(1)
+    gate = null
+    reloading.open()
+    await reloaded
+    expect(await page.locator('#recovery-codes li').allTextContents()).toEqual(recoveryCodes)
     for (const c of recoveryCodes) expect(c).toMatch(/^[0-9a-z]{4,5}(-[0-9a-z]{4,5})+$/)
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')])
     const saved = readFileSync((await download.path()) ?? '', 'utf8')
     for (const c of recoveryCodes) expect(saved).toContain(c)
     await shot('recovery-codes')
 
+    // Away and back before saying they are saved: the settings page leads back to the same codes.
+    await page.goto(`${app.url}security`)
+    await Promise.all([page.waitForNavigation(), page.click('#unsaved-codes a')])
+    expect(await page.locator('#recovery-codes li').allTextContents()).toEqual(recoveryCodes)
     await Promise.all([page.waitForNavigation(), page.click('#saved')])
+    expect((await message(page, 'done')).reason).toBe('enabled')
     expect(await page.getAttribute('#mfa', 'data-state')).toBe('on')
     expect(await page.textContent('#mfa-status')).toContain('1 authenticator, 10 recovery codes left')
+    expect(await page.isVisible('#unsaved-codes')).toBe(false)
     await shot('security-on')
+    // saved: never shown again
+    await page.goto(`${app.url}security/recovery-codes`)
+    expect(new URL(page.url()).pathname).toBe('/security')
   })
 
   it('throttles passwords, then asks for a code: a replay is refused, a fresh code signs in', async () => {
@@ -308,6 +385,12 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     await shot('step-up-confirmed')
     await submit('add-form', { label: 'Work phone', code: await code(0) })
     expect((await message()).reason).toBe('replayed')
+    // beside the field it concerns, the name kept, the refused code emptied (it cannot work again)
+    expect(await page.locator('#add-form #message').count()).toBe(1)
+    expect(await page.inputValue('#add-label')).toBe('Work phone')
+    expect(await page.inputValue('#add-code')).toBe('')
+    expect(new URL(page.url()).hash).toBe('#add-form')
+    await shot('error-beside-field')
     await submit('add-form', { label: 'Work phone' })
     const second = decodeBase32(((await page.textContent('#manual-key')) ?? '').replace(/ /g, ''))
     expect(second).not.toEqual(secret)
@@ -336,12 +419,35 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     advance(STEP)
     await submit('step-up-form', { code: await code(0, second) })
     expect((await message(page, 'done')).reason).toBe('confirmed')
-    await submit('regenerate-form', {})
+    // A recovery code typed as the proof is not spent without a word: the page warns, keeps it, and asks again.
+    const left = (await page.textContent('#mfa-status')) ?? ''
+    await submit('regenerate-form', { code: recoveryCodes[5]! })
+    let said = await message()
+    expect(said.reason).toBe('recovery_spend')
+    expect(said.text).toContain('will not work again (8 would be left)')
+    expect(await page.locator('#regenerate-form #message').count()).toBe(1)
+    expect(await page.inputValue('#regenerate-code')).toBe(recoveryCodes[5])
+    expect(await page.isVisible('#regenerate-form-spend')).toBe(true)
+    expect(await page.textContent('#mfa-status')).toBe(left)
+    await shot('recovery-spend-warning')
+    await submit('regenerate-form', { code: '' }) // the code typed a moment ago confirms it instead
     const fresh = await page.locator('#recovery-codes li').allTextContents()
     expect(fresh).toHaveLength(10)
+    said = await message()
+    expect(said.reason).toBe('regenerated')
+    expect(said.text).toContain('the old ones no longer work')
+    expect(said.text).not.toContain('sign-in asks for a code')
     recoveryCodes.push(...fresh)
-    await page.goto(`${app.url}security`)
+    await Promise.all([page.waitForNavigation(), page.click('#saved')])
+    said = await message(page, 'done')
+    expect(said.reason).toBe('codes-saved')
+    expect(said.text).not.toContain('MFA is on')
     expect(await page.getAttribute('#step-up', 'data-confirmed')).toBe('no')
+
+    // "Confirm it is you" takes no recovery code: it would spend one for nothing, so it is not even checked.
+    await submit('step-up-form', { code: fresh[0]! })
+    expect((await message()).reason).toBe('recovery_not_step_up')
+    expect(await page.textContent('#mfa-status')).toContain('10 recovery codes left')
 
     // The old phone's codes no longer sign in; the new phone's do.
     await signOut()
@@ -359,6 +465,15 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     expect((await message()).reason).toBe('replayed')
     await submit('disable-form', { code: 'not a code' })
     expect((await message()).reason).toBe('malformed')
+    // A form over 16 KB gets a page that says so, and changes nothing.
+    await page.fill('#disable-code', '1'.repeat(20_000))
+    const [tooLarge] = await Promise.all([page.waitForNavigation(), page.click('#disable-form button[type=submit]')])
+    expect(tooLarge?.status()).toBe(413)
+    expect(await page.textContent('h1')).toBe('This form is too large')
+    expect((await message()).reason).toBe('too_large')
+    await shot('form-too-large')
+    await page.goto(`${app.url}security`)
+    expect(await page.getAttribute('#mfa', 'data-state')).toBe('on')
     advance(STEP)
     await submit('disable-form', {}) // the sign-in code, two minutes ago, is the proof
     expect((await message(page, 'done')).reason).toBe('disabled')
@@ -373,8 +488,10 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     advance(11 * 60_000)
     await submit('confirm-form', { code1: await code(-1), code2: await code(0) })
     const said = await message()
-    expect(said.reason).toBe('expired')
+    expect(said.reason).toBe('enrollment_expired')
     expect(said.text).toContain('Start over')
+    expect(await page.isVisible('#qr')).toBe(false)
+    expect(await page.isVisible('#start-over')).toBe(true)
 
     // MFA on again, then lost.
     await page.goto(`${app.url}security`)
@@ -389,6 +506,8 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     expect(new URL(support.url()).pathname).toBe('/support')
     await submit('reset-form', { email: 'nobody@example.com', reason: 'ticket 41' }, support)
     expect((await message(support)).reason).toBe('unknown_user')
+    expect(await support.locator('#reset-form #message').count()).toBe(1)
+    expect(await support.inputValue('#reset-reason')).toBe('ticket 41')
     await submit(
       'reset-form',
       { email: EMAIL, reason: 'ticket 42: phone lost, identity checked by call-back' },
@@ -426,6 +545,25 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     await signIn(EMAIL, PASSWORD)
     expect(new URL(page.url()).pathname).toBe('/security')
     expect(await page.getAttribute('#mfa', 'data-state')).toBe('off')
+
+    // Each change to her MFA sent her an email (kept in the development outbox, newest first): never a code.
+    await Promise.all([page.waitForNavigation(), page.click('#outbox-link')])
+    expect(await page.textContent('#outbox-note')).toContain('not sent')
+    const subjects = await page.locator('section.mail').evaluateAll((all) => all.map((m) => m.dataset.subject))
+    expect(subjects).toEqual([
+      'Our support team reset MFA on your Example Cloud account',
+      'MFA was turned on for your Example Cloud account',
+      'MFA was turned off for your Example Cloud account',
+      'An authenticator was removed from your Example Cloud account',
+      'An authenticator was added to your Example Cloud account',
+      'MFA was turned on for your Example Cloud account',
+    ])
+    const mails = (await page.textContent('main')) ?? ''
+    expect(mails).toContain(`To ${EMAIL}`)
+    expect(mails).toContain('If this was you, there is nothing to do.')
+    expect(mails).not.toContain(shownKey.replace(/ /g, ''))
+    for (const c of [...typed, ...recoveryCodes]) expect(mails).not.toContain(c)
+    await shot('outbox')
   })
 
   // (PostgreSQL keeps its files elsewhere; the sealing itself is the service's, tested in test/mfa.)

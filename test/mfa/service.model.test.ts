@@ -1,9 +1,10 @@
 // Model-based test: random sequences of every MFA operation (several authenticators, import, removal, proofs, clock
 // ticks) against a small reference model that predicts each result exactly. On top of equality with the model,
 // each step asserts the safety properties directly: a replayed step, a locked user, a used recovery code, a removed
-// or disabled secret is never accepted.
+// or disabled secret is never accepted. New recovery codes are shown again (the same ones) until acknowledged, a
+// confirmation submitted twice answers twice alike, and no record ever holds a recovery code in clear.
 import fc from 'fast-check'
-import { createMFA, encodeBase32, type MFA, type MFAEvent } from 'mfa-core'
+import { createMFA, encodeBase32, type MFA, type MFAEvent, type MFAStore, memoryStore } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
 import { numRuns } from '../support/env.js'
 import { codeAt, expectCleanEvents, fakeClock, type Secrets, STEP_MS, T0 } from './helpers.js'
@@ -17,6 +18,8 @@ const POLICY = {
   recoveryCodes: 3,
 }
 const TTL = 10 * 60_000
+/** How long new recovery codes can be shown again (the default policy). */
+const UNSAVED_TTL = 15 * 60_000
 const NUM_RUNS = numRuns
 // keyed recovery digests (HMAC) keep a run fast; the PBKDF2 path is covered by the scenarios
 const KEYS = { current: 'k1', keys: { k1: new Uint8Array(32).fill(7) } }
@@ -38,6 +41,10 @@ interface Model {
   dead: string[]
   /** Recovery codes that were used, replaced or removed. */
   spent: string[]
+  /** Recovery codes issued lately and not acknowledged: shown again until `expiresAt`. */
+  unsaved: null | { codes: string[]; authId: string | null; issuedAt: number; expiresAt: number }
+  /** The last successful confirmation: its codes, the authenticator it created and the step it consumed. */
+  lastConfirm: null | { c1: string; c2: string; authId: string; step: number }
 }
 
 interface Real {
@@ -80,6 +87,8 @@ function killAll(m: Model) {
   m.failures = 0
   m.lockedUntil = 0
   m.pending = null
+  m.unsaved = null
+  m.lastConfirm = null
 }
 
 type ProofKind = 'prev' | 'current' | 'next' | 'wrong' | 'dead' | 'recovery' | 'spent' | 'malformed' | 'none'
@@ -140,6 +149,8 @@ function judge(
   if (proof.input === 'recovery') {
     m.recovery = m.recovery.filter((c) => c !== proof.code)
     m.spent.push(proof.code)
+    // whoever uses one has the codes: they are not shown again
+    m.unsaved = null
     m.failures = 0
     m.lockedUntil = 0
     return { method: 'recovery' }
@@ -219,6 +230,7 @@ class ProofCommand implements fc.AsyncCommand<Model, Real> {
         m.spent.push(...m.recovery)
         m.recovery = actual.ok ? (actual.recoveryCodes as string[]) : []
         expect(m.recovery).toHaveLength(POLICY.recoveryCodes)
+        m.unsaved = { codes: m.recovery, authId: null, issuedAt: now, expiresAt: now + UNSAVED_TTL }
         for (const c of m.recovery) r.sensitive.recovery.add(c)
         expected = { ok: true, recoveryCodes: m.recovery }
       } else expected = this.begin(m, r, actual)
@@ -264,19 +276,22 @@ class ConfirmCommand implements fc.AsyncCommand<Model, Real> {
     const actual = await r.mfa.confirmEnrollment('u', c1, c2)
 
     let expected: Result
+    // nothing pending: only the last confirmation's own two codes could answer (wrong ones here never do)
     if (p === null) expected = { ok: false, reason: 'not_pending' }
     else if (now >= p.expiresAt) {
       // a record holding only the pending enrollment is dropped by the store one TTL after it expired
       const dropped = m.auths.length === 0 && now >= p.expiresAt + TTL
-      expected = { ok: false, reason: dropped ? 'not_pending' : 'expired' }
+      expected = { ok: false, reason: dropped ? 'not_pending' : 'enrollment_expired' }
       m.pending = null
-    } else if (p.attempts >= POLICY.maxEnrollmentAttempts) expected = { ok: false, reason: 'locked' }
+    } else if (p.attempts >= POLICY.maxEnrollmentAttempts) expected = { ok: false, reason: 'enrollment_locked' }
     else if (m.auths.length >= POLICY.maxAuthenticators) expected = { ok: false, reason: 'limit_reached' }
     else if (this.kind === 'good') {
       const first = m.auths.length === 0
       const codes = actual.ok ? actual.recoveryCodes : []
       expect(codes).toHaveLength(first ? POLICY.recoveryCodes : 0)
       if (first) m.recovery = codes
+      if (first) m.unsaved = { codes, authId: p.id, issuedAt: now, expiresAt: now + UNSAVED_TTL }
+      m.lastConfirm = { c1, c2, authId: p.id, step: stepNow(r) }
       for (const c of codes) r.sensitive.recovery.add(c)
       m.auths.push({ id: p.id, secret: p.secret, lastStep: stepNow(r), drift: 0 })
       m.pending = null
@@ -317,6 +332,7 @@ class ImportCommand implements fc.AsyncCommand<Model, Real> {
     m.auths.push({ id: actual.authenticatorId, secret, lastStep: -1, drift: 0 })
     if (this.recoveryCodes) {
       m.spent.push(...m.recovery)
+      m.unsaved = null
       m.recovery = actual.recoveryCodes ?? []
       expect(m.recovery).toHaveLength(POLICY.recoveryCodes)
       for (const c of m.recovery) r.sensitive.recovery.add(c)
@@ -354,10 +370,61 @@ class StatusCommand implements fc.AsyncCommand<Model, Real> {
     expect(s.recoveryCodesLeft).toBe(active ? m.recovery.length : undefined)
     expect(s.lockedUntil).toBe(active && now < m.lockedUntil ? m.lockedUntil : undefined)
     expect(s.pendingExpiresAt).toBe(pendingLive ? m.pending?.expiresAt : undefined)
+    const unsavedLive = active && m.unsaved !== null && now < m.unsaved.expiresAt
+    expect(s.unsavedRecoveryCodesUntil).toBe(unsavedLive ? m.unsaved?.expiresAt : undefined)
     expect((await r.mfa.listAuthenticators('u')).map((a) => a.id)).toEqual(m.auths.map((a) => a.id))
   }
   toString() {
     return 'status'
+  }
+}
+
+/** The last successful confirmation submitted again (a double click, a reload), with nothing pending. */
+class RepeatConfirmCommand implements fc.AsyncCommand<Model, Real> {
+  check(m: Readonly<Model>) {
+    return m.lastConfirm !== null && m.pending === null
+  }
+  async run(m: Model, r: Real) {
+    const last = m.lastConfirm!
+    const now = r.clock.t
+    const t = stepNow(r)
+    const actual = await r.mfa.confirmEnrollment('u', last.c1, last.c2)
+    const newest = m.auths.at(-1)
+    // the same confirmation only while nothing happened since: its authenticator is the newest, unused since, and
+    // the consumed step is still within the enrollment window (2 back, 1 ahead)
+    const repeatable =
+      newest?.id === last.authId && newest.lastStep === last.step && t - last.step <= 2 && last.step - t <= 1
+    if (!repeatable) return void expect(actual).toEqual({ ok: false, reason: 'not_pending' })
+    const u = m.unsaved
+    const codes = u && now < u.expiresAt && u.authId === last.authId ? u.codes : []
+    expect(actual).toEqual({ ok: true, authenticatorId: last.authId, recoveryCodes: codes })
+  }
+  toString() {
+    return 'confirm(again)'
+  }
+}
+
+/** Recovery codes shown again, or acknowledged. */
+class UnsavedCommand implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly acknowledge: boolean) {}
+  check() {
+    return true
+  }
+  async run(m: Model, r: Real) {
+    if (this.acknowledge) {
+      expect(await r.mfa.acknowledgeRecoveryCodes('u')).toEqual({ ok: true })
+      m.unsaved = null
+      return
+    }
+    const actual = await r.mfa.unsavedRecoveryCodes('u')
+    const u = m.unsaved
+    if (u === null || r.clock.t >= u.expiresAt) return void expect(actual).toBeNull()
+    expect(actual).toEqual({ recoveryCodes: u.codes, issuedAt: u.issuedAt, expiresAt: u.expiresAt })
+    // safety: every code shown again still works (none spent or replaced)
+    for (const c of actual?.recoveryCodes ?? []) expect(m.recovery).toContain(c)
+  }
+  toString() {
+    return this.acknowledge ? 'acknowledgeRecoveryCodes' : 'unsavedRecoveryCodes'
   }
 }
 
@@ -392,6 +459,8 @@ const commands = [
   ),
   fc.tuple(fc.boolean(), fc.boolean()).map(([uri, codes]) => new ImportCommand(uri, codes)),
   fc.constant(new StatusCommand()),
+  fc.constant(new RepeatConfirmCommand()),
+  fc.boolean().map((acknowledge) => new UnsavedCommand(acknowledge)),
   tick,
   tick,
 ]
@@ -411,7 +480,19 @@ describe('createMFA against a reference model', () => {
         async (cmds, offset, preEnrolled) => {
           const clock = fakeClock(T0 - 5_000 + offset)
           const events: MFAEvent[] = []
+          // every record written, to check that none holds a recovery code in clear
+          const memory = memoryStore({ now: clock.now })
+          const written: string[] = []
+          const store: MFAStore = {
+            get: (key) => memory.get(key),
+            set: (key, data, expected, options) => {
+              written.push(data)
+              return memory.set(key, data, expected, options)
+            },
+            delete: (key, expected) => memory.delete(key, expected),
+          }
           const mfa = createMFA({
+            store,
             issuer: 'Model',
             now: clock.now,
             policy: POLICY,
@@ -427,6 +508,8 @@ describe('createMFA against a reference model', () => {
             pending: null,
             dead: [],
             spent: [],
+            unsaved: null,
+            lastConfirm: null,
           }
           const real: Real = { mfa, clock, sensitive }
           // Half the runs start with an enrolled user, so long sequences explore the active states.
@@ -436,6 +519,12 @@ describe('createMFA against a reference model', () => {
           }
           await fc.asyncModelRun(() => ({ model, real }), cmds)
           if (events.length > 0) expectCleanEvents(events, sensitive)
+          for (const data of written) {
+            for (const c of sensitive.recovery) {
+              expect(data).not.toContain(c)
+              expect(data).not.toContain(c.replace(/-/g, ''))
+            }
+          }
         },
       ),
       { numRuns: NUM_RUNS },

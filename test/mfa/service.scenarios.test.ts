@@ -57,7 +57,14 @@ describe('the console flow', () => {
       h.sensitive.recovery.add(c)
     }
     const status = await h.mfa.status('alice')
-    expect(status).toEqual({ state: 'active', enabledAt: h.clock.t, authenticators: 1, recoveryCodesLeft: 10 })
+    expect(status).toEqual({
+      state: 'active',
+      enabledAt: h.clock.t,
+      authenticators: 1,
+      recoveryCodesLeft: 10,
+      // shown again until acknowledged, for the default 15 minutes
+      unsavedRecoveryCodesUntil: h.clock.t + 900_000,
+    })
     expect(confirmed.authenticatorId).toBe(enrollment.authenticatorId)
 
     // The confirmation consumed step s+1: the same code cannot log in.
@@ -161,7 +168,7 @@ describe('confirmEnrollment reasons', () => {
     expect(await reason('000001', '111112')).toBe('invalid')
     expect(await reason('000002', '111113')).toBe('invalid')
     // five failed attempts: locked, even with the right codes
-    expect(await reason(await c(-1), await c(0))).toBe('locked')
+    expect(await reason(await c(-1), await c(0))).toBe('enrollment_locked')
     expect(h.events.some((e) => e.type === 'locked' && e.operation === 'confirm')).toBe(true)
     // beginning again gives a new secret and fresh attempts
     const again = await started(h.mfa.beginEnrollment('bob', { accountName: 'bob' }))
@@ -180,7 +187,7 @@ describe('confirmEnrollment reasons', () => {
     h.clock.set(expiresAt)
     const c1 = h.typed(await codeAt(secret, h.clock.t, -1))
     const c2 = h.typed(await codeAt(secret, h.clock.t))
-    expect(await h.mfa.confirmEnrollment('carol', c1, c2)).toEqual({ ok: false, reason: 'expired' })
+    expect(await h.mfa.confirmEnrollment('carol', c1, c2)).toEqual({ ok: false, reason: 'enrollment_expired' })
     expect(await h.mfa.status('carol')).toEqual({ state: 'none' })
     expect(await h.mfa.confirmEnrollment('carol', c1, c2)).toEqual({ ok: false, reason: 'not_pending' })
     expectCleanEvents(h.events, h.sensitive)
@@ -195,7 +202,7 @@ describe('confirmEnrollment reasons', () => {
     for (let i = 0; i < 5; i++) {
       expect((await mfa.confirmEnrollment('alice', '000000', '111111')).ok).toBe(false)
     }
-    expect(await mfa.confirmEnrollment('alice', '000000', '111111')).toEqual({ ok: false, reason: 'locked' })
+    expect(await mfa.confirmEnrollment('alice', '000000', '111111')).toEqual({ ok: false, reason: 'enrollment_locked' })
     expect(JSON.parse(map.get('mfa:alice')?.data ?? '').pending.attempts).toBe(5)
   })
 })
@@ -691,8 +698,7 @@ describe('records and misuse', () => {
     const { store, map } = testStore()
     const h = harness({ store, keyPrefix: 'app1/mfa/' })
     await enable(h)
-    const record = JSON.parse(map.get('app1/mfa/alice')?.data ?? 'null')
-    expect(Object.keys(record)).toEqual([
+    const keys = [
       'schema',
       'generation',
       'enabledAt',
@@ -702,7 +708,20 @@ describe('records and misuse', () => {
       'devices',
       'authenticators',
       'pending',
-    ])
+    ]
+    // the new recovery codes are in their window (without keys: only when and for which authenticator, no codes)
+    const unsaved = JSON.parse(map.get('app1/mfa/alice')?.data ?? 'null')
+    expect(Object.keys(unsaved)).toEqual([...keys, 'unsaved'])
+    expect(unsaved.unsaved).toEqual({
+      sealed: null,
+      authenticatorId: unsaved.authenticators[0].id,
+      issuedAt: h.clock.t,
+      expiresAt: h.clock.t + 900_000,
+    })
+    // acknowledged: the record is exactly what the release before wrote
+    await h.mfa.acknowledgeRecoveryCodes('alice')
+    const record = JSON.parse(map.get('app1/mfa/alice')?.data ?? 'null')
+    expect(Object.keys(record)).toEqual(keys)
     expect(record.schema).toBe(2)
     expect(record.pending).toBeNull()
     expect(Object.keys(record.authenticators[0]).sort()).toEqual(

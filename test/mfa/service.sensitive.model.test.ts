@@ -183,7 +183,7 @@ const useDevice = (pick: number, which: 'current' | 'stale' | 'forged' | 'garbag
       if (now < m.lockedUntil) {
         return void expect(actual).toEqual({ ok: false, reason: 'locked', retryAfterMs: m.lockedUntil - now })
       }
-      if (which === 'garbage') return void expect(actual).toEqual({ ok: false, reason: 'malformed' })
+      if (which === 'garbage') return void expect(actual).toEqual({ ok: false, reason: 'device_malformed' })
       const genuine = which === 'current' && !d!.revoked && now < d!.expiresAt
       if (genuine) {
         expect(actual).toEqual({ ok: true, deviceId: d!.id, token: expect.any(String), expiresAt: d!.expiresAt })
@@ -193,14 +193,17 @@ const useDevice = (pick: number, which: 'current' | 'stale' | 'forged' | 'garbag
         if (copied) {
           // the copy of the cookie, tried after the real browser used it: refused, and a failure
           const copy = (await r.mfa.verifyTrustedDevice('u', d!.stale.at(-1)!)) as Result
-          expect(copy).toEqual(fail(m, now, 'revoked'))
+          expect(copy).toEqual(fail(m, now, 'device_revoked'))
         }
         return
       }
       // safety: a replaced, forged, revoked or expired token never opens; the reason depends on what the record
       // still remembers of the device
       expect(actual.ok).toBe(false)
-      const allowed = which === 'current' && !d!.revoked ? ['expired', 'unknown'] : ['revoked', 'unknown', 'expired']
+      const allowed =
+        which === 'current' && !d!.revoked
+          ? ['device_expired', 'device_unknown']
+          : ['device_revoked', 'device_unknown', 'device_expired']
       expect(allowed).toContain(actual.reason)
       const expected = fail(m, now, actual.reason as string)
       expect(actual).toEqual(expected)
@@ -239,8 +242,9 @@ const checkProof = (pick: number, maxAgeMs: number) =>
     async (m, r) => {
       const p = m.proofs[pick % m.proofs.length]!
       const actual = (await r.mfa.checkProof('u', p.proof, { maxAgeMs })) as Result
-      if (p.generation !== m.generation) return void expect(actual).toEqual({ ok: false, reason: 'revoked' })
-      if (r.clock.t - p.verifiedAt > maxAgeMs) return void expect(actual).toEqual({ ok: false, reason: 'expired' })
+      if (p.generation !== m.generation) return void expect(actual).toEqual({ ok: false, reason: 'proof_revoked' })
+      if (r.clock.t - p.verifiedAt > maxAgeMs)
+        return void expect(actual).toEqual({ ok: false, reason: 'proof_expired' })
       if (r.clock.t < m.lockedUntil) {
         return void expect(actual).toEqual({ ok: false, reason: 'locked', retryAfterMs: m.lockedUntil - r.clock.t })
       }
@@ -265,8 +269,8 @@ const regenerate = (pick: number, withProof: boolean) =>
       let refusal: Result | null
       if (now < m.lockedUntil) refusal = { ok: false, reason: 'locked', retryAfterMs: m.lockedUntil - now }
       else if (!withProof) refusal = judgeCode(m, now, t, step)
-      else if (p!.generation !== m.generation) refusal = { ok: false, reason: 'revoked' }
-      else if (now - p!.verifiedAt > 600_000) refusal = { ok: false, reason: 'expired' }
+      else if (p!.generation !== m.generation) refusal = { ok: false, reason: 'proof_revoked' }
+      else if (now - p!.verifiedAt > 600_000) refusal = { ok: false, reason: 'proof_expired' }
       else refusal = null
       if (refusal) return void expect(actual).toEqual(refusal)
       expect(actual).toMatchObject({ ok: true })

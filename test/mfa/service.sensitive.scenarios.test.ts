@@ -59,9 +59,9 @@ describe('step-up proofs', () => {
       method: 'totp',
       authenticatorId: id,
     })
-    expect(await h.mfa.checkProof('bob', proof)).toEqual({ ok: false, reason: 'invalid' })
-    expect(await h.mfa.checkProof('alice', `${proof}x`)).toEqual({ ok: false, reason: 'invalid' })
-    expect(await h.mfa.checkProof('alice', 42 as never)).toEqual({ ok: false, reason: 'invalid' })
+    expect(await h.mfa.checkProof('bob', proof)).toEqual({ ok: false, reason: 'proof_invalid' })
+    expect(await h.mfa.checkProof('alice', `${proof}x`)).toEqual({ ok: false, reason: 'proof_invalid' })
+    expect(await h.mfa.checkProof('alice', 42 as never)).toEqual({ ok: false, reason: 'proof_invalid' })
     // a verify without { proof: true } gives none
     expect((await login(h, secret, {})).proof).toBeUndefined()
     expect(h.events.filter((e) => e.type === 'proof_issued')).toEqual([
@@ -78,10 +78,10 @@ describe('step-up proofs', () => {
     expect((await h.mfa.checkProof('alice', proof as string)).ok).toBe(true)
     expect(await h.mfa.checkProof('alice', proof as string, { maxAgeMs: 4 * 60_000 })).toEqual({
       ok: false,
-      reason: 'expired',
+      reason: 'proof_expired',
     })
     h.clock.advance(5 * 60_000 + 1)
-    expect(await h.mfa.checkProof('alice', proof as string)).toEqual({ ok: false, reason: 'expired' })
+    expect(await h.mfa.checkProof('alice', proof as string)).toEqual({ ok: false, reason: 'proof_expired' })
   })
 
   it('is refused as locked while the user is locked out, and stands again once the lock ends', async () => {
@@ -132,30 +132,30 @@ describe('step-up proofs', () => {
     const regenerated = await h.mfa.regenerateRecoveryCodes('alice', step)
     expect(regenerated).toMatchObject({ ok: true })
     // ... but a regeneration voids it, for every later use
-    expect(await h.mfa.checkProof('alice', proof as string)).toEqual({ ok: false, reason: 'revoked' })
-    expect(await h.mfa.disable('alice', step)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.checkProof('alice', proof as string)).toEqual({ ok: false, reason: 'proof_revoked' })
+    expect(await h.mfa.disable('alice', step)).toEqual({ ok: false, reason: 'proof_revoked' })
     const again = await login(h, secret, { proof: true })
     expect(await h.mfa.removeAuthenticator('alice', second.authenticatorId, { proof: again.proof as string })).toEqual({
       ok: true,
     })
-    expect(await h.mfa.checkProof('alice', again.proof as string)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.checkProof('alice', again.proof as string)).toEqual({ ok: false, reason: 'proof_revoked' })
     const last = await login(h, secret, { proof: true })
     expect(await h.mfa.disable('alice', { proof: last.proof as string, maxAgeMs: 60_000 })).toEqual({ ok: true })
     expect(await h.mfa.status('alice')).toEqual({ state: 'none' })
-    expect(await h.mfa.checkProof('alice', last.proof as string)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.checkProof('alice', last.proof as string)).toEqual({ ok: false, reason: 'proof_revoked' })
     expect(id).toBeTruthy()
     expectCleanEvents(h.events, h.sensitive)
   })
 
-  it('refusals: a stale proof is `expired`, a forged one `invalid`; neither counts as a failure', async () => {
+  it('refusals: a stale proof is `proof_expired`, a forged one `proof_invalid`; neither counts as a failure', async () => {
     const h = setup({ policy: { maxFailures: 1 } })
     const { secret } = await enable(h)
     const { proof } = await login(h, secret, { proof: true })
     h.clock.advance(2 * 60_000)
     const stale = { proof: proof as string, maxAgeMs: 60_000 }
     for (let i = 0; i < 3; i++) {
-      expect(await h.mfa.disable('alice', stale)).toEqual({ ok: false, reason: 'expired' })
-      expect(await h.mfa.disable('alice', { proof: 'AAAA' })).toEqual({ ok: false, reason: 'invalid' })
+      expect(await h.mfa.disable('alice', stale)).toEqual({ ok: false, reason: 'proof_expired' })
+      expect(await h.mfa.disable('alice', { proof: 'AAAA' })).toEqual({ ok: false, reason: 'proof_invalid' })
     }
     expect((await h.mfa.status('alice')).lockedUntil).toBeUndefined()
   })
@@ -165,9 +165,9 @@ describe('step-up proofs', () => {
     const { secret } = await enable(h)
     const { proof } = await login(h, secret, { proof: true })
     await h.mfa.reset('alice', { actor: 'support:1', reason: 'lost phone' })
-    expect(await h.mfa.checkProof('alice', proof as string)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.checkProof('alice', proof as string)).toEqual({ ok: false, reason: 'proof_revoked' })
     await enable(h)
-    expect(await h.mfa.checkProof('alice', proof as string)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.checkProof('alice', proof as string)).toEqual({ ok: false, reason: 'proof_revoked' })
   })
 
   it('misuse throws: no proofKey, a bad maxAgeMs, a bad proof flag', async () => {
@@ -204,15 +204,15 @@ describe('trusted devices', () => {
     if (!used.ok) return
     h.secretly(used.token)
     expect(used.token).not.toBe(grant.token)
-    expect(await h.mfa.verifyTrustedDevice('alice', grant.token)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.verifyTrustedDevice('alice', grant.token)).toEqual({ ok: false, reason: 'device_revoked' })
     expect(await h.mfa.listTrustedDevices('alice')).toEqual([
       { id: grant.id, label: 'Firefox on Linux', createdAt, lastUsedAt: h.clock.t, expiresAt: grant.expiresAt },
     ])
     // another user's token, and garbage, are refused without a throw
     expect(await h.mfa.verifyTrustedDevice('bob', used.token)).toEqual({ ok: false, reason: 'not_enrolled' })
-    expect(await h.mfa.verifyTrustedDevice('alice', 'garbage')).toEqual({ ok: false, reason: 'malformed' })
+    expect(await h.mfa.verifyTrustedDevice('alice', 'garbage')).toEqual({ ok: false, reason: 'device_malformed' })
     h.clock.set(grant.expiresAt)
-    expect(await h.mfa.verifyTrustedDevice('alice', used.token)).toEqual({ ok: false, reason: 'expired' })
+    expect(await h.mfa.verifyTrustedDevice('alice', used.token)).toEqual({ ok: false, reason: 'device_expired' })
     expect(h.events.map((e) => e.type)).toContain('device_trusted')
     expectCleanEvents(h.events, h.sensitive)
   })
@@ -224,14 +224,14 @@ describe('trusted devices', () => {
     const b = (await login(h, secret, { trustDevice: { label: 'B', ttlMs: 60 * 60_000 } })).device!
     expect(await h.mfa.revokeTrustedDevice('alice', a.id)).toEqual({ ok: true })
     expect(await h.mfa.revokeTrustedDevice('alice', a.id)).toEqual({ ok: false, reason: 'not_found' })
-    expect(await h.mfa.verifyTrustedDevice('alice', a.token)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.verifyTrustedDevice('alice', a.token)).toEqual({ ok: false, reason: 'device_revoked' })
     expect((await h.mfa.listTrustedDevices('alice')).map((d) => d.label)).toEqual(['B'])
     expect(await h.mfa.revokeTrustedDevices('alice')).toEqual({ ok: true, revoked: 1 })
-    expect(await h.mfa.verifyTrustedDevice('alice', b.token)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.verifyTrustedDevice('alice', b.token)).toEqual({ ok: false, reason: 'device_revoked' })
 
     const c = (await login(h, secret, { trustDevice: { label: 'C' } })).device!
     expect((await h.mfa.regenerateRecoveryCodes('alice', await fresh(h, secret))).ok).toBe(true)
-    expect(await h.mfa.verifyTrustedDevice('alice', c.token)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.verifyTrustedDevice('alice', c.token)).toEqual({ ok: false, reason: 'device_revoked' })
     const d = (await login(h, secret, { trustDevice: { label: 'D' } })).device!
     expect((await h.mfa.disable('alice', await fresh(h, secret))).ok).toBe(true)
     expect(await h.mfa.verifyTrustedDevice('alice', d.token)).toEqual({ ok: false, reason: 'not_enrolled' })
@@ -256,7 +256,7 @@ describe('trusted devices', () => {
     expect(await h.mfa.removeAuthenticator('alice', second.authenticatorId, await fresh(h, secret))).toEqual({
       ok: true,
     })
-    expect(await h.mfa.verifyTrustedDevice('alice', d.token)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.verifyTrustedDevice('alice', d.token)).toEqual({ ok: false, reason: 'device_revoked' })
   })
 
   it('failed token checks count against the failure budget; a locked user’s token is not looked at', async () => {
@@ -266,10 +266,10 @@ describe('trusted devices', () => {
     const forged = `${d.id}.${'A'.repeat(43)}`
     // malformed input does not count
     for (let i = 0; i < 5; i++) expect((await h.mfa.verifyTrustedDevice('alice', 'nope')).ok).toBe(false)
-    expect(await h.mfa.verifyTrustedDevice('alice', forged)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.verifyTrustedDevice('alice', forged)).toEqual({ ok: false, reason: 'device_revoked' })
     expect(await h.mfa.verify('alice', h.typed('000000'))).toMatchObject({ ok: false })
     const third = await h.mfa.verifyTrustedDevice('alice', `${'a'.repeat(16)}.${'A'.repeat(43)}`)
-    expect(third).toEqual({ ok: false, reason: 'unknown', retryAfterMs: 30_000 })
+    expect(third).toEqual({ ok: false, reason: 'device_unknown', retryAfterMs: 30_000 })
     expect(await h.mfa.verifyTrustedDevice('alice', d.token)).toEqual({
       ok: false,
       reason: 'locked',
@@ -287,7 +287,7 @@ describe('trusted devices', () => {
     for (const label of ['one', 'two', 'three'])
       grants.push((await login(h, secret, { trustDevice: { label } })).device!)
     expect((await h.mfa.listTrustedDevices('alice')).map((d) => d.label)).toEqual(['two', 'three'])
-    expect(await h.mfa.verifyTrustedDevice('alice', grants[0]!.token)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.verifyTrustedDevice('alice', grants[0]!.token)).toEqual({ ok: false, reason: 'device_revoked' })
     expect(h.events.find((e) => e.type === 'device_revoked')).toMatchObject({
       deviceId: grants[0]!.id,
       reason: 'limit',

@@ -78,12 +78,15 @@ for (const c of cases) {
         const winners = results.filter((r) => r.ok)
         expect(winners).toHaveLength(1)
         expect(results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.reason))).toEqual(
-          Array(SERVERS - 1).fill('revoked'),
+          Array(SERVERS - 1).fill('device_revoked'),
         )
         const winner = winners[0]
         if (!winner?.ok) return
         // the presented token is dead everywhere; the winner's replacement works once, from any server
-        expect(await apps[1]!.verifyTrustedDevice(userId, token)).toMatchObject({ ok: false, reason: 'revoked' })
+        expect(await apps[1]!.verifyTrustedDevice(userId, token)).toMatchObject({
+          ok: false,
+          reason: 'device_revoked',
+        })
         const next = await apps[SERVERS - 1]!.verifyTrustedDevice(userId, winner.token)
         expect(next.ok).toBe(true)
         // the refusals were counted against the user's budget, none lost: with the one above, SERVERS failures

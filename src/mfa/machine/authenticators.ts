@@ -85,7 +85,8 @@ export function importAuthenticator(
   if (!recoveryCodes) return { result: { ok: true, authenticatorId: imported.id }, next, events }
   return {
     needsRecovery: (fresh: FreshRecoveryCodes) => {
-      const withCodes: MFARecord = { ...next, recovery: fresh.digests }
+      // the application holds these codes; any unsaved ones were replaced
+      const withCodes: MFARecord = { ...next, recovery: fresh.digests, unsaved: null }
       const all = [...events]
       if (base.recovery) {
         const revoked = revokeForSecurity(base, now)

@@ -11,6 +11,7 @@ import {
   type SecretParams,
 } from '../record/shapes.js'
 import { type ClosedGate, type CodeGate, proofGate, refuseClosed, stepAt } from './gates.js'
+import { type RepeatedConfirmation, repeatConfirmation, unsavedFor } from './recovery-codes.js'
 import { refuse } from './refusal.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
 import { revokeForSecurity } from './trusted-devices.js'
@@ -66,31 +67,60 @@ export function begin(
   return { result: { ok: true, authenticatorId: secret.id, expiresAt }, next: { ...base, pending }, events }
 }
 
-/** A confirmation can be checked: the steps code2 (step s+1) and code1 (step s) may match, likeliest first. */
-export interface ConfirmGate {
-  pending: PendingEnrollment
-  second: number[]
-  first: number[]
+/** Why a confirmation cannot be checked at all (nothing the user typed is looked at). */
+export type ConfirmClosed = 'not_pending' | 'enrollment_expired' | 'enrollment_locked' | 'limit_reached'
+
+/**
+ * A confirmation can be checked: the secret to check the codes with (`holder`), and the steps code2 (step s+1) and
+ * code1 (step s) may match, likeliest first. Either the pending enrollment's, or (`repeat`, nothing pending) the
+ * newest authenticator's two consumed steps, to recognise the confirmation that created it submitted again.
+ */
+export type ConfirmGate = { second: number[]; first: number[] } & (
+  | { holder: PendingEnrollment; pending: PendingEnrollment }
+  | { holder: Authenticator; repeat: Authenticator }
+)
+
+/**
+ * The newest authenticator, when a confirmation submitted again could be the one that created it: nothing used it
+ * since (no login, no resync: `lastUsedAt` is still its creation), and its second step is still within the
+ * enrollment window of now.
+ */
+function repeatable(record: MFARecord, now: number, policy: MFAPolicy): Authenticator | null {
+  const newest = record.authenticators.at(-1)
+  if (!newest || newest.lastUsedAt !== newest.createdAt) return null
+  const t = stepAt(now, newest.period)
+  const { past, future } = policy.enrollmentWindow
+  return newest.lastStep >= t - past && newest.lastStep <= t + future ? newest : null
 }
 
 /**
  * Says whether a confirmation can be checked now and over which steps: code2 is step s+1 within
- * [t - past, t + future] of the current step t, code1 is step s, one earlier.
+ * [t - past, t + future] of the current step t, code1 is step s, one earlier. With nothing pending, only the
+ * confirmation that created the newest authenticator can be checked again (its two steps exactly).
  */
 export function confirmGate(
   record: MFARecord | null,
   now: number,
   policy: MFAPolicy,
-): ClosedGate<'not_pending' | 'expired' | 'locked' | 'limit_reached'> | ConfirmGate {
+): ClosedGate<ConfirmClosed> | ConfirmGate {
   const pending = record?.pending
-  if (!record || !pending) return { reason: 'not_pending' }
-  if (now >= pending.expiresAt) return { reason: 'expired' }
-  if (pending.attempts >= policy.maxEnrollmentAttempts) return { reason: 'locked' }
+  if (!record || !pending) {
+    const repeat = record && repeatable(record, now, policy)
+    if (!repeat) return { reason: 'not_pending' }
+    return { holder: repeat, repeat, second: [repeat.lastStep], first: [repeat.lastStep - 1] }
+  }
+  if (now >= pending.expiresAt) return { reason: 'enrollment_expired' }
+  if (pending.attempts >= policy.maxEnrollmentAttempts) return { reason: 'enrollment_locked' }
   const kept = record.authenticators.filter((a) => a.id !== pending.replaces).length
   if (kept >= policy.maxAuthenticators) return { reason: 'limit_reached' }
   const t = stepAt(now, pending.period)
   const { past, future } = policy.enrollmentWindow
-  return { pending, second: likeliestFirst(t, past, future), first: likeliestFirst(t, past + 1, future) }
+  return {
+    holder: pending,
+    pending,
+    second: likeliestFirst(t, past, future),
+    first: likeliestFirst(t, past + 1, future),
+  }
 }
 
 /**
@@ -102,26 +132,40 @@ export type ConfirmEvidence =
   | { kind: 'same' }
   | { kind: 'pair'; first: number | null; second: number | null }
 
-/** The result of a confirmation: the recovery codes to show once (empty for a further authenticator). */
-export type ConfirmSuccess = { ok: true; authenticatorId: string; recoveryCodes: string[] }
+/**
+ * The result of a confirmation: the recovery codes to show (empty for a further authenticator), or, for a repeated
+ * confirmation with keys, their sealed copy for the service to open.
+ */
+export type ConfirmSuccess = RepeatedConfirmation
 
 /**
  * Confirms a pending enrollment with two consecutive codes, in order. `malformed` and `same_code` do not count as
  * attempts; the other refusals do, and the last allowed one locks the pending enrollment. The first authenticator
- * of a user turns MFA on and issues recovery codes; a further one leaves them as they are.
+ * of a user turns MFA on and issues recovery codes (shown again until acknowledged); a further one leaves them as
+ * they are. The same two codes again, once confirmed, answer as the first time (a double submit, a reload) and
+ * change nothing; other codes then are `not_pending`, counted nowhere (the steps checked are spent ones).
  */
 export function confirm(
   record: MFARecord | null,
-  gate: ClosedGate<'not_pending' | 'expired' | 'locked' | 'limit_reached'> | ConfirmGate,
+  gate: ClosedGate<ConfirmClosed> | ConfirmGate,
   evidence: ConfirmEvidence | null,
   now: number,
   policy: MFAPolicy,
 ): Transition<Refusal<ConfirmReason> | ConfirmSuccess> | NeedsRecovery<Refusal<ConfirmReason> | ConfirmSuccess> {
   if ('reason' in gate) {
     // an expired enrollment is removed, so status and later calls see none
-    return refuse(gate.reason, gate.reason === 'expired' && record ? { next: { ...record, pending: null } } : {})
+    return refuse(
+      gate.reason,
+      gate.reason === 'enrollment_expired' && record ? { next: { ...record, pending: null } } : {},
+    )
   }
   const rec = record as MFARecord
+  if ('repeat' in gate) {
+    const { repeat } = gate
+    const same =
+      evidence?.kind === 'pair' && evidence.first === repeat.lastStep - 1 && evidence.second === repeat.lastStep
+    return same ? repeatConfirmation(rec, repeat.id, now) : refuse('not_pending')
+  }
   if (evidence === null || evidence.kind === 'malformed') return refuse('malformed')
   if (evidence.kind === 'same') return refuse('same_code')
   const { pending } = gate
@@ -170,8 +214,19 @@ export function confirm(
   return {
     needsRecovery: (fresh) => ({
       result: { ok: true, authenticatorId: id, recoveryCodes: fresh.codes },
-      next: { ...next, recovery: fresh.digests },
+      next: { ...next, recovery: fresh.digests, unsaved: unsavedFor(fresh, id, now, policy) },
       events: [...events, { type: 'enrolled', authenticatorId: id }],
     }),
   }
+}
+
+/** The pending enrollment a page may show again, with the confirmations it has left, or null (none, or expired). */
+export function pendingEnrollment(
+  record: MFARecord | null,
+  now: number,
+  policy: MFAPolicy,
+): { pending: PendingEnrollment; attemptsLeft: number } | null {
+  const pending = record?.pending
+  if (!pending || now >= pending.expiresAt) return null
+  return { pending, attemptsLeft: Math.max(policy.maxEnrollmentAttempts - pending.attempts, 0) }
 }

@@ -20,6 +20,7 @@ export {
 } from './authenticators.js'
 export {
   begin,
+  type ConfirmClosed,
   type ConfirmEvidence,
   type ConfirmGate,
   type ConfirmSuccess,
@@ -27,6 +28,7 @@ export {
   confirmGate,
   enrollGate,
   type NewSecret,
+  pendingEnrollment,
 } from './enrollment.js'
 export {
   type Candidate,
@@ -41,7 +43,18 @@ export {
 export { type CodeSuccess, type VerifyExtras, type VerifySuccess, verify } from './login.js'
 export { type CodeEvidence, type Proved, prove } from './prove.js'
 export { expiry, isEmpty } from './record-expiry.js'
-export { regenerateRecoveryCodes } from './recovery-codes.js'
+export {
+  acknowledgeRecoveryCodes,
+  forgetStale,
+  liveUnsaved,
+  type RepeatedConfirmation,
+  regenerateRecoveryCodes,
+  repeatConfirmation,
+  type SealedShown,
+  type ShownCodes,
+  unsavedFor,
+  unsavedRecoveryCodes,
+} from './recovery-codes.js'
 export { fail, refuse } from './refusal.js'
 export {
   decideResync,

@@ -70,6 +70,8 @@ export function prove(
   }
   const recovery = gate.recovery as RecoveryDigests
   next.recovery = { ...recovery, digests: recovery.digests.filter((_, i) => i !== index) }
+  // whoever uses a recovery code has the codes: the window to show them again ends
+  next.unsaved = null
   events.push({ type: 'recovery_used', method: 'recovery', recoveryCodesLeft: next.recovery.digests.length })
   return { proved: { next, method: 'recovery', events } }
 }

@@ -1,6 +1,7 @@
 // What a settings page shows of the user's MFA.
 import type { MFAStatus } from '../api.js'
 import type { MFARecord } from '../record/shapes.js'
+import { liveUnsaved } from './recovery-codes.js'
 import { listDevices } from './trusted-devices.js'
 
 /** The status of a record at `now`: an expired pending enrollment is not shown. */
@@ -15,6 +16,8 @@ export function status(record: MFARecord | null, now: number): MFAStatus {
     if (record.lockedUntil > now) out.lockedUntil = record.lockedUntil
     const devices = listDevices(record.devices, now).length
     if (devices > 0) out.trustedDevices = devices
+    const unsaved = liveUnsaved(record, now)
+    if (unsaved) out.unsavedRecoveryCodesUntil = unsaved.expiresAt
   }
   if (pending) out.pendingExpiresAt = pending.expiresAt
   return out

@@ -39,15 +39,15 @@ export interface ProofFacts {
 /** The outcome of {@link decideProof}. */
 export type ProofDecision =
   | { ok: true; verifiedAt: number; method: 'totp' | 'recovery'; authenticatorId: string | null }
-  | { ok: false; reason: StepUpReason | 'invalid' }
+  | { ok: false; reason: StepUpReason }
 
 /**
  * Decides whether an opened proof still stands for the user's record now.
  *
- * - not genuine, or dated more than {@link PROOF_CLOCK_SKEW_MS} ahead of `now`: `invalid`;
+ * - not genuine, or dated more than {@link PROOF_CLOCK_SKEW_MS} ahead of `now`: `proof_invalid`;
  * - no record, a different generation (disable, reset, a removal, a recovery regeneration happened since), the
- *   authenticator behind it removed, or (for a recovery proof) every authenticator newer than it: `revoked`;
- * - older than `maxAgeMs`: `expired`.
+ *   authenticator behind it removed, or (for a recovery proof) every authenticator newer than it: `proof_revoked`;
+ * - older than `maxAgeMs`: `proof_expired`.
  *
  * The authenticator must also be older than the proof (within the clock skew), so an id reused by a later
  * enrollment never revives a proof.
@@ -63,7 +63,7 @@ export function decideProof(
   now: number,
   maxAgeMs: number,
 ): ProofDecision {
-  if (!opened.ok || opened.claims.verifiedAt > now + PROOF_CLOCK_SKEW_MS) return { ok: false, reason: 'invalid' }
+  if (!opened.ok || opened.claims.verifiedAt > now + PROOF_CLOCK_SKEW_MS) return { ok: false, reason: 'proof_invalid' }
   const { verifiedAt, generation, method, authenticatorId } = opened.claims
   const older = (a: { createdAt: number }) => a.createdAt <= verifiedAt + PROOF_CLOCK_SKEW_MS
   const standing =
@@ -72,8 +72,8 @@ export function decideProof(
     (method === 'recovery'
       ? record.authenticators.some(older)
       : record.authenticators.some((a) => a.id === authenticatorId && older(a)))
-  if (!standing) return { ok: false, reason: 'revoked' }
-  if (now - verifiedAt > maxAgeMs) return { ok: false, reason: 'expired' }
+  if (!standing) return { ok: false, reason: 'proof_revoked' }
+  if (now - verifiedAt > maxAgeMs) return { ok: false, reason: 'proof_expired' }
   return { ok: true, verifiedAt, method, authenticatorId }
 }
 

@@ -60,8 +60,8 @@ export function trustDevice(
 /**
  * Uses a device token: a genuine, unexpired token of a trusted device is accepted and replaced (its digest becomes
  * `replacement`, so the presented token, and any copy of it, stops working); anything else is refused. A token of
- * a device never trusted (or forgotten since) is `unknown`; of a revoked device, or one whose token has been rotated
- * since, `revoked`; of a device past its expiry, `expired`. Digests are compared in constant time.
+ * a device never trusted (or forgotten since) is `device_unknown`; of a revoked device, or one whose token has been
+ * rotated since, `device_revoked`; of a device past its expiry, `device_expired`. Digests are compared in constant time.
  *
  * @param devices - the record's list
  * @param presented - from the token codec
@@ -73,13 +73,15 @@ export function useDevice(
   presented: PresentedDevice,
   replacement: string,
   now: number,
-): { ok: true; deviceId: string; devices: DeviceEntry[] } | { ok: false; reason: 'unknown' | 'expired' | 'revoked' } {
+):
+  | { ok: true; deviceId: string; devices: DeviceEntry[] }
+  | { ok: false; reason: 'device_unknown' | 'device_expired' | 'device_revoked' } {
   const index = devices.findIndex((d) => d.id === presented.id)
   const entry = devices[index]
-  if (entry === undefined) return { ok: false, reason: 'unknown' }
+  if (entry === undefined) return { ok: false, reason: 'device_unknown' }
   if (isRevoked(entry) || !timingSafeEqualString(entry.digest, presented.digest))
-    return { ok: false, reason: 'revoked' }
-  if (now >= entry.expiresAt) return { ok: false, reason: 'expired' }
+    return { ok: false, reason: 'device_revoked' }
+  if (now >= entry.expiresAt) return { ok: false, reason: 'device_expired' }
   const next = [...devices]
   next[index] = { ...entry, digest: replacement, lastUsedAt: now }
   return { ok: true, deviceId: entry.id, devices: next }
@@ -133,7 +135,7 @@ export function listDevices(devices: readonly DeviceEntry[], now: number): Trust
 /**
  * Uses a trusted device's token: accepted once and replaced by `replacement` (the digest of the token the service
  * returns), so the presented token and any copy of it stop working. A malformed token does not count; every other
- * refusal (`unknown`, `revoked`, `expired`) counts against the same failure budget as a wrong code. Success
+ * refusal (`device_unknown`, `device_revoked`, `device_expired`) counts against the same failure budget as a wrong code. Success
  * changes no failure count: a device skips MFA, it does not pass it.
  *
  * @param presented - the device id and digest of the token, or null when it was malformed
@@ -148,7 +150,7 @@ export function useTrustedDevice(
   const gate = deviceGate(record, now)
   if ('reason' in gate) return refuseClosed(gate)
   const rec = record as MFARecord
-  if (presented === null) return refuse('malformed')
+  if (presented === null) return refuse('device_malformed')
   const used = useDevice(rec.devices, presented, replacement, now)
   if (!used.ok) return fail(rec, used.reason, now, policy)
   const device = used.devices.find((d) => d.id === used.deviceId) as TrustedDevice

@@ -1,12 +1,13 @@
-// Enrollment: begin (a fresh secret, pending; a proof once the user has an authenticator), then confirm with two
-// consecutive codes. The rules are in ../machine/enrollment.ts.
+// Enrollment: begin (a fresh secret, pending; a proof once the user has an authenticator), show the pending one again,
+// then confirm with two consecutive codes (the same two again answer the same). The rules are in
+// ../machine/enrollment.ts.
 import { encodeBase32 } from '../../base32.js'
 import { randomBytes } from '../../internal/crypto.js'
 import { MAX_NAME_LENGTH } from '../../internal/limits.js'
 import { randomId } from '../../internal/random-id.js'
 import { checkText } from '../../internal/text.js'
 import { createKeyURI } from '../../uri.js'
-import type { BeginEnrollmentResult, ConfirmEnrollmentResult, MFA } from '../api.js'
+import type { BeginEnrollmentResult, ConfirmEnrollmentResult, MFA, PendingEnrollmentInfo } from '../api.js'
 import { checkLabel, checkOptions, checkUserId, readProof } from '../arguments.js'
 import type { ServiceContext } from '../context.js'
 import * as machine from '../machine/index.js'
@@ -44,9 +45,36 @@ export async function confirmEnrollment(
   code1: string,
   code2: string,
 ): Promise<ConfirmEnrollmentResult> {
-  return ctx.tx.run(checkUserId(userId), 'confirm', async ({ record, at }) => {
+  const result = await ctx.tx.run(checkUserId(userId), 'confirm', async ({ record, at }) => {
     const gate = machine.confirmGate(record, at, ctx.policy)
     const evidence = await ctx.evidence.pair(gate, code1, code2, ctx.owner(userId))
     return ctx.withRecoveryCodes(userId, machine.confirm(record, gate, evidence, at, ctx.policy))
   })
+  if (!result.ok) return result
+  // a repeated confirmation: the same codes, opened from their sealed copy once the read is done
+  const { sealed, ...confirmed } = result
+  if (sealed) confirmed.recoveryCodes = await ctx.openCodes(userId, sealed)
+  return confirmed
+}
+
+/** {@link MFA.pendingEnrollment} over a service context: a read. */
+export async function pendingEnrollment(
+  ctx: ServiceContext,
+  userId: string,
+  options: Parameters<MFA['pendingEnrollment']>[1],
+): Promise<PendingEnrollmentInfo | null> {
+  checkUserId(userId)
+  const accountName = checkText(
+    'accountName',
+    checkOptions('pendingEnrollment options', options).accountName,
+    MAX_NAME_LENGTH,
+  )
+  const { record, at } = await ctx.tx.read(userId)
+  const found = machine.pendingEnrollment(record, at, ctx.policy)
+  if (!found) return null
+  const { pending, attemptsLeft } = found
+  const { id, label, algorithm, digits, period, expiresAt } = pending
+  const bytes = await ctx.box.open(pending.secret, ctx.binding(userId, id))
+  const uri = createKeyURI({ issuer: ctx.issuer, accountName, secret: bytes, algorithm, digits, period })
+  return { authenticatorId: id, label, secret: encodeBase32(bytes), uri, expiresAt, attemptsLeft }
 }

@@ -18,7 +18,7 @@ export async function verifyTrustedDevice(
   const result = await ctx.tx.run(userId, 'device', ({ record, at }) =>
     machine.useTrustedDevice(record, presented, replacement?.digest ?? '', at, ctx.policy),
   )
-  if (!result.ok || !replacement) return result.ok ? { ok: false, reason: 'malformed' } : result
+  if (!result.ok || !replacement) return result.ok ? { ok: false, reason: 'device_malformed' } : result
   return { ok: true, deviceId: result.deviceId, token: replacement.token, expiresAt: result.expiresAt }
 }
 

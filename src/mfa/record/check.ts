@@ -3,7 +3,7 @@
 
 import { MAX_PERIOD, MIN_PERIOD } from '../../internal/limits.js'
 import { HASH_BYTES } from '../../internal/otp.js'
-import { MAX_ENROLLMENT_TTL_MS, MAX_RESYNC_WINDOW } from '../policy.js'
+import { MAX_ENROLLMENT_TTL_MS, MAX_RESYNC_WINDOW, MAX_UNSAVED_RECOVERY_CODES_TTL_MS } from '../policy.js'
 import type { MFARecord } from './shapes.js'
 
 /** A parsed JSON object whose keys were checked, before its values are. */
@@ -120,9 +120,32 @@ const RECORD_KEYS = [
   'pending',
 ]
 
-/** True when `o` is a valid schema-2 record: every field of its type and in range, ids unique, nothing extra. */
+/**
+ * Recovery codes not yet acknowledged: sealed exactly as a secret is (`{ kid, iv, ct }`) or null without keys, naming
+ * the authenticator whose confirmation issued them (it may have been removed since) or none, issued before they
+ * expire and kept at most a day, and only beside the keyed or salted digests they were issued with (never the
+ * unkeyed ones of 0.1.0).
+ */
+const isUnsaved = (u: unknown, recovery: unknown): boolean =>
+  exactKeys(u, ['sealed', 'authenticatorId', 'issuedAt', 'expiresAt']) &&
+  (u.sealed === null || (exactKeys(u.sealed, ['kid', 'iv', 'ct']) && isSecret(u.sealed))) &&
+  (u.authenticatorId === null || isText(u.authenticatorId, 64)) &&
+  isTime(u.issuedAt) &&
+  isTime(u.expiresAt) &&
+  u.expiresAt > u.issuedAt &&
+  u.expiresAt - u.issuedAt <= MAX_UNSAVED_RECOVERY_CODES_TTL_MS &&
+  recovery !== null &&
+  (recovery as Fields).scheme !== 'sha256'
+
+/**
+ * True when `o` is a valid schema-2 record: every field of its type and in range, ids unique, nothing extra.
+ * `unsaved` is the one optional field (absent in records of the release before it, and whenever it is null, though
+ * a stored null reads too): the object parsed gets it as null.
+ */
 export function isRecord2(o: unknown): o is MFARecord {
-  if (!exactKeys(o, RECORD_KEYS) || o.schema !== 2) return false
+  const keys =
+    typeof o === 'object' && o !== null && Object.hasOwn(o, 'unsaved') ? [...RECORD_KEYS, 'unsaved'] : RECORD_KEYS
+  if (!exactKeys(o, keys) || o.schema !== 2) return false
   const list = o.authenticators
   if (!Array.isArray(list) || list.length > 100 || !list.every(isAuthenticator)) return false
   const ids = list.map((a: Fields) => a.id)
@@ -137,6 +160,7 @@ export function isRecord2(o: unknown): o is MFARecord {
     o.devices.every(isDevice) &&
     new Set(ids).size === ids.length &&
     (o.pending === null || (isPending(o.pending) && !ids.includes(o.pending.id))) &&
+    (o.unsaved === undefined || o.unsaved === null || isUnsaved(o.unsaved, o.recovery)) &&
     // MFA is on exactly when there is an authenticator
     (list.length === 0) === (o.enabledAt === null)
   )

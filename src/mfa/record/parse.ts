@@ -19,7 +19,7 @@ export function parseRecord(data: string): MFARecord {
   } catch {}
   const schema = typeof o === 'object' && o !== null ? (o as { schema?: unknown }).schema : undefined
   let record: MFARecord | null = null
-  if (schema === 2 && isRecord2(o)) record = o
+  if (schema === 2 && isRecord2(o)) record = { ...o, unsaved: o.unsaved ?? null }
   else if (schema === 1) record = upgradeRecord1(o)
   if (record === null) {
     throw new OTPError(
@@ -28,4 +28,16 @@ export function parseRecord(data: string): MFARecord {
     )
   }
   return record
+}
+
+/**
+ * The text a record is stored as: JSON, without `unsaved` while it is null, so a record holding no unsaved recovery
+ * codes is exactly what the release before wrote (and that release still reads it).
+ *
+ * @param record - a schema-2 record
+ * @returns the JSON text to store
+ */
+export function serializeRecord(record: MFARecord): string {
+  const { unsaved, ...rest } = record
+  return JSON.stringify(unsaved === null ? rest : record)
 }

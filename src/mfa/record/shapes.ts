@@ -83,6 +83,26 @@ export interface RevokedDevice {
 /** An entry of the record's `devices` list. */
 export type DeviceEntry = TrustedDevice | RevokedDevice
 
+/** Recovery codes sealed with AES-GCM under encryption key `kid` (`iv`, `ct` base32, the tag appended). */
+export interface SealedCodes {
+  kid: string
+  iv: string
+  ct: string
+}
+
+/**
+ * Recovery codes issued lately and not yet acknowledged, kept so they can be shown again until `expiresAt` (ms since
+ * the Unix epoch). Never in clear: sealed under the encryption keys (bound to the store key and the digests they were
+ * issued with), or, without keys, not kept at all (`sealed: null`: showing them again issues a fresh set).
+ */
+export interface UnsavedRecovery {
+  sealed: SealedCodes | null
+  /** The authenticator whose confirmation issued them, or null (a regeneration). */
+  authenticatorId: string | null
+  issuedAt: number
+  expiresAt: number
+}
+
 /**
  * The whole MFA state of one user: a plain JSON object, stored by an {@link MFAStore} as an opaque string.
  * Per-user facts first (one failure budget and lock across every authenticator and recovery code), then the
@@ -104,6 +124,11 @@ export interface MFARecord {
   devices: DeviceEntry[]
   authenticators: Authenticator[]
   pending: PendingEnrollment | null
+  /**
+   * Recovery codes issued lately and not yet acknowledged, or null. Stored only when set: a record without it is
+   * exactly what the release before wrote, and reads there.
+   */
+  unsaved: UnsavedRecovery | null
 }
 
 /** The label of authenticators that had none (schema 1), and the default of new ones. */
@@ -121,5 +146,6 @@ export function emptyRecord(generation = 0): MFARecord {
     devices: [],
     authenticators: [],
     pending: null,
+    unsaved: null,
   }
 }

@@ -129,5 +129,6 @@ export function upgradeRecord1(o: unknown): MFARecord | null {
           replaces: p.replaceActive && a ? SCHEMA1_ACTIVE_ID : null,
         }
       : null,
+    unsaved: null,
   }
 }

@@ -276,12 +276,12 @@ describe('the machine’s rules, one table each', () => {
     expect(gate.first).toEqual([S, S - 1, S + 1, S - 2, S - 3])
   })
 
-  it('confirmEnrollment gate: not pending, expired (and removed), locked at the attempt cap', () => {
+  it('confirmEnrollment gate: not pending, enrollment expired (and removed), locked at the attempt cap', () => {
     const pending = { ...TABLET, createdAt: T, expiresAt: T + 600_000, attempts: 0, replaces: null }
     const rows: [MFARecord | null, number, string][] = [
       [null, T, 'not_pending'],
-      [{ ...active, pending }, T + 600_000, 'expired'],
-      [{ ...active, pending: { ...pending, attempts: 5 } }, T, 'locked'],
+      [{ ...active, pending }, T + 600_000, 'enrollment_expired'],
+      [{ ...active, pending: { ...pending, attempts: 5 } }, T, 'enrollment_locked'],
       [
         { ...active, authenticators: [active.authenticators[0]!, { ...active.authenticators[0]!, id: 'x' }], pending },
         T,
@@ -292,7 +292,7 @@ describe('the machine’s rules, one table each', () => {
       const gate = m.confirmGate(record, at, policy)
       expect([reason, 'reason' in gate && gate.reason]).toEqual([reason, reason])
       const t = m.confirm(record, gate, { kind: 'malformed' }, at, policy) as m.Transition<unknown>
-      if (reason === 'expired') expect(t.next?.pending).toBeNull()
+      if (reason === 'enrollment_expired') expect(t.next?.pending).toBeNull()
     }
   })
 

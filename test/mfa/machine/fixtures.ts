@@ -19,5 +19,10 @@ export const PHONE = {
 } as const
 export const TABLET = { ...PHONE, id: 'tablet', label: 'Tablet' }
 export const RECOVERY: RecoveryDigests = { scheme: 'hmac', kid: 'k1', digests: ['a'.repeat(32), 'b'.repeat(32)] }
-/** Fresh recovery codes as the service hands them to a transition that needs them: the codes and their digests. */
-export const FRESH: FreshRecoveryCodes = { codes: ['code-one', 'code-two'], digests: RECOVERY }
+/** Codes sealed under the encryption keys: a placeholder the machine stores and hands back, never opens. */
+export const SEALED = { kid: 'k1', iv: 'AAAA', ct: 'BBBB' }
+/**
+ * Fresh recovery codes as the service hands them to a transition that needs them: the codes, their digests and their
+ * sealed copy (with keys).
+ */
+export const FRESH: FreshRecoveryCodes = { codes: ['code-one', 'code-two'], digests: RECOVERY, sealed: SEALED }

@@ -46,10 +46,10 @@ describe('a step-up proof instead of a code (disable, remove, regenerate, begin)
   const rows: [string, m.ProofEvidence, unknown][] = [
     ['a fresh proof of the phone', stepUp(opened()), { ok: true }],
     ['a proof of a recovery code', stepUp(opened({ method: 'recovery', authenticatorId: null })), { ok: true }],
-    ['older than maxAgeMs', stepUp(opened(), 30_000), { ok: false, reason: 'expired' }],
-    ['of an earlier generation', stepUp(opened({ generation: 3 })), { ok: false, reason: 'revoked' }],
-    ['of a removed authenticator', stepUp(opened({ authenticatorId: 'gone' })), { ok: false, reason: 'revoked' }],
-    ['not genuine', stepUp({ ok: false, reason: 'invalid' }), { ok: false, reason: 'invalid' }],
+    ['older than maxAgeMs', stepUp(opened(), 30_000), { ok: false, reason: 'proof_expired' }],
+    ['of an earlier generation', stepUp(opened({ generation: 3 })), { ok: false, reason: 'proof_revoked' }],
+    ['of a removed authenticator', stepUp(opened({ authenticatorId: 'gone' })), { ok: false, reason: 'proof_revoked' }],
+    ['not genuine', stepUp({ ok: false, reason: 'invalid' }), { ok: false, reason: 'proof_invalid' }],
   ]
   it.each(rows)('disable with %s', (_, evidence, expected) => {
     const t = m.disable(record, gate(record), evidence, T, policy)
@@ -76,7 +76,10 @@ describe('a step-up proof instead of a code (disable, remove, regenerate, begin)
       ok: true,
       authenticatorId: 'new',
     })
-    expect(m.begin(two, g, stepUp(opened(), 1000), secret, T, policy).result).toEqual({ ok: false, reason: 'expired' })
+    expect(m.begin(two, g, stepUp(opened(), 1000), secret, T, policy).result).toEqual({
+      ok: false,
+      reason: 'proof_expired',
+    })
   })
 })
 
@@ -86,22 +89,24 @@ describe('what security changes do to trusted devices and proofs', () => {
     gate: gate(r),
     e: { kind: 'totp', match: { authenticatorId: 'phone', step: S } } as const,
   })
-  const rows: [string, () => m.Transition<unknown>, number, 'revoked' | 'not_enrolled'][] = [
+  const rows: [string, () => m.Transition<unknown>, number, 'device_revoked' | 'not_enrolled'][] = [
     ['disable', () => m.disable(record, code(record).gate, code(record).e, T, policy), 5, 'not_enrolled'],
     [
       'removing the tablet',
       () => m.removeAuthenticator(record, 'tablet', code(record).gate, code(record).e, T, policy),
       5,
-      'revoked',
+      'device_revoked',
     ],
     [
       'regenerating recovery codes',
       () => {
         const t = m.regenerateRecoveryCodes(record, code(record).gate, code(record).e, T, policy)
-        return 'needsRecovery' in t ? t.needsRecovery({ codes: [], digests: { ...RECOVERY, digests: [] } }) : t
+        return 'needsRecovery' in t
+          ? t.needsRecovery({ codes: [], digests: { ...RECOVERY, digests: [] }, sealed: null })
+          : t
       },
       5,
-      'revoked',
+      'device_revoked',
     ],
     ['support reset', () => m.reset(record, 'support', 'lost'), 5, 'not_enrolled'],
   ]
@@ -111,7 +116,7 @@ describe('what security changes do to trusted devices and proofs', () => {
     expect(
       m.useTrustedDevice(t.next ?? null, { id: 'laptop', digest: LAPTOP.digest }, 'd'.repeat(32), T + 1, policy).result,
     ).toMatchObject({ ok: false, reason })
-    if (reason === 'revoked') {
+    if (reason === 'device_revoked') {
       expect(t.events).toContainEqual({ type: 'device_revoked', deviceId: 'laptop', reason: 'security' })
     }
   })
@@ -138,13 +143,13 @@ describe('trusted devices', () => {
   // [rule, record, presented, at, expected result, failures after]
   const rows: [string, MFARecord | null, { id: string; digest: string } | null, number, unknown, number | null][] = [
     ['a genuine token', record, presented, T, { ok: true, deviceId: 'laptop', expiresAt: LAPTOP.expiresAt }, 0],
-    ['malformed: no failure', record, null, T, { ok: false, reason: 'malformed' }, null],
+    ['malformed: no failure', record, null, T, { ok: false, reason: 'device_malformed' }, null],
     [
       'an unknown device: a failure',
       record,
       { id: 'nope', digest: LAPTOP.digest },
       T,
-      { ok: false, reason: 'unknown' },
+      { ok: false, reason: 'device_unknown' },
       1,
     ],
     [
@@ -152,16 +157,16 @@ describe('trusted devices', () => {
       record,
       { id: 'laptop', digest: 'e'.repeat(32) },
       T,
-      { ok: false, reason: 'revoked' },
+      { ok: false, reason: 'device_revoked' },
       1,
     ],
-    ['at its expiry: a failure', record, presented, LAPTOP.expiresAt, { ok: false, reason: 'expired' }, 1],
+    ['at its expiry: a failure', record, presented, LAPTOP.expiresAt, { ok: false, reason: 'device_expired' }, 1],
     [
       'the failure that locks',
       { ...record, failures: 1 },
       { id: 'nope', digest: 'e'.repeat(32) },
       T,
-      { ok: false, reason: 'unknown', retryAfterMs: 30_000 },
+      { ok: false, reason: 'device_unknown', retryAfterMs: 30_000 },
       2,
     ],
     [

@@ -26,23 +26,30 @@ describe('decideProof: the machine rule', () => {
   const table: [string, Partial<ProofClaims> | 'invalid', ProofFacts | null, number, number, string][] = [
     ['fresh totp proof', {}, facts(), T + MIN, 10 * MIN, 'ok'],
     ['exactly maxAgeMs old', {}, facts(), T + 10 * MIN, 10 * MIN, 'ok'],
-    ['1 ms past maxAgeMs', {}, facts(), T + 10 * MIN + 1, 10 * MIN, 'expired'],
-    ['a shorter maxAgeMs for a sensitive action', {}, facts(), T + 2 * MIN, MIN, 'expired'],
-    ['not genuine', 'invalid', facts(), T, 10 * MIN, 'invalid'],
+    ['1 ms past maxAgeMs', {}, facts(), T + 10 * MIN + 1, 10 * MIN, 'proof_expired'],
+    ['a shorter maxAgeMs for a sensitive action', {}, facts(), T + 2 * MIN, MIN, 'proof_expired'],
+    ['not genuine', 'invalid', facts(), T, 10 * MIN, 'proof_invalid'],
     ['dated within the clock skew ahead', {}, facts(), T - PROOF_CLOCK_SKEW_MS, 10 * MIN, 'ok'],
-    ['dated beyond the clock skew ahead', {}, facts(), T - PROOF_CLOCK_SKEW_MS - 1, 10 * MIN, 'invalid'],
-    ['no record', {}, null, T, 10 * MIN, 'revoked'],
-    ['generation bumped', {}, facts({ generation: 4 }), T, 10 * MIN, 'revoked'],
-    ['generation lower (record re-created)', {}, facts({ generation: 0 }), T, 10 * MIN, 'revoked'],
-    ['its authenticator removed', {}, facts({ authenticators: [{ id: 'a2', createdAt: 0 }] }), T, 10 * MIN, 'revoked'],
-    ['no authenticators left', {}, facts({ authenticators: [] }), T, 10 * MIN, 'revoked'],
+    ['dated beyond the clock skew ahead', {}, facts(), T - PROOF_CLOCK_SKEW_MS - 1, 10 * MIN, 'proof_invalid'],
+    ['no record', {}, null, T, 10 * MIN, 'proof_revoked'],
+    ['generation bumped', {}, facts({ generation: 4 }), T, 10 * MIN, 'proof_revoked'],
+    ['generation lower (record re-created)', {}, facts({ generation: 0 }), T, 10 * MIN, 'proof_revoked'],
+    [
+      'its authenticator removed',
+      {},
+      facts({ authenticators: [{ id: 'a2', createdAt: 0 }] }),
+      T,
+      10 * MIN,
+      'proof_revoked',
+    ],
+    ['no authenticators left', {}, facts({ authenticators: [] }), T, 10 * MIN, 'proof_revoked'],
     [
       'an authenticator with its id enrolled after the proof',
       {},
       facts({ authenticators: [{ id: 'a1', createdAt: T + PROOF_CLOCK_SKEW_MS + 1 }] }),
       T + 2 * MIN,
       10 * MIN,
-      'revoked',
+      'proof_revoked',
     ],
     ['another authenticator removed', {}, facts({ authenticators: [{ id: 'a1', createdAt: 0 }] }), T, 10 * MIN, 'ok'],
     [
@@ -59,9 +66,9 @@ describe('decideProof: the machine rule', () => {
       facts({ authenticators: [{ id: 'b1', createdAt: T + 5 * MIN }] }),
       T + 6 * MIN,
       10 * MIN,
-      'revoked',
+      'proof_revoked',
     ],
-    ['revoked and expired: revoked', {}, facts({ generation: 9 }), T + 60 * MIN, 10 * MIN, 'revoked'],
+    ['revoked and expired: revoked', {}, facts({ generation: 9 }), T + 60 * MIN, 10 * MIN, 'proof_revoked'],
   ]
 
   it.each(table)('%s', async (_, claims, record, now, maxAgeMs, expected) => {
@@ -96,7 +103,7 @@ describe('decideProof: the machine rule', () => {
             : totp({ generation: issued })
           const decision = decideProof(await open(claims), facts({ generation: current }), T + age, 10 * MIN)
           expect(decision.ok).toBe(issued === current)
-          if (!decision.ok) expect(decision.reason).toBe('revoked')
+          if (!decision.ok) expect(decision.reason).toBe('proof_revoked')
         },
       ),
       runs,

@@ -22,7 +22,7 @@ async function trusted(devices: DeviceEntry[], now = T, label = 'Firefox on Linu
 /** Uses `token` on `devices` the way the service will: read it, mint its replacement, decide. */
 async function use(devices: DeviceEntry[], token: unknown, now = T, key = KEY) {
   const presented = await readDeviceToken(key, token)
-  if (presented === null) return { outcome: { ok: false as const, reason: 'malformed' as const }, token: null }
+  if (presented === null) return { outcome: { ok: false as const, reason: 'device_malformed' as const }, token: null }
   const replacement = await mintDeviceToken(key, presented.id)
   const outcome = useDevice(devices, presented, replacement.digest, now)
   return { outcome, token: outcome.ok ? replacement.token : null }
@@ -48,7 +48,7 @@ describe('the device rules', () => {
       createdAt: T,
       expiresAt: T + 30 * DAY,
     })
-    expect((await use(after, token, T + DAY)).outcome).toEqual({ ok: false, reason: 'revoked' })
+    expect((await use(after, token, T + DAY)).outcome).toEqual({ ok: false, reason: 'device_revoked' })
     const second = await use(after, first.token, T + 2 * DAY)
     expect(second.outcome.ok).toBe(true)
   })
@@ -57,11 +57,11 @@ describe('the device rules', () => {
   const table: [string, (d: DeviceEntry[], id: string) => DeviceEntry[], number, string][] = [
     ['a fresh device', (d) => d, T + 1, 'ok'],
     ['1 ms before expiry', (d) => d, T + 30 * DAY - 1, 'ok'],
-    ['at expiry (fixed: use does not extend it)', (d) => d, T + 30 * DAY, 'expired'],
-    ['revoked by the user', (d, id) => revokeDevice(d, id, T + 1).devices, T + 2, 'revoked'],
-    ['every device revoked', (d) => revokeAllDevices(d, T + 1).devices, T + 2, 'revoked'],
+    ['at expiry (fixed: use does not extend it)', (d) => d, T + 30 * DAY, 'device_expired'],
+    ['revoked by the user', (d, id) => revokeDevice(d, id, T + 1).devices, T + 2, 'device_revoked'],
+    ['every device revoked', (d) => revokeAllDevices(d, T + 1).devices, T + 2, 'device_revoked'],
     ['another device revoked', (d) => revokeDevice(d, 'aaaaaaaaaaaaaaaa', T + 1).devices, T + 2, 'ok'],
-    ['the list forgotten (reset)', () => [], T + 2, 'unknown'],
+    ['the list forgotten (reset)', () => [], T + 2, 'device_unknown'],
   ]
   it.each(table)('%s', async (_, prepare, at, expected) => {
     const { devices, token, id } = await trusted([])
@@ -71,10 +71,10 @@ describe('the device rules', () => {
 
   it('a token of another user, or tampered, is refused', async () => {
     const { devices, token } = await trusted([])
-    expect((await use(devices, token, T, 'mfa:bob')).outcome).toEqual({ ok: false, reason: 'revoked' })
+    expect((await use(devices, token, T, 'mfa:bob')).outcome).toEqual({ ok: false, reason: 'device_revoked' })
     const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'AQ' : 'AA'}`
     expect((await use(devices, tampered)).outcome.ok).toBe(false)
-    expect((await use(devices, 'garbage')).outcome).toEqual({ ok: false, reason: 'malformed' })
+    expect((await use(devices, 'garbage')).outcome).toEqual({ ok: false, reason: 'device_malformed' })
   })
 
   it('over the cap, the oldest device is revoked; at most cap revoked entries are remembered', async () => {
@@ -90,8 +90,8 @@ describe('the device rules', () => {
     }
     expect(listDevices(devices, T + 25_000).map((d) => d.label)).toEqual(['device 22', 'device 23', 'device 24'])
     expect(devices.length).toBe(6)
-    expect((await use(devices, tokens[21], T + 25_000)).outcome).toEqual({ ok: false, reason: 'revoked' })
-    expect((await use(devices, tokens[0], T + 25_000)).outcome).toEqual({ ok: false, reason: 'unknown' })
+    expect((await use(devices, tokens[21], T + 25_000)).outcome).toEqual({ ok: false, reason: 'device_revoked' })
+    expect((await use(devices, tokens[0], T + 25_000)).outcome).toEqual({ ok: false, reason: 'device_unknown' })
     expect((await use(devices, tokens[24], T + 25_000)).outcome.ok).toBe(true)
   })
 
@@ -133,7 +133,7 @@ describe('the device rules', () => {
           history.push(token)
         }
         const stale = history[Math.max(0, history.length - 2 - back)] as string
-        expect((await use(devices, stale, T + 100)).outcome).toEqual({ ok: false, reason: 'revoked' })
+        expect((await use(devices, stale, T + 100)).outcome).toEqual({ ok: false, reason: 'device_revoked' })
         expect((await use(devices, token, T + 100)).outcome.ok).toBe(true)
       }),
       runs,

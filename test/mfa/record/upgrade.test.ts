@@ -134,7 +134,7 @@ describe('schema-1 records (0.1.0) under schema 2', () => {
     const secret = user.pendingSecret as string
     expect(await mfa.confirmEnrollment('clear-pending', await code(secret, -1), await code(secret))).toEqual({
       ok: false,
-      reason: 'locked',
+      reason: 'enrollment_locked',
     })
   })
 
