@@ -222,7 +222,7 @@ export async function fullPath(app: Running): Promise<void> {
   // A step-up before new recovery codes and before turning MFA off: the sign-in's proof is too old by now (and the
   // lock over).
   app.clock.now += 6 * 60_000
-  expect(await browser.post('/mfa/recovery-codes')).toMatchObject({ status: 403, body: { reason: 'expired' } })
+  expect(await browser.post('/mfa/recovery-codes')).toMatchObject({ status: 403, body: { reason: 'proof_expired' } })
   expect(await browser.post('/mfa/step-up', { code: await code(app.clock.now) })).toMatchObject({
     status: 200,
     body: { method: 'totp' },
@@ -243,7 +243,7 @@ export async function fullPath(app: Running): Promise<void> {
 
   // Turning MFA off needs a step-up no older than 5 minutes.
   app.clock.now += 6 * 60_000
-  expect(await other.post('/mfa/disable')).toMatchObject({ status: 403, body: { reason: 'expired' } })
+  expect(await other.post('/mfa/disable')).toMatchObject({ status: 403, body: { reason: 'proof_expired' } })
   expect((await other.post('/mfa/step-up', { code: await code(app.clock.now) })).status).toBe(200)
   expect((await other.post('/mfa/disable')).body).toEqual({ ok: true })
   expect((await other.get('/mfa')).body).toMatchObject({ state: 'none' })
