@@ -86,7 +86,7 @@ const SQLITE = 'read and write: SQLite (store.get and store.set timed apart abov
 const PHASES = [
   [/^src\/sync\/hash\//, () => 'evidence: HMAC'],
   [/^src\/(internal\/otp|internal\/engine|sync\/|totp|hotp)/, () => 'evidence: code check'],
-  [/^src\/mfa\/evidence/, () => 'evidence: bookkeeping'],
+  [/^src\/(mfa\/evidence|internal\/cache)/, () => 'evidence: bookkeeping'],
   // V8 mostly counts JSON.parse and JSON.stringify as their caller's own time
   [/^src\/mfa\/record/, () => 'parse and validate (JSON.parse included)'],
   [/^src\/mfa\/machine\/gates/, () => 'gate'],
@@ -94,7 +94,7 @@ const PHASES = [
   [/^src\/mfa\/events/, () => 'events'],
   [/^src\/mfa\/transaction/, () => 'transaction and serialise (JSON.stringify included)'],
   [/^src\/mfa\/encryption/, () => 'secret box (reseal check)'],
-  [/^src\/mfa\//, () => 'service'],
+  [/^src\/(mfa\/|internal\/text)/, () => 'service'],
   [/^src\/storage\//, () => 'store adapter'],
   [/^bench\/sqlite/, () => SQLITE],
   [/^bench\//, (native) => (native ? `bench: ${native}` : 'bench driver')],
