@@ -24,7 +24,7 @@ import {
   syncEngine,
   verifyTOTP as verifyTOTPSync,
 } from '../dist/sync.js'
-import { laneInputs, median, runLanes } from './measure.mjs'
+import { lanesRun, median } from './measure.mjs'
 import { openSQLite } from './sqlite.mjs'
 import { enrollUser, STEP } from './users.mjs'
 
@@ -179,22 +179,16 @@ for (const [index, name] of names.entries()) {
 }
 console.log(`every contender refused a replayed code and accepted exactly 1 of 16 concurrent copies of a fresh code`)
 
-/**
- * One measurement of a contender over `lanes` users at once, each login a fresh code: logins per second of wall
- * time, and the process's CPU time per login (every thread: WebCrypto's pool too), which a busy machine disturbs less.
- */
-async function measure(name, lanes) {
-  const inputs = await laneInputs(lanes, OPS, (lane, n) => nextLogins(users[name][lane], n))
-  const logins = inputs.length * inputs[0].length
-  const cpu = process.cpuUsage()
-  const start = performance.now()
-  await runLanes(inputs, async (lane, input) => {
-    if (!(await CONTENDERS[name].login(users[name][lane], input))) throw new Error(`${name}: refused a fresh code`)
-  })
-  const wall = performance.now() - start
-  const { user, system } = process.cpuUsage(cpu)
-  return { rate: (logins / wall) * 1000, cpuMicros: (user + system) / logins }
-}
+/** One measurement of a contender over `lanes` users at once, each login a fresh code: logins/s and CPU µs a login. */
+const measure = (name, lanes) =>
+  lanesRun(
+    lanes,
+    OPS,
+    (lane, n) => nextLogins(users[name][lane], n),
+    async (lane, input) => {
+      if (!(await CONTENDERS[name].login(users[name][lane], input))) throw new Error(`${name}: refused a fresh code`)
+    },
+  )
 
 const CONCURRENCY = [1, LANES]
 const samples = Object.fromEntries(names.map((name) => [name, Object.fromEntries(CONCURRENCY.map((c) => [c, []]))]))

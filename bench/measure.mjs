@@ -30,22 +30,31 @@ export async function measureGroup(cases, { rounds, roundMs, batch }) {
 }
 
 /**
- * Calls per second of `fn(lane, input)` over `lanes` concurrent lanes, each awaiting its calls one at a time: about
- * `ops` calls in all, their inputs made by `prepare(lane, n)` before the clock starts.
+ * Calls of `fn(lane, input)` over `lanes` concurrent lanes, each awaiting its calls one at a time: about `ops` calls
+ * in all, their inputs made by `prepare(lane, n)` before the clocks start. Returns calls per second of wall time and,
+ * where the runtime tells (Node's process.cpuUsage), the process's CPU time per call in µs (every thread), which a
+ * busy machine disturbs far less.
  */
-export async function lanesRate(lanes, ops, prepare, fn) {
+export async function lanesRun(lanes, ops, prepare, fn) {
   const inputs = await laneInputs(lanes, ops, prepare)
+  const calls = inputs.length * inputs[0].length
+  const cpu = globalThis.process?.cpuUsage?.()
   const start = performance.now()
   await runLanes(inputs, fn)
-  return ((inputs.length * inputs[0].length) / (performance.now() - start)) * 1000
+  const wall = performance.now() - start
+  const used = cpu && globalThis.process.cpuUsage(cpu)
+  return { rate: (calls / wall) * 1000, cpuMicros: used ? (used.user + used.system) / calls : Number.NaN }
 }
 
+/** Calls per second of {@link lanesRun}. */
+export const lanesRate = async (lanes, ops, prepare, fn) => (await lanesRun(lanes, ops, prepare, fn)).rate
+
 /** The inputs of `lanes` lanes, `ops / lanes` each (rounded up), from `prepare(lane, n)`. */
-export const laneInputs = (lanes, ops, prepare) =>
+const laneInputs = (lanes, ops, prepare) =>
   Promise.all(Array.from({ length: lanes }, (_, lane) => prepare(lane, Math.ceil(ops / lanes))))
 
 /** Runs each lane's inputs through `fn(lane, input)`, one call at a time per lane, the lanes concurrently. */
-export async function runLanes(inputs, fn) {
+async function runLanes(inputs, fn) {
   await Promise.all(
     inputs.map(async (laneInputs, lane) => {
       for (const input of laneInputs) await fn(lane, input)
