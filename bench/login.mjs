@@ -58,24 +58,23 @@ async function rowUser(name, lane) {
 
 /** A user of the service: enrolled through it with two consecutive codes, on the given engine. */
 const serviceUser = (engine) => (name, lane) => enrollUser(store, `${name}-${lane}`, { engine, start: T0 })
+/** A login through the service: the user's clock set to the login's instant, then `mfa.verify`. */
+async function serviceLogin(user, { timestamp, code }) {
+  user.clock.now = timestamp
+  return (await user.mfa.verify(user.userId, code)).ok
+}
 
 /** Each contender: its engine (which floor it is measured against), how its users are made, and one login. */
 const CONTENDERS = {
   'createMFA (WebCrypto, default)': {
     engine: 'WebCrypto',
     user: serviceUser(undefined),
-    login: async (user, { timestamp, code }) => {
-      user.clock.now = timestamp
-      return (await user.mfa.verify(user.userId, code)).ok
-    },
+    login: serviceLogin,
   },
   'createMFA({ engine: syncEngine })': {
     engine: 'sync',
     user: serviceUser(syncEngine),
-    login: async (user, { timestamp, code }) => {
-      user.clock.now = timestamp
-      return (await user.mfa.verify(user.userId, code)).ok
-    },
+    login: serviceLogin,
   },
   "hand-written, README's verifyTOTP(bytes) + SQL": {
     engine: 'WebCrypto',
