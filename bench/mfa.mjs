@@ -7,50 +7,24 @@
 // Run: npm run build && node bench/mfa.mjs   (BENCH_N, BENCH_ROUNDS to change the size; BENCH_PG=0 skips PostgreSQL;
 // BENCH_ENGINE=sync runs the service on mfa-core/sync's HMAC engine)
 import pg from 'pg'
-import { createMFA, decodeBase32, generateTOTP, importSecret, memoryStore, verifyTOTP } from '../dist/index.js'
+import { importSecret, memoryStore, verifyTOTP } from '../dist/index.js'
 import { ensureTable, sqlStore } from '../dist/storage/sql.js'
 import { syncEngine } from '../dist/sync.js'
 import { findPostgres, startPostgres } from '../test/storage/harness/servers.mjs'
+import { median } from './measure.mjs'
+import { enrollUser, nextCodes } from './users.mjs'
 
 const N = Number(process.env.BENCH_N ?? 600)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const CHUNK = 50
-const STEP = 30_000
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 5)
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 // BENCH_ENGINE=sync: the service on mfa-core/sync's pure-TypeScript HMACs.
 const engine = process.env.BENCH_ENGINE === 'sync' ? syncEngine : undefined
 
-/** A user with `count` authenticators (the first enrolled, the others added with a proof), on its own clock. */
+/** A user with `count` authenticators, and its secrets imported as WebCrypto keys for the bare contender. */
 async function userWith(store, userId, count) {
-  const clock = { now: T0 }
-  const mfa = createMFA({ store, issuer: 'Bench', now: () => clock.now, policy: { maxAuthenticators: 8 }, engine })
-  const secrets = []
-  for (let i = 0; i < count; i++) {
-    const proof = i === 0 ? undefined : await generateTOTP(secrets[0], { timestamp: clock.now })
-    const begun = await mfa.beginEnrollment(userId, { accountName: userId, ...(proof ? { proof } : {}) })
-    if (!begun.ok) throw new Error(`beginEnrollment refused: ${begun.reason}`)
-    const bytes = decodeBase32(begun.secret)
-    const c1 = await generateTOTP(bytes, { timestamp: clock.now })
-    clock.now += STEP
-    const done = await mfa.confirmEnrollment(userId, c1, await generateTOTP(bytes, { timestamp: clock.now }))
-    if (!done.ok) throw new Error(`confirmEnrollment refused: ${done.reason}`)
-    secrets.push(bytes)
-    clock.now += STEP
-  }
-  return { mfa, clock, userId, secrets, keys: await Promise.all(secrets.map((s) => importSecret(s))) }
-}
-
-/** The next n steps of a user, each with the code of the authenticator `pick(i)` (computed outside the timing). */
-async function codes(user, n, pick) {
-  const out = []
-  for (let i = 0; i < n; i++) {
-    user.clock.now += STEP
-    const which = pick(i)
-    const timestamp = user.clock.now
-    out.push({ timestamp, which, code: await generateTOTP(user.secrets[which], { timestamp }) })
-  }
-  return out
+  const user = await enrollUser(store, userId, { engine, count, policy: { maxAuthenticators: 8 }, start: T0 })
+  return { ...user, keys: await Promise.all(user.secrets.map((s) => importSecret(s))) }
 }
 
 async function benchStore(label, store) {
@@ -81,7 +55,7 @@ async function benchStore(label, store) {
   const results = Object.fromEntries(names.map((n) => [n, []]))
   for (let round = 0; round <= ROUNDS; round++) {
     const inputs = {}
-    for (const n of names) inputs[n] = await codes(users[n], round === 0 ? 100 : N, contenders[n].pick)
+    for (const n of names) inputs[n] = nextCodes(users[n], round === 0 ? 100 : N, contenders[n].pick)
     const elapsed = Object.fromEntries(names.map((n) => [n, 0]))
     for (let i = 0; i < inputs[names[0]].length; i += CHUNK) {
       for (const n of names) {

@@ -8,13 +8,11 @@
 //             check over the same server must do at least
 // overhead = raw CAS throughput / verify throughput (the issue's aim: 1.5x or less), and floor / verify (what
 // mfa-core adds over a minimal hand-written check).
-// Run: npm run build && node bench/storage.mjs   (BENCH_OPS, BENCH_ROUNDS to change the size)
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// Run: npm run build && node bench/storage.mjs   (BENCH_OPS, BENCH_ROUNDS to change the size; BENCH_STORES=sqlite,redis
+// runs only those: sqlite, postgres, redis, mariadb, cluster, durable)
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import pg from 'pg'
-import { createMFA, decodeBase32, generateTOTP, memoryStore, verifyTOTP } from '../dist/index.js'
+import { memoryStore, verifyTOTP } from '../dist/index.js'
 import { syncEngine, verifyTOTP as verifyTOTPSync } from '../dist/sync.js'
 
 // BENCH_ENGINE=sync runs the service (and the floor's verifyTOTP) on the pure-TypeScript HMAC engine.
@@ -36,55 +34,20 @@ import {
   startRedis,
   startRedisCluster,
 } from '../test/storage/harness/servers.mjs'
+import { lanesRate, lanesRun, median } from './measure.mjs'
+import { openSQLite } from './sqlite.mjs'
+import { enrollUser, nextCodes, STEP } from './users.mjs'
 
 const OPS = Number(process.env.BENCH_OPS ?? 1600)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONCURRENCY = [1, 16, 64]
-const STEP = 30_000
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 5)
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 /** One user per lane, enrolled through the service; each lane has its own clock. */
 async function enrollLanes(store, name, lanes) {
   const out = []
-  for (let i = 0; i < lanes; i++) {
-    const clock = { now: T0 }
-    const mfa = createMFA({ store, issuer: 'Bench', now: () => clock.now, engine })
-    const userId = `bench-${name}-${i}`
-    const { secret } = await mfa.beginEnrollment(userId, { accountName: userId })
-    const bytes = decodeBase32(secret)
-    const c1 = await generateTOTP(bytes, { timestamp: clock.now })
-    clock.now += STEP
-    const done = await mfa.confirmEnrollment(userId, c1, await generateTOTP(bytes, { timestamp: clock.now }))
-    if (!done.ok) throw new Error(`enrollment failed: ${done.reason}`)
-    out.push({ mfa, clock, userId, bytes })
-  }
+  for (let i = 0; i < lanes; i++) out.push(await enrollUser(store, `bench-${name}-${i}`, { engine, start: T0 }))
   return out
-}
-
-/** The next n steps of a lane's user, with their codes (computed before the timed loop). */
-async function codesFor(user, n) {
-  const steps = []
-  let t = user.clock.now
-  for (let i = 0; i < n; i++) {
-    t += STEP
-    steps.push({ timestamp: t, code: await generateTOTP(user.bytes, { timestamp: t }) })
-  }
-  user.clock.now = t
-  return steps
-}
-
-/** Runs `ops` calls of `fn(lane, i)` over `lanes` concurrent lanes; returns calls per second. */
-async function throughput(lanes, ops, prepare, fn) {
-  const perLane = Math.ceil(ops / lanes)
-  const inputs = await Promise.all(Array.from({ length: lanes }, (_, lane) => prepare(lane, perLane)))
-  const start = performance.now()
-  await Promise.all(
-    inputs.map(async (laneInputs, lane) => {
-      for (const input of laneInputs) await fn(lane, input)
-    }),
-  )
-  return ((perLane * lanes) / (performance.now() - start)) * 1000
 }
 
 async function benchStore(name, { store, rawRead, rawCAS, close, ops = OPS }) {
@@ -104,7 +67,7 @@ async function benchStore(name, { store, rawRead, rawCAS, close, ops = OPS }) {
   }
   const contenders = {
     'raw CAS': (lanes) =>
-      throughput(
+      lanesRate(
         lanes,
         ops,
         (_, n) => Array.from({ length: n }, () => null),
@@ -115,7 +78,7 @@ async function benchStore(name, { store, rawRead, rawCAS, close, ops = OPS }) {
         },
       ),
     store: (lanes) =>
-      throughput(
+      lanesRate(
         lanes,
         ops,
         (_, n) => Array.from({ length: n }, () => null),
@@ -126,10 +89,10 @@ async function benchStore(name, { store, rawRead, rawCAS, close, ops = OPS }) {
         },
       ),
     floor: (lanes) =>
-      throughput(
+      lanesRun(
         lanes,
         ops,
-        (lane, n) => codesFor(floorUsers[lane], n),
+        (lane, n) => nextCodes(floorUsers[lane], n),
         async (lane, { timestamp, code }) => {
           const key = `raw-${name}-${lane}`
           const { data, version } = await rawRead(key)
@@ -146,10 +109,10 @@ async function benchStore(name, { store, rawRead, rawCAS, close, ops = OPS }) {
         },
       ),
     verify: (lanes) =>
-      throughput(
+      lanesRun(
         lanes,
         ops,
-        (lane, n) => codesFor(users[lane], n),
+        (lane, n) => nextCodes(users[lane], n),
         async (lane, { timestamp, code }) => {
           const user = users[lane]
           user.clock.now = timestamp
@@ -166,8 +129,11 @@ async function benchStore(name, { store, rawRead, rawCAS, close, ops = OPS }) {
       for (const [contender, run] of Object.entries(contenders)) results[contender].push(await run(lanes))
     }
     const raw = median(results['raw CAS'])
-    const floor = median(results.floor)
-    const verify = median(results.verify)
+    const floor = median(results.floor.map((r) => r.rate))
+    const verify = median(results.verify.map((r) => r.rate))
+    // the service's share of a request: CPU of this process per call (the server's own work is not counted)
+    const floorCPU = median(results.floor.map((r) => r.cpuMicros))
+    const verifyCPU = median(results.verify.map((r) => r.cpuMicros))
     rows.push({
       store: name,
       concurrency: lanes,
@@ -177,6 +143,8 @@ async function benchStore(name, { store, rawRead, rawCAS, close, ops = OPS }) {
       'verify/s': Math.round(verify),
       'raw/verify': `${(raw / verify).toFixed(2)}x`,
       'floor/verify': `${(floor / verify).toFixed(2)}x`,
+      'floor CPU µs': floorCPU.toFixed(1),
+      'verify CPU µs': verifyCPU.toFixed(1),
     })
   }
   await close()
@@ -228,38 +196,25 @@ function redisContenders(client) {
 
 const rows = []
 const cleanups = []
+const wanted = (store) => process.env.BENCH_STORES === undefined || process.env.BENCH_STORES.split(',').includes(store)
 
 // SQLite: better-sqlite3 on a temp file, WAL.
-{
-  const dir = mkdtempSync(join(tmpdir(), 'mfa-bench-'))
-  const db = new Database(join(dir, 'bench.db'))
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = NORMAL')
-  const cache = new Map()
-  const prepare = (sql) => cache.get(sql) ?? cache.set(sql, db.prepare(sql)).get(sql)
-  const query = (sql, params) => {
-    const statement = prepare(sql)
-    if (statement.reader) return { rows: statement.all(...params) }
-    statement.run(...params)
-    return { rows: [] }
-  }
-  await ensureTable({ dialect: 'sqlite', query })
-  const read = prepare('SELECT data, version FROM mfa_store WHERE id = ?')
-  const cas = prepare('UPDATE mfa_store SET data = ?, version = version + 1 WHERE id = ? AND version = ?')
+if (wanted('sqlite')) {
+  const sqlite = openSQLite()
+  await ensureTable({ dialect: 'sqlite', query: sqlite.query })
+  const read = sqlite.prepare('SELECT data, version FROM mfa_store WHERE id = ?')
+  const cas = sqlite.prepare('UPDATE mfa_store SET data = ?, version = version + 1 WHERE id = ? AND version = ?')
   rows.push(
     ...(await benchStore('sqlite', {
-      store: sqlStore({ dialect: 'sqlite', query }),
+      store: sqlStore({ dialect: 'sqlite', query: sqlite.query }),
       rawRead: async (key) => read.get(key),
       rawCAS: async (key, data, version) => cas.run(data, key, version).changes === 1,
-      close: async () => {
-        db.close()
-        rmSync(dir, { recursive: true, force: true })
-      },
+      close: async () => sqlite.close(),
     })),
   )
 }
 
-if (findPostgres()) {
+if (wanted('postgres') && findPostgres()) {
   const server = await startPostgres()
   cleanups.push(() => server.cleanup())
   const pool = new pg.Pool({ connectionString: server.connectionString, max: 16 })
@@ -270,34 +225,34 @@ if (findPostgres()) {
     return pool.query({ name: names.get(text), text, values })
   }
   rows.push(...(await benchStore('postgres', await sqlContenders('postgres', query, () => pool.end()))))
-} else console.warn('SKIPPED postgres: PostgreSQL binaries not found')
+} else if (wanted('postgres')) console.warn('SKIPPED postgres: PostgreSQL binaries not found')
 
-if (findRedis()) {
+if (wanted('redis') && findRedis()) {
   const server = await startRedis()
   cleanups.push(() => server.cleanup())
   rows.push(...(await benchStore('redis', redisContenders(new Redis(server.url)))))
-} else console.warn('SKIPPED redis: redis-server not found')
+} else if (wanted('redis')) console.warn('SKIPPED redis: redis-server not found')
 
-if (findMariaDB()) {
+if (wanted('mariadb') && findMariaDB()) {
   const server = await startMariaDB()
   cleanups.push(() => server.cleanup())
   // mysql2 with its defaults (FOUND_ROWS on), as docs/storage.md wires it.
   const pool = mysql.createPool({ uri: server.uri, connectionLimit: 16 })
   const query = async (sql, params) => (await pool.query(sql, params))[0]
   rows.push(...(await benchStore('mariadb', await sqlContenders('mysql', query, () => pool.end()))))
-} else console.warn('SKIPPED mariadb: MariaDB binaries not found')
+} else if (wanted('mariadb')) console.warn('SKIPPED mariadb: MariaDB binaries not found')
 
-if (findRedis() && findRedisCli()) {
+if (wanted('cluster') && findRedis() && findRedisCli()) {
   const cluster = await startRedisCluster()
   cleanups.push(() => cluster.cleanup())
   const client = new Cluster(cluster.startupNodes)
   client.on('error', () => {})
   rows.push(...(await benchStore('redis cluster (3 masters)', redisContenders(client))))
-} else console.warn('SKIPPED redis cluster: redis-server or redis-cli not found')
+} else if (wanted('cluster')) console.warn('SKIPPED redis cluster: redis-server or redis-cli not found')
 
 // The Durable Object: workerd through miniflare. Each store call is one HTTP request to the object (the adapter
 // runs inside it); the raw contender sends the same two requests, doing the bare storage read and transaction.
-{
+if (wanted('durable')) {
   // under the runtime tools' node_modules (test/runtimes/), so that the bundle's `import('miniflare')` resolves there
   ensureRuntimeTools()
   const outfile = runtimeToolPath('.cache/mfa-core-storage/bench-workerd.mjs')
@@ -342,7 +297,10 @@ console.log(
 )
 console.table(rows)
 console.log('raw/verify: the bare CAS round-trip over verify (the aim is 1.5x or less); floor/verify: a hand-written')
-console.log('read + verifyTOTP + JSON + CAS over verify, i.e. what mfa-core itself adds on the same server.')
+console.log(
+  'read + verifyTOTP + JSON + CAS over verify, i.e. what mfa-core itself adds on the same server; CPU µs: this',
+)
+console.log("process's CPU time per call (the database's work not counted), which a busy machine disturbs less.")
 console.log(
   `engine: ${engine ? 'sync (BENCH_ENGINE=sync)' : 'default (WebCrypto)'}; the figures depend on the machine's load.`,
 )

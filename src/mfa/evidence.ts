@@ -75,10 +75,10 @@ export function createEvidence(
   const signer = (held: SecretParams & { id: string }, context: EvidenceContext): Promise<HMACSigner> => {
     // store keys and ids hold no U+0000
     const cacheKey = `${context.storeKey}\u0000${held.id}\u0000${held.algorithm}${JSON.stringify(held.secret)}`
-    const binding: SecretBinding = { ...context, id: held.id }
-    return signers.get(cacheKey, () =>
-      box.open(held.secret, binding).then((bytes) => engine.prepare(bytes, held.algorithm)),
-    )
+    return signers.get(cacheKey, () => {
+      const binding: SecretBinding = { ...context, id: held.id }
+      return box.open(held.secret, binding).then((bytes) => engine.prepare(bytes, held.algorithm))
+    })
   }
 
   const code: Evidence['code'] = async (gate, input, context) => {
@@ -94,7 +94,12 @@ export function createEvidence(
       // The likeliest pair alone first (the authenticator used last, at its centre step: the usual login costs one
       // HMAC); then wave k tries step k of every authenticator at once, so a user with many authenticators waits
       // for a few parallel HMACs, not for each in turn. A wrong code computes every step of every window.
-      const waves: [index: number, step: number][][] = [[[0, usable[0]!.steps[0]!]]]
+      const first = usable[0]!
+      const centre = first.steps[0]!
+      if ((await matchStep(await signerOf(0), first.typed, first.authenticator.digits, [centre])) !== null) {
+        return { kind: 'totp', match: { authenticatorId: first.authenticator.id, step: centre } }
+      }
+      const waves: [index: number, step: number][][] = []
       for (let k = 0; k < Math.max(...usable.map((u) => u.steps.length)); k++) {
         waves.push(usable.flatMap((u, i) => (k < u.steps.length && (i > 0 || k > 0) ? [[i, u.steps[k]!]] : [])))
       }

@@ -7,7 +7,7 @@ import type { SecretBox } from './encryption.js'
 import { emitEvents } from './events.js'
 import { expiry, forgetStale, isEmpty, type Transition } from './machine/index.js'
 import { parseRecord, serializeRecord } from './record/parse.js'
-import type { MFARecord } from './record/shapes.js'
+import type { MFARecord, SecretParams } from './record/shapes.js'
 
 /** What a step sees: the parsed record (null when there is none, or when the step asked for the raw entry). */
 export interface StepInput {
@@ -45,6 +45,10 @@ export interface TransactionSettings {
   onEvent: ((event: MFAEvent) => unknown) | undefined
 }
 
+/** What holds a secret in a record: its authenticators and its pending enrollment. */
+const secretHolders = (record: MFARecord): SecretParams[] =>
+  record.pending ? [...record.authenticators, record.pending] : record.authenticators
+
 async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call()
@@ -73,7 +77,7 @@ export function createTransactions(settings: TransactionSettings): Transactions 
       throw new OTPError('ERR_STORAGE', `the MFA store returned ${describe(entry)} instead of { data, version }`)
     }
     const record = parseRecord(entry.data)
-    for (const held of [...record.authenticators, ...(record.pending ? [record.pending] : [])]) {
+    for (const held of secretHolders(record)) {
       if (!box.admits(held.secret)) {
         throw new OTPError(
           'ERR_RECORD_INVALID',
@@ -125,7 +129,10 @@ export function createTransactions(settings: TransactionSettings): Transactions 
         // a record holding nothing is written only over an existing one (a tombstone: versions keep growing, so a
         // writer that read the old record can never match a re-created one); nothing is created for nobody
         if (next && (entry !== null || !isEmpty(next))) {
-          const data = serializeRecord(await reseal(forgetStale(next, at), userId))
+          // the usual write has nothing to re-seal, and waits for nothing before it is serialised
+          const kept = forgetStale(next, at)
+          const stale = secretHolders(kept).some((held) => box.stale(held.secret))
+          const data = serializeRecord(stale ? await reseal(kept, userId) : kept)
           const ttlMs = expiry(next, at, policy)
           const expected = entry?.version ?? null
           const won = await storeCall('write', () =>

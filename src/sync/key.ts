@@ -2,7 +2,7 @@ import { describe, OTPError } from '../errors.js'
 import { isBytes } from '../internal/bytes.js'
 import type { HMACEngine } from '../internal/engine.js'
 import { type Algorithm, checkAlgorithm } from '../internal/otp.js'
-import { type HashEngine, hmac, type PreparedHMAC, prepareHMAC } from './hash/hmac.js'
+import { type HashEngine, hmac, hmacCounter, type PreparedHMAC, prepareHMAC, store } from './hash/hmac.js'
 import { SHA1 } from './hash/sha1.js'
 import { SHA256 } from './hash/sha256.js'
 import { SHA512 } from './hash/sha512.js'
@@ -145,6 +145,18 @@ export const syncEngine: HMACEngine = {
     const alg = checkAlgorithm(algorithm)
     checkSecretBytes(secret)
     const prepared = prepareHMAC(engine(alg), secret)
-    return { sign: (message) => hmac(prepared, message) }
+    const words = new Int32Array(16)
+    return {
+      sign(message) {
+        if (message.length !== 8) return hmac(prepared, message)
+        // RFC 4226 §5.2: the service signs 8-byte big-endian counters; two compressions, no padding to build
+        const view = new DataView(message.buffer, message.byteOffset, 8)
+        hmacCounter(prepared, view.getInt32(0), view.getInt32(4), words)
+        const mac = new Uint8Array(prepared.hash.outLen)
+        store(words, mac)
+        words.fill(0)
+        return mac
+      },
+    }
   },
 }

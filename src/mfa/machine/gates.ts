@@ -43,7 +43,9 @@ export function codeGate(
   if (!record || record.authenticators.length === 0) return { reason: 'not_enrolled' }
   if (now < record.lockedUntil) return { reason: 'locked', retryAfterMs: record.lockedUntil - now }
   const w = policy.loginWindow
-  const order = [...record.authenticators].sort((a, b) => (b.lastUsedAt ?? -1) - (a.lastUsedAt ?? -1))
+  const list = record.authenticators
+  // the usual user has one authenticator: nothing to order
+  const order = list.length < 2 ? list : [...list].sort((a, b) => (b.lastUsedAt ?? -1) - (a.lastUsedAt ?? -1))
   return {
     candidates: order.map((authenticator) => ({
       authenticator,

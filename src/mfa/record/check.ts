@@ -21,13 +21,14 @@ export const isHex32 = (v: unknown): boolean => typeof v === 'string' && /^[0-9a
 const isB32 = (v: unknown): boolean => typeof v === 'string' && /^[A-Z2-7]+$/.test(v)
 const isKeyId = (v: unknown): boolean => typeof v === 'string' && /^[\w.-]{1,64}$/.test(v)
 
-/** True when `o` is a plain object with exactly the keys `keys`. */
-export const exactKeys = (o: unknown, keys: readonly string[]): o is Fields =>
-  typeof o === 'object' &&
-  o !== null &&
-  !Array.isArray(o) &&
-  Object.keys(o).length === keys.length &&
-  keys.every((k) => Object.hasOwn(o, k))
+/** True when `o` is a plain object with exactly the keys `keys` (counted without building a list of them). */
+export function exactKeys(o: unknown, keys: readonly string[]): o is Fields {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return false
+  let count = 0
+  // own enumerable keys, as Object.keys lists them
+  for (const k in o) if (Object.hasOwn(o, k)) count++
+  return count === keys.length && keys.every((k) => Object.hasOwn(o, k))
+}
 
 /** A stored secret: either exactly `{ b32 }` or exactly `{ kid, iv, ct }` (never both, never a mix). */
 export function isSecret(s: unknown): boolean {
@@ -53,13 +54,15 @@ export const isEnrollmentLife = (createdAt: number, expiresAt: number): boolean 
 
 /** The keys of what an authenticator and a pending enrollment both hold (checked by isSecretHolder). */
 const SECRET_HOLDER_KEYS = ['id', 'label', 'secret', 'algorithm', 'digits', 'period', 'createdAt']
+const AUTHENTICATOR_KEYS = [...SECRET_HOLDER_KEYS, 'lastUsedAt', 'lastStep', 'drift']
+const PENDING_KEYS = [...SECRET_HOLDER_KEYS, 'expiresAt', 'attempts', 'replaces']
 
 /** What an authenticator and a pending enrollment both hold: id, label, secret, TOTP parameters, creation time. */
 const isSecretHolder = (o: Fields): boolean =>
   isText(o.id, 64) && isText(o.label, 64) && isSecret(o.secret) && isParams(o) && isTime(o.createdAt)
 
 const isAuthenticator = (a: unknown): boolean =>
-  exactKeys(a, [...SECRET_HOLDER_KEYS, 'lastUsedAt', 'lastStep', 'drift']) &&
+  exactKeys(a, AUTHENTICATOR_KEYS) &&
   isSecretHolder(a) &&
   (a.lastUsedAt === null || isTime(a.lastUsedAt)) &&
   isIntFrom(a.lastStep, -1) &&
@@ -67,7 +70,7 @@ const isAuthenticator = (a: unknown): boolean =>
   Math.abs(a.drift as number) <= MAX_RESYNC_WINDOW
 
 const isPending = (p: unknown): p is Fields =>
-  exactKeys(p, [...SECRET_HOLDER_KEYS, 'expiresAt', 'attempts', 'replaces']) &&
+  exactKeys(p, PENDING_KEYS) &&
   isSecretHolder(p) &&
   isTime(p.expiresAt) &&
   // an expiry further from its start than any policy allows is damage (or a clock far off): refused, so no
@@ -158,7 +161,7 @@ export function isRecord2(o: unknown): o is MFARecord {
     Array.isArray(o.devices) &&
     o.devices.length <= 100 &&
     o.devices.every(isDevice) &&
-    new Set(ids).size === ids.length &&
+    (ids.length < 2 || new Set(ids).size === ids.length) &&
     (o.pending === null || (isPending(o.pending) && !ids.includes(o.pending.id))) &&
     (o.unsaved === undefined || o.unsaved === null || isUnsaved(o.unsaved, o.recovery)) &&
     // MFA is on exactly when there is an authenticator
