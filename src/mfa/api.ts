@@ -262,14 +262,17 @@ export interface MFAOptions {
   /** Changes to the {@link DEFAULT_POLICY}. */
   policy?: Partial<MFAPolicy>
   /**
-   * Encrypt secrets at rest (AES-GCM) and key the recovery-code digests; without it secrets are stored as base32
-   * in clear and recovery digests are salted and slow (PBKDF2).
+   * Encrypt secrets at rest (AES-GCM), key the recovery-code digests and sign each record (HMAC-SHA-256 over the
+   * whole record and its store key, under a key derived for this purpose); without it secrets are stored as base32
+   * in clear, recovery digests are salted and slow (PBKDF2), and records carry no MAC.
    */
   encryptionKeys?: MFAEncryptionKeys
   /**
-   * With `encryptionKeys`: still read secrets stored in clear (a migration window after adding keys); each is
-   * encrypted on its record's next write. Without it such a record is `ERR_RECORD_INVALID`, so nobody who can
-   * write the database can plant a secret of their choosing. Default false.
+   * With `encryptionKeys`: a migration window. Secrets stored in clear and records without a MAC (written without
+   * keys, or by a release before the record MAC) are still read; each record is encrypted and signed on its next
+   * write. Without it such a record is `ERR_RECORD_INVALID`, so nobody who can
+   * write the database without the keys can plant a secret, a recovery code or a trusted device, or clear a lock. A
+   * record whose MAC is wrong is refused even inside the window. Default false.
    */
   allowPlaintextSecrets?: boolean
   /** Receives audit events; its exceptions and rejections are swallowed. */

@@ -12,6 +12,7 @@ import { createEvidence, type Evidence, type EvidenceContext } from './evidence.
 import type { FreshRecoveryCodes, NeedsRecovery, Transition } from './machine/index.js'
 import { resolvePolicy } from './policy.js'
 import { checkProofKey, createProofCodec, type ProofCodec } from './proof-token.js'
+import { createRecordSeal } from './record-mac.js'
 import { createRecoveryHasher, generateRecoveryCodes } from './recovery.js'
 import { createTransactions, type Transactions } from './transaction.js'
 
@@ -74,7 +75,8 @@ export function createContext(options: MFAOptions): ServiceContext {
   }
   const ring = checkProofKey(options.proofKey)
   const proofs = ring && createProofCodec(ring)
-  const tx = createTransactions({ store, keyPrefix, maxRetries, policy, box, clock, onEvent })
+  const seal = createRecordSeal(keys, allowPlaintext)
+  const tx = createTransactions({ store, keyPrefix, maxRetries, policy, box, seal, clock, onEvent })
   const fresh = (userId: string): Promise<FreshRecoveryCodes> =>
     generateRecoveryCodes(hasher, tx.key(userId), userId, policy.recoveryCodes)
   return {

@@ -8,6 +8,7 @@ import { emitEvents } from './events.js'
 import { expiry, isEmpty, type Transition } from './machine/index.js'
 import { parseRecord } from './record/parse.js'
 import type { MFARecord } from './record/shapes.js'
+import type { RecordSeal } from './record-mac.js'
 
 /** What a step sees: the parsed record (null when there is none, or when the step asked for the raw entry). */
 export interface StepInput {
@@ -40,6 +41,8 @@ export interface TransactionSettings {
   maxRetries: number
   policy: Readonly<MFAPolicy>
   box: SecretBox
+  /** Signs written records and checks read ones (the record MAC, with `encryptionKeys`). */
+  seal: RecordSeal
   /** The checked clock: a finite integer number of ms within the Date range, or it throws. */
   clock: () => number
   onEvent: ((event: MFAEvent) => unknown) | undefined
@@ -64,10 +67,10 @@ async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
  * @param settings - the store, key prefix, retry bound, policy, secret box, clock and event handler
  */
 export function createTransactions(settings: TransactionSettings): Transactions {
-  const { store, keyPrefix, maxRetries, policy, box, clock, onEvent } = settings
+  const { store, keyPrefix, maxRetries, policy, box, seal, clock, onEvent } = settings
   const key = (userId: string) => keyPrefix + userId
 
-  const parse = (entry: MFAStoreEntry | null): MFARecord | null => {
+  const parse = async (entry: MFAStoreEntry | null, storeKey: string): Promise<MFARecord | null> => {
     if (entry === null) return null
     if (typeof entry !== 'object' || typeof entry.data !== 'string' || !Number.isSafeInteger(entry.version)) {
       throw new OTPError('ERR_STORAGE', `the MFA store returned ${describe(entry)} instead of { data, version }`)
@@ -81,6 +84,7 @@ export function createTransactions(settings: TransactionSettings): Transactions 
         )
       }
     }
+    await seal.check(record, storeKey)
     return record
   }
 
@@ -102,7 +106,7 @@ export function createTransactions(settings: TransactionSettings): Transactions 
     key,
     async read(userId) {
       const entry = await storeCall('read', () => store.get(key(userId)))
-      return { record: parse(entry), at: clock() }
+      return { record: await parse(entry, key(userId)), at: clock() }
     },
     async run(userId, operation, step, options) {
       const storeKey = key(userId)
@@ -114,18 +118,21 @@ export function createTransactions(settings: TransactionSettings): Transactions 
         let unreadable = false
         if (raw) {
           try {
-            record = parse(entry)
+            record = await parse(entry, storeKey)
           } catch (error) {
-            if (!(error instanceof OTPError) || error.code !== 'ERR_RECORD_INVALID') throw error
+            // a record this version cannot read or check (damaged, planted, signed under a removed key)
+            if (!(error instanceof OTPError) || (error.code !== 'ERR_RECORD_INVALID' && error.code !== 'ERR_DECRYPT')) {
+              throw error
+            }
             unreadable = true
           }
-        } else record = parse(entry)
+        } else record = await parse(entry, storeKey)
         const { result, next, events } = await step({ record, at, unreadable })
         let committed = true
         // a record holding nothing is written only over an existing one (a tombstone: versions keep growing, so a
         // writer that read the old record can never match a re-created one); nothing is created for nobody
         if (next && (entry !== null || !isEmpty(next))) {
-          const data = JSON.stringify(await reseal(next, userId))
+          const data = JSON.stringify(await seal.sign(await reseal(next, userId), storeKey))
           const ttlMs = expiry(next, at, policy)
           const expected = entry?.version ?? null
           const won = await storeCall('write', () =>

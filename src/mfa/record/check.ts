@@ -120,9 +120,18 @@ const RECORD_KEYS = [
   'pending',
 ]
 
-/** True when `o` is a valid schema-2 record: every field of its type and in range, ids unique, nothing extra. */
+/** The record's MAC: a key id and 256 bits in lower-case hex (whether it is right is record-mac.ts's check). */
+const isMAC = (m: unknown): boolean =>
+  exactKeys(m, ['kid', 'tag']) && isKeyId(m.kid) && typeof m.tag === 'string' && /^[0-9a-f]{64}$/.test(m.tag)
+
+/**
+ * True when `o` is a valid schema-2 record: every field of its type and in range, ids unique, nothing extra. The
+ * `mac` field is optional here (records written before it have none); whether one is required is the seal's rule.
+ */
 export function isRecord2(o: unknown): o is MFARecord {
-  if (!exactKeys(o, RECORD_KEYS) || o.schema !== 2) return false
+  const signed = typeof o === 'object' && o !== null && Object.hasOwn(o, 'mac')
+  if (!exactKeys(o, signed ? [...RECORD_KEYS, 'mac'] : RECORD_KEYS) || o.schema !== 2) return false
+  if (signed && !isMAC(o.mac)) return false
   const list = o.authenticators
   if (!Array.isArray(list) || list.length > 100 || !list.every(isAuthenticator)) return false
   const ids = list.map((a: Fields) => a.id)

@@ -60,6 +60,15 @@ export type RecoveryDigests =
   | { scheme: 'pbkdf2'; salt: string; iterations: number; digests: string[] }
   | { scheme: 'sha256'; digests: string[] }
 
+/**
+ * The record's MAC (with `encryptionKeys` only): HMAC-SHA-256, in lower-case hex, under a key derived from encryption
+ * key `kid`, over the store key and the canonical record without this field (record-mac.ts).
+ */
+export interface RecordMAC {
+  kid: string
+  tag: string
+}
+
 /** A device the user chose to trust. Times in milliseconds since the Unix epoch. */
 export interface TrustedDevice {
   /** Random, 16 letters (no digit, so it never looks like a code in a log); also the first part of its token. */
@@ -104,6 +113,8 @@ export interface MFARecord {
   devices: DeviceEntry[]
   authenticators: Authenticator[]
   pending: PendingEnrollment | null
+  /** Absent without `encryptionKeys` (and in records written before it existed); added on the next write. */
+  mac?: RecordMAC
 }
 
 /** The label of authenticators that had none (schema 1), and the default of new ones. */
