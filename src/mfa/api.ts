@@ -51,7 +51,24 @@ export interface MFAPolicy {
   trustedDeviceTTLMs: number
   /** Steps each way `resync` searches around an authenticator's drift, 1 to 40 (default 10). */
   resyncWindow: number
+  /**
+   * Which proof methods may authorize which change: for each of `enroll` (add an authenticator), `remove`,
+   * `regenerate` (recovery codes) and `disable`, the methods (`totp`, `recovery`) whose code, or whose step-up proof,
+   * is accepted; any other is refused as `method_not_allowed` (nothing consumed, nothing counted). Default: every
+   * method for every change; a change not named keeps every method.
+   *
+   * @example
+   * // a stolen recovery code (or a proof made with one) may turn MFA off, loudly, but not add the thief's phone
+   * const policy = { proofMethods: { enroll: ['totp'] } }
+   */
+  proofMethods: Readonly<Partial<Record<ProofChange, readonly ProofMethod[]>>>
 }
+
+/** How a proof was made: a code of an authenticator app, or a recovery code. */
+export type ProofMethod = 'totp' | 'recovery'
+
+/** A change that needs a proof: add an authenticator, remove one, regenerate recovery codes, turn MFA off. */
+export type ProofChange = 'enroll' | 'remove' | 'regenerate' | 'disable'
 
 /**
  * AES-GCM keys for secrets at rest: new writes use `keys[current]`; any id in `keys` still decrypts, so keys can
@@ -177,10 +194,11 @@ export type CodeReason = 'malformed' | 'invalid' | 'replayed' | 'locked' | 'not_
 /** Why a step-up proof given instead of a code was refused: too old, or voided by a change since. */
 export type StepUpReason = 'expired' | 'revoked'
 /**
- * Why an operation that needs a proof was refused: the code reasons, no proof given, or a step-up proof that is
- * too old or voided (`invalid` also covers a proof that is not genuine).
+ * Why an operation that needs a proof was refused: the code reasons, no proof given, a step-up proof that is too
+ * old or voided (`invalid` also covers a proof that is not genuine or bound to another session), or a proof whose
+ * method `policy.proofMethods` does not accept for this change (`method_not_allowed`).
  */
-export type ProofReason = CodeReason | StepUpReason | 'proof_required'
+export type ProofReason = CodeReason | StepUpReason | 'proof_required' | 'method_not_allowed'
 /** Why `beginEnrollment` refused. */
 export type EnrollReason = ProofReason | 'limit_reached'
 /** Why `removeAuthenticator` refused. */
@@ -300,15 +318,27 @@ export interface MFAOptions {
 
 /**
  * A proof for an operation: a fresh code of one of the user's authenticators, an unused recovery code, or a step-up
- * proof from an earlier `verify(..., { proof: true })` with the oldest age accepted (`maxAgeMs`, default 10
- * minutes, at most a day).
+ * proof from an earlier `verify(..., { proof })` with the oldest age accepted (`maxAgeMs`, default 10 minutes, at
+ * most a day) and, for a proof bound to a session, that session (`bindTo`, as given to `verify`).
  */
-export type MFAProof = string | { proof: string; maxAgeMs?: number }
+export type MFAProof = string | { proof: string; maxAgeMs?: number; bindTo?: string }
+
+/**
+ * Binds a step-up proof to the application's session: `bindTo` is any stable text of 1 to 1024 characters the
+ * application knows for this session only (its session id, or a digest of it). The proof is signed over it but
+ * does not carry it; checked without it, or with another session's, the proof is `invalid`.
+ */
+export interface ProofBinding {
+  bindTo: string
+}
 
 /** What {@link MFA.verify} may also do on success. */
 export interface VerifyOptions {
-  /** Also return a step-up proof (needs the `proofKey` option). */
-  proof?: boolean
+  /**
+   * Also return a step-up proof (needs the `proofKey` option): `true`, or `{ bindTo }` for a proof that only the
+   * session it was bound to can use (a copy carried to another session is `invalid`).
+   */
+  proof?: boolean | ProofBinding
   /**
    * Also trust the device the code came from: `label` (1 to 64 characters, shown in the device list) and a lifetime
    * `ttlMs` (default `policy.trustedDeviceTTLMs`, 30 days; 1 minute to 400 days).
@@ -470,15 +500,17 @@ export interface MFA {
    * @param userId - the user the proof was issued for
    * @param proof - the proof string, as the session kept it (anything else is `invalid`, never a throw)
    * @param options.maxAgeMs - the oldest proof accepted, 1 second to 1 day (default 10 minutes)
+   * @param options.bindTo - the session a bound proof was bound to (`verify(..., { proof: { bindTo } })`); a proof
+   * bound to another session, a bound proof checked without it, or an unbound proof checked with it is `invalid`
    * @returns when and how MFA was passed (`method: 'recovery'` for a recovery code), or `expired`, `invalid`,
    * `revoked`, or `locked` (with `retryAfterMs` in ms) while the user is locked out after failed codes
    * @throws OTPError `ERR_INVALID_OPTION` without `proofKey` or for a bad `maxAgeMs`; `ERR_STORAGE`,
    * `ERR_RECORD_INVALID`
    * @example
-   * const recent = await mfa.checkProof(user.id, session.proof, { maxAgeMs: 5 * 60_000 })
+   * const recent = await mfa.checkProof(user.id, session.proof, { maxAgeMs: 5 * 60_000, bindTo: session.id })
    * if (!recent.ok || recent.method === 'recovery') askForFreshCode()
    */
-  checkProof(userId: string, proof: string, options?: { maxAgeMs?: number }): Promise<CheckProofResult>
+  checkProof(userId: string, proof: string, options?: { maxAgeMs?: number; bindTo?: string }): Promise<CheckProofResult>
   /**
    * Checks a trusted device's token ("don't ask again on this browser"): accepted once, and replaced by the token
    * this call returns (store it over the old cookie), so a copied cookie stops working once the real browser
