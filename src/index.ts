@@ -60,6 +60,7 @@ export {
   type ResyncReason,
   type ResyncResult,
   type RevokedDevice,
+  type RewriteResult,
   type StepUpReason,
   type StoredSecret,
   type TrustedDevice,

@@ -161,6 +161,7 @@ export type MFAOperation =
   | 'device'
   | 'revoke_device'
   | 'resync'
+  | 'rewrite'
 
 /**
  * An audit event passed to `onEvent`. It never contains a secret, a code or a recovery code.
@@ -241,6 +242,12 @@ export interface MFAStatus {
   pendingExpiresAt?: number
   /** How many trusted devices (unexpired, unrevoked) the user has; absent when none. */
   trustedDevices?: number
+  /**
+   * The ids of the encryption keys the stored record still needs (its sealed secrets, the key of its recovery
+   * digests, its MAC), sorted; absent when it needs none. An old key can be retired once no record lists it:
+   * {@link MFA.rewriteRecord} moves a record under the current key.
+   */
+  keyIds?: string[]
 }
 
 /** One authenticator as `listAuthenticators` shows it: never a secret. Times in milliseconds since the Unix epoch. */
@@ -288,7 +295,7 @@ export interface MFAOptions {
   /**
    * With `encryptionKeys`: a migration window. Secrets stored in clear and records without a MAC (written without
    * keys, or by a release before the record MAC) are still read; each record is encrypted and signed on its next
-   * write. Without it such a record is `ERR_RECORD_INVALID`, so nobody who can
+   * write, or at once by {@link MFA.rewriteRecord}. Without it such a record is `ERR_RECORD_INVALID`, so nobody who can
    * write the database without the keys can plant a secret, a recovery code or a trusted device, or clear a lock. A
    * record whose MAC is wrong is refused even inside the window. Default false.
    */
@@ -402,6 +409,9 @@ export type VerifyResult =
   | ({ ok: true; method: 'totp'; authenticatorId: string } & VerifyGrants)
   | ({ ok: true; method: 'recovery' } & VerifyGrants)
   | Refusal<CodeReason>
+
+/** Result of {@link MFA.rewriteRecord}: the encryption key ids the record needs now (sorted), or no record. */
+export type RewriteResult = { ok: true; keyIds: string[] } | { ok: false; reason: 'not_found' }
 
 /** Result of {@link MFA.disable}. */
 export type DisableResult = { ok: true } | Refusal<ProofReason>
@@ -670,10 +680,26 @@ export interface MFA {
    * What the user has, for a settings page.
    *
    * @param userId - the user
-   * @returns the state, when enabled, how many authenticators, recovery codes left, lock and pending expiry (ms)
-   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @returns the state, when enabled, how many authenticators, recovery codes left, lock and pending expiry (ms),
+   * and the encryption key ids the record still needs
+   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`, `ERR_DECRYPT` (a record signed under a removed key)
    * @example
    * const { state, recoveryCodesLeft } = await mfa.status(user.id)
    */
   status(userId: string): Promise<MFAStatus>
+  /**
+   * Rewrites one user's record under the current encryption key: every sealed secret and the key of the recovery
+   * digests re-sealed, the record signed (its MAC) under the current key; nothing else changes, no event. Run it
+   * over every user (or those whose `status` still lists an old key id) to finish a key rotation, or to sign every
+   * record during an `allowPlaintextSecrets` window; then the old key, or the window, can go.
+   *
+   * @param userId - the user
+   * @returns `{ ok: true, keyIds }` (the key ids the record needs now: the current one only, with keys), or
+   * `not_found` when the user has no record
+   * @throws OTPError `ERR_DECRYPT` when a secret is under a key that is not configured (nothing is written);
+   * `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * for (const id of await allUserIds()) await mfa.rewriteRecord(id)
+   */
+  rewriteRecord(userId: string): Promise<RewriteResult>
 }

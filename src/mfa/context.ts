@@ -68,7 +68,7 @@ export function createContext(options: MFAOptions): ServiceContext {
   const policy = resolvePolicy(options.policy)
   const keys = checkEncryptionKeys(options.encryptionKeys)
   const box = createSecretBox(keys, allowPlaintext)
-  const hasher = createRecoveryHasher(keys)
+  const hasher = createRecoveryHasher(keys, box)
   const store = options.store ?? memoryStore({ now })
   if (typeof store !== 'object' || store === null || typeof store.get !== 'function') {
     misuse(`store must be an MFAStore, got ${describe(store)}`)
@@ -76,7 +76,7 @@ export function createContext(options: MFAOptions): ServiceContext {
   const ring = checkProofKey(options.proofKey)
   const proofs = ring && createProofCodec(ring)
   const seal = createRecordSeal(keys, allowPlaintext)
-  const tx = createTransactions({ store, keyPrefix, maxRetries, policy, box, seal, clock, onEvent })
+  const tx = createTransactions({ store, keyPrefix, maxRetries, policy, box, hasher, seal, clock, onEvent })
   const fresh = (userId: string): Promise<FreshRecoveryCodes> =>
     generateRecoveryCodes(hasher, tx.key(userId), userId, policy.recoveryCodes)
   return {

@@ -35,6 +35,7 @@ export type {
   RemoveResult,
   ResyncReason,
   ResyncResult,
+  RewriteResult,
   StepUpReason,
   TrustedDeviceGrant,
   TrustedDeviceInfo,

@@ -9,6 +9,7 @@ import { expiry, isEmpty, type Transition } from './machine/index.js'
 import { parseRecord } from './record/parse.js'
 import type { MFARecord } from './record/shapes.js'
 import type { RecordSeal } from './record-mac.js'
+import type { RecoveryHasher } from './recovery.js'
 
 /** What a step sees: the parsed record (null when there is none, or when the step asked for the raw entry). */
 export interface StepInput {
@@ -41,6 +42,8 @@ export interface TransactionSettings {
   maxRetries: number
   policy: Readonly<MFAPolicy>
   box: SecretBox
+  /** Moves recovery digests off an older key id (the digests stay, their key is sealed under the current one). */
+  hasher: RecoveryHasher
   /** Signs written records and checks read ones (the record MAC, with `encryptionKeys`). */
   seal: RecordSeal
   /** The checked clock: a finite integer number of ms within the Date range, or it throws. */
@@ -67,7 +70,7 @@ async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
  * @param settings - the store, key prefix, retry bound, policy, secret box, clock and event handler
  */
 export function createTransactions(settings: TransactionSettings): Transactions {
-  const { store, keyPrefix, maxRetries, policy, box, seal, clock, onEvent } = settings
+  const { store, keyPrefix, maxRetries, policy, box, hasher, seal, clock, onEvent } = settings
   const key = (userId: string) => keyPrefix + userId
 
   const parse = async (entry: MFAStoreEntry | null, storeKey: string): Promise<MFARecord | null> => {
@@ -88,7 +91,10 @@ export function createTransactions(settings: TransactionSettings): Transactions 
     return record
   }
 
-  /** Re-seals secrets that are in clear, under an older key, or bound the schema-1 way (rotation as users come by). */
+  /**
+   * Re-seals secrets that are in clear, under an older key, or bound the schema-1 way, and moves recovery digests
+   * off an older key (rotation as users come by, or by rewriteRecord).
+   */
   const reseal = async (record: MFARecord, userId: string): Promise<MFARecord> => {
     const binding = (id: string) => ({ storeKey: key(userId), userId, id })
     const fresh = async <T extends { id: string; secret: MFARecord['authenticators'][number]['secret'] }>(held: T) =>
@@ -99,6 +105,7 @@ export function createTransactions(settings: TransactionSettings): Transactions 
       ...record,
       authenticators: await Promise.all(record.authenticators.map(fresh)),
       pending: record.pending && (await fresh(record.pending)),
+      recovery: record.recovery && (await hasher.rekey(record.recovery, key(userId), userId)),
     }
   }
 

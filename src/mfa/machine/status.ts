@@ -1,6 +1,7 @@
 // What a settings page shows of the user's MFA.
 import type { MFAStatus } from '../api.js'
 import type { MFARecord } from '../record/shapes.js'
+import { keyIds } from './keys.js'
 import { listDevices } from './trusted-devices.js'
 
 /** The status of a record at `now`: an expired pending enrollment is not shown. */
@@ -17,5 +18,7 @@ export function status(record: MFARecord | null, now: number): MFAStatus {
     if (devices > 0) out.trustedDevices = devices
   }
   if (pending) out.pendingExpiresAt = pending.expiresAt
+  const ids = record ? keyIds(record) : []
+  if (ids.length > 0) out.keyIds = ids
   return out
 }

@@ -92,6 +92,10 @@ function isRecovery(r: unknown): boolean {
       isDigestList(r.digests)
     )
   }
+  if (exactKeys(r, ['scheme', 'key', 'digests'])) {
+    // the key is always sealed: a clear one would be a digest key anyone could plant
+    return r.scheme === 'sealed' && isSecret(r.key) && !exactKeys(r.key, ['b32']) && isDigestList(r.digests)
+  }
   return exactKeys(r, ['scheme', 'digests']) && r.scheme === 'sha256' && isDigestList(r.digests)
 }
 
