@@ -6,21 +6,10 @@ import { describe, expect, it } from 'vitest'
 import type { MFAPolicy, ProofChange } from '../../../src/mfa/api.js'
 import * as m from '../../../src/mfa/machine/index.js'
 import { resolvePolicy } from '../../../src/mfa/policy.js'
-import { emptyRecord, type MFARecord } from '../../../src/mfa/record/shapes.js'
-import { PHONE, RECOVERY, S, T, TABLET } from './fixtures.js'
+import type { MFARecord } from '../../../src/mfa/record/shapes.js'
+import { RECOVERY, S, T, TABLET, twoAuthenticators } from './fixtures.js'
 
-const DAY = 86_400_000
-const record: MFARecord = {
-  ...emptyRecord(),
-  generation: 4,
-  failures: 1,
-  enabledAt: T - 2 * DAY,
-  authenticators: [
-    { ...PHONE, createdAt: T - 2 * DAY, lastUsedAt: T - DAY, lastStep: S - 10, drift: 0 },
-    { ...TABLET, createdAt: T - DAY, lastUsedAt: null, lastStep: -1, drift: 0 },
-  ],
-  recovery: RECOVERY,
-}
+const record: MFARecord = twoAuthenticators({ failures: 1 })
 const DEFAULT = resolvePolicy({})
 const STRICT = resolvePolicy({ proofMethods: { enroll: ['totp'], remove: ['totp'], regenerate: ['totp'] } })
 const RECOVERY_ONLY = resolvePolicy({ proofMethods: { disable: ['recovery'] } })
