@@ -1,7 +1,7 @@
 // The record MAC: with encryptionKeys, someone who can write the store but holds no key can no longer plant a
 // recovery digest or a trusted device, clear a lock, or move a record to another user; records without a MAC are
-// read only inside the allowPlaintextSecrets window and signed on their next write.
-import { createHash, pbkdf2Sync } from 'node:crypto'
+// read only inside the allowPlaintextSecrets window and signed on their next write. Portable: the planted digests are
+// computed with WebCrypto, as a writer of the database would (no key needed).
 import fc from 'fast-check'
 import { createMFA, type MFAOptions } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
@@ -14,22 +14,25 @@ const k1 = new Uint8Array(32).fill(7)
 const k2 = new Uint8Array(32).fill(9)
 const encryptionKeys = { current: 'k1', keys: { k1 } }
 
+const encoder = new TextEncoder()
+const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('')
+
 /** A recovery code of the writer's choosing, digested the key-less way (PBKDF2, bound to the store key). */
 const PLANTED_CODE = 'abcd-efgh-jkmn-pqrs'
-function plantedRecovery(storeKey: string) {
+async function plantedRecovery(storeKey: string) {
   const salt = 'AAAAAAAAAAAAAAAAAAAAAAAAAA'
   const message = `mfa-core/recovery/v2\u0000${storeKey}\u0000${PLANTED_CODE.replaceAll('-', '')}`
-  const digest = pbkdf2Sync(message, salt, 1000, 16, 'sha256').toString('hex')
+  const base = await crypto.subtle.importKey('raw', encoder.encode(message), 'PBKDF2', false, ['deriveBits'])
+  const params = { name: 'PBKDF2', hash: 'SHA-256', salt: encoder.encode(salt), iterations: 1000 }
+  const digest = hex(await crypto.subtle.deriveBits(params, base, 128))
   return { scheme: 'pbkdf2', salt, iterations: 1000, digests: [digest] }
 }
 
 /** A trusted device of the writer's choosing: the token they keep, the digest they plant. */
 const PLANTED_TOKEN = `abcdefghjkmnpqrs.${'A'.repeat(43)}`
-function plantedDevice(storeKey: string, now: number) {
-  const digest = createHash('sha256')
-    .update(`mfa-core/device/v1\u0000${storeKey}\u0000${PLANTED_TOKEN}`)
-    .digest('hex')
-    .slice(0, 32)
+async function plantedDevice(storeKey: string, now: number) {
+  const message = encoder.encode(`mfa-core/device/v1\u0000${storeKey}\u0000${PLANTED_TOKEN}`)
+  const digest = hex(await crypto.subtle.digest('SHA-256', message)).slice(0, 32)
   return {
     id: 'abcdefghjkmnpqrs',
     digest,
@@ -107,8 +110,9 @@ describe('a record a key-less writer cannot plant into', () => {
 
   it('refuses a planted recovery code (key-less PBKDF2 digest): without the MAC it logs in and proves', async () => {
     const { service, tamper, h } = await enrolledWith({ encryptionKeys })
+    const planted = await plantedRecovery('mfa:alice')
     tamper((r) => {
-      r.recovery = plantedRecovery('mfa:alice')
+      r.recovery = planted
     })
     await expect(h.mfa.verify('alice', PLANTED_CODE)).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
     await expect(h.mfa.status('alice')).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
@@ -125,8 +129,9 @@ describe('a record a key-less writer cannot plant into', () => {
 
   it('refuses a planted trusted device', async () => {
     const { tamper, h } = await enrolledWith({ encryptionKeys })
+    const planted = await plantedDevice('mfa:alice', h.clock.t)
     tamper((r) => {
-      ;(r.devices as unknown[]).push(plantedDevice('mfa:alice', h.clock.t))
+      ;(r.devices as unknown[]).push(planted)
     })
     await expect(h.mfa.verifyTrustedDevice('alice', PLANTED_TOKEN)).rejects.toMatchObject({
       code: 'ERR_RECORD_INVALID',
@@ -155,8 +160,9 @@ describe('a record a key-less writer cannot plant into', () => {
 
   it('refuses a wrong MAC even inside the migration window; support reset still clears the record', async () => {
     const { tamper, service, h } = await enrolledWith({ encryptionKeys })
+    const planted = await plantedRecovery('mfa:alice')
     tamper((r) => {
-      r.recovery = plantedRecovery('mfa:alice')
+      r.recovery = planted
     })
     const windowed = service({ allowPlaintextSecrets: true })
     await expect(windowed.verify('alice', PLANTED_CODE)).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
