@@ -180,6 +180,9 @@ describe('a record a key-less writer cannot plant into', () => {
     expect(JSON.parse(map.get('mfa:alice')?.data ?? '').mac.kid).toBe('k2')
     const onlyK1 = service({ encryptionKeys })
     await expect(onlyK1.status('alice')).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    // support can still clear it, as before the MAC (a record under a removed key is unreadable, not a dead end)
+    expect(await onlyK1.reset('alice', { actor: 'support', reason: 'key lost' })).toEqual({ ok: true })
+    expect(await onlyK1.status('alice')).toEqual({ state: 'none', keyIds: ['k1'] })
   })
 
   it('keeps recovery codes of users migrated from a key-less deployment (the window), then reads them signed', async () => {
