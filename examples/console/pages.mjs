@@ -42,6 +42,7 @@ export const REASONS = {
   proof_expired: 'Your last code was typed too long ago for this change: type a current code.',
   proof_revoked: 'Your MFA settings changed since you last typed a code: type a current code.',
   proof_invalid: 'This change needs a current code: type one.',
+  method_not_allowed: 'This change needs a code from your authenticator app, not a recovery code.',
   limit_reached: 'You have as many authenticators as allowed: remove one first.',
   same_code: 'You typed the same code twice: wait for the app to show the next code and type that one second.',
   reversed: 'The codes are in the wrong order: type the older code first, then the one that replaced it.',

@@ -56,7 +56,24 @@ export interface MFAPolicy {
    * (default 15 minutes, at most a day; 0: shown once, never again). See {@link MFA.unsavedRecoveryCodes}.
    */
   unsavedRecoveryCodesTTLMs: number
+  /**
+   * Which proof methods may authorize which change: for each of `enroll` (add an authenticator), `remove`,
+   * `regenerate` (recovery codes) and `disable`, the methods (`totp`, `recovery`) whose code, or whose step-up proof,
+   * is accepted; any other is refused as `method_not_allowed` (nothing consumed, nothing counted). Default: every
+   * method for every change; a change not named keeps every method.
+   *
+   * @example
+   * // a stolen recovery code (or a proof made with one) may turn MFA off, loudly, but not add the thief's phone
+   * const policy = { proofMethods: { enroll: ['totp'] } }
+   */
+  proofMethods: Readonly<Partial<Record<ProofChange, readonly ProofMethod[]>>>
 }
+
+/** How a proof was made: a code of an authenticator app, or a recovery code. */
+export type ProofMethod = 'totp' | 'recovery'
+
+/** A change that needs a proof: add an authenticator, remove one, regenerate recovery codes, turn MFA off. */
+export type ProofChange = 'enroll' | 'remove' | 'regenerate' | 'disable'
 
 /**
  * AES-GCM keys for secrets at rest: new writes use `keys[current]`; any id in `keys` still decrypts, so keys can
@@ -160,6 +177,7 @@ export type MFAOperation =
   | 'revoke_device'
   | 'resync'
   | 'recovery_codes'
+  | 'rewrite'
 
 /**
  * An audit event passed to `onEvent`. It never contains a secret, a code or a recovery code.
@@ -195,8 +213,12 @@ export type CodeReason = 'malformed' | 'invalid' | 'replayed' | 'locked' | 'not_
  * (`proof_revoked`), or not a genuine proof of this service for this user (`proof_invalid`).
  */
 export type StepUpReason = 'proof_expired' | 'proof_revoked' | 'proof_invalid'
-/** Why an operation that needs a proof was refused: the code reasons, no proof given, or a refused step-up proof. */
-export type ProofReason = CodeReason | StepUpReason | 'proof_required'
+/**
+ * Why an operation that needs a proof was refused: the code reasons, no proof given, a refused step-up proof
+ * (`proof_invalid` also covers one bound to another session), or a proof whose method `policy.proofMethods` does not
+ * accept for this change (`method_not_allowed`).
+ */
+export type ProofReason = CodeReason | StepUpReason | 'proof_required' | 'method_not_allowed'
 /** Why `beginEnrollment` refused. */
 export type EnrollReason = ProofReason | 'limit_reached'
 /** Why `removeAuthenticator` refused. */
@@ -254,6 +276,12 @@ export interface MFAStatus {
   trustedDevices?: number
   /** Until when recovery codes issued lately can be shown again ({@link MFA.unsavedRecoveryCodes}); absent when none. */
   unsavedRecoveryCodesUntil?: number
+  /**
+   * The ids of the encryption keys the stored record still needs (its sealed secrets, the key of its recovery
+   * digests, its MAC), sorted; absent when it needs none. An old key can be retired once no record lists it:
+   * {@link MFA.rewriteRecord} moves a record under the current key.
+   */
+  keyIds?: string[]
 }
 
 /** One authenticator as `listAuthenticators` shows it: never a secret. Times in milliseconds since the Unix epoch. */
@@ -293,15 +321,18 @@ export interface MFAOptions {
   /** Changes to the {@link DEFAULT_POLICY}. */
   policy?: Partial<MFAPolicy>
   /**
-   * Encrypt secrets at rest (AES-GCM) and key the recovery-code digests; without it secrets are stored as base32
-   * in clear and recovery digests are salted and slow (PBKDF2). Keys are bytes or their base64 text
-   * ({@link KeyMaterial}); a key of the wrong length throws `ERR_INVALID_OPTION` here, never showing the key.
+   * Encrypt secrets at rest (AES-GCM), key the recovery-code digests and sign each record (HMAC-SHA-256 over the
+   * whole record and its store key, under a key derived for this purpose); without it secrets are stored as base32
+   * in clear, recovery digests are salted and slow (PBKDF2), and records carry no MAC. Keys are bytes or their base64
+   * text ({@link KeyMaterial}); a key of the wrong length throws `ERR_INVALID_OPTION` here, never showing the key.
    */
   encryptionKeys?: MFAEncryptionKeys
   /**
-   * With `encryptionKeys`: still read secrets stored in clear (a migration window after adding keys); each is
-   * encrypted on its record's next write. Without it such a record is `ERR_RECORD_INVALID`, so nobody who can
-   * write the database can plant a secret of their choosing. Default false.
+   * With `encryptionKeys`: a migration window. Secrets stored in clear and records without a MAC (written without
+   * keys, or by a release before the record MAC) are still read; each record is encrypted and signed on its next
+   * write, or at once by {@link MFA.rewriteRecord}. Without it such a record is `ERR_RECORD_INVALID`, so nobody who can
+   * write the database without the keys can plant a secret, a recovery code or a trusted device, or clear a lock. A
+   * record whose MAC is wrong is refused even inside the window. Default false.
    */
   allowPlaintextSecrets?: boolean
   /** Receives audit events; its exceptions and rejections are swallowed. */
@@ -329,15 +360,27 @@ export interface MFAOptions {
 
 /**
  * A proof for an operation: a fresh code of one of the user's authenticators, an unused recovery code, or a step-up
- * proof from an earlier `verify(..., { proof: true })` with the oldest age accepted (`maxAgeMs`, default 10
- * minutes, at most a day).
+ * proof from an earlier `verify(..., { proof })` with the oldest age accepted (`maxAgeMs`, default 10 minutes, at
+ * most a day) and, for a proof bound to a session, that session (`bindTo`, as given to `verify`).
  */
-export type MFAProof = string | { proof: string; maxAgeMs?: number }
+export type MFAProof = string | { proof: string; maxAgeMs?: number; bindTo?: string }
+
+/**
+ * Binds a step-up proof to the application's session: `bindTo` is any stable text of 1 to 1024 characters the
+ * application knows for this session only (its session id, or a digest of it). The proof is signed over it but
+ * does not carry it; checked without it, or with another session's, the proof is `invalid`.
+ */
+export interface ProofBinding {
+  bindTo: string
+}
 
 /** What {@link MFA.verify} may also do on success. */
 export interface VerifyOptions {
-  /** Also return a step-up proof (needs the `proofKey` option). */
-  proof?: boolean
+  /**
+   * Also return a step-up proof (needs the `proofKey` option): `true`, or `{ bindTo }` for a proof that only the
+   * session it was bound to can use (a copy carried to another session is `invalid`).
+   */
+  proof?: boolean | ProofBinding
   /**
    * Also trust the device the code came from: `label` (1 to 64 characters, shown in the device list) and a lifetime
    * `ttlMs` (default `policy.trustedDeviceTTLMs`, 30 days; 1 minute to 400 days).
@@ -429,6 +472,9 @@ export type VerifyResult =
   | ({ ok: true; method: 'totp'; authenticatorId: string } & VerifyGrants)
   | ({ ok: true; method: 'recovery' } & VerifyGrants)
   | Refusal<CodeReason>
+
+/** Result of {@link MFA.rewriteRecord}: the encryption key ids the record needs now (sorted), or no record. */
+export type RewriteResult = { ok: true; keyIds: string[] } | { ok: false; reason: 'not_found' }
 
 /** Result of {@link MFA.disable}. */
 export type DisableResult = { ok: true } | Refusal<ProofReason>
@@ -580,15 +626,17 @@ export interface MFA {
    * @param userId - the user the proof was issued for
    * @param proof - the proof string, as the session kept it (anything else is `invalid`, never a throw)
    * @param options.maxAgeMs - the oldest proof accepted, 1 second to 1 day (default 10 minutes)
+   * @param options.bindTo - the session a bound proof was bound to (`verify(..., { proof: { bindTo } })`); a proof
+   * bound to another session, a bound proof checked without it, or an unbound proof checked with it is `proof_invalid`
    * @returns when and how MFA was passed (`method: 'recovery'` for a recovery code), or `proof_expired`,
    * `proof_invalid`, `proof_revoked`, or `locked` (with `retryAfterMs` in ms) while the user is locked out after failed codes
    * @throws OTPError `ERR_INVALID_OPTION` without `proofKey` or for a bad `maxAgeMs`; `ERR_STORAGE`,
    * `ERR_RECORD_INVALID`
    * @example
-   * const recent = await mfa.checkProof(user.id, session.proof, { maxAgeMs: 5 * 60_000 })
+   * const recent = await mfa.checkProof(user.id, session.proof, { maxAgeMs: 5 * 60_000, bindTo: session.id })
    * if (!recent.ok || recent.method === 'recovery') askForFreshCode()
    */
-  checkProof(userId: string, proof: string, options?: { maxAgeMs?: number }): Promise<CheckProofResult>
+  checkProof(userId: string, proof: string, options?: { maxAgeMs?: number; bindTo?: string }): Promise<CheckProofResult>
   /**
    * Checks a trusted device's token ("don't ask again on this browser"): accepted once, and replaced by the token
    * this call returns (store it over the old cookie), so a copied cookie stops working once the real browser
@@ -749,10 +797,26 @@ export interface MFA {
    * What the user has, for a settings page.
    *
    * @param userId - the user
-   * @returns the state, when enabled, how many authenticators, recovery codes left, lock and pending expiry (ms)
-   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @returns the state, when enabled, how many authenticators, recovery codes left, lock and pending expiry (ms),
+   * and the encryption key ids the record still needs
+   * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`, `ERR_DECRYPT` (a record signed under a removed key)
    * @example
    * const { state, recoveryCodesLeft } = await mfa.status(user.id)
    */
   status(userId: string): Promise<MFAStatus>
+  /**
+   * Rewrites one user's record under the current encryption key: every sealed secret and the key of the recovery
+   * digests re-sealed, the record signed (its MAC) under the current key; nothing else changes, no event. Run it
+   * over every user (or those whose `status` still lists an old key id) to finish a key rotation, or to sign every
+   * record during an `allowPlaintextSecrets` window; then the old key, or the window, can go.
+   *
+   * @param userId - the user
+   * @returns `{ ok: true, keyIds }` (the key ids the record needs now: the current one only, with keys), or
+   * `not_found` when the user has no record
+   * @throws OTPError `ERR_DECRYPT` when a secret is under a key that is not configured (nothing is written);
+   * `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * for (const id of await allUserIds()) await mfa.rewriteRecord(id)
+   */
+  rewriteRecord(userId: string): Promise<RewriteResult>
 }

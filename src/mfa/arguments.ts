@@ -66,7 +66,16 @@ export function checkedClock(now: unknown): () => number {
 export type ProofInput =
   | { kind: 'none' }
   | { kind: 'code'; text: unknown }
-  | { kind: 'step-up'; text: unknown; maxAgeMs: number }
+  | { kind: 'step-up'; text: unknown; maxAgeMs: number; bindTo: string | undefined }
+
+/**
+ * Checks a `bindTo` option: the application's session a proof is bound to, 1 to 1024 characters of well-formed
+ * text without U+0000; absent, the proof is unbound.
+ *
+ * @throws OTPError `ERR_INVALID_OPTION` otherwise
+ */
+export const checkBindTo = (value: unknown): string | undefined =>
+  value === undefined ? undefined : checkText('bindTo', value, 1024)
 
 /**
  * Reads a proof argument. A `{ proof, maxAgeMs }` object is a step-up proof: it needs the `proofKey` option and a
@@ -79,7 +88,12 @@ export type ProofInput =
 export function readProof(proof: MFAProof | undefined | null, hasProofKey: boolean): ProofInput {
   if (typeof proof === 'object' && proof !== null) {
     if (!hasProofKey) misuse('step-up proofs need the proofKey option of createMFA')
-    return { kind: 'step-up', text: proof.proof, maxAgeMs: checkMaxAge(proof.maxAgeMs) }
+    return {
+      kind: 'step-up',
+      text: proof.proof,
+      maxAgeMs: checkMaxAge(proof.maxAgeMs),
+      bindTo: checkBindTo(proof.bindTo),
+    }
   }
   const given = typeof proof === 'string' ? proof.trim() !== '' : proof !== undefined && proof !== null
   return given ? { kind: 'code', text: proof } : { kind: 'none' }
@@ -130,14 +144,27 @@ export function checkTrustDevice(value: unknown, defaultTTLMs: number): { label:
   throw mustBe('trustDevice.ttlMs', range, ttlMs)
 }
 
-/** The options of `verify`, checked: whether to issue a step-up proof, and the device to trust (label, ttl). */
+/**
+ * The options of `verify`, checked: whether to issue a step-up proof (and the session it is bound to), and the
+ * device to trust (label, ttl).
+ *
+ * @throws OTPError `ERR_INVALID_OPTION` when `proof` is neither a boolean nor `{ bindTo }` with a valid `bindTo`, or
+ * for a bad `trustDevice`
+ */
 export function readVerifyOptions(
   options: VerifyOptions | undefined,
   trustedDeviceTTLMs: number,
-): { proof: boolean; trust: { label: string; ttlMs: number } | undefined } {
+): { proof: boolean; bindTo: string | undefined; trust: { label: string; ttlMs: number } | undefined } {
   const { proof = false, trustDevice } = checkOptions('verify options', options)
-  if (typeof proof !== 'boolean') misuse(`options.proof must be a boolean, got ${describe(proof)}`)
-  return { proof, trust: trustDevice === undefined ? undefined : checkTrustDevice(trustDevice, trustedDeviceTTLMs) }
+  let bindTo: string | undefined
+  if (typeof proof !== 'boolean') {
+    if (typeof proof !== 'object' || proof === null || Object.keys(proof).some((k) => k !== 'bindTo')) {
+      misuse(`options.proof must be a boolean or { bindTo }, got ${describe(proof)}`)
+    }
+    bindTo = checkBindTo(proof.bindTo) ?? misuse('options.proof.bindTo must be given (or pass proof: true)')
+  }
+  const trust = trustDevice === undefined ? undefined : checkTrustDevice(trustDevice, trustedDeviceTTLMs)
+  return { proof: proof !== false, bindTo, trust }
 }
 
 /** An import, checked as the service verifies it: the secret's bytes and parameters, label and last step. */

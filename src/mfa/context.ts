@@ -12,6 +12,7 @@ import { createEvidence, type Evidence, type EvidenceContext } from './evidence.
 import type { FreshRecoveryCodes, NeedsRecovery, SealedShown, Transition } from './machine/index.js'
 import { resolvePolicy } from './policy.js'
 import { checkProofKey, createProofCodec, type ProofCodec } from './proof-token.js'
+import { createRecordSeal } from './record-mac.js'
 import { createRecoveryHasher, generateRecoveryCodes } from './recovery.js'
 import { createTransactions, type Transactions } from './transaction.js'
 
@@ -69,14 +70,15 @@ export function createContext(options: MFAOptions): ServiceContext {
   const policy = resolvePolicy(options.policy)
   const keys = checkEncryptionKeys(options.encryptionKeys)
   const box = createSecretBox(keys, allowPlaintext)
-  const hasher = createRecoveryHasher(keys)
+  const hasher = createRecoveryHasher(keys, box)
   const store = options.store ?? memoryStore({ now })
   if (typeof store !== 'object' || store === null || typeof store.get !== 'function') {
     misuse(`store must be an MFAStore, got ${describe(store)}`)
   }
   const ring = checkProofKey(options.proofKey)
   const proofs = ring && createProofCodec(ring)
-  const tx = createTransactions({ store, keyPrefix, maxRetries, policy, box, clock, onEvent })
+  const seal = createRecordSeal(keys, allowPlaintext)
+  const tx = createTransactions({ store, keyPrefix, maxRetries, policy, box, hasher, seal, clock, onEvent })
   // the codes, their digests, and their sealed copy bound to those digests (to show them again until saved)
   const fresh = async (userId: string): Promise<FreshRecoveryCodes> => {
     const storeKey = tx.key(userId)

@@ -131,7 +131,8 @@ export function createEvidence(
       if (!('candidates' in gate) || input.kind === 'none') return null
       if (input.kind === 'code') return code(gate, input.text, context)
       const codec = proofs ?? misuse('step-up proofs need the proofKey option of createMFA')
-      return { kind: 'proof', opened: await codec.open(context.storeKey, input.text), maxAgeMs: input.maxAgeMs }
+      const opened = await codec.open(context.storeKey, input.text, input.bindTo)
+      return { kind: 'proof', opened, maxAgeMs: input.maxAgeMs }
     },
 
     async pair(gate, code1, code2, context) {

@@ -4,7 +4,7 @@
 import { describe, integerOption, misuse } from '../errors.js'
 import { MAX_PERIOD, MIN_PERIOD } from '../internal/limits.js'
 import { checkAlgorithm } from '../internal/otp.js'
-import type { MFAPolicy } from './api.js'
+import type { MFAPolicy, ProofChange, ProofMethod } from './api.js'
 
 /** Default lifetime of a pending enrollment: 10 minutes. */
 export const DEFAULT_ENROLLMENT_TTL_MS = 600_000
@@ -40,6 +40,8 @@ export const PROOF_CLOCK_SKEW_MS = 60_000
 export const DEFAULT_UNSAVED_RECOVERY_CODES_TTL_MS = 900_000
 /** The longest such window (a day): the bound of the policy field and of stored records. */
 export const MAX_UNSAVED_RECOVERY_CODES_TTL_MS = 86_400_000
+/** Every proof method: what a change accepts unless `policy.proofMethods` says otherwise. */
+export const ALL_PROOF_METHODS: readonly ProofMethod[] = /* @__PURE__ */ Object.freeze(['totp', 'recovery'] as const)
 
 /** How long a record without any authenticator is kept after disable or reset (a tombstone, 1 day). */
 export const TOMBSTONE_TTL_MS = 86_400_000
@@ -77,7 +79,45 @@ export const DEFAULT_POLICY: Readonly<MFAPolicy> = /* @__PURE__ */ Object.freeze
   trustedDeviceTTLMs: DEFAULT_TRUSTED_DEVICE_TTL_MS,
   resyncWindow: DEFAULT_RESYNC_WINDOW,
   unsavedRecoveryCodesTTLMs: DEFAULT_UNSAVED_RECOVERY_CODES_TTL_MS,
+  proofMethods: /* @__PURE__ */ Object.freeze({
+    enroll: ALL_PROOF_METHODS,
+    remove: ALL_PROOF_METHODS,
+    regenerate: ALL_PROOF_METHODS,
+    disable: ALL_PROOF_METHODS,
+  }),
 })
+
+/** The changes `policy.proofMethods` names, and the methods it may list for each. */
+const PROOF_CHANGES: readonly ProofChange[] = ['enroll', 'remove', 'regenerate', 'disable']
+
+/** Checks `policy.proofMethods` and merges it over the defaults: each change a non-empty list of known methods. */
+function checkProofMethods(value: unknown): MFAPolicy['proofMethods'] {
+  if (value === DEFAULT_POLICY.proofMethods) return DEFAULT_POLICY.proofMethods
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    misuse(`policy.proofMethods must be an object of method lists, got ${describe(value)}`)
+  }
+  const given = value as Record<string, unknown>
+  for (const key of Object.keys(given)) {
+    if (!(PROOF_CHANGES as readonly string[]).includes(key)) {
+      misuse(`policy.proofMethods may name ${PROOF_CHANGES.join(', ')} only`)
+    }
+  }
+  const out: Partial<Record<ProofChange, readonly ProofMethod[]>> = { ...DEFAULT_POLICY.proofMethods }
+  for (const change of PROOF_CHANGES) {
+    const list = given[change]
+    if (list === undefined) continue
+    if (
+      !Array.isArray(list) ||
+      list.length === 0 ||
+      new Set(list).size !== list.length ||
+      !list.every((m) => (ALL_PROOF_METHODS as readonly unknown[]).includes(m))
+    ) {
+      misuse(`policy.proofMethods.${change} must be a non-empty list of distinct 'totp', 'recovery'`)
+    }
+    out[change] = Object.freeze([...list]) as readonly ProofMethod[]
+  }
+  return Object.freeze(out)
+}
 
 type IntegerField = {
   [K in keyof MFAPolicy]: MFAPolicy[K] extends number ? K : never
@@ -130,6 +170,7 @@ export function resolvePolicy(policy: Partial<MFAPolicy> | undefined): Readonly<
     past: int('enrollmentWindow.past', ew.past, 0, 5, 2),
     future: int('enrollmentWindow.future', ew.future, 0, 4, 1),
   })
+  p.proofMethods = checkProofMethods(p.proofMethods)
   if (p.lockMaxMs < p.lockBaseMs) {
     misuse('policy.lockMaxMs must not be smaller than policy.lockBaseMs')
   }

@@ -46,10 +46,16 @@ export function checkProofKey(value: unknown): ProofKeyRing | undefined {
 
 /** Signs and opens proofs with one key ring; the derived HMAC keys are cached per key id. */
 export interface ProofCodec {
-  /** The proof string of `claims` for the record at `storeKey`, signed with the current key. */
-  issue(storeKey: string, claims: Omit<ProofClaims, 'kid'>): Promise<string>
-  /** Reads a proof presented for the record at `storeKey`; anything but a genuine proof for it is `invalid`. */
-  open(storeKey: string, proof: unknown): Promise<OpenedProof>
+  /**
+   * The proof string of `claims` for the record at `storeKey`, signed with the current key; bound to the
+   * application's session `bindTo` when given (signed over, never carried).
+   */
+  issue(storeKey: string, claims: Omit<ProofClaims, 'kid'>, bindTo?: string): Promise<string>
+  /**
+   * Reads a proof presented for the record at `storeKey` (and the session `bindTo`, when the application gives
+   * one); anything but a genuine proof for exactly that record and binding is `invalid`.
+   */
+  open(storeKey: string, proof: unknown, bindTo?: string): Promise<OpenedProof>
 }
 
 const VERSION = 1
@@ -99,17 +105,30 @@ function decodePayload(bytes: Uint8Array): ProofClaims | null {
 }
 
 /**
- * What the tag covers: a domain label, the store key (prefix and user id, length-prefixed) and the payload. The
- * user id is signed but never carried, so a proof is useless for any other record and names nobody.
+ * What the tag covers: a domain label, the store key (prefix and user id, length-prefixed), the payload and, for a
+ * bound proof, a second label and the session it is bound to (length-prefixed). The user id and the session are
+ * signed but never carried, so a proof is useless for any other record or session and names neither. An unbound
+ * proof's message is the one of earlier releases; the payload's own lengths fix where it ends, so no bound message
+ * equals an unbound one.
  */
-function signedMessage(storeKey: string, payload: Uint8Array): Uint8Array<ArrayBuffer> {
+function signedMessage(storeKey: string, payload: Uint8Array, bindTo: string | undefined): Uint8Array<ArrayBuffer> {
   const key = utf8(storeKey)
   const label = utf8('mfa-core/proof/v1\u0000')
-  const out = new Uint8Array(label.length + 4 + key.length + payload.length)
+  const bound = bindTo === undefined ? new Uint8Array(0) : utf8(`\u0000mfa-core/proof-binding/v1\u0000${bindTo}`)
+  const out = new Uint8Array(
+    label.length + 4 + key.length + payload.length + (bindTo === undefined ? 0 : 4) + bound.length,
+  )
+  const view = new DataView(out.buffer)
   out.set(label)
-  new DataView(out.buffer).setUint32(label.length, key.length)
+  view.setUint32(label.length, key.length)
   out.set(key, label.length + 4)
-  out.set(payload, label.length + 4 + key.length)
+  let at = label.length + 4 + key.length
+  out.set(payload, at)
+  at += payload.length
+  if (bindTo !== undefined) {
+    view.setUint32(at, bound.length)
+    out.set(bound, at + 4)
+  }
   return out
 }
 
@@ -125,12 +144,12 @@ export function createProofCodec(ring: ProofKeyRing): ProofCodec {
   const derived = createPromiseCache<CryptoKey>()
   const keyFor = (kid: string): Promise<CryptoKey> =>
     derived.get(kid, () => deriveHMACKey(ring.keys.get(kid) as Uint8Array, 'mfa-core/proof/v1'))
-  const tag = async (kid: string, storeKey: string, payload: Uint8Array): Promise<Uint8Array> => {
-    const mac = await signHMAC(await keyFor(kid), signedMessage(storeKey, payload))
+  const tag = async (kid: string, storeKey: string, payload: Uint8Array, bindTo?: string): Promise<Uint8Array> => {
+    const mac = await signHMAC(await keyFor(kid), signedMessage(storeKey, payload, bindTo))
     return new Uint8Array(mac, 0, TAG_BYTES)
   }
   return {
-    async issue(storeKey, claims) {
+    async issue(storeKey, claims, bindTo) {
       const full = { ...claims, kid: ring.current }
       const safe = (n: number) => Number.isSafeInteger(n) && n >= 0
       const auth = claims.authenticatorId
@@ -141,13 +160,13 @@ export function createProofCodec(ring: ProofKeyRing): ProofCodec {
         misuse('authenticator ids in proofs must be 1 to 255 bytes of UTF-8')
       }
       const payload = encodePayload(full)
-      const mac = await tag(full.kid, storeKey, payload)
+      const mac = await tag(full.kid, storeKey, payload, bindTo)
       const out = new Uint8Array(payload.length + TAG_BYTES)
       out.set(payload)
       out.set(mac, payload.length)
       return encodeBase64URL(out)
     },
-    async open(storeKey, proof) {
+    async open(storeKey, proof, bindTo) {
       const invalid = { ok: false, reason: 'invalid' } as const
       if (typeof proof !== 'string' || proof.length > MAX_PROOF_LENGTH) return invalid
       const bytes = decodeBase64URL(proof)
@@ -155,7 +174,7 @@ export function createProofCodec(ring: ProofKeyRing): ProofCodec {
       const payload = bytes.subarray(0, bytes.length - TAG_BYTES)
       const claims = decodePayload(payload)
       if (claims === null || !ring.keys.has(claims.kid)) return invalid
-      const expected = encodeBase64URL(await tag(claims.kid, storeKey, payload))
+      const expected = encodeBase64URL(await tag(claims.kid, storeKey, payload, bindTo))
       const given = encodeBase64URL(bytes.subarray(bytes.length - TAG_BYTES))
       return timingSafeEqualString(expected, given) ? { ok: true, claims } : invalid
     },

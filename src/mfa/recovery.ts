@@ -3,7 +3,7 @@ import { encodeBase32 } from '../base32.js'
 import { toHex, utf8 } from '../internal/bytes.js'
 import { createPromiseCache } from '../internal/cache.js'
 import { hmacSHA256, pbkdf2SHA256, randomBytes, sha256 } from '../internal/crypto.js'
-import type { CheckedEncryptionKeys } from './encryption.js'
+import type { CheckedEncryptionKeys, SecretBox } from './encryption.js'
 import type { FreshRecoveryCodes } from './machine/types.js'
 import type { RecoveryDigests } from './record/shapes.js'
 
@@ -51,14 +51,27 @@ export interface RecoveryHasher {
    * 0.1.0 code typed against new digests, or a key id no longer configured).
    */
   digest(scheme: RecoveryDigests, storeKey: string, userId: string, canonical: string): Promise<string | null>
+  /**
+   * The same digests, depending on the current encryption key only: `hmac` digests under an older key id become
+   * `sealed` (their derived key sealed under the current key), a `sealed` key under an older id is re-sealed; the
+   * digests themselves never change. Anything else comes back as it is.
+   */
+  rekey(scheme: RecoveryDigests, storeKey: string, userId: string): Promise<RecoveryDigests>
 }
+
+/**
+ * The authenticator id a sealed recovery key is bound to (as associated data, like a secret's): no authenticator id
+ * contains `#`, so it never opens as an authenticator's secret, nor a secret as it.
+ */
+const RECOVERY_KEY_ID = '#recovery-key'
 
 /**
  * Creates the recovery-code hasher of a service.
  *
  * @param keys - the AES keys of `encryptionKeys` (id to bytes) and the current id, or undefined
+ * @param box - the service's secret box: seals and opens the key of `sealed` digests
  */
-export function createRecoveryHasher(keys: CheckedEncryptionKeys | undefined): RecoveryHasher {
+export function createRecoveryHasher(keys: CheckedEncryptionKeys | undefined, box: SecretBox): RecoveryHasher {
   // A key for this purpose only (HMAC-SHA-256 of a label under the encryption key), so a digest and a ciphertext
   // never share a key.
   const derived = createPromiseCache<Uint8Array>()
@@ -84,8 +97,24 @@ export function createRecoveryHasher(keys: CheckedEncryptionKeys | undefined): R
         if (!keys || !Object.hasOwn(keys.keys, scheme.kid)) return null
         return hex(await hmacSHA256(await recoveryKey(scheme.kid), message))
       }
+      if (scheme.scheme === 'sealed') {
+        const key = await box.open(scheme.key, { storeKey, userId, id: RECOVERY_KEY_ID })
+        return hex(await hmacSHA256(key, message))
+      }
       const salt = utf8(scheme.salt)
       return hex(await pbkdf2SHA256(message, salt, scheme.iterations, 16))
+    },
+    async rekey(scheme, storeKey, userId) {
+      const binding = { storeKey, userId, id: RECOVERY_KEY_ID }
+      const sealKey = async (bytes: Uint8Array) =>
+        (await box.seal(bytes, binding)) as Extract<RecoveryDigests, { scheme: 'sealed' }>['key']
+      if (scheme.scheme === 'hmac' && keys && scheme.kid !== keys.current && Object.hasOwn(keys.keys, scheme.kid)) {
+        return { scheme: 'sealed', key: await sealKey(await recoveryKey(scheme.kid)), digests: scheme.digests }
+      }
+      if (scheme.scheme === 'sealed' && box.stale(scheme.key)) {
+        return { scheme: 'sealed', key: await sealKey(await box.open(scheme.key, binding)), digests: scheme.digests }
+      }
+      return scheme
     },
   }
 }

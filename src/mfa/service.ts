@@ -10,6 +10,7 @@ import {
   renameAuthenticator,
 } from './operations/authenticators.js'
 import { beginEnrollment, confirmEnrollment, pendingEnrollment } from './operations/enrollment.js'
+import { rewriteRecord } from './operations/keys.js'
 import { checkProof, verify } from './operations/login.js'
 import { acknowledgeRecoveryCodes, regenerateRecoveryCodes, unsavedRecoveryCodes } from './operations/recovery-codes.js'
 import { resync } from './operations/resync.js'
@@ -65,5 +66,6 @@ export function createMFA(options: MFAOptions): MFA {
     regenerateRecoveryCodes: (userId, proof) => regenerateRecoveryCodes(ctx, userId, proof),
     reset: (userId, opts) => reset(ctx, userId, opts),
     status: (userId) => status(ctx, userId),
+    rewriteRecord: (userId) => rewriteRecord(ctx, userId),
   }
 }

@@ -8,6 +8,8 @@ import { emitEvents } from './events.js'
 import { expiry, forgetStale, isEmpty, type Transition } from './machine/index.js'
 import { parseRecord, serializeRecord } from './record/parse.js'
 import type { MFARecord, SecretParams } from './record/shapes.js'
+import type { RecordSeal } from './record-mac.js'
+import type { RecoveryHasher } from './recovery.js'
 
 /** What a step sees: the parsed record (null when there is none, or when the step asked for the raw entry). */
 export interface StepInput {
@@ -40,6 +42,10 @@ export interface TransactionSettings {
   maxRetries: number
   policy: Readonly<MFAPolicy>
   box: SecretBox
+  /** Moves recovery digests off an older key id (the digests stay, their key is sealed under the current one). */
+  hasher: RecoveryHasher
+  /** Signs written records and checks read ones (the record MAC, with `encryptionKeys`). */
+  seal: RecordSeal
   /** The checked clock: a finite integer number of ms within the Date range, or it throws. */
   clock: () => number
   onEvent: ((event: MFAEvent) => unknown) | undefined
@@ -68,10 +74,10 @@ async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
  * @param settings - the store, key prefix, retry bound, policy, secret box, clock and event handler
  */
 export function createTransactions(settings: TransactionSettings): Transactions {
-  const { store, keyPrefix, maxRetries, policy, box, clock, onEvent } = settings
+  const { store, keyPrefix, maxRetries, policy, box, hasher, seal, clock, onEvent } = settings
   const key = (userId: string) => keyPrefix + userId
 
-  const parse = (entry: MFAStoreEntry | null): MFARecord | null => {
+  const parse = async (entry: MFAStoreEntry | null, storeKey: string): Promise<MFARecord | null> => {
     if (entry === null) return null
     if (typeof entry !== 'object' || typeof entry.data !== 'string' || !Number.isSafeInteger(entry.version)) {
       throw new OTPError('ERR_STORAGE', `the MFA store returned ${describe(entry)} instead of { data, version }`)
@@ -85,20 +91,33 @@ export function createTransactions(settings: TransactionSettings): Transactions 
         )
       }
     }
+    await seal.check(record, storeKey)
     return record
   }
 
-  /** Re-seals secrets that are in clear, under an older key, or bound the schema-1 way (rotation as users come by). */
+  /**
+   * Re-seals secrets that are in clear, under an older key, or bound the schema-1 way, and moves recovery digests and
+   * the recovery codes shown again until saved off an older key (rotation as users come by, or by rewriteRecord).
+   */
   const reseal = async (record: MFARecord, userId: string): Promise<MFARecord> => {
     const binding = (id: string) => ({ storeKey: key(userId), userId, id })
     const fresh = async <T extends { id: string; secret: MFARecord['authenticators'][number]['secret'] }>(held: T) =>
       box.stale(held.secret)
         ? { ...held, secret: await box.seal(await box.open(held.secret, binding(held.id)), binding(held.id)) }
         : held
+    // codes shown again until saved, sealed under an older key, move too (bound to the same, unchanged digests)
+    const unsaved = record.unsaved
+    const stale = unsaved?.sealed && box.stale(unsaved.sealed) && record.recovery
+    const codes = stale && { storeKey: key(userId), digests: record.recovery?.digests ?? [] }
     return {
       ...record,
       authenticators: await Promise.all(record.authenticators.map(fresh)),
       pending: record.pending && (await fresh(record.pending)),
+      recovery: record.recovery && (await hasher.rekey(record.recovery, key(userId), userId)),
+      unsaved:
+        unsaved && codes && unsaved.sealed
+          ? { ...unsaved, sealed: await box.sealCodes(await box.openCodes(unsaved.sealed, codes), codes) }
+          : unsaved,
     }
   }
 
@@ -106,7 +125,7 @@ export function createTransactions(settings: TransactionSettings): Transactions 
     key,
     async read(userId) {
       const entry = await storeCall('read', () => store.get(key(userId)))
-      return { record: parse(entry), at: clock() }
+      return { record: await parse(entry, key(userId)), at: clock() }
     },
     async run(userId, operation, step, options) {
       const storeKey = key(userId)
@@ -118,21 +137,22 @@ export function createTransactions(settings: TransactionSettings): Transactions 
         let unreadable = false
         if (raw) {
           try {
-            record = parse(entry)
+            record = await parse(entry, storeKey)
           } catch (error) {
-            if (!(error instanceof OTPError) || error.code !== 'ERR_RECORD_INVALID') throw error
+            // a record this version cannot read or check (damaged, planted, signed under a removed key)
+            if (!(error instanceof OTPError) || (error.code !== 'ERR_RECORD_INVALID' && error.code !== 'ERR_DECRYPT')) {
+              throw error
+            }
             unreadable = true
           }
-        } else record = parse(entry)
+        } else record = await parse(entry, storeKey)
         const { result, next, events } = await step({ record, at, unreadable })
         let committed = true
         // a record holding nothing is written only over an existing one (a tombstone: versions keep growing, so a
         // writer that read the old record can never match a re-created one); nothing is created for nobody
         if (next && (entry !== null || !isEmpty(next))) {
-          // the usual write has nothing to re-seal, and waits for nothing before it is serialised
-          const kept = forgetStale(next, at)
-          const stale = secretHolders(kept).some((held) => box.stale(held.secret))
-          const data = serializeRecord(stale ? await reseal(kept, userId) : kept)
+          // secrets and recovery digests under an older key move to the current one; then the record is signed
+          const data = serializeRecord(await seal.sign(await reseal(forgetStale(next, at), userId), storeKey))
           const ttlMs = expiry(next, at, policy)
           const expected = entry?.version ?? null
           const won = await storeCall('write', () =>

@@ -165,6 +165,30 @@ describe('proof codec', () => {
     )
   })
 
+  it('property: a proof bound to one session opens for that session only (not another, not unbound)', async () => {
+    const session = fc.option(fc.string({ minLength: 1, maxLength: 60 }), { nil: undefined })
+    await fc.assert(
+      fc.asyncProperty(session, session, async (bound, presented) => {
+        const proof = await codec.issue('mfa:u', totp(), bound)
+        const opened = await codec.open('mfa:u', proof, presented)
+        expect(opened.ok).toBe(bound === presented)
+        if (!opened.ok) expect(opened).toEqual({ ok: false, reason: 'invalid' })
+      }),
+      runs,
+    )
+  })
+
+  it('a bound proof has the payload of an unbound one and another tag: the session is signed over, never carried', async () => {
+    const unbound = await codec.issue('mfa:u', totp())
+    const bound = await codec.issue('mfa:u', totp(), 'session-1')
+    expect(bound).not.toBe(unbound)
+    // same payload, another tag: the session is signed over, never carried
+    expect(bound.length).toBe(unbound.length)
+    expect(decodeBase64URL(bound)?.subarray(0, -16)).toEqual(decodeBase64URL(unbound)?.subarray(0, -16))
+    // the empty string is a binding like any other, not "unbound"
+    expect((await codec.open('mfa:u', await codec.issue('mfa:u', totp(), ''))).ok).toBe(false)
+  })
+
   it('property: opening never throws, whatever the string', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.string(), fc.base64String(), fc.stringMatching(/^[\w-]{0,200}$/)), async (text) => {

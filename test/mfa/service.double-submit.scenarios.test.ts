@@ -155,14 +155,26 @@ describe('a confirmation submitted twice', () => {
     const { h, map } = await pendingFirst()
     await enable(h)
     const record = JSON.parse(map.get('mfa:alice')?.data ?? '')
-    // moved to another user, or kept across other digests: ERR_DECRYPT, never someone else's codes
+    // signed (encryptionKeys): a record moved to another user, or altered, is refused before anything is opened
     const moved = testStore()
     moved.map.set('mfa:bob', { data: JSON.stringify(record), version: 1 })
     const bob = harness({ store: moved.store, encryptionKeys: KEYS, now: h.clock.now })
-    await expect(bob.mfa.unsavedRecoveryCodes('bob')).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
-    const swapped = { ...record, recovery: { ...record.recovery, digests: [...record.recovery.digests].reverse() } }
-    map.set('mfa:alice', { data: JSON.stringify(swapped), version: 99 })
-    await expect(h.mfa.unsavedRecoveryCodes('alice')).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    await expect(bob.mfa.unsavedRecoveryCodes('bob')).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
+    // unsigned, inside the migration window: moved to another user, or kept across other digests, the sealed codes
+    // still do not open (ERR_DECRYPT), never someone else's codes
+    const { mac, ...unsigned } = record
+    expect(mac).toMatchObject({ kid: expect.any(String) })
+    moved.map.set('mfa:bob', { data: JSON.stringify(unsigned), version: 2 })
+    const open = { encryptionKeys: KEYS, allowPlaintextSecrets: true, now: h.clock.now }
+    await expect(harness({ store: moved.store, ...open }).mfa.unsavedRecoveryCodes('bob')).rejects.toMatchObject({
+      code: 'ERR_DECRYPT',
+    })
+    const swapped = { ...unsigned, recovery: { ...record.recovery, digests: [...record.recovery.digests].reverse() } }
+    const own = testStore()
+    own.map.set('mfa:alice', { data: JSON.stringify(swapped), version: 99 })
+    await expect(harness({ store: own.store, ...open }).mfa.unsavedRecoveryCodes('alice')).rejects.toMatchObject({
+      code: 'ERR_DECRYPT',
+    })
   })
 })
 

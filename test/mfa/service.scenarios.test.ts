@@ -501,8 +501,9 @@ describe('encryption at rest', () => {
     await expect(onlyK1.verify('alice', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
     const plain = createMFA({ issuer: 'Example Cloud', store, now: h.clock.now })
     await expect(plain.verify('alice', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    // copied to another user: its MAC is bound to the store key (and, unsigned, so is the secret: see below)
     map.set('mfa:mallory', { ...(map.get('mfa:alice') as { data: string; version: number }) })
-    await expect(onlyK2.verify('mallory', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    await expect(onlyK2.verify('mallory', code)).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
     // still usable by its owner
     expect(await onlyK2.verify('alice', code)).toEqual(TOTP_OK)
     expectCleanEvents(h.events, h.sensitive)
@@ -992,13 +993,34 @@ describe('secrets at rest cannot be moved or planted', () => {
     ]
     map.set('mfa:alice', { data: JSON.stringify(swapped), version: good.version + 1 })
     h.clock.advance(STEP_MS)
-    await expect(h.mfa.verify('alice', await codeAt(secret, h.clock.t))).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
-    // another user, another prefix
-    map.set('mfa:alice', { ...good, version: good.version + 2 })
+    // the record's MAC refuses the change first; without it (a migration window, the MAC stripped) the secrets'
+    // own binding still holds
+    await expect(h.mfa.verify('alice', await codeAt(secret, h.clock.t))).rejects.toMatchObject({
+      code: 'ERR_RECORD_INVALID',
+    })
+    const windowed = (keyPrefix = 'mfa:') =>
+      createMFA({
+        issuer: 'Example Cloud',
+        store,
+        now: h.clock.now,
+        encryptionKeys,
+        keyPrefix,
+        allowPlaintextSecrets: true,
+      })
+    const unsigned = (data: string) => {
+      const { mac: _, ...rest } = JSON.parse(data)
+      return JSON.stringify(rest)
+    }
+    map.set('mfa:alice', { data: unsigned(JSON.stringify(swapped)), version: good.version + 2 })
+    await expect(windowed().verify('alice', await codeAt(secret, h.clock.t))).rejects.toMatchObject({
+      code: 'ERR_DECRYPT',
+    })
+    // another user, another prefix: the MAC is bound to the store key; unsigned, the secrets are too
+    map.set('mfa:alice', { ...good, version: good.version + 3 })
     map.set('mfa:mallory', good)
     map.set('other:alice', good)
     const code = await codeAt(secret, h.clock.t)
-    await expect(h.mfa.verify('mallory', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    await expect(h.mfa.verify('mallory', code)).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
     const otherPrefix = createMFA({
       issuer: 'Example Cloud',
       store,
@@ -1006,7 +1028,11 @@ describe('secrets at rest cannot be moved or planted', () => {
       encryptionKeys,
       keyPrefix: 'other:',
     })
-    await expect(otherPrefix.verify('alice', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    await expect(otherPrefix.verify('alice', code)).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
+    map.set('mfa:mallory', { data: unsigned(good.data), version: good.version })
+    map.set('other:alice', { data: unsigned(good.data), version: good.version })
+    await expect(windowed().verify('mallory', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    await expect(windowed('other:').verify('alice', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
     expect(await h.mfa.verify('alice', code)).toEqual({ ok: true, method: 'totp', authenticatorId: id })
   })
 

@@ -2,15 +2,27 @@
 // device), device-token uses (current, replaced, revoked, expired tokens), revocations, proof checks, recovery-code
 // regenerations, resyncs and a phone whose clock wanders, against a small reference model. The model predicts
 // results and the failure budget exactly; on top, each step asserts the safety properties directly: a replaced,
-// revoked or expired token never opens, a proof never outlives its generation or maxAgeMs, drift never moves
-// without a resync further than a login allows.
+// revoked or expired token never opens, a proof never outlives its generation or maxAgeMs, a proof bound to one
+// session never opens for another (nor unbound), a recovery-code proof never regenerates codes (the policy says
+// `regenerate: ['totp']`), drift never moves without a resync further than a login allows.
 import fc from 'fast-check'
 import { createMFA, decodeBase32, generateTOTP, type MFA, type MFAEvent } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
 import { numRuns } from '../support/env.js'
 import { expectCleanEvents, fakeClock, type Secrets, STEP_MS, T0 } from './helpers.js'
 
-const POLICY = { maxFailures: 3, lockBaseMs: 30_000, lockMaxMs: 240_000, maxTrustedDevices: 3, resyncWindow: 10 }
+const POLICY = {
+  maxFailures: 3,
+  lockBaseMs: 30_000,
+  lockMaxMs: 240_000,
+  maxTrustedDevices: 3,
+  resyncWindow: 10,
+  proofMethods: { regenerate: ['totp'] as const },
+}
+/** The sessions a proof may be bound to (undefined: an unbound proof), and that an application may present. */
+type Session = 's1' | 's2' | undefined
+const session = fc.constantFrom<Session>(undefined, 's1', 's2')
+const asked = (proof: boolean, bound: Session) => (proof && bound ? { bindTo: bound } : proof)
 const TTL = 10 * 60_000
 const NUM_RUNS = Math.max(10, Math.floor(numRuns / 4))
 
@@ -27,6 +39,7 @@ interface Proof {
   verifiedAt: number
   generation: number
   method: 'totp' | 'recovery'
+  session: Session
 }
 interface Model {
   failures: number
@@ -109,7 +122,7 @@ const wander = (phone: number) =>
     `phone(${phone})`,
   )
 
-const login = (wrong: boolean, proof: boolean, trust: boolean) =>
+const login = (wrong: boolean, proof: boolean, trust: boolean, bound: Session = undefined) =>
   run(
     () => true,
     async (m, r) => {
@@ -122,14 +135,16 @@ const login = (wrong: boolean, proof: boolean, trust: boolean) =>
       if (wrong && (await ambiguous(r, step - 120))) return
       r.sensitive.codes.add(typed)
       const trustDevice = trust ? { label: 'Browser', ttlMs: TTL } : undefined
-      const actual = (await r.mfa.verify('u', typed, { proof, ...(trustDevice ? { trustDevice } : {}) })) as Result
+      const options = { proof: asked(proof, bound), ...(trustDevice ? { trustDevice } : {}) }
+      const actual = (await r.mfa.verify('u', typed, options)) as Result
       const refusal = wrong ? judgeCode(m, now, t, step - 120) : judgeCode(m, now, t, step)
       if (refusal) return void expect(actual).toEqual(refusal)
       expect(actual).toMatchObject({ ok: true, method: 'totp' })
       if (proof) {
         expect(typeof actual.proof).toBe('string')
         r.sensitive.recovery.add(actual.proof as string)
-        m.proofs.push({ proof: actual.proof as string, verifiedAt: now, generation: m.generation, method: 'totp' })
+        const issued = { proof: actual.proof as string, verifiedAt: now, generation: m.generation }
+        m.proofs.push({ ...issued, method: 'totp', session: bound })
       } else expect(actual.proof).toBeUndefined()
       if (trust) {
         const device = actual.device as { id: string; token: string; expiresAt: number }
@@ -141,16 +156,16 @@ const login = (wrong: boolean, proof: boolean, trust: boolean) =>
         if (live.length > POLICY.maxTrustedDevices) live[0]!.revoked = true
       }
     },
-    `login(${wrong ? 'wrong' : 'fresh'}${proof ? ', proof' : ''}${trust ? ', trust' : ''})`,
+    `login(${wrong ? 'wrong' : 'fresh'}${proof ? `, proof${bound ? ` bound to ${bound}` : ''}` : ''}${trust ? ', trust' : ''})`,
   )
 
-const recoveryLogin = (proof: boolean) =>
+const recoveryLogin = (proof: boolean, bound: Session) =>
   run(
     (m) => m.recovery.length > 0,
     async (m, r) => {
       const now = r.clock.t
       const typed = m.recovery[0]!
-      const actual = (await r.mfa.verify('u', typed, { proof })) as Result
+      const actual = (await r.mfa.verify('u', typed, { proof: asked(proof, bound) })) as Result
       if (now < m.lockedUntil) {
         return void expect(actual).toEqual({ ok: false, reason: 'locked', retryAfterMs: m.lockedUntil - now })
       }
@@ -160,10 +175,11 @@ const recoveryLogin = (proof: boolean) =>
       expect(actual).toMatchObject({ ok: true, method: 'recovery' })
       if (proof) {
         r.sensitive.recovery.add(actual.proof as string)
-        m.proofs.push({ proof: actual.proof as string, verifiedAt: now, generation: m.generation, method: 'recovery' })
+        const issued = { proof: actual.proof as string, verifiedAt: now, generation: m.generation }
+        m.proofs.push({ ...issued, method: 'recovery', session: bound })
       }
     },
-    `recoveryLogin(${proof})`,
+    `recoveryLogin(${proof}${bound ? `, bound to ${bound}` : ''})`,
   )
 
 const useDevice = (pick: number, which: 'current' | 'stale' | 'forged' | 'garbage', copied = false) =>
@@ -236,12 +252,15 @@ const revokeAllCmd = run(
   'revokeAll',
 )
 
-const checkProof = (pick: number, maxAgeMs: number) =>
+const checkProof = (pick: number, maxAgeMs: number, presented: Session) =>
   run(
     (m) => m.proofs.length > 0,
     async (m, r) => {
       const p = m.proofs[pick % m.proofs.length]!
-      const actual = (await r.mfa.checkProof('u', p.proof, { maxAgeMs })) as Result
+      const bindTo = presented ? { bindTo: presented } : {}
+      const actual = (await r.mfa.checkProof('u', p.proof, { maxAgeMs, ...bindTo })) as Result
+      // safety: a proof carried to another session (or stripped of its binding, or given one) is not genuine there
+      if (presented !== p.session) return void expect(actual).toEqual({ ok: false, reason: 'proof_invalid' })
       if (p.generation !== m.generation) return void expect(actual).toEqual({ ok: false, reason: 'proof_revoked' })
       if (r.clock.t - p.verifiedAt > maxAgeMs)
         return void expect(actual).toEqual({ ok: false, reason: 'proof_expired' })
@@ -250,11 +269,14 @@ const checkProof = (pick: number, maxAgeMs: number) =>
       }
       expect(actual).toMatchObject({ ok: true, verifiedAt: p.verifiedAt, method: p.method })
     },
-    `checkProof(${pick}, ${maxAgeMs})`,
+    `checkProof(${pick}, ${maxAgeMs}${presented ? `, in ${presented}` : ''})`,
   )
 
-/** Regenerates recovery codes with a proof (the step-up proof `pick`) or a fresh code: devices and proofs die. */
-const regenerate = (pick: number, withProof: boolean) =>
+/**
+ * Regenerates recovery codes with a proof (the step-up proof `pick`, presented in session `presented`) or a fresh
+ * code: devices and proofs die. A recovery-code proof may not regenerate (the policy).
+ */
+const regenerate = (pick: number, withProof: boolean, presented: Session = undefined) =>
   run(
     (m) => !withProof || m.proofs.length > 0,
     async (m, r) => {
@@ -263,14 +285,16 @@ const regenerate = (pick: number, withProof: boolean) =>
       const step = t + m.phone
       if (!withProof && (await ambiguous(r, step))) return
       const p = m.proofs[pick % Math.max(1, m.proofs.length)]
-      const proof = withProof ? { proof: p!.proof } : await code(r, step)
+      const proof = withProof ? { proof: p!.proof, ...(presented ? { bindTo: presented } : {}) } : await code(r, step)
       if (typeof proof === 'string') r.sensitive.codes.add(proof)
       const actual = (await r.mfa.regenerateRecoveryCodes('u', proof)) as Result
       let refusal: Result | null
       if (now < m.lockedUntil) refusal = { ok: false, reason: 'locked', retryAfterMs: m.lockedUntil - now }
       else if (!withProof) refusal = judgeCode(m, now, t, step)
+      else if (presented !== p!.session) refusal = { ok: false, reason: 'proof_invalid' }
       else if (p!.generation !== m.generation) refusal = { ok: false, reason: 'proof_revoked' }
       else if (now - p!.verifiedAt > 600_000) refusal = { ok: false, reason: 'proof_expired' }
+      else if (p!.method === 'recovery') refusal = { ok: false, reason: 'method_not_allowed' }
       else refusal = null
       if (refusal) return void expect(actual).toEqual(refusal)
       expect(actual).toMatchObject({ ok: true })
@@ -279,7 +303,7 @@ const regenerate = (pick: number, withProof: boolean) =>
       m.generation++
       revokeAll(m)
     },
-    `regenerate(${withProof ? `proof ${pick}` : 'code'})`,
+    `regenerate(${withProof ? `proof ${pick}${presented ? ` in ${presented}` : ''}` : 'code'})`,
   )
 
 /** Two consecutive codes of the phone (as it is now), typed one step apart. */
@@ -318,9 +342,12 @@ const useKind = fc.constantFrom('current', 'stale', 'stale', 'forged', 'garbage'
 const command = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(STEP_MS, 2 * STEP_MS, 60_000 * 4, TTL).map(tick) },
   { weight: 1, arbitrary: fc.constantFrom(0, 0, 0, 1, -1, 6, -9, 13, 45).map(wander) },
-  { weight: 2, arbitrary: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()).map(([w, p, t]) => login(w, p, t)) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.boolean(), fc.boolean(), fc.boolean(), session).map(([w, p, t, b]) => login(w, p, t, b)),
+  },
   { weight: 3, arbitrary: fc.boolean().map((p) => login(false, p, true)) },
-  { weight: 1, arbitrary: fc.boolean().map(recoveryLogin) },
+  { weight: 1, arbitrary: fc.tuple(fc.boolean(), session).map(([p, b]) => recoveryLogin(p, b)) },
   { weight: 4, arbitrary: fc.tuple(fc.nat({ max: 5 }), fc.boolean()).map(([p, c]) => useDevice(p, 'current', c)) },
   { weight: 3, arbitrary: fc.tuple(fc.nat({ max: 5 }), useKind).map(([p, w]) => useDevice(p, w)) },
   { weight: 1, arbitrary: fc.nat({ max: 5 }).map(revokeOne) },
@@ -328,10 +355,13 @@ const command = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .tuple(fc.nat({ max: 5 }), fc.constantFrom(60_000, 300_000, 600_000))
-      .map(([p, a]) => checkProof(p, a)),
+      .tuple(fc.nat({ max: 5 }), fc.constantFrom(60_000, 300_000, 600_000), session)
+      .map(([p, a, s]) => checkProof(p, a, s)),
   },
-  { weight: 1, arbitrary: fc.tuple(fc.nat({ max: 5 }), fc.boolean()).map(([p, w]) => regenerate(p, w)) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.nat({ max: 5 }), fc.boolean(), session).map(([p, w, s]) => regenerate(p, w, s)),
+  },
   { weight: 1, arbitrary: fc.boolean().map(resync) },
 )
 

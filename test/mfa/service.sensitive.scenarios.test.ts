@@ -373,3 +373,87 @@ describe('resync', () => {
     expect((await h.mfa.verify('alice', await codeAt(secret, h.clock.t, 2))).ok).toBe(false)
   })
 })
+
+describe('proofs bound to a session, and which proof may authorize which change', () => {
+  it('a bound proof works in its session only, for checkProof and every operation that takes a proof', async () => {
+    const h = setup()
+    const { secret } = await enable(h)
+    const { proof } = await login(h, secret, { proof: { bindTo: 'session-A' } })
+    const stolen = proof as string
+    // the thief's session (or none) gets nothing out of the copy
+    for (const options of [{}, { bindTo: 'session-B' }]) {
+      expect(await h.mfa.checkProof('alice', stolen, options)).toEqual({ ok: false, reason: 'proof_invalid' })
+    }
+    const elsewhere = { proof: stolen, bindTo: 'session-B' }
+    expect(await h.mfa.beginEnrollment('alice', { accountName: 'a', proof: elsewhere })).toEqual({
+      ok: false,
+      reason: 'proof_invalid',
+    })
+    expect(await h.mfa.regenerateRecoveryCodes('alice', { proof: stolen })).toEqual({
+      ok: false,
+      reason: 'proof_invalid',
+    })
+    expect(await h.mfa.disable('alice', elsewhere)).toEqual({ ok: false, reason: 'proof_invalid' })
+    const list = await h.mfa.listAuthenticators('alice')
+    expect(await h.mfa.removeAuthenticator('alice', list[0]?.id as string, elsewhere)).toEqual({
+      ok: false,
+      reason: 'proof_invalid',
+    })
+    // nothing was counted: refused proofs are signatures, not guesses
+    expect((await h.mfa.status('alice')).lockedUntil).toBeUndefined()
+    // in its own session it stands
+    const mine = { proof: stolen, bindTo: 'session-A' }
+    expect(await h.mfa.checkProof('alice', stolen, { bindTo: 'session-A' })).toMatchObject({ ok: true })
+    const begun = await h.mfa.beginEnrollment('alice', { accountName: 'a', proof: mine })
+    expect(begun).toMatchObject({ ok: true })
+    if (begun.ok) h.sensitive.secrets.add(begun.secret)
+    expect(await h.mfa.regenerateRecoveryCodes('alice', mine)).toMatchObject({ ok: true })
+    expectCleanEvents(h.events, h.sensitive)
+  })
+
+  it('an unbound proof checked with a session is invalid (the application asked for a bound one)', async () => {
+    const h = setup()
+    const { secret } = await enable(h)
+    const { proof } = await login(h, secret, { proof: true })
+    expect(await h.mfa.checkProof('alice', proof as string, { bindTo: 'session-A' })).toEqual({
+      ok: false,
+      reason: 'proof_invalid',
+    })
+    expect(await h.mfa.checkProof('alice', proof as string)).toMatchObject({ ok: true })
+  })
+
+  it('refuses a bad bindTo or proof option as developer misuse', async () => {
+    const h = setup()
+    const { secret } = await enable(h)
+    const code = await fresh(h, secret)
+    for (const proof of [{ bindTo: '' }, { bindTo: 5 }, {}, { bindTo: 'a', extra: 1 }, 'yes', null]) {
+      await expect(h.mfa.verify('alice', code, { proof } as never)).rejects.toSatisfy(misuse)
+    }
+    await expect(h.mfa.checkProof('alice', 'x', { bindTo: 'a\u0000b' })).rejects.toSatisfy(misuse)
+    await expect(h.mfa.disable('alice', { proof: 'x', bindTo: 'x'.repeat(1025) })).rejects.toSatisfy(misuse)
+    // a refused option consumed nothing: the code still logs in
+    expect(await h.mfa.verify('alice', code)).toMatchObject({ ok: true })
+  })
+
+  it('policy.proofMethods: a recovery code may turn MFA off but not add an authenticator; it is not spent', async () => {
+    const h = setup({ policy: { proofMethods: { enroll: ['totp'], regenerate: ['totp'] } } })
+    const { secret, recoveryCodes } = await enable(h)
+    const rc = recoveryCodes[0] as string
+    expect(await h.mfa.beginEnrollment('alice', { accountName: 'a', proof: rc })).toEqual({
+      ok: false,
+      reason: 'method_not_allowed',
+    })
+    const viaProof = await h.mfa.verify('alice', recoveryCodes[1] as string, { proof: true })
+    if (!viaProof.ok) throw new Error(viaProof.reason)
+    const proof = h.secretly(viaProof.proof as string)
+    expect(await h.mfa.regenerateRecoveryCodes('alice', { proof })).toEqual({ ok: false, reason: 'method_not_allowed' })
+    expect(await h.mfa.status('alice')).toMatchObject({ recoveryCodesLeft: 9 })
+    expect(h.events.filter((e) => e.reason === 'method_not_allowed')).toHaveLength(2)
+    // a code of the phone may; and the refused recovery code was not spent: it still turns MFA off
+    const begun = await h.mfa.beginEnrollment('alice', { accountName: 'a', proof: await fresh(h, secret) })
+    expect(begun).toMatchObject({ ok: true })
+    if (begun.ok) h.sensitive.secrets.add(begun.secret)
+    expect(await h.mfa.disable('alice', rc)).toEqual({ ok: true })
+    expectCleanEvents(h.events, h.sensitive)
+  })
+})

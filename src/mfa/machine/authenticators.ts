@@ -38,7 +38,7 @@ export function removeAuthenticator(
 ): Transition<{ ok: true } | Refusal<RemoveReason>> {
   if ('reason' in gate) return refuseClosed(gate)
   const rec = record as MFARecord
-  const outcome = proveStepUp(rec, gate, evidence, now, policy)
+  const outcome = proveStepUp(rec, gate, evidence, now, policy, 'remove')
   if ('refused' in outcome) return outcome.refused
   const p = outcome.proved
   const removed: MFAEventDraft = { type: 'authenticator_removed', authenticatorId }

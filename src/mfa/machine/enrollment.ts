@@ -56,7 +56,7 @@ export function begin(
   let base = record ?? emptyRecord()
   const events: MFAEventDraft[] = []
   if ('candidates' in gate) {
-    const outcome = proveStepUp(base, gate, evidence, now, policy)
+    const outcome = proveStepUp(base, gate, evidence, now, policy, 'enroll')
     if ('refused' in outcome) return outcome.refused
     base = outcome.proved.next
     events.push(...outcome.proved.events)

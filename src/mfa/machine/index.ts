@@ -6,7 +6,7 @@
 //
 // One concept a file: types (transitions), gates, refusal (the failure budget), prove (a code consumed), step-up
 // (proofs), login, enrollment, authenticators, recovery-codes, turn-off (disable, reset), trusted-devices, resync,
-// record-expiry, status.
+// keys (which keys a record needs, the rewrite), record-expiry, status.
 
 export {
   type ImportedSecret,
@@ -40,6 +40,7 @@ export {
   refuseClosed,
   stepAt,
 } from './gates.js'
+export { keyIds, rewrite } from './keys.js'
 export { type CodeSuccess, type VerifyExtras, type VerifySuccess, verify } from './login.js'
 export { type CodeEvidence, type Proved, prove } from './prove.js'
 export { expiry, isEmpty } from './record-expiry.js'

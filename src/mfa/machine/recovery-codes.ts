@@ -122,7 +122,7 @@ export function regenerateRecoveryCodes(
   | NeedsRecovery<Refusal<ProofReason> | { ok: true; recoveryCodes: string[] }> {
   if ('reason' in gate) return refuseClosed(gate)
   const rec = record as MFARecord
-  const outcome = proveStepUp(rec, gate, evidence, now, policy)
+  const outcome = proveStepUp(rec, gate, evidence, now, policy, 'regenerate')
   if ('refused' in outcome) return outcome.refused
   const p = outcome.proved
   const revoked = revokeForSecurity(p.next, now)

@@ -1,6 +1,7 @@
 // What a settings page shows of the user's MFA.
 import type { MFAStatus } from '../api.js'
 import type { MFARecord } from '../record/shapes.js'
+import { keyIds } from './keys.js'
 import { liveUnsaved } from './recovery-codes.js'
 import { listDevices } from './trusted-devices.js'
 
@@ -20,5 +21,7 @@ export function status(record: MFARecord | null, now: number): MFAStatus {
     if (unsaved) out.unsavedRecoveryCodesUntil = unsaved.expiresAt
   }
   if (pending) out.pendingExpiresAt = pending.expiresAt
+  const ids = record ? keyIds(record) : []
+  if (ids.length > 0) out.keyIds = ids
   return out
 }

@@ -1,7 +1,7 @@
 // Step-up proofs: a proof from an earlier `verify(..., { proof: true })` given instead of a code, whether it still
 // stands for the record now, and `checkProof`. The proof's codec (sign, open) is ../proof-token.ts.
-import type { CheckProofResult, CodeReason, MFAPolicy, StepUpReason } from '../api.js'
-import { PROOF_CLOCK_SKEW_MS } from '../policy.js'
+import type { CheckProofResult, CodeReason, MFAPolicy, ProofChange, StepUpReason } from '../api.js'
+import { ALL_PROOF_METHODS, PROOF_CLOCK_SKEW_MS } from '../policy.js'
 import type { MFARecord } from '../record/shapes.js'
 import type { CodeGate } from './gates.js'
 import { type CodeEvidence, type Proved, prove } from './prove.js'
@@ -78,11 +78,31 @@ export function decideProof(
 }
 
 /**
- * {@link prove} for operations that also take a step-up proof: a proof stands (it consumes nothing and changes no
+ * {@link prove} for the changes that take a proof: a step-up proof stands (it consumes nothing and changes no
  * count) or is refused as {@link decideProof} says; a code goes through {@link prove}. A refused proof does not
- * count as a failure: it is a 128-bit signature, not something to guess.
+ * count as a failure: it is a 128-bit signature, not something to guess. Then `policy.proofMethods[change]` says
+ * whether the proof's method may authorize this change: if not, `method_not_allowed`, and nothing is written (a code
+ * is not consumed, no failure counted; a `failed` event records the attempt).
  */
 export function proveStepUp(
+  record: MFARecord,
+  gate: CodeGate,
+  evidence: ProofEvidence | null,
+  now: number,
+  policy: MFAPolicy,
+  change: ProofChange,
+): { proved: Proved } | { refused: Transition<Refusal<CodeReason | StepUpReason | 'method_not_allowed'>> } {
+  const outcome = proveAny(record, gate, evidence, now, policy)
+  if ('refused' in outcome) return outcome
+  const { method, authenticatorId } = outcome.proved
+  if (!(policy.proofMethods[change] ?? ALL_PROOF_METHODS).includes(method)) {
+    return { refused: refuse('method_not_allowed', authenticatorId === undefined ? {} : { authenticatorId }) }
+  }
+  return outcome
+}
+
+/** A code through {@link prove}, or a step-up proof as {@link decideProof} says, whatever the change. */
+function proveAny(
   record: MFARecord,
   gate: CodeGate,
   evidence: ProofEvidence | null,

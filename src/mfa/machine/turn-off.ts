@@ -42,7 +42,7 @@ export function disable(
 ): Transition<{ ok: true } | Refusal<ProofReason>> {
   if ('reason' in gate) return refuseClosed(gate)
   const rec = record as MFARecord
-  const outcome = proveStepUp(rec, gate, evidence, now, policy)
+  const outcome = proveStepUp(rec, gate, evidence, now, policy, 'disable')
   if ('refused' in outcome) return outcome.refused
   return turnOff(rec, outcome.proved, now, [])
 }

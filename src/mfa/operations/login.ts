@@ -2,7 +2,7 @@
 // the trusted device's token handed out; and `checkProof`, a read. The rules are in ../machine/login.ts and
 // ../machine/step-up.ts.
 import type { CheckProofResult, MFA, VerifyResult } from '../api.js'
-import { checkMaxAge, checkOptions, checkUserId, readVerifyOptions } from '../arguments.js'
+import { checkBindTo, checkMaxAge, checkOptions, checkUserId, readVerifyOptions } from '../arguments.js'
 import type { ServiceContext } from '../context.js'
 import { mintDeviceToken } from '../device-token.js'
 import * as machine from '../machine/index.js'
@@ -15,7 +15,7 @@ export async function verify(
   options?: Parameters<MFA['verify']>[2],
 ): Promise<VerifyResult> {
   checkUserId(userId)
-  const { proof, trust } = readVerifyOptions(options, ctx.policy.trustedDeviceTTLMs)
+  const { proof, bindTo, trust } = readVerifyOptions(options, ctx.policy.trustedDeviceTTLMs)
   const signer = proof ? ctx.needProofs() : undefined
   // minted once, before the transaction: a retry after a conflict trusts the same device
   const minted = trust && (await mintDeviceToken(ctx.tx.key(userId)))
@@ -30,7 +30,7 @@ export async function verify(
   const { device, claims, ...login } = result
   const out: VerifyResult = login
   // signed only once the login is committed, over the generation it committed
-  if (signer && claims) out.proof = await signer.issue(ctx.tx.key(userId), claims)
+  if (signer && claims) out.proof = await signer.issue(ctx.tx.key(userId), claims, bindTo)
   if (device && minted) out.device = { id: device.id, token: minted.token, expiresAt: device.expiresAt }
   return out
 }
@@ -40,11 +40,13 @@ export async function checkProof(
   ctx: ServiceContext,
   userId: string,
   proof: string,
-  options?: { maxAgeMs?: number },
+  options?: { maxAgeMs?: number; bindTo?: string },
 ): Promise<CheckProofResult> {
   checkUserId(userId)
   const signer = ctx.needProofs()
-  const maxAgeMs = checkMaxAge(checkOptions('checkProof options', options).maxAgeMs)
+  const checked = checkOptions('checkProof options', options)
+  const maxAgeMs = checkMaxAge(checked.maxAgeMs)
+  const bindTo = checkBindTo(checked.bindTo)
   const { record, at } = await ctx.tx.read(userId)
-  return machine.checkProof(record, await signer.open(ctx.tx.key(userId), proof), at, maxAgeMs)
+  return machine.checkProof(record, await signer.open(ctx.tx.key(userId), proof, bindTo), at, maxAgeMs)
 }

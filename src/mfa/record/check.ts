@@ -95,6 +95,10 @@ function isRecovery(r: unknown): boolean {
       isDigestList(r.digests)
     )
   }
+  if (exactKeys(r, ['scheme', 'key', 'digests'])) {
+    // the key is always sealed: a clear one would be a digest key anyone could plant
+    return r.scheme === 'sealed' && isSecret(r.key) && !exactKeys(r.key, ['b32']) && isDigestList(r.digests)
+  }
   return exactKeys(r, ['scheme', 'digests']) && r.scheme === 'sha256' && isDigestList(r.digests)
 }
 
@@ -140,15 +144,22 @@ const isUnsaved = (u: unknown, recovery: unknown): boolean =>
   recovery !== null &&
   (recovery as Fields).scheme !== 'sha256'
 
+/** The record's MAC: a key id and 256 bits in lower-case hex (whether it is right is record-mac.ts's check). */
+const isMAC = (m: unknown): boolean =>
+  exactKeys(m, ['kid', 'tag']) && isKeyId(m.kid) && typeof m.tag === 'string' && /^[0-9a-f]{64}$/.test(m.tag)
+
 /**
- * True when `o` is a valid schema-2 record: every field of its type and in range, ids unique, nothing extra.
- * `unsaved` is the one optional field (absent in records of the release before it, and whenever it is null, though
- * a stored null reads too): the object parsed gets it as null.
+ * True when `o` is a valid schema-2 record: every field of its type and in range, ids unique, nothing extra. Two
+ * fields are optional: `unsaved` (absent in records of the release before it, and whenever it is null, though a
+ * stored null reads too: the object parsed gets it as null), and `mac` (records written before it, or without
+ * `encryptionKeys`, have none; whether one is required is the seal's rule).
  */
 export function isRecord2(o: unknown): o is MFARecord {
-  const keys =
-    typeof o === 'object' && o !== null && Object.hasOwn(o, 'unsaved') ? [...RECORD_KEYS, 'unsaved'] : RECORD_KEYS
+  const has = (key: string) => typeof o === 'object' && o !== null && Object.hasOwn(o, key)
+  const signed = has('mac')
+  const keys = [...RECORD_KEYS, ...(has('unsaved') ? ['unsaved'] : []), ...(signed ? ['mac'] : [])]
   if (!exactKeys(o, keys) || o.schema !== 2) return false
+  if (signed && !isMAC(o.mac)) return false
   const list = o.authenticators
   if (!Array.isArray(list) || list.length > 100 || !list.every(isAuthenticator)) return false
   const ids = list.map((a: Fields) => a.id)

@@ -7,7 +7,10 @@ import type { MFAAlgorithm } from '../api.js'
  * appended to the ciphertext). Schema 2 binds the ciphertext to the store key and the authenticator id; `legacy`
  * marks, in memory only, a ciphertext of a schema-1 record (bound to the user id), which the next write re-seals.
  */
-export type StoredSecret = { b32: string } | { kid: string; iv: string; ct: string; legacy?: true }
+export type StoredSecret = { b32: string } | SealedSecret
+
+/** A secret AES-GCM-sealed under encryption key `kid` (IV and ciphertext with its tag, base32). */
+export type SealedSecret = { kid: string; iv: string; ct: string; legacy?: true }
 
 /** The TOTP parameters a secret was issued with (kept with it, so a policy change never breaks an enrolled user). */
 export interface SecretParams {
@@ -51,14 +54,26 @@ export interface PendingEnrollment extends SecretParams {
 /**
  * The stored digests of the unused recovery codes, by scheme:
  * - `hmac`: HMAC-SHA-256 under a key derived from encryption key `kid` (useless without the keys);
+ * - `sealed`: the same digests once the key they were made under was rotated away: the derived HMAC key itself is
+ *   kept in the record, AES-GCM-sealed under the current encryption key like a secret (re-sealed on rotation);
  * - `pbkdf2`: PBKDF2-HMAC-SHA-256 with a per-record `salt` (base32) and `iterations` (no keys configured);
  * - `sha256`: the unkeyed digests of 0.1.0, still accepted until the next regeneration replaces them.
  * Each digest is 128 bits in lower-case hex.
  */
 export type RecoveryDigests =
   | { scheme: 'hmac'; kid: string; digests: string[] }
+  | { scheme: 'sealed'; key: SealedSecret; digests: string[] }
   | { scheme: 'pbkdf2'; salt: string; iterations: number; digests: string[] }
   | { scheme: 'sha256'; digests: string[] }
+
+/**
+ * The record's MAC (with `encryptionKeys` only): HMAC-SHA-256, in lower-case hex, under a key derived from encryption
+ * key `kid`, over the store key and the canonical record without this field (record-mac.ts).
+ */
+export interface RecordMAC {
+  kid: string
+  tag: string
+}
 
 /** A device the user chose to trust. Times in milliseconds since the Unix epoch. */
 export interface TrustedDevice {
@@ -129,6 +144,8 @@ export interface MFARecord {
    * exactly what the release before wrote, and reads there.
    */
   unsaved: UnsavedRecovery | null
+  /** Absent without `encryptionKeys` (and in records written before it existed); added on the next write. */
+  mac?: RecordMAC
 }
 
 /** The label of authenticators that had none (schema 1), and the default of new ones. */

@@ -324,6 +324,8 @@ describe('the machine’s rules, one table each', () => {
       authenticators: 1,
       recoveryCodesLeft: 2,
       lockedUntil: T + 5,
+      // the recovery digests are keyed under k1
+      keyIds: ['k1'],
     })
     expect(m.expiry(active, T, policy)).toBeUndefined()
     expect(m.expiry(onlyPending, T, policy)).toBe(1_200_000)

@@ -2,7 +2,7 @@
 // instant on a step boundary, two authenticators and a set of recovery digests. No crypto: the secrets and
 // digests are placeholders the machine stores and never reads.
 import type { FreshRecoveryCodes } from '../../../src/mfa/machine/index.js'
-import type { RecoveryDigests } from '../../../src/mfa/record/shapes.js'
+import { emptyRecord, type MFARecord, type RecoveryDigests } from '../../../src/mfa/record/shapes.js'
 
 /** A step boundary: 60_000_000 * 30 s. */
 export const T = 1_800_000_000_000
@@ -26,3 +26,20 @@ export const SEALED = { kid: 'k1', iv: 'AAAA', ct: 'BBBB' }
  * sealed copy (with keys).
  */
 export const FRESH: FreshRecoveryCodes = { codes: ['code-one', 'code-two'], digests: RECOVERY, sealed: SEALED }
+
+const DAY = 86_400_000
+/**
+ * An active record at generation 4: the phone (enrolled two days before T, used a day before, last step S - 10) and
+ * the tablet (enrolled a day before T, never used), the recovery digests, and `over` changed.
+ */
+export const twoAuthenticators = (over: Partial<MFARecord> = {}): MFARecord => ({
+  ...emptyRecord(),
+  generation: 4,
+  enabledAt: T - 2 * DAY,
+  authenticators: [
+    { ...PHONE, createdAt: T - 2 * DAY, lastUsedAt: T - DAY, lastStep: S - 10, drift: 0 },
+    { ...TABLET, createdAt: T - DAY, lastUsedAt: null, lastStep: -1, drift: 0 },
+  ],
+  recovery: RECOVERY,
+  ...over,
+})

@@ -8,6 +8,13 @@ import fixtures from '../fixtures/schema-1.json' with { type: 'json' }
 import { fakeClock, STEP_MS } from '../helpers.js'
 import { testStore } from '../store-helpers.js'
 
+/** A read-only view of a fixture's map, for a second service over the same records. */
+const testStoreOver = (map: Map<string, { data: string; version: number }>) => ({
+  get: async (k: string) => map.get(k) ?? null,
+  set: async () => false,
+  delete: async () => false,
+})
+
 type Fixture = (typeof fixtures.users)[keyof typeof fixtures.users] & Record<string, unknown>
 const hex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (b) => Number.parseInt(b, 16))
 const KEYS = { current: 'k1', keys: { k0: hex(fixtures.keys.k0), k1: hex(fixtures.keys.k1) } }
@@ -22,7 +29,8 @@ function load(name: keyof typeof fixtures.users, options: Partial<MFAOptions> = 
     issuer: 'Example Cloud',
     store,
     now: clock.now,
-    ...(sealed ? { encryptionKeys: KEYS } : {}),
+    // records written before the record MAC carry none: with keys they are read inside the migration window only
+    ...(sealed ? { encryptionKeys: KEYS, allowPlaintextSecrets: true } : {}),
     ...options,
   })
   const code = (secret: string, steps = 0, params: { algorithm?: 'SHA256'; digits?: number; period?: number } = {}) =>
@@ -119,7 +127,13 @@ describe('schema-1 records (0.1.0) under schema 2', () => {
   it('keeps a pending enrollment and its attempts (clear and encrypted)', async () => {
     for (const name of ['clear-pending', 'sealed-pending'] as const) {
       const { user, mfa, clock, code } = load(name)
-      expect(await mfa.status(name)).toEqual({ state: 'pending', pendingExpiresAt: user.expiresAt })
+      // the key the sealed pending secret needs is listed
+      const sealedUnder = JSON.parse(user.data as string).pending.secret.kid
+      expect(await mfa.status(name)).toEqual({
+        state: 'pending',
+        pendingExpiresAt: user.expiresAt,
+        ...(sealedUnder ? { keyIds: [sealedUnder] } : {}),
+      })
       const secret = user.pendingSecret as string
       const result = await mfa.confirmEnrollment(name, await code(secret, -1), await code(secret))
       expect(result).toMatchObject({ ok: true, authenticatorId: 'schema1-pending' })
@@ -216,6 +230,21 @@ describe('schema-1 records (0.1.0) under schema 2', () => {
     const code = await migrating.code(migrating.user.secret as string)
     expect(await migrating.mfa.verify('clear-active', code)).toMatchObject({ ok: true })
     expect(migrating.stored().authenticators[0].secret.kid).toBe('k1')
+  })
+
+  it('refuses an encrypted schema-1 record without the migration window (it has no MAC), reads it once signed', async () => {
+    const { user, mfa, map, code, clock } = load('sealed-active')
+    const strict = createMFA({
+      issuer: 'Example Cloud',
+      store: testStoreOver(map),
+      now: clock.now,
+      encryptionKeys: KEYS,
+    })
+    await expect(strict.status('sealed-active')).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
+    clock.advance(STEP_MS)
+    expect(await mfa.verify('sealed-active', await code(user.secret as string))).toMatchObject({ ok: true })
+    expect(JSON.parse(map.get(user.key)?.data ?? '').mac).toMatchObject({ kid: 'k1' })
+    expect((await strict.status('sealed-active')).state).toBe('active')
   })
 
   it('does not open a schema-1 ciphertext moved to another user', async () => {
