@@ -88,9 +88,11 @@ export function createEvidence(
       return typed === null ? [] : [{ authenticator, steps, typed }]
     })
     if (usable.length > 0) {
-      // prepared on first use: the usual login touches the first authenticator's signer only
-      const signed: Promise<HMACSigner>[] = []
-      const signerOf = (i: number) => (signed[i] ??= signer(usable[i]!.authenticator, context))
+      // Fail closed before comparing: every secret this code will be compared against is opened first, so a secret
+      // that cannot be opened (a damaged ciphertext, a missing key) refuses the whole attempt (ERR_DECRYPT) before
+      // any code is compared; never a comparison whose failure is then dropped by a throw. Opened once, then cached.
+      const signed = await Promise.all(usable.map((u) => signer(u.authenticator, context)))
+      const signerOf = (i: number) => signed[i] as HMACSigner
       // The likeliest pair alone first (the authenticator used last, at its centre step: the usual login costs one
       // HMAC); then wave k tries step k of every authenticator at once, so a user with many authenticators waits
       // for a few parallel HMACs, not for each in turn. A wrong code computes every step of every window.
@@ -149,20 +151,23 @@ export function createEvidence(
 
     async resync(gate, code1, code2, context) {
       if (!('candidates' in gate)) return null
-      const found: { authenticatorId: string; step: number | null }[] = []
-      let numeric = false
-      for (const { authenticator, seconds } of gate.candidates) {
+      const usable = gate.candidates.flatMap(({ authenticator, seconds }) => {
         const a = normalizeCode(code1, authenticator.digits)
         const b = normalizeCode(code2, authenticator.digits)
-        if (a === null || b === null) continue
-        if (a === b) return 'same'
-        numeric = true
-        const step = await findConsecutive(await signer(authenticator, context), a, b, authenticator.digits, seconds)
+        return a === null || b === null ? [] : [{ authenticator, seconds, a, b }]
+      })
+      if (usable.length === 0) return 'malformed'
+      if (usable.some(({ a, b }) => a === b)) return 'same'
+      // fail closed before comparing, as for a login: every secret searched is opened first
+      const signed = await Promise.all(usable.map((u) => signer(u.authenticator, context)))
+      const found: { authenticatorId: string; step: number | null }[] = []
+      for (const [i, { authenticator, seconds, a, b }] of usable.entries()) {
+        const step = await findConsecutive(signed[i] as HMACSigner, a, b, authenticator.digits, seconds)
         found.push({ authenticatorId: authenticator.id, step })
         // stop at the first authenticator with a pair: two consecutive 6-digit codes are no coincidence
         if (step !== null) break
       }
-      return numeric ? found : 'malformed'
+      return found
     },
   }
 }

@@ -1,0 +1,119 @@
+// The second hardening round, end to end on an injected clock: a secret that cannot be opened refuses the attempt
+// before any code is compared (login, proof, confirmation, resync).
+import { describe, expect, it } from 'vitest'
+import { codeAt, enable, harness, STEP_MS, started } from './helpers.js'
+import { testStore } from './store-helpers.js'
+
+const encryptionKeys = { current: 'k1', keys: { k1: new Uint8Array(32).fill(1) } }
+
+type Stored = { data: string; version: number }
+
+/** Changes the stored record of `userId` in place (a writer of the database, or damage), bumping its version. */
+function tamper(map: Map<string, Stored>, userId: string, change: (record: Record<string, any>) => void) {
+  const entry = map.get(`mfa:${userId}`) as Stored
+  const record = JSON.parse(entry.data)
+  change(record)
+  map.set(`mfa:${userId}`, { data: JSON.stringify(record), version: entry.version + 1 })
+}
+
+/** One character of a base32 ciphertext changed: it no longer authenticates. */
+const flip = (ct: string) => (ct[0] === 'A' ? 'B' : 'A') + ct.slice(1)
+
+describe('a secret that cannot be opened refuses the attempt before any code is compared', () => {
+  /** Alice with two authenticators, the first used last; the second one's ciphertext damaged. */
+  async function damaged() {
+    const { store, map } = testStore()
+    const h = harness({ store, encryptionKeys })
+    const { secret } = await enable(h)
+    h.clock.advance(STEP_MS)
+    const second = await started(
+      h.mfa.beginEnrollment('alice', { accountName: 'alice', proof: await codeAt(secret, h.clock.t) }),
+    )
+    const c1 = await codeAt(second.secret, h.clock.t)
+    h.clock.advance(STEP_MS)
+    expect((await h.mfa.confirmEnrollment('alice', c1, await codeAt(second.secret, h.clock.t))).ok).toBe(true)
+    // the first authenticator is the one used last: the usual login compares its code first
+    h.clock.advance(STEP_MS)
+    expect((await h.mfa.verify('alice', await codeAt(secret, h.clock.t))).ok).toBe(true)
+    tamper(map, 'alice', (r) => {
+      const b = r.authenticators.find((a: { id: string }) => a.id === second.authenticatorId)
+      b.secret.ct = flip(b.secret.ct)
+    })
+    h.clock.advance(STEP_MS)
+    const failures = () => JSON.parse((map.get('mfa:alice') as Stored).data).failures as number
+    return { h, map, secret, failures }
+  }
+
+  it('login: even the right code of the healthy authenticator is refused (ERR_DECRYPT), nothing is written', async () => {
+    const { h, map, secret } = await damaged()
+    const before = map.get('mfa:alice')
+    await expect(h.mfa.verify('alice', await codeAt(secret, h.clock.t))).rejects.toMatchObject({
+      code: 'ERR_DECRYPT',
+    })
+    expect(map.get('mfa:alice')).toEqual(before)
+  })
+
+  it('login: no guess is ever compared, so none can pass uncounted', async () => {
+    const { h, secret, failures } = await damaged()
+    const right = await codeAt(secret, h.clock.t)
+    for (const guess of ['000000', '123456', right]) {
+      await expect(h.mfa.verify('alice', guess)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    }
+    expect(failures()).toBe(0)
+  })
+
+  it('a proof by code (removal, new codes, disable, a further enrollment) is refused the same way', async () => {
+    const { h, secret } = await damaged()
+    const code = await codeAt(secret, h.clock.t)
+    await expect(h.mfa.regenerateRecoveryCodes('alice', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    await expect(h.mfa.disable('alice', code)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    await expect(h.mfa.beginEnrollment('alice', { accountName: 'a', proof: code })).rejects.toMatchObject({
+      code: 'ERR_DECRYPT',
+    })
+  })
+
+  it('a recovery code opens no secret: the way back in for the user (then remove the damaged one)', async () => {
+    const { store, map } = testStore()
+    const h = harness({ store, encryptionKeys })
+    const { secret, recoveryCodes } = await enable(h)
+    h.clock.advance(STEP_MS)
+    const second = await started(
+      h.mfa.beginEnrollment('alice', { accountName: 'alice', proof: await codeAt(secret, h.clock.t) }),
+    )
+    const c1 = await codeAt(second.secret, h.clock.t)
+    h.clock.advance(STEP_MS)
+    expect((await h.mfa.confirmEnrollment('alice', c1, await codeAt(second.secret, h.clock.t))).ok).toBe(true)
+    tamper(map, 'alice', (r) => {
+      r.authenticators[1].secret.ct = flip(r.authenticators[1].secret.ct)
+    })
+    const removed = await h.mfa.removeAuthenticator('alice', second.authenticatorId, recoveryCodes[0] as string)
+    expect(removed).toEqual({ ok: true })
+    h.clock.advance(STEP_MS)
+    expect((await h.mfa.verify('alice', await codeAt(secret, h.clock.t))).ok).toBe(true)
+  })
+
+  it('resync: the right pair of the healthy authenticator is refused before any search', async () => {
+    const { h, secret, failures } = await damaged()
+    // a phone 5 steps behind: outside the login window, within the resync window
+    const a = await codeAt(secret, h.clock.t, -6)
+    const b = await codeAt(secret, h.clock.t, -5)
+    await expect(h.mfa.resync('alice', a, b)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    await expect(h.mfa.resync('alice', '111111', '222222')).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    expect(failures()).toBe(0)
+  })
+
+  it('confirmation: a damaged pending secret is refused before its codes are compared, no attempt is used', async () => {
+    const { store, map } = testStore()
+    const h = harness({ store, encryptionKeys })
+    const pending = await started(h.mfa.beginEnrollment('alice', { accountName: 'alice' }))
+    tamper(map, 'alice', (r) => {
+      r.pending.secret.ct = flip(r.pending.secret.ct)
+    })
+    const c1 = await codeAt(pending.secret, h.clock.t)
+    h.clock.advance(STEP_MS)
+    const c2 = await codeAt(pending.secret, h.clock.t)
+    await expect(h.mfa.confirmEnrollment('alice', c1, c2)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    await expect(h.mfa.confirmEnrollment('alice', '111111', '222222')).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
+    expect(JSON.parse((map.get('mfa:alice') as Stored).data).pending.attempts).toBe(0)
+  })
+})
