@@ -105,7 +105,8 @@ export type ProofKeyOption = Uint8Array | readonly ProofKeyEntry[]
  * - `proof_issued`: `verify(..., { proof: true })` handed out a step-up proof (`method`, `authenticatorId`)
  * - `device_trusted`: `verify(..., { trustDevice })` trusted a device (`deviceId`)
  * - `device_revoked`: a trusted device was revoked (`deviceId`; `reason`: `user`, `limit` when the cap pushed it
- *   out, or `security` when disable, reset, a removal or a recovery regeneration revoked every device)
+ *   out, `security` when disable, reset, a removal or a recovery regeneration revoked every device, or `reuse` when a
+ *   token its rotation had replaced came back: someone holds a copy)
  * - `resynced`: `resync` set an authenticator's drift (`authenticatorId`, `drift` in steps)
  *
  * `verified` with `method: 'device'` is a trusted device's token accepted (`deviceId`).
@@ -478,9 +479,11 @@ export interface MFA {
   checkProof(userId: string, proof: string, options?: { maxAgeMs?: number }): Promise<CheckProofResult>
   /**
    * Checks a trusted device's token ("don't ask again on this browser"): accepted once, and replaced by the token
-   * this call returns (store it over the old cookie), so a copied cookie stops working once the real browser
-   * comes back. Refused tokens count against the user's failure budget like wrong codes; a locked user's token is
-   * not looked at.
+   * this call returns (store it over the old cookie). A token an earlier call replaced, presented again, means the
+   * cookie was copied: the device is revoked (both copies stop working; event `device_revoked` with
+   * `reason: 'reuse'`). Refused tokens count against the user's failure budget like wrong codes; a locked user's
+   * token is not looked at. Send the cookie from one request at a time: two requests racing with one token look
+   * like a copy.
    *
    * @param userId - the user
    * @param token - the token the browser sent

@@ -1,7 +1,7 @@
 // The second hardening round, end to end on an injected clock: a secret that cannot be opened refuses the attempt
 // before any code is compared (login, proof, confirmation, resync).
 import { describe, expect, it } from 'vitest'
-import { codeAt, enable, harness, STEP_MS, started } from './helpers.js'
+import { codeAt, enable, expectCleanEvents, harness, STEP_MS, started } from './helpers.js'
 import { testStore } from './store-helpers.js'
 
 const encryptionKeys = { current: 'k1', keys: { k1: new Uint8Array(32).fill(1) } }
@@ -115,5 +115,70 @@ describe('a secret that cannot be opened refuses the attempt before any code is 
     await expect(h.mfa.confirmEnrollment('alice', c1, c2)).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
     await expect(h.mfa.confirmEnrollment('alice', '111111', '222222')).rejects.toMatchObject({ code: 'ERR_DECRYPT' })
     expect(JSON.parse((map.get('mfa:alice') as Stored).data).pending.attempts).toBe(0)
+  })
+})
+
+describe('a copied device cookie is caught (reuse detection)', () => {
+  /** Alice enabled, logged in on a trusted browser: its token, the device id, and the harness. */
+  async function trusted() {
+    const h = harness()
+    const { secret } = await enable(h)
+    h.clock.advance(STEP_MS)
+    const login = await h.mfa.verify('alice', await codeAt(secret, h.clock.t), { trustDevice: { label: 'Firefox' } })
+    if (!login.ok || !login.device) throw new Error('the trusting login failed')
+    h.sensitive.recovery.add(login.device.token)
+    h.clock.advance(3_600_000)
+    return { h, token: login.device.token, deviceId: login.device.id }
+  }
+  const deviceEvents = (h: ReturnType<typeof harness>) =>
+    h.events
+      .filter((e) => e.operation === 'device' && e.type !== 'verified')
+      .map(({ type, reason, deviceId }) => ({ type, reason, deviceId }))
+
+  it('the thief uses the copy first: the real browser coming back revokes the device, the thief is out', async () => {
+    const { h, token, deviceId } = await trusted()
+    const thief = await h.mfa.verifyTrustedDevice('alice', token)
+    if (!thief.ok) throw new Error('the copy was refused')
+    h.sensitive.recovery.add(thief.token)
+    h.clock.advance(60_000)
+    // the real browser, with the token the thief's use replaced
+    expect(await h.mfa.verifyTrustedDevice('alice', token)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.verifyTrustedDevice('alice', thief.token)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.listTrustedDevices('alice')).toEqual([])
+    expect(deviceEvents(h)).toEqual([
+      { type: 'failed', reason: 'revoked', deviceId },
+      { type: 'device_revoked', reason: 'reuse', deviceId },
+      { type: 'failed', reason: 'revoked', deviceId },
+    ])
+    expectCleanEvents(h.events, h.sensitive)
+  })
+
+  it('the real browser first: the copy presented later revokes the device, both are out', async () => {
+    const { h, token, deviceId } = await trusted()
+    const real = await h.mfa.verifyTrustedDevice('alice', token)
+    if (!real.ok) throw new Error('the real browser was refused')
+    // the thief comes a week later, the real browser used its cookie a few more times meanwhile
+    let current = real.token
+    for (let i = 0; i < 3; i++) {
+      h.clock.advance(86_400_000)
+      const next = await h.mfa.verifyTrustedDevice('alice', current)
+      if (!next.ok) throw new Error('the real browser was refused')
+      current = next.token
+    }
+    expect(await h.mfa.verifyTrustedDevice('alice', token)).toEqual({ ok: false, reason: 'revoked' })
+    expect(await h.mfa.verifyTrustedDevice('alice', current)).toEqual({ ok: false, reason: 'revoked' })
+    expect(deviceEvents(h).slice(0, 2)).toEqual([
+      { type: 'failed', reason: 'revoked', deviceId },
+      { type: 'device_revoked', reason: 'reuse', deviceId },
+    ])
+    expect(await h.mfa.status('alice')).not.toHaveProperty('trustedDevices')
+  })
+
+  it('a wrong secret under a known device id only counts a failure: the device stays', async () => {
+    const { h, token, deviceId } = await trusted()
+    const forged = `${deviceId}.${'A'.repeat(43)}`
+    expect(await h.mfa.verifyTrustedDevice('alice', forged)).toEqual({ ok: false, reason: 'revoked' })
+    expect(deviceEvents(h)).toEqual([{ type: 'failed', reason: 'revoked', deviceId }])
+    expect(await h.mfa.verifyTrustedDevice('alice', token)).toMatchObject({ ok: true, deviceId })
   })
 })

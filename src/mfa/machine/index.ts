@@ -65,6 +65,7 @@ export {
   proveStepUp,
 } from './step-up.js'
 export {
+  type DeviceRefusal,
   type FreshDevice,
   listDevices,
   type PresentedDevice,

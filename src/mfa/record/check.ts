@@ -4,7 +4,7 @@
 import { MAX_PERIOD, MIN_PERIOD } from '../../internal/limits.js'
 import { HASH_BYTES } from '../../internal/otp.js'
 import { MAX_ENROLLMENT_TTL_MS, MAX_RESYNC_WINDOW } from '../policy.js'
-import type { MFARecord } from './shapes.js'
+import { MAX_REPLACED_TOKENS, type MFARecord } from './shapes.js'
 
 /** A parsed JSON object whose keys were checked, before its values are. */
 export type Fields = Record<string, unknown>
@@ -97,9 +97,20 @@ function isRecovery(r: unknown): boolean {
 
 const DEVICE_KEYS = ['id', 'digest', 'label', 'createdAt', 'lastUsedAt', 'expiresAt']
 
-/** A trusted device (digest, label, times), or a revoked one (id, when revoked, when it would have expired). */
+/** The replaced digests of a device, when it has any: 1 to {@link MAX_REPLACED_TOKENS}, none its current one. */
+const isReplaced = (d: Fields): boolean =>
+  Array.isArray(d.replaced) &&
+  d.replaced.length > 0 &&
+  d.replaced.length <= MAX_REPLACED_TOKENS &&
+  d.replaced.every(isHex32) &&
+  !d.replaced.includes(d.digest)
+
+/**
+ * A trusted device (digest, label, times; the digests its rotations replaced, when there are any: records of earlier
+ * releases have none), or a revoked one (id, when revoked, when it would have expired).
+ */
 const isDevice = (d: unknown): boolean =>
-  (exactKeys(d, DEVICE_KEYS) &&
+  ((exactKeys(d, DEVICE_KEYS) || (exactKeys(d, [...DEVICE_KEYS, 'replaced']) && isReplaced(d))) &&
     isText(d.id, 64) &&
     isHex32(d.digest) &&
     isText(d.label, 64) &&

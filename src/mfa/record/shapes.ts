@@ -71,7 +71,16 @@ export interface TrustedDevice {
   lastUsedAt: number
   /** Fixed when the device is trusted; using the token does not extend it. */
   expiresAt: number
+  /**
+   * The digests of the tokens its rotations replaced, oldest first, at most {@link MAX_REPLACED_TOKENS}: one of them
+   * presented again means the token was copied, and revokes the device. Absent when none (records of earlier
+   * releases, and devices not used since they were trusted).
+   */
+  replaced?: string[]
 }
+
+/** How many replaced token digests a trusted device remembers (the newest); an older copy is only refused. */
+export const MAX_REPLACED_TOKENS = 10
 
 /** A device revoked before its expiry, remembered until then so its token says `revoked` rather than `unknown`. */
 export interface RevokedDevice {

@@ -192,7 +192,8 @@ describe('trusted devices', () => {
   it('a use rotates the digest and keeps failures as they are (a device skips MFA, it does not pass it)', () => {
     const t = m.useTrustedDevice({ ...record, failures: 1 }, presented, 'f'.repeat(32), T, policy)
     expect(t.next?.failures).toBe(1)
-    expect(t.next?.devices).toEqual([{ ...LAPTOP, digest: 'f'.repeat(32), lastUsedAt: T }])
+    // the replaced digest is remembered, so the token presented again is caught as a copy
+    expect(t.next?.devices).toEqual([{ ...LAPTOP, digest: 'f'.repeat(32), lastUsedAt: T, replaced: [LAPTOP.digest] }])
     expect(t.events).toEqual([{ type: 'verified', method: 'device', deviceId: 'laptop' }])
   })
 
