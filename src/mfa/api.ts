@@ -88,6 +88,8 @@ export type ProofKeyOption = Uint8Array | readonly ProofKeyEntry[]
 /**
  * What happened (`authenticatorId` names the authenticator concerned, where there is one):
  * - `enrollment_started`: `beginEnrollment` created a pending enrollment
+ * - `enrollment_cancelled`: a pending enrollment went unconfirmed (`authenticatorId`; `reason`: `user` for
+ *   `cancelEnrollment`, `security` when a removal, a recovery-code regeneration or `disable` cancelled it)
  * - `enrolled`: two consecutive codes confirmed the user's first authenticator; MFA is active
  * - `authenticator_added`: two consecutive codes confirmed a further authenticator
  * - `authenticator_removed`: `removeAuthenticator` removed one (or a 0.1.0 rotation replaced it)
@@ -113,6 +115,7 @@ export type ProofKeyOption = Uint8Array | readonly ProofKeyEntry[]
  */
 export type MFAEventType =
   | 'enrollment_started'
+  | 'enrollment_cancelled'
   | 'enrolled'
   | 'authenticator_added'
   | 'authenticator_removed'
@@ -135,6 +138,7 @@ export type MFAEventType =
 export type MFAOperation =
   | 'enroll'
   | 'confirm'
+  | 'cancel_enrollment'
   | 'verify'
   | 'disable'
   | 'regenerate'
@@ -222,6 +226,8 @@ export interface MFAStatus {
   lockedUntil?: number
   /** Expiry of a pending enrollment (a first one, or another authenticator being added). */
   pendingExpiresAt?: number
+  /** The id the pending enrollment's authenticator gets when confirmed; set with `pendingExpiresAt`. */
+  pendingAuthenticatorId?: string
   /** How many trusted devices (unexpired, unrevoked) the user has; absent when none. */
   trustedDevices?: number
 }
@@ -365,6 +371,9 @@ export type ConfirmEnrollmentResult =
   | { ok: true; authenticatorId: string; recoveryCodes: string[] }
   | Refusal<ConfirmReason>
 
+/** Result of {@link MFA.cancelEnrollment}: the id the cancelled enrollment's authenticator would have had. */
+export type CancelEnrollmentResult = { ok: true; authenticatorId: string } | Refusal<'not_pending'>
+
 /** Result of {@link MFA.verify}: which authenticator (for a TOTP code), or why not. */
 export type VerifyResult =
   | ({ ok: true; method: 'totp'; authenticatorId: string } & VerifyGrants)
@@ -427,7 +436,8 @@ export interface MFA {
   ): Promise<BeginEnrollmentResult>
   /**
    * Activates a pending enrollment with the codes of two consecutive time steps, in order. Consumes the second
-   * step: the next login needs a newer code. The user's first authenticator also issues recovery codes.
+   * step: the next login needs a newer code. The user's first authenticator also issues recovery codes. Refused
+   * (`locked`, with `retryAfterMs`) while the user is locked out after failed codes.
    *
    * @param userId - the user who began the enrollment
    * @param code1 - the code the app showed first (step s)
@@ -441,6 +451,19 @@ export interface MFA {
    * if (result.ok) showOnce(result.recoveryCodes)
    */
   confirmEnrollment(userId: string, code1: string, code2: string): Promise<ConfirmEnrollmentResult>
+  /**
+   * Cancels the user's pending enrollment (a QR code shown but never confirmed, or one the user does not recognise).
+   * Needs no proof: it only takes away. Every security change (a removal, new recovery codes, `disable`, `reset`)
+   * cancels a pending enrollment too.
+   *
+   * @param userId - the user
+   * @returns the id the cancelled authenticator would have had, or `not_pending` (none, or it had expired)
+   * @throws OTPError `ERR_INVALID_OPTION` for a bad user id; `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * const status = await mfa.status(user.id)
+   * if (status.pendingAuthenticatorId) await mfa.cancelEnrollment(user.id)
+   */
+  cancelEnrollment(userId: string): Promise<CancelEnrollmentResult>
   /**
    * Checks a login code: a fresh code of any of the user's authenticators (newer than the last one that
    * authenticator accepted, within the login window), or an unused recovery code. While the user is locked, nothing

@@ -9,7 +9,7 @@ import {
   removeAuthenticator,
   renameAuthenticator,
 } from './operations/authenticators.js'
-import { beginEnrollment, confirmEnrollment } from './operations/enrollment.js'
+import { beginEnrollment, cancelEnrollment, confirmEnrollment } from './operations/enrollment.js'
 import { checkProof, verify } from './operations/login.js'
 import { regenerateRecoveryCodes } from './operations/recovery-codes.js'
 import { resync } from './operations/resync.js'
@@ -47,6 +47,7 @@ export function createMFA(options: MFAOptions): MFA {
   return {
     beginEnrollment: (userId, opts) => beginEnrollment(ctx, userId, opts),
     confirmEnrollment: (userId, code1, code2) => confirmEnrollment(ctx, userId, code1, code2),
+    cancelEnrollment: (userId) => cancelEnrollment(ctx, userId),
     verify: (userId, code, opts) => verify(ctx, userId, code, opts),
     checkProof: (userId, proof, opts) => checkProof(ctx, userId, proof, opts),
     verifyTrustedDevice: (userId, token) => verifyTrustedDevice(ctx, userId, token),

@@ -182,3 +182,83 @@ describe('a copied device cookie is caught (reuse detection)', () => {
     expect(await h.mfa.verifyTrustedDevice('alice', token)).toMatchObject({ ok: true, deviceId })
   })
 })
+
+describe('a pending enrollment is revoked with the proofs', () => {
+  const proofKey = new Uint8Array(32).fill(5)
+
+  it("the thief's enrollment, begun with a stolen proof, dies when the victim removes or regenerates", async () => {
+    for (const react of ['regenerate', 'remove'] as const) {
+      const h = harness({ proofKey })
+      const { secret, recoveryCodes } = await enable(h)
+      h.clock.advance(STEP_MS)
+      const login = await h.mfa.verify('alice', await codeAt(secret, h.clock.t), { proof: true })
+      if (!login.ok || !login.proof) throw new Error('no proof')
+      // the thief holds the proof (a stolen session) and starts adding a phone
+      const thief = await started(h.mfa.beginEnrollment('alice', { accountName: 'a', proof: { proof: login.proof } }))
+      expect(await h.mfa.status('alice')).toMatchObject({
+        pendingAuthenticatorId: thief.authenticatorId,
+        pendingExpiresAt: thief.expiresAt,
+      })
+      // the victim reacts
+      if (react === 'regenerate') {
+        expect((await h.mfa.regenerateRecoveryCodes('alice', recoveryCodes[0] as string)).ok).toBe(true)
+      } else {
+        h.clock.advance(STEP_MS)
+        const other = await h.mfa.importAuthenticator('alice', { secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' })
+        if (!other.ok) throw new Error('import failed')
+        const removed = await h.mfa.removeAuthenticator('alice', other.authenticatorId, recoveryCodes[1] as string)
+        expect(removed).toEqual({ ok: true })
+      }
+      const c1 = await codeAt(thief.secret, h.clock.t)
+      h.clock.advance(STEP_MS)
+      const c2 = await codeAt(thief.secret, h.clock.t)
+      expect(await h.mfa.confirmEnrollment('alice', c1, c2)).toEqual({ ok: false, reason: 'not_pending' })
+      expect(await h.mfa.status('alice')).not.toHaveProperty('pendingAuthenticatorId')
+      expect(h.events.filter((e) => e.type === 'enrollment_cancelled')).toMatchObject([
+        { authenticatorId: thief.authenticatorId, reason: 'security' },
+      ])
+    }
+  })
+
+  it('cancelEnrollment removes the pending one; confirming it then finds nothing', async () => {
+    const h = harness()
+    const { secret } = await enable(h)
+    h.clock.advance(STEP_MS)
+    const pending = await started(
+      h.mfa.beginEnrollment('alice', { accountName: 'a', proof: await codeAt(secret, h.clock.t) }),
+    )
+    expect(await h.mfa.cancelEnrollment('alice')).toEqual({ ok: true, authenticatorId: pending.authenticatorId })
+    expect(await h.mfa.cancelEnrollment('alice')).toEqual({ ok: false, reason: 'not_pending' })
+    const c1 = await codeAt(pending.secret, h.clock.t)
+    h.clock.advance(STEP_MS)
+    const c2 = await codeAt(pending.secret, h.clock.t)
+    expect(await h.mfa.confirmEnrollment('alice', c1, c2)).toEqual({ ok: false, reason: 'not_pending' })
+    expect(h.events.filter((e) => e.type === 'enrollment_cancelled')).toMatchObject([
+      { authenticatorId: pending.authenticatorId, reason: 'user', operation: 'cancel_enrollment' },
+    ])
+    expect(await h.mfa.cancelEnrollment('bob')).toEqual({ ok: false, reason: 'not_pending' })
+  })
+
+  it('a user locked out after failed codes cannot confirm a phone', async () => {
+    const h = harness({ policy: { maxFailures: 2, lockBaseMs: 60_000 } })
+    const { secret } = await enable(h)
+    h.clock.advance(STEP_MS)
+    const pending = await started(
+      h.mfa.beginEnrollment('alice', { accountName: 'a', proof: await codeAt(secret, h.clock.t) }),
+    )
+    await h.mfa.verify('alice', '000000')
+    const locked = await h.mfa.verify('alice', '000001')
+    expect(locked).toMatchObject({ ok: false, retryAfterMs: 60_000 })
+    const c1 = await codeAt(pending.secret, h.clock.t)
+    h.clock.advance(STEP_MS)
+    const c2 = await codeAt(pending.secret, h.clock.t)
+    expect(await h.mfa.confirmEnrollment('alice', c1, c2)).toEqual({
+      ok: false,
+      reason: 'locked',
+      retryAfterMs: 30_000,
+    })
+    h.clock.advance(30_000)
+    const c3 = await codeAt(pending.secret, h.clock.t)
+    expect(await h.mfa.confirmEnrollment('alice', c2, c3)).toMatchObject({ ok: true })
+  })
+})

@@ -42,7 +42,11 @@ describe('the console flow', () => {
     expect(enrollment.uri).toContain('issuer=Example%20Cloud')
     expect(enrollment.expiresAt).toBe(h.clock.t + 10 * 60_000)
     expect(enrollment.authenticatorId).toMatch(/^[a-hjkmnp-s]{20}$/)
-    expect(await h.mfa.status('alice')).toEqual({ state: 'pending', pendingExpiresAt: enrollment.expiresAt })
+    expect(await h.mfa.status('alice')).toEqual({
+      state: 'pending',
+      pendingExpiresAt: enrollment.expiresAt,
+      pendingAuthenticatorId: enrollment.authenticatorId,
+    })
 
     const code1 = h.typed(await codeAt(enrollment.secret, h.clock.t))
     h.clock.advance(STEP_MS)

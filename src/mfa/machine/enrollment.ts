@@ -12,8 +12,8 @@ import {
 } from '../record/shapes.js'
 import { type ClosedGate, type CodeGate, proofGate, refuseClosed, stepAt } from './gates.js'
 import { refuse } from './refusal.js'
+import { cancelled, securityChange } from './security-change.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
-import { revokeForSecurity } from './trusted-devices.js'
 import type { NeedsRecovery, Refusal, Transition } from './types.js'
 
 /** A fresh secret the service generated, with its id and label, ready to become a pending enrollment. */
@@ -85,6 +85,8 @@ export function confirmGate(
   const pending = record?.pending
   if (!record || !pending) return { reason: 'not_pending' }
   if (now >= pending.expiresAt) return { reason: 'expired' }
+  // a user locked out after failed codes cannot add a phone either (the lock is the user's, across everything)
+  if (now < record.lockedUntil) return { reason: 'locked', retryAfterMs: record.lockedUntil - now }
   if (pending.attempts >= policy.maxEnrollmentAttempts) return { reason: 'locked' }
   const kept = record.authenticators.filter((a) => a.id !== pending.replaces).length
   if (kept >= policy.maxAuthenticators) return { reason: 'limit_reached' }
@@ -119,7 +121,8 @@ export function confirm(
 ): Transition<Refusal<ConfirmReason> | ConfirmSuccess> | NeedsRecovery<Refusal<ConfirmReason> | ConfirmSuccess> {
   if ('reason' in gate) {
     // an expired enrollment is removed, so status and later calls see none
-    return refuse(gate.reason, gate.reason === 'expired' && record ? { next: { ...record, pending: null } } : {})
+    if (gate.reason === 'expired' && record) return refuse(gate.reason, { next: { ...record, pending: null } })
+    return refuseClosed(gate)
   }
   const rec = record as MFARecord
   if (evidence === null || evidence.kind === 'malformed') return refuse('malformed')
@@ -151,16 +154,12 @@ export function confirm(
   const kept = rec.authenticators.filter((a) => a.id !== pending.replaces)
   const replaced = kept.length < rec.authenticators.length
   const events: MFAEventDraft[] = []
-  const revoked = revokeForSecurity(rec, now)
-  if (replaced) events.push({ type: 'authenticator_removed', authenticatorId: pending.replaces as string })
-  if (replaced) events.push(...revoked.events)
-  const next: MFARecord = {
-    ...rec,
-    authenticators: [...kept, added],
-    pending: null,
-    enabledAt: rec.enabledAt ?? now,
-    generation: replaced ? rec.generation + 1 : rec.generation,
-    devices: replaced ? revoked.devices : rec.devices,
+  let next: MFARecord = { ...rec, authenticators: [...kept, added], pending: null, enabledAt: rec.enabledAt ?? now }
+  if (replaced) {
+    // the 0.1.0 rotation removed the old authenticator: a security change (its pending enrollment is this one)
+    const changed = securityChange(next, now)
+    events.push({ type: 'authenticator_removed', authenticatorId: pending.replaces as string }, ...changed.events)
+    next = changed.next
   }
   if (kept.length > 0) {
     events.push({ type: 'authenticator_added', authenticatorId: id })
@@ -174,4 +173,19 @@ export function confirm(
       events: [...events, { type: 'enrolled', authenticatorId: id }],
     }),
   }
+}
+
+/**
+ * Cancels the pending enrollment (the user's choice): removed, with an `enrollment_cancelled` event. An expired one
+ * is removed too but answers `not_pending`, as does a record with none.
+ */
+export function cancelEnrollment(
+  record: MFARecord | null,
+  now: number,
+): Transition<{ ok: true; authenticatorId: string } | Refusal<'not_pending'>> {
+  const pending = record?.pending
+  if (!record || !pending) return { result: { ok: false, reason: 'not_pending' }, events: [] }
+  const next: MFARecord = { ...record, pending: null }
+  if (now >= pending.expiresAt) return { result: { ok: false, reason: 'not_pending' }, next, events: [] }
+  return { result: { ok: true, authenticatorId: pending.id }, next, events: cancelled(pending, 'user') }
 }

@@ -5,8 +5,8 @@
 // the events.
 //
 // One concept a file: types (transitions), gates, refusal (the failure budget), prove (a code consumed), step-up
-// (proofs), login, enrollment, authenticators, recovery-codes, turn-off (disable, reset), trusted-devices, resync,
-// record-expiry, status.
+// (proofs), login, enrollment, authenticators, recovery-codes, security-change (what every security change does),
+// turn-off (disable, reset), trusted-devices, resync, record-expiry, status.
 
 export {
   type ImportedSecret,
@@ -23,6 +23,7 @@ export {
   type ConfirmEvidence,
   type ConfirmGate,
   type ConfirmSuccess,
+  cancelEnrollment,
   confirm,
   confirmGate,
   enrollGate,
@@ -53,6 +54,7 @@ export {
   resyncGate,
   resyncSteps,
 } from './resync.js'
+export { cancelled, securityChange } from './security-change.js'
 export { status } from './status.js'
 export {
   checkProof,

@@ -3,13 +3,14 @@
 import type { MFAPolicy, ProofReason } from '../api.js'
 import type { MFARecord } from '../record/shapes.js'
 import { type ClosedGate, type CodeGate, refuseClosed } from './gates.js'
+import { securityChange } from './security-change.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
-import { revokeForSecurity } from './trusted-devices.js'
 import type { NeedsRecovery, Refusal, Transition } from './types.js'
 
 /**
- * Replaces every recovery code after a proof; the old ones (also 0.1.0 digests) stop working, trusted devices are
- * revoked and the generation moves on. A closed gate is refused as is.
+ * Replaces every recovery code after a proof; the old ones (also 0.1.0 digests) stop working. A security change:
+ * trusted devices are revoked, a pending enrollment is cancelled and the generation moves on. A closed gate is
+ * refused as is.
  */
 export function regenerateRecoveryCodes(
   record: MFARecord | null,
@@ -25,14 +26,14 @@ export function regenerateRecoveryCodes(
   const outcome = proveStepUp(rec, gate, evidence, now, policy)
   if ('refused' in outcome) return outcome.refused
   const p = outcome.proved
-  const revoked = revokeForSecurity(p.next, now)
+  const changed = securityChange(p.next, now)
   return {
     needsRecovery: (fresh) => ({
       result: { ok: true, recoveryCodes: fresh.codes },
-      next: { ...p.next, recovery: fresh.digests, devices: revoked.devices, generation: rec.generation + 1 },
+      next: { ...changed.next, recovery: fresh.digests },
       events: [
         ...p.events,
-        ...revoked.events,
+        ...changed.events,
         { type: 'recovery_regenerated', recoveryCodesLeft: fresh.digests.digests.length },
       ],
     }),

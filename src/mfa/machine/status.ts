@@ -16,6 +16,9 @@ export function status(record: MFARecord | null, now: number): MFAStatus {
     const devices = listDevices(record.devices, now).length
     if (devices > 0) out.trustedDevices = devices
   }
-  if (pending) out.pendingExpiresAt = pending.expiresAt
+  if (pending) {
+    out.pendingExpiresAt = pending.expiresAt
+    out.pendingAuthenticatorId = pending.id
+  }
   return out
 }

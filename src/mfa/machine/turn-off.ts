@@ -5,8 +5,8 @@ import type { MFAEventDraft } from '../events.js'
 import { emptyRecord, type MFARecord } from '../record/shapes.js'
 import { type ClosedGate, type CodeGate, refuseClosed } from './gates.js'
 import { type Proved, withId } from './prove.js'
+import { securityChange } from './security-change.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
-import { revokeForSecurity } from './trusted-devices.js'
 import type { Refusal, Transition } from './types.js'
 
 /** The record left when MFA is off: nothing but the bumped generation (so earlier proofs stay void). */
@@ -23,7 +23,7 @@ export function turnOff(record: MFARecord, p: Proved, now: number, before: MFAEv
     events: [
       ...p.events,
       ...before,
-      ...revokeForSecurity(record, now).events,
+      ...securityChange(record, now).events,
       withId({ type: 'disabled', method: p.method }, p.authenticatorId),
     ],
   }

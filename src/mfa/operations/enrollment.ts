@@ -6,7 +6,7 @@ import { MAX_NAME_LENGTH } from '../../internal/limits.js'
 import { randomId } from '../../internal/random-id.js'
 import { checkText } from '../../internal/text.js'
 import { createKeyURI } from '../../uri.js'
-import type { BeginEnrollmentResult, ConfirmEnrollmentResult, MFA } from '../api.js'
+import type { BeginEnrollmentResult, CancelEnrollmentResult, ConfirmEnrollmentResult, MFA } from '../api.js'
 import { checkLabel, checkOptions, checkUserId, readProof } from '../arguments.js'
 import type { ServiceContext } from '../context.js'
 import * as machine from '../machine/index.js'
@@ -49,4 +49,9 @@ export async function confirmEnrollment(
     const evidence = await ctx.evidence.pair(gate, code1, code2, ctx.owner(userId))
     return ctx.withRecoveryCodes(userId, machine.confirm(record, gate, evidence, at, ctx.policy))
   })
+}
+
+/** {@link MFA.cancelEnrollment} over a service context. */
+export async function cancelEnrollment(ctx: ServiceContext, userId: string): Promise<CancelEnrollmentResult> {
+  return ctx.tx.run(checkUserId(userId), 'cancel_enrollment', ({ record, at }) => machine.cancelEnrollment(record, at))
 }

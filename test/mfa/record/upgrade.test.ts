@@ -119,7 +119,11 @@ describe('schema-1 records (0.1.0) under schema 2', () => {
   it('keeps a pending enrollment and its attempts (clear and encrypted)', async () => {
     for (const name of ['clear-pending', 'sealed-pending'] as const) {
       const { user, mfa, clock, code } = load(name)
-      expect(await mfa.status(name)).toEqual({ state: 'pending', pendingExpiresAt: user.expiresAt })
+      expect(await mfa.status(name)).toEqual({
+        state: 'pending',
+        pendingExpiresAt: user.expiresAt,
+        pendingAuthenticatorId: expect.any(String),
+      })
       const secret = user.pendingSecret as string
       const result = await mfa.confirmEnrollment(name, await code(secret, -1), await code(secret))
       expect(result).toMatchObject({ ok: true, authenticatorId: 'schema1-pending' })
