@@ -615,7 +615,8 @@ export interface MFA {
    * @returns the new authenticator's id (and recovery codes if asked for), or `limit_reached`
    * @throws OTPError `ERR_URI_INVALID` for a bad or HOTP URI; `ERR_INVALID_SECRET` for a secret shorter than 10
    * bytes; `ERR_BASE32_INVALID`; `ERR_INVALID_OPTION` for parameters the service does not verify (digits outside
-   * 6..10, a period outside 1..3600 s, a non-zero epoch); `ERR_STORAGE`
+   * 6..10, a period outside 1..3600 s) and for options it would not apply (`epoch`, an unknown key, `uri` with
+   * `secret`, `algorithm`, `digits` or `period`, a `recoveryCodes` that is not a boolean); `ERR_STORAGE`
    * @example
    * await mfa.importAuthenticator(row.user_id, { secret: row.otp_secret, label: 'Imported' })
    * await mfa.importAuthenticator(row.user_id, { uri: row.otpauth_uri, recoveryCodes: true })

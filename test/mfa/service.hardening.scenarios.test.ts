@@ -1,6 +1,7 @@
 // The second hardening round, end to end on an injected clock: a secret that cannot be opened refuses the attempt
 // before any code is compared (login, proof, confirmation, resync).
 import { describe, expect, it } from 'vitest'
+import { MAX_ATTEMPTS_COUNT, MAX_FAILURES_COUNT, MAX_GENERATION } from '../../src/mfa/record/shapes.js'
 import { codeAt, enable, expectCleanEvents, harness, STEP_MS, started } from './helpers.js'
 import { testStore } from './store-helpers.js'
 
@@ -260,5 +261,59 @@ describe('a pending enrollment is revoked with the proofs', () => {
     h.clock.advance(30_000)
     const c3 = await codeAt(pending.secret, h.clock.t)
     expect(await h.mfa.confirmEnrollment('alice', c2, c3)).toMatchObject({ ok: true })
+  })
+})
+
+describe('counters are bounded when read and clamped when written', () => {
+  async function enabled() {
+    const { store, map } = testStore()
+    const h = harness({ store, proofKey: new Uint8Array(32).fill(5), policy: { maxFailures: 3 } })
+    const { secret, recoveryCodes } = await enable(h)
+    h.clock.advance(STEP_MS)
+    return { h, map, secret, recoveryCodes, stored: () => JSON.parse((map.get('mfa:alice') as Stored).data) }
+  }
+
+  it('a failure count past its bound is refused when read, one at the bound stays there', async () => {
+    const { h, map, stored } = await enabled()
+    tamper(map, 'alice', (r) => {
+      r.failures = Number.MAX_SAFE_INTEGER
+    })
+    await expect(h.mfa.verify('alice', '000000')).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
+    tamper(map, 'alice', (r) => {
+      r.failures = MAX_FAILURES_COUNT
+    })
+    expect(await h.mfa.verify('alice', '000000')).toMatchObject({ ok: false, reason: 'invalid', retryAfterMs: 900_000 })
+    expect(stored().failures).toBe(MAX_FAILURES_COUNT)
+    expect(await h.mfa.status('alice')).toMatchObject({ lockedUntil: h.clock.t + 900_000 })
+  })
+
+  it('a generation at the largest safe integer: a removal still writes a readable record; no proof stands on it', async () => {
+    const { h, map, secret, recoveryCodes, stored } = await enabled()
+    tamper(map, 'alice', (r) => {
+      r.generation = MAX_GENERATION
+    })
+    const login = await h.mfa.verify('alice', await codeAt(secret, h.clock.t), { proof: true })
+    if (!login.ok || !login.proof) throw new Error('no proof')
+    expect(await h.mfa.checkProof('alice', login.proof)).toEqual({ ok: false, reason: 'revoked' })
+    expect((await h.mfa.regenerateRecoveryCodes('alice', recoveryCodes[0] as string)).ok).toBe(true)
+    expect(stored().generation).toBe(MAX_GENERATION)
+    expect(await h.mfa.status('alice')).toMatchObject({ state: 'active' })
+    expect((await h.mfa.disable('alice', recoveryCodes[1] as string)).ok).toBe(false)
+    h.clock.advance(STEP_MS)
+    expect(await h.mfa.disable('alice', await codeAt(secret, h.clock.t))).toEqual({ ok: true })
+    expect(stored().generation).toBe(MAX_GENERATION)
+  })
+
+  it("a pending enrollment's attempts past their bound are refused when read", async () => {
+    const { h, map } = await enabled()
+    await started(h.mfa.beginEnrollment('bob', { accountName: 'bob' }))
+    tamper(map, 'bob', (r) => {
+      r.pending.attempts = MAX_ATTEMPTS_COUNT + 1
+    })
+    await expect(h.mfa.status('bob')).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
+    tamper(map, 'bob', (r) => {
+      r.pending.attempts = MAX_ATTEMPTS_COUNT
+    })
+    expect(await h.mfa.confirmEnrollment('bob', '000000', '000001')).toMatchObject({ ok: false, reason: 'locked' })
   })
 })

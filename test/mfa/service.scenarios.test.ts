@@ -938,6 +938,17 @@ describe('import', () => {
       [{ secret, lastStep: -2 }, 'ERR_INVALID_OPTION'],
       [{ secret, label: '' }, 'ERR_INVALID_OPTION'],
       [null, 'ERR_INVALID_OPTION'],
+      // options it would not apply: refused rather than silently ignored
+      [{ secret, epoch: 0 }, 'ERR_INVALID_OPTION'],
+      [{ secret, epoch: 1_000 }, 'ERR_INVALID_OPTION'],
+      [{ uri: `otpauth://totp/X:y?secret=${secret}`, epoch: 0 }, 'ERR_INVALID_OPTION'],
+      [{ secret, recoveryCodes: 'yes' }, 'ERR_INVALID_OPTION'],
+      [{ secret, recoveryCodes: 1 }, 'ERR_INVALID_OPTION'],
+      [{ secret, digts: 8 }, 'ERR_INVALID_OPTION'],
+      [{ secret, counter: 3 }, 'ERR_INVALID_OPTION'],
+      [{ uri: `otpauth://totp/X:y?secret=${secret}`, secret }, 'ERR_INVALID_OPTION'],
+      [{ uri: `otpauth://totp/X:y?secret=${secret}`, digits: 8 }, 'ERR_INVALID_OPTION'],
+      [{ uri: `otpauth://totp/X:y?secret=${secret}`, algorithm: 'SHA256' }, 'ERR_INVALID_OPTION'],
     ]
     for (const [options, code] of refused) {
       const error = await h.mfa.importAuthenticator('kim', options as never).then(

@@ -5,7 +5,9 @@ import type { ConfirmReason, EnrollReason, MFAPolicy } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
 import {
   type Authenticator,
+  countUp,
   emptyRecord,
+  MAX_ATTEMPTS_COUNT,
   type MFARecord,
   type PendingEnrollment,
   type SecretParams,
@@ -130,7 +132,7 @@ export function confirm(
   const { pending } = gate
   const { first, second } = evidence
   if (first === null || second === null || second !== first + 1) {
-    const attempts = pending.attempts + 1
+    const attempts = countUp(pending.attempts, MAX_ATTEMPTS_COUNT)
     const next = { ...rec, pending: { ...pending, attempts } }
     const reason =
       first !== null && second !== null ? (first === second + 1 ? 'reversed' : 'not_consecutive') : 'invalid'

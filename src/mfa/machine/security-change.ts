@@ -2,7 +2,7 @@
 // generation on (every earlier step-up proof is void), revokes every trusted device, and cancels a pending
 // enrollment: one begun with a proof of the old generation must not outlive that proof.
 import type { MFAEventDraft } from '../events.js'
-import type { MFARecord, PendingEnrollment } from '../record/shapes.js'
+import { countUp, MAX_GENERATION, type MFARecord, type PendingEnrollment } from '../record/shapes.js'
 import { revokeForSecurity } from './trusted-devices.js'
 
 /** The `enrollment_cancelled` event of a pending enrollment that goes unconfirmed (none when there is none). */
@@ -21,7 +21,12 @@ export function cancelled(pending: PendingEnrollment | null, reason: 'user' | 's
 export function securityChange(record: MFARecord, now: number): { next: MFARecord; events: MFAEventDraft[] } {
   const revoked = revokeForSecurity(record, now)
   return {
-    next: { ...record, generation: record.generation + 1, devices: revoked.devices, pending: null },
+    next: {
+      ...record,
+      generation: countUp(record.generation, MAX_GENERATION),
+      devices: revoked.devices,
+      pending: null,
+    },
     events: [...revoked.events, ...cancelled(record.pending, 'security')],
   }
 }

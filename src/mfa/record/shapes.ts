@@ -115,6 +115,21 @@ export interface MFARecord {
   pending: PendingEnrollment | null
 }
 
+/**
+ * The bounds of the record's counters, checked when a record is read and never passed when one is written (a counter
+ * at its bound stays there), so no count can grow into a record the next read refuses.
+ * - failures: a million consecutive failures (the lock stays at `lockMaxMs` long before);
+ * - a pending enrollment's attempts: the largest `maxEnrollmentAttempts` a policy allows;
+ * - generation: the largest safe integer (a reset of an unreadable record starts it at the clock reading); a
+ *   generation at its bound no longer moves, so no step-up proof stands there (see decideProof).
+ */
+export const MAX_FAILURES_COUNT = 1_000_000
+export const MAX_ATTEMPTS_COUNT = 1000
+export const MAX_GENERATION = Number.MAX_SAFE_INTEGER
+
+/** A counter plus one, never past its bound. */
+export const countUp = (n: number, max: number): number => Math.min(n + 1, max)
+
 /** The label of authenticators that had none (schema 1), and the default of new ones. */
 export const DEFAULT_LABEL = 'Authenticator'
 

@@ -1,11 +1,19 @@
 // What every security change does, one table: each operation that moves the generation on (a removal, new recovery
 // codes, an import that replaces them, disable, a 0.1.0 rotation confirmed) also revokes the trusted devices and
 // cancels a pending enrollment, so an enrollment begun with a proof never outlives that proof. Then the pending
-// enrollment's own rules: cancelled by the user, shown by status, not confirmed while the user is locked out.
+// enrollment's own rules: cancelled by the user, shown by status, not confirmed while the user is locked out. And the
+// record's counters: at their bounds they stay there.
 import { describe, expect, it } from 'vitest'
 import * as m from '../../../src/mfa/machine/index.js'
 import { resolvePolicy } from '../../../src/mfa/policy.js'
-import { emptyRecord, type MFARecord, type PendingEnrollment } from '../../../src/mfa/record/shapes.js'
+import {
+  emptyRecord,
+  MAX_ATTEMPTS_COUNT,
+  MAX_FAILURES_COUNT,
+  MAX_GENERATION,
+  type MFARecord,
+  type PendingEnrollment,
+} from '../../../src/mfa/record/shapes.js'
 import { FRESH, PHONE, RECOVERY, S, T, TABLET } from './fixtures.js'
 
 const policy = resolvePolicy({ maxFailures: 2 })
@@ -166,5 +174,54 @@ describe('the pending enrollment', () => {
       // a lock refusal uses no attempt of the pending enrollment
       if ((expected as { reason: string }).reason === 'locked') expect(t.next).toBeUndefined()
     }
+  })
+})
+
+describe('counters at their bounds stay there', () => {
+  // [rule, the transition, the counter read back, its bound]
+  const rows: [string, () => number | undefined, number][] = [
+    [
+      'a failure at the failure bound',
+      () => m.fail({ ...record, failures: MAX_FAILURES_COUNT }, 'invalid', T, policy).next?.failures,
+      MAX_FAILURES_COUNT,
+    ],
+    [
+      'a wrong confirmation at the attempts bound',
+      () => {
+        const r = { ...record, pending: { ...PENDING, attempts: MAX_ATTEMPTS_COUNT - 1 } }
+        const big = resolvePolicy({ maxEnrollmentAttempts: MAX_ATTEMPTS_COUNT })
+        const g = m.confirmGate(r, T, big) as m.ConfirmGate
+        return written(m.confirm(r, g, { kind: 'pair', first: null, second: null }, T, big)).next?.pending?.attempts
+      },
+      MAX_ATTEMPTS_COUNT,
+    ],
+    [
+      'a security change at the generation bound',
+      () => m.securityChange({ ...record, generation: MAX_GENERATION }, T).next.generation,
+      MAX_GENERATION,
+    ],
+    [
+      'disable at the generation bound',
+      () => {
+        const r = { ...record, generation: MAX_GENERATION }
+        const e: m.CodeEvidence = { kind: 'totp', match: { authenticatorId: 'phone', step: S } }
+        return m.disable(r, gate(r), e, T, policy).next?.generation
+      },
+      MAX_GENERATION,
+    ],
+  ]
+  it.each(rows)('%s', (_, counter, bound) => expect(counter()).toBe(bound))
+
+  it('no proof stands on a generation at its bound (it no longer moves on a security change)', () => {
+    const claims = {
+      kid: '0',
+      verifiedAt: T,
+      generation: MAX_GENERATION,
+      method: 'totp' as const,
+      authenticatorId: 'phone',
+    }
+    const r = { ...record, generation: MAX_GENERATION }
+    expect(m.decideProof({ ok: true, claims }, r, T, 600_000)).toEqual({ ok: false, reason: 'revoked' })
+    expect(m.decideProof({ ok: true, claims: { ...claims, generation: 4 } }, record, T, 600_000).ok).toBe(true)
   })
 })
