@@ -2,8 +2,9 @@
 // (HMACs of the steps it lists, in its order; the digest of a recovery code under the record's scheme; a proof's
 // signature), deciding nothing. A gate that lets nothing be checked gets no evidence (null): nothing is computed.
 import { misuse } from '../errors.js'
+import { timingSafeEqualString } from '../internal/bytes.js'
 import { createPromiseCache } from '../internal/cache.js'
-import { findConsecutive, type HMACEngine, type HMACSigner, matchStep } from '../internal/engine.js'
+import { codesAt, findConsecutive, type HMACEngine, type HMACSigner, matchStep } from '../internal/engine.js'
 import { normalizeCode } from '../internal/otp.js'
 import type { ProofInput } from './arguments.js'
 import type { SecretBinding, SecretBox } from './encryption.js'
@@ -50,6 +51,19 @@ export interface Evidence {
     code2: unknown,
     context: EvidenceContext,
   ): Promise<ResyncEvidence | null>
+}
+
+/**
+ * The first of `order` whose code (from `codes`, which holds every step of it) equals `typed`, or null; every step is
+ * compared, in constant time, whatever matched first.
+ */
+function firstEqual(codes: Map<number, string>, typed: string, order: readonly number[]): number | null {
+  let found: number | null = null
+  for (const step of order) {
+    const equal = timingSafeEqualString(codes.get(step) as string, typed)
+    if (equal && found === null) found = step
+  }
+  return found
 }
 
 /** Most signers kept prepared; past it the cache starts over (the next logins prepare again). */
@@ -138,14 +152,14 @@ export function createEvidence(
       const b = normalizeCode(code2, pending.digits)
       if (a === null || b === null) return { kind: 'malformed' }
       if (a === b) return { kind: 'same' }
-      const sign = await signer(pending, context)
-      const second = await matchStep(sign, b, pending.digits, gate.second)
-      if (second === null) return { kind: 'pair', first: null, second }
+      // Every step of the union of both windows is computed once, then both codes are compared with every step: the
+      // work is the same whatever the pair (right, second right only, both wrong), so its timing is no near-miss
+      // oracle.
+      const codes = await codesAt(await signer(pending, context), pending.digits, [...gate.second, ...gate.first])
+      const second = firstEqual(codes, b, gate.second)
       // code1 is most likely the step just before; the other steps only say why it is not
-      const first = await matchStep(sign, a, pending.digits, [
-        second - 1,
-        ...gate.first.filter((s) => s !== second - 1),
-      ])
+      const likeliest = second === null ? gate.first : [second - 1, ...gate.first.filter((s) => s !== second - 1)]
+      const first = firstEqual(codes, a, likeliest)
       return { kind: 'pair', first, second }
     },
 

@@ -1,6 +1,8 @@
 // The second hardening round, end to end on an injected clock: a secret that cannot be opened refuses the attempt
 // before any code is compared (login, proof, confirmation, resync).
+import type { HMACEngine } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
+import { webCryptoEngine } from '../../src/internal/engine.js'
 import { MAX_ATTEMPTS_COUNT, MAX_FAILURES_COUNT, MAX_GENERATION } from '../../src/mfa/record/shapes.js'
 import { codeAt, enable, expectCleanEvents, harness, STEP_MS, started } from './helpers.js'
 import { testStore } from './store-helpers.js'
@@ -315,5 +317,48 @@ describe('counters are bounded when read and clamped when written', () => {
       r.pending.attempts = MAX_ATTEMPTS_COUNT
     })
     expect(await h.mfa.confirmEnrollment('bob', '000000', '000001')).toMatchObject({ ok: false, reason: 'locked' })
+  })
+})
+
+describe('confirmation computes the same HMACs whatever the pair', () => {
+  it('a right pair, a right second code only, a near miss, two wrong codes: the same steps signed', async () => {
+    const signed: string[] = []
+    const engine: HMACEngine = {
+      async prepare(secret, algorithm) {
+        const inner = await webCryptoEngine.prepare(secret, algorithm)
+        return {
+          sign(message) {
+            signed.push(Array.from(message).join('.'))
+            return inner.sign(message)
+          },
+        }
+      },
+    }
+    const h = harness({ engine })
+    const pending = await started(h.mfa.beginEnrollment('alice', { accountName: 'a' }))
+    const at = (steps: number) => codeAt(pending.secret, h.clock.t, steps)
+    // two codes of no step near now
+    const near = new Set<string>()
+    for (let k = -4; k <= 4; k++) near.add(await at(k))
+    const [w1, w2] = Array.from({ length: 20 }, (_, n) => String(n * 111_111 + 7).padStart(6, '0')).filter(
+      (c) => !near.has(c),
+    )
+    const pairs: [string, string, string, string][] = [
+      ['both wrong', w1 as string, w2 as string, 'invalid'],
+      ['the second right only', w1 as string, await at(0), 'invalid'],
+      ['reversed', await at(0), await at(-1), 'reversed'],
+      ['not consecutive', await at(-2), await at(0), 'not_consecutive'],
+      ['right', await at(-1), await at(0), 'ok'],
+    ]
+    const work: string[][] = []
+    for (const [, c1, c2, expected] of pairs) {
+      signed.length = 0
+      const result = await h.mfa.confirmEnrollment('alice', c1, c2)
+      expect(result.ok ? 'ok' : result.reason).toBe(expected)
+      work.push([...signed].sort())
+    }
+    // every step of the union of both windows, each once, in every case
+    expect(new Set(work[0]).size).toBe(work[0]?.length)
+    for (const w of work) expect(w).toEqual(work[0])
   })
 })
