@@ -2,7 +2,12 @@
 // instant on a step boundary, two authenticators and a set of recovery digests. No crypto: the secrets and
 // digests are placeholders the machine stores and never reads.
 import type { FreshRecoveryCodes } from '../../../src/mfa/machine/index.js'
-import type { RecoveryDigests } from '../../../src/mfa/record/shapes.js'
+import {
+  emptyRecord,
+  type MFARecord,
+  type RecoveryDigests,
+  type TrustedDevice,
+} from '../../../src/mfa/record/shapes.js'
 
 /** A step boundary: 60_000_000 * 30 s. */
 export const T = 1_800_000_000_000
@@ -21,3 +26,26 @@ export const TABLET = { ...PHONE, id: 'tablet', label: 'Tablet' }
 export const RECOVERY: RecoveryDigests = { scheme: 'hmac', kid: 'k1', digests: ['a'.repeat(32), 'b'.repeat(32)] }
 /** Fresh recovery codes as the service hands them to a transition that needs them: the codes and their digests. */
 export const FRESH: FreshRecoveryCodes = { codes: ['code-one', 'code-two'], digests: RECOVERY }
+
+export const DAY = 86_400_000
+/** A trusted device, used a day ago, expiring in 29 days. */
+export const LAPTOP: TrustedDevice = {
+  id: 'laptop',
+  digest: 'c'.repeat(32),
+  label: 'Laptop',
+  createdAt: T - DAY,
+  lastUsedAt: T - DAY,
+  expiresAt: T + 29 * DAY,
+}
+/** A user at generation 4: the phone (used a day ago) and the tablet (never used), recovery digests, the laptop. */
+export const ACTIVE: MFARecord = {
+  ...emptyRecord(),
+  generation: 4,
+  enabledAt: T - 2 * DAY,
+  authenticators: [
+    { ...PHONE, createdAt: T - 2 * DAY, lastUsedAt: T - DAY, lastStep: S - 10, drift: 0 },
+    { ...TABLET, createdAt: T - DAY, lastUsedAt: null, lastStep: -1, drift: 0 },
+  ],
+  recovery: RECOVERY,
+  devices: [LAPTOP],
+}

@@ -7,17 +7,15 @@ import { describe, expect, it } from 'vitest'
 import * as m from '../../../src/mfa/machine/index.js'
 import { resolvePolicy } from '../../../src/mfa/policy.js'
 import {
-  emptyRecord,
   MAX_ATTEMPTS_COUNT,
   MAX_FAILURES_COUNT,
   MAX_GENERATION,
   type MFARecord,
   type PendingEnrollment,
 } from '../../../src/mfa/record/shapes.js'
-import { FRESH, PHONE, RECOVERY, S, T, TABLET } from './fixtures.js'
+import { ACTIVE, DAY, FRESH, S, T, TABLET } from './fixtures.js'
 
 const policy = resolvePolicy({ maxFailures: 2 })
-const DAY = 86_400_000
 const PENDING: PendingEnrollment = {
   ...TABLET,
   id: 'thief-phone',
@@ -27,18 +25,7 @@ const PENDING: PendingEnrollment = {
   attempts: 0,
   replaces: null,
 }
-const record: MFARecord = {
-  ...emptyRecord(),
-  generation: 4,
-  enabledAt: T - 2 * DAY,
-  authenticators: [
-    { ...PHONE, createdAt: T - 2 * DAY, lastUsedAt: T - DAY, lastStep: S - 10, drift: 0 },
-    { ...PHONE, id: 'old', label: 'Old', createdAt: T - DAY, lastUsedAt: null, lastStep: -1, drift: 0 },
-  ],
-  recovery: RECOVERY,
-  devices: [{ id: 'laptop', digest: 'c'.repeat(32), label: 'L', createdAt: T, lastUsedAt: T, expiresAt: T + DAY }],
-  pending: PENDING,
-}
+const record: MFARecord = { ...ACTIVE, pending: PENDING }
 const gate = (r: MFARecord) => {
   const g = m.codeGate(r, T, policy)
   if ('reason' in g) throw new Error(g.reason)
@@ -65,7 +52,7 @@ const imported = {
 describe('every generation bump cancels the pending enrollment', () => {
   // [operation, the transition it makes from `record`, the generation after it]
   const rows: [string, () => m.Transition<unknown>, number][] = [
-    ['removeAuthenticator', () => m.removeAuthenticator(record, 'old', gate(record), proof, T, policy), 5],
+    ['removeAuthenticator', () => m.removeAuthenticator(record, 'tablet', gate(record), proof, T, policy), 5],
     ['regenerateRecoveryCodes', () => written(m.regenerateRecoveryCodes(record, gate(record), proof, T, policy)), 5],
     [
       'importAuthenticator replacing recovery codes',
@@ -106,7 +93,7 @@ describe('every generation bump cancels the pending enrollment', () => {
       policy,
     )
     const keep = written(m.importAuthenticator(record, { open: true }, imported, false, T))
-    const rename = m.rename(record, 'old', 'Older')
+    const rename = m.rename(record, 'tablet', 'Older')
     for (const t of [login, keep, rename]) {
       expect(t.next?.pending).toEqual(PENDING)
       expect(t.next?.generation).toBe(4)

@@ -4,30 +4,11 @@
 import { describe, expect, it } from 'vitest'
 import * as m from '../../../src/mfa/machine/index.js'
 import { resolvePolicy } from '../../../src/mfa/policy.js'
-import { type DeviceEntry, emptyRecord, type MFARecord } from '../../../src/mfa/record/shapes.js'
-import { PHONE, RECOVERY, S, T, TABLET } from './fixtures.js'
+import { emptyRecord, type MFARecord } from '../../../src/mfa/record/shapes.js'
+import { ACTIVE, DAY, LAPTOP, RECOVERY, S, T, TABLET } from './fixtures.js'
 
 const policy = resolvePolicy({ maxFailures: 2, maxTrustedDevices: 2 })
-const DAY = 86_400_000
-const LAPTOP: DeviceEntry = {
-  id: 'laptop',
-  digest: 'c'.repeat(32),
-  label: 'Laptop',
-  createdAt: T - DAY,
-  lastUsedAt: T - DAY,
-  expiresAt: T + 29 * DAY,
-}
-const record: MFARecord = {
-  ...emptyRecord(),
-  generation: 4,
-  enabledAt: T - 2 * DAY,
-  authenticators: [
-    { ...PHONE, createdAt: T - 2 * DAY, lastUsedAt: T - DAY, lastStep: S - 10, drift: 0 },
-    { ...TABLET, createdAt: T - DAY, lastUsedAt: null, lastStep: -1, drift: 0 },
-  ],
-  recovery: RECOVERY,
-  devices: [LAPTOP],
-}
+const record = ACTIVE
 
 const opened = (claims: Partial<Extract<m.OpenedProof, { ok: true }>['claims']> = {}): m.OpenedProof => ({
   ok: true,
