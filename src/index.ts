@@ -21,6 +21,7 @@ export {
   type Authenticator,
   type AuthenticatorInfo,
   type BeginEnrollmentResult,
+  type CancelEnrollmentResult,
   type CheckProofResult,
   type CodeReason,
   type ConfirmEnrollmentResult,

@@ -635,7 +635,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
       if (status.state === 'active') {
         const deviceToken = deviceCookie(ctx.request, user.id)
         if (deviceToken) {
-          // a trusted browser: its token is used once and replaced (a copied cookie dies when the real one returns)
+          // a trusted browser: its token is used once and replaced (a copied cookie, used before or after, revokes it)
           const device = await mfa.verifyTrustedDevice(user.id, deviceToken)
           if (device.ok) {
             keepDevice(ctx.response, user.id, device)

@@ -90,6 +90,25 @@ export function matchStep(
 }
 
 /**
+ * The code of every one of `steps`, each computed once (concurrently when the signer is asynchronous), whatever
+ * will be compared with them: for a check whose work must not depend on what was typed (an enrollment's two codes).
+ *
+ * @param signer - the prepared secret
+ * @param digits - code length
+ * @param steps - the time steps (RFC 6238 §4: T counted from the Unix epoch); duplicates are computed once
+ * @returns each step's code
+ */
+export async function codesAt(
+  signer: HMACSigner,
+  digits: number,
+  steps: readonly number[],
+): Promise<Map<number, string>> {
+  const unique = [...new Set(steps)]
+  const macs = await Promise.all(unique.map((step) => signer.sign(counterBytes(step))))
+  return new Map(unique.map((step, i) => [step, truncate(macs[i] as Uint8Array | ArrayBuffer, digits)]))
+}
+
+/**
  * Verifies a normalised code over a TOTP window (RFC 6238 §5.2) ordered by `windowOrder`: the fresh steps,
  * stopping at the first match; then, only when none matched, the stale steps, so that a code of an accepted step is
  * `replayed` rather than `mismatch`.

@@ -120,6 +120,8 @@ export type ProofKeyOption = KeyMaterial | readonly ProofKeyEntry[]
 /**
  * What happened (`authenticatorId` names the authenticator concerned, where there is one):
  * - `enrollment_started`: `beginEnrollment` created a pending enrollment
+ * - `enrollment_cancelled`: a pending enrollment went unconfirmed (`authenticatorId`; `reason`: `user` for
+ *   `cancelEnrollment`, `security` when a removal, a recovery-code regeneration or `disable` cancelled it)
  * - `enrolled`: two consecutive codes confirmed the user's first authenticator; MFA is active
  * - `authenticator_added`: two consecutive codes confirmed a further authenticator
  * - `authenticator_removed`: `removeAuthenticator` removed one (or a 0.1.0 rotation replaced it)
@@ -137,13 +139,15 @@ export type ProofKeyOption = KeyMaterial | readonly ProofKeyEntry[]
  * - `proof_issued`: `verify(..., { proof: true })` handed out a step-up proof (`method`, `authenticatorId`)
  * - `device_trusted`: `verify(..., { trustDevice })` trusted a device (`deviceId`)
  * - `device_revoked`: a trusted device was revoked (`deviceId`; `reason`: `user`, `limit` when the cap pushed it
- *   out, or `security` when disable, reset, a removal or a recovery regeneration revoked every device)
+ *   out, `security` when disable, reset, a removal or a recovery regeneration revoked every device, or `reuse` when a
+ *   token its rotation had replaced came back: someone holds a copy)
  * - `resynced`: `resync` set an authenticator's drift (`authenticatorId`, `drift` in steps)
  *
  * `verified` with `method: 'device'` is a trusted device's token accepted (`deviceId`).
  */
 export type MFAEventType =
   | 'enrollment_started'
+  | 'enrollment_cancelled'
   | 'enrolled'
   | 'authenticator_added'
   | 'authenticator_removed'
@@ -166,6 +170,7 @@ export type MFAEventType =
 export type MFAOperation =
   | 'enroll'
   | 'confirm'
+  | 'cancel_enrollment'
   | 'verify'
   | 'disable'
   | 'regenerate'
@@ -232,6 +237,7 @@ export type ConfirmReason =
   | 'invalid'
   | 'enrollment_expired'
   | 'enrollment_locked'
+  | 'locked'
   | 'not_pending'
   | 'limit_reached'
 /**
@@ -272,6 +278,8 @@ export interface MFAStatus {
   lockedUntil?: number
   /** Expiry of a pending enrollment (a first one, or another authenticator being added). */
   pendingExpiresAt?: number
+  /** The id the pending enrollment's authenticator gets when confirmed; set with `pendingExpiresAt`. */
+  pendingAuthenticatorId?: string
   /** How many trusted devices (unexpired, unrevoked) the user has; absent when none. */
   trustedDevices?: number
   /** Until when recovery codes issued lately can be shown again ({@link MFA.unsavedRecoveryCodes}); absent when none. */
@@ -466,6 +474,8 @@ export interface UnsavedRecoveryCodes {
   /** Until when they can be shown again (unless acknowledged first). */
   expiresAt: number
 }
+/** Result of {@link MFA.cancelEnrollment}: the id the cancelled enrollment's authenticator would have had. */
+export type CancelEnrollmentResult = { ok: true; authenticatorId: string } | Refusal<'not_pending'>
 
 /** Result of {@link MFA.verify}: which authenticator (for a TOTP code), or why not. */
 export type VerifyResult =
@@ -532,7 +542,8 @@ export interface MFA {
   ): Promise<BeginEnrollmentResult>
   /**
    * Activates a pending enrollment with the codes of two consecutive time steps, in order. Consumes the second
-   * step: the next login needs a newer code. The user's first authenticator also issues recovery codes.
+   * step: the next login needs a newer code. The user's first authenticator also issues recovery codes. Refused
+   * (`locked`, with `retryAfterMs`) while the user is locked out after failed codes.
    *
    * @param userId - the user who began the enrollment
    * @param code1 - the code the app showed first (step s)
@@ -600,6 +611,19 @@ export interface MFA {
    */
   acknowledgeRecoveryCodes(userId: string): Promise<{ ok: true }>
   /**
+   * Cancels the user's pending enrollment (a QR code shown but never confirmed, or one the user does not recognise).
+   * Needs no proof: it only takes away. Every security change (a removal, new recovery codes, `disable`, `reset`)
+   * cancels a pending enrollment too.
+   *
+   * @param userId - the user
+   * @returns the id the cancelled authenticator would have had, or `not_pending` (none, or it had expired)
+   * @throws OTPError `ERR_INVALID_OPTION` for a bad user id; `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * const status = await mfa.status(user.id)
+   * if (status.pendingAuthenticatorId) await mfa.cancelEnrollment(user.id)
+   */
+  cancelEnrollment(userId: string): Promise<CancelEnrollmentResult>
+  /**
    * Checks a login code: a fresh code of any of the user's authenticators (newer than the last one that
    * authenticator accepted, within the login window), or an unused recovery code. While the user is locked, nothing
    * is checked.
@@ -639,9 +663,11 @@ export interface MFA {
   checkProof(userId: string, proof: string, options?: { maxAgeMs?: number; bindTo?: string }): Promise<CheckProofResult>
   /**
    * Checks a trusted device's token ("don't ask again on this browser"): accepted once, and replaced by the token
-   * this call returns (store it over the old cookie), so a copied cookie stops working once the real browser
-   * comes back. Refused tokens count against the user's failure budget like wrong codes; a locked user's token is
-   * not looked at.
+   * this call returns (store it over the old cookie). A token an earlier call replaced, presented again, means the
+   * cookie was copied: the device is revoked (both copies stop working; event `device_revoked` with
+   * `reason: 'reuse'`). Refused tokens count against the user's failure budget like wrong codes; a locked user's
+   * token is not looked at. Send the cookie from one request at a time: two requests racing with one token look
+   * like a copy.
    *
    * @param userId - the user
    * @param token - the token the browser sent
@@ -750,7 +776,8 @@ export interface MFA {
    * @returns the new authenticator's id (and recovery codes if asked for), or `limit_reached`
    * @throws OTPError `ERR_URI_INVALID` for a bad or HOTP URI; `ERR_INVALID_SECRET` for a secret shorter than 10
    * bytes; `ERR_BASE32_INVALID`; `ERR_INVALID_OPTION` for parameters the service does not verify (digits outside
-   * 6..10, a period outside 1..3600 s, a non-zero epoch); `ERR_STORAGE`
+   * 6..10, a period outside 1..3600 s) and for options it would not apply (`epoch`, an unknown key, `uri` with
+   * `secret`, `algorithm`, `digits` or `period`, a `recoveryCodes` that is not a boolean); `ERR_STORAGE`
    * @example
    * await mfa.importAuthenticator(row.user_id, { secret: row.otp_secret, label: 'Imported' })
    * await mfa.importAuthenticator(row.user_id, { uri: row.otpauth_uri, recoveryCodes: true })

@@ -178,15 +178,48 @@ export interface CheckedImport {
   recoveryCodes: boolean
 }
 
+/** The options an import applies: with a secret, its TOTP parameters; with a key URI, the URI holds them. */
+const IMPORT_KEYS = ['label', 'lastStep', 'recoveryCodes']
+const SECRET_KEYS = ['secret', 'algorithm', 'digits', 'period', ...IMPORT_KEYS]
+const URI_KEYS = ['uri', ...IMPORT_KEYS]
+
+/** An option's name for a message: a short lower-camel-case name as is; anything else (a secret passed as a key) not echoed. */
+const optionName = (key: string) => (/^[a-z][A-Za-z]{0,19}$/.test(key) ? `the option ${key}` : 'an unknown option')
+
+/**
+ * Refuses every option an import would not apply: `epoch` (the service verifies TOTP counted from the Unix epoch
+ * only), any unknown key, the parameters of a secret next to a key URI (the URI carries its own), and
+ * `recoveryCodes` that is not a boolean. Silently ignoring one would import something else than the caller meant.
+ */
+function checkImportKeys(options: object): void {
+  const uri = Object.hasOwn(options, 'uri')
+  const allowed = uri ? URI_KEYS : SECRET_KEYS
+  for (const key of Object.keys(options)) {
+    if (key === 'epoch') {
+      misuse('importAuthenticator does not apply epoch: the service verifies TOTP counted from the Unix epoch only')
+    }
+    if (uri && SECRET_KEYS.includes(key) && !IMPORT_KEYS.includes(key)) {
+      misuse(`importAuthenticator takes either uri or secret with its parameters, not ${key} together with uri`)
+    }
+    if (!allowed.includes(key)) misuse(`importAuthenticator does not apply ${optionName(key)}`)
+  }
+  const { recoveryCodes } = options as { recoveryCodes?: unknown }
+  if (recoveryCodes !== undefined && typeof recoveryCodes !== 'boolean') {
+    misuse(`recoveryCodes must be a boolean, got ${describe(recoveryCodes)}`)
+  }
+}
+
 /**
  * Reads the options of `importAuthenticator`: a secret (bytes or base32) with its parameters, or a TOTP key URI.
  *
  * @throws OTPError `ERR_URI_INVALID` for a bad or HOTP URI, `ERR_INVALID_SECRET` for a secret outside 10 to 1024
- * bytes, `ERR_BASE32_INVALID`, `ERR_INVALID_OPTION` for parameters the service does not verify
+ * bytes, `ERR_BASE32_INVALID`, `ERR_INVALID_OPTION` for parameters the service does not verify, and for an option it
+ * would not apply (`epoch`, an unknown key, `uri` with `secret` or its parameters, a non-boolean `recoveryCodes`)
  */
 export function readImport(options: ImportOptions): CheckedImport {
   if (typeof options !== 'object' || options === null)
     misuse(`import options must be an object, got ${describe(options)}`)
+  checkImportKeys(options)
   let bytes: Uint8Array
   let algorithm: unknown
   let digits: unknown

@@ -2,8 +2,9 @@
 // (HMACs of the steps it lists, in its order; the digest of a recovery code under the record's scheme; a proof's
 // signature), deciding nothing. A gate that lets nothing be checked gets no evidence (null): nothing is computed.
 import { misuse } from '../errors.js'
+import { timingSafeEqualString } from '../internal/bytes.js'
 import { createPromiseCache } from '../internal/cache.js'
-import { findConsecutive, type HMACEngine, type HMACSigner, matchStep } from '../internal/engine.js'
+import { codesAt, findConsecutive, type HMACEngine, type HMACSigner, matchStep } from '../internal/engine.js'
 import { normalizeCode } from '../internal/otp.js'
 import type { ProofInput } from './arguments.js'
 import type { SecretBinding, SecretBox } from './encryption.js'
@@ -52,6 +53,19 @@ export interface Evidence {
   ): Promise<ResyncEvidence | null>
 }
 
+/**
+ * The first of `order` whose code (from `codes`, which holds every step of it) equals `typed`, or null; every step is
+ * compared, in constant time, whatever matched first.
+ */
+function firstEqual(codes: Map<number, string>, typed: string, order: readonly number[]): number | null {
+  let found: number | null = null
+  for (const step of order) {
+    const equal = timingSafeEqualString(codes.get(step) as string, typed)
+    if (equal && found === null) found = step
+  }
+  return found
+}
+
 /** Most signers kept prepared; past it the cache starts over (the next logins prepare again). */
 const MAX_SIGNERS = 1000
 
@@ -88,9 +102,11 @@ export function createEvidence(
       return typed === null ? [] : [{ authenticator, steps, typed }]
     })
     if (usable.length > 0) {
-      // prepared on first use: the usual login touches the first authenticator's signer only
-      const signed: Promise<HMACSigner>[] = []
-      const signerOf = (i: number) => (signed[i] ??= signer(usable[i]!.authenticator, context))
+      // Fail closed before comparing: every secret this code will be compared against is opened first, so a secret
+      // that cannot be opened (a damaged ciphertext, a missing key) refuses the whole attempt (ERR_DECRYPT) before
+      // any code is compared; never a comparison whose failure is then dropped by a throw. Opened once, then cached.
+      const signed = await Promise.all(usable.map((u) => signer(u.authenticator, context)))
+      const signerOf = (i: number) => signed[i] as HMACSigner
       // The likeliest pair alone first (the authenticator used last, at its centre step: the usual login costs one
       // HMAC); then wave k tries step k of every authenticator at once, so a user with many authenticators waits
       // for a few parallel HMACs, not for each in turn. A wrong code computes every step of every window.
@@ -142,33 +158,36 @@ export function createEvidence(
       const b = normalizeCode(code2, pending.digits)
       if (a === null || b === null) return { kind: 'malformed' }
       if (a === b) return { kind: 'same' }
-      const sign = await signer(pending, context)
-      const second = await matchStep(sign, b, pending.digits, gate.second)
-      if (second === null) return { kind: 'pair', first: null, second }
+      // Every step of the union of both windows is computed once, then both codes are compared with every step: the
+      // work is the same whatever the pair (right, second right only, both wrong), so its timing is no near-miss
+      // oracle.
+      const codes = await codesAt(await signer(pending, context), pending.digits, [...gate.second, ...gate.first])
+      const second = firstEqual(codes, b, gate.second)
       // code1 is most likely the step just before; the other steps only say why it is not
-      const first = await matchStep(sign, a, pending.digits, [
-        second - 1,
-        ...gate.first.filter((s) => s !== second - 1),
-      ])
+      const likeliest = second === null ? gate.first : [second - 1, ...gate.first.filter((s) => s !== second - 1)]
+      const first = firstEqual(codes, a, likeliest)
       return { kind: 'pair', first, second }
     },
 
     async resync(gate, code1, code2, context) {
       if (!('candidates' in gate)) return null
-      const found: { authenticatorId: string; step: number | null }[] = []
-      let numeric = false
-      for (const { authenticator, seconds } of gate.candidates) {
+      const usable = gate.candidates.flatMap(({ authenticator, seconds }) => {
         const a = normalizeCode(code1, authenticator.digits)
         const b = normalizeCode(code2, authenticator.digits)
-        if (a === null || b === null) continue
-        if (a === b) return 'same'
-        numeric = true
-        const step = await findConsecutive(await signer(authenticator, context), a, b, authenticator.digits, seconds)
+        return a === null || b === null ? [] : [{ authenticator, seconds, a, b }]
+      })
+      if (usable.length === 0) return 'malformed'
+      if (usable.some(({ a, b }) => a === b)) return 'same'
+      // fail closed before comparing, as for a login: every secret searched is opened first
+      const signed = await Promise.all(usable.map((u) => signer(u.authenticator, context)))
+      const found: { authenticatorId: string; step: number | null }[] = []
+      for (const [i, { authenticator, seconds, a, b }] of usable.entries()) {
+        const step = await findConsecutive(signed[i] as HMACSigner, a, b, authenticator.digits, seconds)
         found.push({ authenticatorId: authenticator.id, step })
         // stop at the first authenticator with a pair: two consecutive 6-digit codes are no coincidence
         if (step !== null) break
       }
-      return numeric ? found : 'malformed'
+      return found
     },
   }
 }

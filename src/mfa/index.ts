@@ -4,6 +4,7 @@
 export type {
   AuthenticatorInfo,
   BeginEnrollmentResult,
+  CancelEnrollmentResult,
   CheckProofResult,
   CodeReason,
   ConfirmEnrollmentResult,

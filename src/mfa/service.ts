@@ -9,7 +9,7 @@ import {
   removeAuthenticator,
   renameAuthenticator,
 } from './operations/authenticators.js'
-import { beginEnrollment, confirmEnrollment, pendingEnrollment } from './operations/enrollment.js'
+import { beginEnrollment, cancelEnrollment, confirmEnrollment, pendingEnrollment } from './operations/enrollment.js'
 import { rewriteRecord } from './operations/keys.js'
 import { checkProof, verify } from './operations/login.js'
 import { acknowledgeRecoveryCodes, regenerateRecoveryCodes, unsavedRecoveryCodes } from './operations/recovery-codes.js'
@@ -51,6 +51,7 @@ export function createMFA(options: MFAOptions): MFA {
     pendingEnrollment: (userId, opts) => pendingEnrollment(ctx, userId, opts),
     unsavedRecoveryCodes: (userId) => unsavedRecoveryCodes(ctx, userId),
     acknowledgeRecoveryCodes: (userId) => acknowledgeRecoveryCodes(ctx, userId),
+    cancelEnrollment: (userId) => cancelEnrollment(ctx, userId),
     verify: (userId, code, opts) => verify(ctx, userId, code, opts),
     checkProof: (userId, proof, opts) => checkProof(ctx, userId, proof, opts),
     verifyTrustedDevice: (userId, token) => verifyTrustedDevice(ctx, userId, token),

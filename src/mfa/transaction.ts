@@ -1,6 +1,7 @@
 // The transaction: load the record, parse and upgrade it, run one step of the machine, compare-and-set, retry on
 // a conflict, and emit the events only once the write has committed.
 import { describe, isOTPError, OTPError } from '../errors.js'
+import { safeCause } from '../internal/cause.js'
 import type { MFAStore, MFAStoreEntry } from '../storage/store.js'
 import type { MFAEvent, MFAOperation, MFAPolicy } from './api.js'
 import type { SecretBox } from './encryption.js'
@@ -61,10 +62,14 @@ async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   } catch (error) {
     // Fail closed: the operation is refused. A record is written whole or not at all, never half.
     // An adapter's own ERR_STORAGE says what to check (a missing SQL table, say) and holds no secret: pass it on.
+    // The cause keeps the driver error's class name, code and message only: mysql2's statement and ioredis's command
+    // arguments hold the record being written, secrets included.
     const detail = isOTPError(error, 'ERR_STORAGE')
       ? `: ${error.message}; the operation was refused`
       : '; the operation was refused (check that the store is reachable and, for SQL, that its table exists: ensureTable)'
-    throw new OTPError('ERR_STORAGE', `the MFA store failed to ${what} the record${detail}`, { cause: error })
+    throw new OTPError('ERR_STORAGE', `the MFA store failed to ${what} the record${detail}`, {
+      cause: safeCause(error),
+    })
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, OTPError } from '../errors.js'
+import { safeCause } from '../internal/cause.js'
 import { checkData, checkKey, checkTimeout, checkVersion, parseVersion, readTTL, withTimeout } from './check.js'
 import type { Dialect, DialectTable } from './sql/dialect.js'
 import { tableParts } from './sql/dialect.js'
@@ -185,7 +186,7 @@ export function sqlStore(options: SQLStoreOptions): SQLStore {
       timeoutMs,
       'SQL statement',
     ).catch((error: unknown) => {
-      throw missingTable(error) ? new OTPError('ERR_STORAGE', noTable(tableName), { cause: error }) : error
+      throw missingTable(error) ? new OTPError('ERR_STORAGE', noTable(tableName), { cause: safeCause(error) }) : error
     })
   const key = (value: unknown): string => {
     checkKey(value, true)

@@ -320,13 +320,22 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     const rotated = (await context.cookies()).find((c) => c.name === 'console_device')
     expect(rotated?.value).not.toBe(device?.value)
 
-    // A copy of the cookie taken before that sign-in opens nothing.
+    // A copy of the cookie taken before that sign-in opens nothing, and, being a token the rotation replaced, it
+    // revokes the device: the real browser is asked for a code again too (reuse detection), and trusted anew.
     const thief = await browser.newContext()
     await thief.addCookies([{ ...device!, expires: -1 }])
     const other = await thief.newPage()
     await signIn(EMAIL, PASSWORD, other)
     expect(new URL(other.url()).pathname).toBe('/signin/code')
     await thief.close()
+    await signOut()
+    await signIn(EMAIL, PASSWORD)
+    expect(new URL(page.url()).pathname).toBe('/signin/code')
+    advance(STEP)
+    await page.check('#trust')
+    await submit('code-form', { code: await code(0) })
+    expect((await message(page, 'done')).reason).toBe('totp')
+    expect(await deviceRows()).toEqual(['Chrome on Linux'])
 
     // Revoked: the next sign-in asks for a code again.
     await submit('revoke-0', {})

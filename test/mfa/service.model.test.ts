@@ -3,6 +3,8 @@
 // each step asserts the safety properties directly: a replayed step, a locked user, a used recovery code, a removed
 // or disabled secret is never accepted. New recovery codes are shown again (the same ones) until acknowledged, a
 // confirmation submitted twice answers twice alike, and no record ever holds a recovery code in clear.
+// A security change (a removal, new recovery codes) cancels a pending enrollment, as does cancelEnrollment, and a
+// locked user cannot confirm one.
 import fc from 'fast-check'
 import { createMFA, encodeBase32, type MFA, type MFAEvent, type MFAStore, memoryStore } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
@@ -36,6 +38,8 @@ interface Model {
   failures: number
   lockedUntil: number
   recovery: string[]
+  /** Whether the record holds recovery digests (even none left): replacing them is a security change. */
+  recoveryIssued: boolean
   pending: null | { id: string; secret: string; expiresAt: number; attempts: number; lastWrite: number }
   /** Secrets that were removed, disabled or reset: none of their codes may ever pass again. */
   dead: string[]
@@ -84,11 +88,18 @@ function killAll(m: Model) {
   m.spent.push(...m.recovery)
   m.auths = []
   m.recovery = []
+  m.recoveryIssued = false
   m.failures = 0
   m.lockedUntil = 0
   m.pending = null
   m.unsaved = null
   m.lastConfirm = null
+}
+
+/** A security change (a removal, new recovery codes) cancels the pending enrollment: its codes never pass again. */
+function cancelPending(m: Model) {
+  if (m.pending) m.dead.push(m.pending.secret)
+  m.pending = null
 }
 
 type ProofKind = 'prev' | 'current' | 'next' | 'wrong' | 'dead' | 'recovery' | 'spent' | 'malformed' | 'none'
@@ -224,9 +235,12 @@ class ProofCommand implements fc.AsyncCommand<Model, Real> {
         else {
           m.auths = m.auths.filter((a) => a !== removed)
           m.dead.push(removed.secret)
+          cancelPending(m)
         }
         expected = { ok: true }
       } else if (this.op === 'regenerate') {
+        cancelPending(m)
+        m.recoveryIssued = true
         m.spent.push(...m.recovery)
         m.recovery = actual.ok ? (actual.recoveryCodes as string[]) : []
         expect(m.recovery).toHaveLength(POLICY.recoveryCodes)
@@ -283,14 +297,20 @@ class ConfirmCommand implements fc.AsyncCommand<Model, Real> {
       const dropped = m.auths.length === 0 && now >= p.expiresAt + TTL
       expected = { ok: false, reason: dropped ? 'not_pending' : 'enrollment_expired' }
       m.pending = null
+    } else if (now < m.lockedUntil) {
+      // a user locked out after failed codes cannot confirm a phone either
+      expected = { ok: false, reason: 'locked', retryAfterMs: m.lockedUntil - now }
     } else if (p.attempts >= POLICY.maxEnrollmentAttempts) expected = { ok: false, reason: 'enrollment_locked' }
     else if (m.auths.length >= POLICY.maxAuthenticators) expected = { ok: false, reason: 'limit_reached' }
     else if (this.kind === 'good') {
       const first = m.auths.length === 0
       const codes = actual.ok ? actual.recoveryCodes : []
       expect(codes).toHaveLength(first ? POLICY.recoveryCodes : 0)
-      if (first) m.recovery = codes
-      if (first) m.unsaved = { codes, authId: p.id, issuedAt: now, expiresAt: now + UNSAVED_TTL }
+      if (first) {
+        m.recovery = codes
+        m.recoveryIssued = true
+        m.unsaved = { codes, authId: p.id, issuedAt: now, expiresAt: now + UNSAVED_TTL }
+      }
       m.lastConfirm = { c1, c2, authId: p.id, step: stepNow(r) }
       for (const c of codes) r.sensitive.recovery.add(c)
       m.auths.push({ id: p.id, secret: p.secret, lastStep: stepNow(r), drift: 0 })
@@ -331,6 +351,8 @@ class ImportCommand implements fc.AsyncCommand<Model, Real> {
     if (!actual.ok) return
     m.auths.push({ id: actual.authenticatorId, secret, lastStep: -1, drift: 0 })
     if (this.recoveryCodes) {
+      if (m.recoveryIssued) cancelPending(m)
+      m.recoveryIssued = true
       m.spent.push(...m.recovery)
       m.unsaved = null
       m.recovery = actual.recoveryCodes ?? []
@@ -372,6 +394,7 @@ class StatusCommand implements fc.AsyncCommand<Model, Real> {
     expect(s.pendingExpiresAt).toBe(pendingLive ? m.pending?.expiresAt : undefined)
     const unsavedLive = active && m.unsaved !== null && now < m.unsaved.expiresAt
     expect(s.unsavedRecoveryCodesUntil).toBe(unsavedLive ? m.unsaved?.expiresAt : undefined)
+    expect(s.pendingAuthenticatorId).toBe(pendingLive ? m.pending?.id : undefined)
     expect((await r.mfa.listAuthenticators('u')).map((a) => a.id)).toEqual(m.auths.map((a) => a.id))
   }
   toString() {
@@ -428,6 +451,22 @@ class UnsavedCommand implements fc.AsyncCommand<Model, Real> {
   }
 }
 
+class CancelCommand implements fc.AsyncCommand<Model, Real> {
+  check() {
+    return true
+  }
+  async run(m: Model, r: Real) {
+    const p = m.pending
+    const actual = await r.mfa.cancelEnrollment('u')
+    if (p === null || r.clock.t >= p.expiresAt) expect(actual).toEqual({ ok: false, reason: 'not_pending' })
+    else expect(actual).toEqual({ ok: true, authenticatorId: p.id })
+    cancelPending(m)
+  }
+  toString() {
+    return 'cancel'
+  }
+}
+
 class TickCommand implements fc.AsyncCommand<Model, Real> {
   constructor(readonly ms: number) {}
   check() {
@@ -461,6 +500,7 @@ const commands = [
   fc.constant(new StatusCommand()),
   fc.constant(new RepeatConfirmCommand()),
   fc.boolean().map((acknowledge) => new UnsavedCommand(acknowledge)),
+  fc.constant(new CancelCommand()),
   tick,
   tick,
 ]
@@ -505,6 +545,7 @@ describe('createMFA against a reference model', () => {
             failures: 0,
             lockedUntil: 0,
             recovery: [],
+            recoveryIssued: false,
             pending: null,
             dead: [],
             spent: [],

@@ -42,7 +42,11 @@ describe('the console flow', () => {
     expect(enrollment.uri).toContain('issuer=Example%20Cloud')
     expect(enrollment.expiresAt).toBe(h.clock.t + 10 * 60_000)
     expect(enrollment.authenticatorId).toMatch(/^[a-hjkmnp-s]{20}$/)
-    expect(await h.mfa.status('alice')).toEqual({ state: 'pending', pendingExpiresAt: enrollment.expiresAt })
+    expect(await h.mfa.status('alice')).toEqual({
+      state: 'pending',
+      pendingExpiresAt: enrollment.expiresAt,
+      pendingAuthenticatorId: enrollment.authenticatorId,
+    })
 
     const code1 = h.typed(await codeAt(enrollment.secret, h.clock.t))
     h.clock.advance(STEP_MS)
@@ -954,6 +958,17 @@ describe('import', () => {
       [{ secret, lastStep: -2 }, 'ERR_INVALID_OPTION'],
       [{ secret, label: '' }, 'ERR_INVALID_OPTION'],
       [null, 'ERR_INVALID_OPTION'],
+      // options it would not apply: refused rather than silently ignored
+      [{ secret, epoch: 0 }, 'ERR_INVALID_OPTION'],
+      [{ secret, epoch: 1_000 }, 'ERR_INVALID_OPTION'],
+      [{ uri: `otpauth://totp/X:y?secret=${secret}`, epoch: 0 }, 'ERR_INVALID_OPTION'],
+      [{ secret, recoveryCodes: 'yes' }, 'ERR_INVALID_OPTION'],
+      [{ secret, recoveryCodes: 1 }, 'ERR_INVALID_OPTION'],
+      [{ secret, digts: 8 }, 'ERR_INVALID_OPTION'],
+      [{ secret, counter: 3 }, 'ERR_INVALID_OPTION'],
+      [{ uri: `otpauth://totp/X:y?secret=${secret}`, secret }, 'ERR_INVALID_OPTION'],
+      [{ uri: `otpauth://totp/X:y?secret=${secret}`, digits: 8 }, 'ERR_INVALID_OPTION'],
+      [{ uri: `otpauth://totp/X:y?secret=${secret}`, algorithm: 'SHA256' }, 'ERR_INVALID_OPTION'],
     ]
     for (const [options, code] of refused) {
       const error = await h.mfa.importAuthenticator('kim', options as never).then(

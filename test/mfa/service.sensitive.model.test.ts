@@ -2,12 +2,14 @@
 // device), device-token uses (current, replaced, revoked, expired tokens), revocations, proof checks, recovery-code
 // regenerations, resyncs and a phone whose clock wanders, against a small reference model. The model predicts
 // results and the failure budget exactly; on top, each step asserts the safety properties directly: a replaced,
-// revoked or expired token never opens, a proof never outlives its generation or maxAgeMs, a proof bound to one
-// session never opens for another (nor unbound), a recovery-code proof never regenerates codes (the policy says
-// `regenerate: ['totp']`), drift never moves without a resync further than a login allows.
+// revoked or expired token never opens (and a replaced one presented again revokes its device: reuse detection), a
+// proof never outlives its generation or maxAgeMs, a proof bound to one session never opens for another (nor
+// unbound), a recovery-code proof never regenerates codes (the policy says `regenerate: ['totp']`), drift never
+// moves without a resync further than a login allows.
 import fc from 'fast-check'
 import { createMFA, decodeBase32, generateTOTP, type MFA, type MFAEvent } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
+import { MAX_REPLACED_TOKENS } from '../../src/mfa/record/shapes.js'
 import { numRuns } from '../support/env.js'
 import { expectCleanEvents, fakeClock, type Secrets, STEP_MS, T0 } from './helpers.js'
 
@@ -95,6 +97,12 @@ function judgeCode(m: Model, now: number, t: number, step: number): Result | nul
 
 function revokeAll(m: Model) {
   for (const d of m.devices) d.revoked = true
+}
+
+/** The last event says `device` was revoked for a reused token; the model marks it revoked. */
+function expectReuse(r: Real, device: Device) {
+  expect(r.events.at(-1)).toMatchObject({ type: 'device_revoked', reason: 'reuse', deviceId: device.id })
+  device.revoked = true
 }
 
 type Cmd = fc.AsyncCommand<Model, Real>
@@ -189,10 +197,13 @@ const useDevice = (pick: number, which: 'current' | 'stale' | 'forged' | 'garbag
       const now = r.clock.t
       const d = m.devices[pick % Math.max(1, m.devices.length)]
       let token: string
+      let staleIndex = -1
       if (which === 'garbage') token = 'not-a-token'
       else if (which === 'forged') token = `${d!.id}.${'A'.repeat(43)}`
-      else if (which === 'stale' && d!.stale.length > 0) token = d!.stale[pick % d!.stale.length]!
-      else if (which === 'stale') return
+      else if (which === 'stale' && d!.stale.length > 0) {
+        staleIndex = pick % d!.stale.length
+        token = d!.stale[staleIndex]!
+      } else if (which === 'stale') return
       else token = d!.token
       const actual = (await r.mfa.verifyTrustedDevice('u', token)) as Result
       // a locked user's token is not looked at, not even whether it is well-formed
@@ -207,10 +218,19 @@ const useDevice = (pick: number, which: 'current' | 'stale' | 'forged' | 'garbag
         d!.stale.push(d!.token)
         d!.token = actual.token as string
         if (copied) {
-          // the copy of the cookie, tried after the real browser used it: refused, and a failure
+          // the copy of the cookie, tried after the real browser used it: refused, a failure, and the device revoked
+          // (reuse detection), so the real browser's fresh token dies too
           const copy = (await r.mfa.verifyTrustedDevice('u', d!.stale.at(-1)!)) as Result
           expect(copy).toEqual(fail(m, now, 'device_revoked'))
+          expectReuse(r, d!)
         }
+        return
+      }
+      // a token its rotations replaced, of a live device, within what the record remembers: the device is revoked
+      const remembered = staleIndex >= d!.stale.length - MAX_REPLACED_TOKENS
+      if (which === 'stale' && !d!.revoked && now < d!.expiresAt && remembered) {
+        expect(actual).toEqual(fail(m, now, 'device_revoked'))
+        expectReuse(r, d!)
         return
       }
       // safety: a replaced, forged, revoked or expired token never opens; the reason depends on what the record

@@ -4,8 +4,8 @@ import type { MFAEventDraft } from '../events.js'
 import { type Authenticator, emptyRecord, type MFARecord } from '../record/shapes.js'
 import type { NewSecret } from './enrollment.js'
 import { type ClosedGate, type CodeGate, proofGate, refuseClosed } from './gates.js'
+import { securityChange } from './security-change.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
-import { revokeForSecurity } from './trusted-devices.js'
 import { turnOff } from './turn-off.js'
 import type { FreshRecoveryCodes, NeedsRecovery, Refusal, Transition } from './types.js'
 
@@ -25,8 +25,8 @@ export function removeGate(
 
 /**
  * Removes one authenticator after a proof (any authenticator's code, the removed one's included, or a recovery
- * code). Removing the last one is `disable`. Trusted devices are revoked and the generation moves on. A closed gate
- * is refused as is.
+ * code). Removing the last one is `disable`. A security change: trusted devices are revoked, a pending enrollment is
+ * cancelled and the generation moves on. A closed gate is refused as is.
  */
 export function removeAuthenticator(
   record: MFARecord | null,
@@ -44,12 +44,8 @@ export function removeAuthenticator(
   const removed: MFAEventDraft = { type: 'authenticator_removed', authenticatorId }
   const rest = p.next.authenticators.filter((a) => a.id !== authenticatorId)
   if (rest.length === 0) return turnOff(rec, p, now, [removed])
-  const revoked = revokeForSecurity(p.next, now)
-  return {
-    result: { ok: true },
-    next: { ...p.next, authenticators: rest, devices: revoked.devices, generation: rec.generation + 1 },
-    events: [...p.events, removed, ...revoked.events],
-  }
+  const changed = securityChange({ ...p.next, authenticators: rest }, now)
+  return { result: { ok: true }, next: changed.next, events: [...p.events, removed, ...changed.events] }
 }
 
 /** An authenticator brought in by the application (a migration): its secret sealed, parameters checked. */
@@ -86,13 +82,13 @@ export function importAuthenticator(
   return {
     needsRecovery: (fresh: FreshRecoveryCodes) => {
       // the application holds these codes; any unsaved ones were replaced
-      const withCodes: MFARecord = { ...next, recovery: fresh.digests, unsaved: null }
+      let withCodes: MFARecord = { ...next, recovery: fresh.digests, unsaved: null }
       const all = [...events]
+      // replacing codes the user had is a security change, as regenerateRecoveryCodes
       if (base.recovery) {
-        const revoked = revokeForSecurity(base, now)
-        withCodes.generation = base.generation + 1
-        withCodes.devices = revoked.devices
-        all.push(...revoked.events)
+        const changed = securityChange(withCodes, now)
+        withCodes = changed.next
+        all.push(...changed.events)
       }
       all.push({ type: 'recovery_regenerated', recoveryCodesLeft: fresh.digests.digests.length })
       return {

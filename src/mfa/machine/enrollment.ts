@@ -5,7 +5,9 @@ import type { ConfirmReason, EnrollReason, MFAPolicy } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
 import {
   type Authenticator,
+  countUp,
   emptyRecord,
+  MAX_ATTEMPTS_COUNT,
   type MFARecord,
   type PendingEnrollment,
   type SecretParams,
@@ -13,8 +15,8 @@ import {
 import { type ClosedGate, type CodeGate, proofGate, refuseClosed, stepAt } from './gates.js'
 import { type RepeatedConfirmation, repeatConfirmation, unsavedFor } from './recovery-codes.js'
 import { refuse } from './refusal.js'
+import { cancelled, securityChange } from './security-change.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
-import { revokeForSecurity } from './trusted-devices.js'
 import type { NeedsRecovery, Refusal, Transition } from './types.js'
 
 /** A fresh secret the service generated, with its id and label, ready to become a pending enrollment. */
@@ -68,7 +70,7 @@ export function begin(
 }
 
 /** Why a confirmation cannot be checked at all (nothing the user typed is looked at). */
-export type ConfirmClosed = 'not_pending' | 'enrollment_expired' | 'enrollment_locked' | 'limit_reached'
+export type ConfirmClosed = 'not_pending' | 'enrollment_expired' | 'locked' | 'enrollment_locked' | 'limit_reached'
 
 /**
  * A confirmation can be checked: the secret to check the codes with (`holder`), and the steps code2 (step s+1) and
@@ -110,6 +112,8 @@ export function confirmGate(
     return { holder: repeat, repeat, second: [repeat.lastStep], first: [repeat.lastStep - 1] }
   }
   if (now >= pending.expiresAt) return { reason: 'enrollment_expired' }
+  // a user locked out after failed codes cannot add a phone either (the lock is the user's, across everything)
+  if (now < record.lockedUntil) return { reason: 'locked', retryAfterMs: record.lockedUntil - now }
   if (pending.attempts >= policy.maxEnrollmentAttempts) return { reason: 'enrollment_locked' }
   const kept = record.authenticators.filter((a) => a.id !== pending.replaces).length
   if (kept >= policy.maxAuthenticators) return { reason: 'limit_reached' }
@@ -154,10 +158,9 @@ export function confirm(
 ): Transition<Refusal<ConfirmReason> | ConfirmSuccess> | NeedsRecovery<Refusal<ConfirmReason> | ConfirmSuccess> {
   if ('reason' in gate) {
     // an expired enrollment is removed, so status and later calls see none
-    return refuse(
-      gate.reason,
-      gate.reason === 'enrollment_expired' && record ? { next: { ...record, pending: null } } : {},
-    )
+    if (gate.reason === 'enrollment_expired' && record)
+      return refuse(gate.reason, { next: { ...record, pending: null } })
+    return refuseClosed(gate)
   }
   const rec = record as MFARecord
   if ('repeat' in gate) {
@@ -171,7 +174,7 @@ export function confirm(
   const { pending } = gate
   const { first, second } = evidence
   if (first === null || second === null || second !== first + 1) {
-    const attempts = pending.attempts + 1
+    const attempts = countUp(pending.attempts, MAX_ATTEMPTS_COUNT)
     const next = { ...rec, pending: { ...pending, attempts } }
     const reason =
       first !== null && second !== null ? (first === second + 1 ? 'reversed' : 'not_consecutive') : 'invalid'
@@ -195,16 +198,12 @@ export function confirm(
   const kept = rec.authenticators.filter((a) => a.id !== pending.replaces)
   const replaced = kept.length < rec.authenticators.length
   const events: MFAEventDraft[] = []
-  const revoked = revokeForSecurity(rec, now)
-  if (replaced) events.push({ type: 'authenticator_removed', authenticatorId: pending.replaces as string })
-  if (replaced) events.push(...revoked.events)
-  const next: MFARecord = {
-    ...rec,
-    authenticators: [...kept, added],
-    pending: null,
-    enabledAt: rec.enabledAt ?? now,
-    generation: replaced ? rec.generation + 1 : rec.generation,
-    devices: replaced ? revoked.devices : rec.devices,
+  let next: MFARecord = { ...rec, authenticators: [...kept, added], pending: null, enabledAt: rec.enabledAt ?? now }
+  if (replaced) {
+    // the 0.1.0 rotation removed the old authenticator: a security change (its pending enrollment is this one)
+    const changed = securityChange(next, now)
+    events.push({ type: 'authenticator_removed', authenticatorId: pending.replaces as string }, ...changed.events)
+    next = changed.next
   }
   if (kept.length > 0) {
     events.push({ type: 'authenticator_added', authenticatorId: id })
@@ -229,4 +228,19 @@ export function pendingEnrollment(
   const pending = record?.pending
   if (!pending || now >= pending.expiresAt) return null
   return { pending, attemptsLeft: Math.max(policy.maxEnrollmentAttempts - pending.attempts, 0) }
+}
+
+/**
+ * Cancels the pending enrollment (the user's choice): removed, with an `enrollment_cancelled` event. An expired one
+ * is removed too but answers `not_pending`, as does a record with none.
+ */
+export function cancelEnrollment(
+  record: MFARecord | null,
+  now: number,
+): Transition<{ ok: true; authenticatorId: string } | Refusal<'not_pending'>> {
+  const pending = record?.pending
+  if (!record || !pending) return { result: { ok: false, reason: 'not_pending' }, events: [] }
+  const next: MFARecord = { ...record, pending: null }
+  if (now >= pending.expiresAt) return { result: { ok: false, reason: 'not_pending' }, next, events: [] }
+  return { result: { ok: true, authenticatorId: pending.id }, next, events: cancelled(pending, 'user') }
 }

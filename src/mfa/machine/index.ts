@@ -5,8 +5,9 @@
 // the events.
 //
 // One concept a file: types (transitions), gates, refusal (the failure budget), prove (a code consumed), step-up
-// (proofs), login, enrollment, authenticators, recovery-codes, turn-off (disable, reset), trusted-devices, resync,
-// keys (which keys a record needs, the rewrite), record-expiry, status.
+// (proofs), login, enrollment, authenticators, recovery-codes, security-change (what every security change does),
+// turn-off (disable, reset), trusted-devices, resync, keys (which keys a record needs, the rewrite), record-expiry,
+// status.
 
 export {
   type ImportedSecret,
@@ -24,6 +25,7 @@ export {
   type ConfirmEvidence,
   type ConfirmGate,
   type ConfirmSuccess,
+  cancelEnrollment,
   confirm,
   confirmGate,
   enrollGate,
@@ -67,6 +69,7 @@ export {
   resyncGate,
   resyncSteps,
 } from './resync.js'
+export { cancelled, securityChange } from './security-change.js'
 export { status } from './status.js'
 export {
   checkProof,
@@ -79,6 +82,7 @@ export {
   proveStepUp,
 } from './step-up.js'
 export {
+  type DeviceRefusal,
   type FreshDevice,
   listDevices,
   type PresentedDevice,

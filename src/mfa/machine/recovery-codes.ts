@@ -4,8 +4,8 @@
 import type { MFAPolicy, ProofReason } from '../api.js'
 import type { MFARecord, SealedCodes, UnsavedRecovery } from '../record/shapes.js'
 import { type ClosedGate, type CodeGate, refuseClosed } from './gates.js'
+import { securityChange } from './security-change.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
-import { revokeForSecurity } from './trusted-devices.js'
 import type { FreshRecoveryCodes, NeedsRecovery, Refusal, Transition } from './types.js'
 
 /**
@@ -107,8 +107,9 @@ export function acknowledgeRecoveryCodes(record: MFARecord | null): Transition<{
 }
 
 /**
- * Replaces every recovery code after a proof; the old ones (also 0.1.0 digests) stop working, trusted devices are
- * revoked and the generation moves on. The new codes can be shown again until acknowledged. A closed gate is
+ * Replaces every recovery code after a proof; the old ones (also 0.1.0 digests) stop working. A security change:
+ * trusted devices are revoked, a pending enrollment is cancelled and the generation moves on. The new codes can be
+ * shown again until acknowledged. A closed gate is
  * refused as is.
  */
 export function regenerateRecoveryCodes(
@@ -125,20 +126,14 @@ export function regenerateRecoveryCodes(
   const outcome = proveStepUp(rec, gate, evidence, now, policy, 'regenerate')
   if ('refused' in outcome) return outcome.refused
   const p = outcome.proved
-  const revoked = revokeForSecurity(p.next, now)
+  const changed = securityChange(p.next, now)
   return {
     needsRecovery: (fresh) => ({
       result: { ok: true, recoveryCodes: fresh.codes },
-      next: {
-        ...p.next,
-        recovery: fresh.digests,
-        unsaved: unsavedFor(fresh, null, now, policy),
-        devices: revoked.devices,
-        generation: rec.generation + 1,
-      },
+      next: { ...changed.next, recovery: fresh.digests, unsaved: unsavedFor(fresh, null, now, policy) },
       events: [
         ...p.events,
-        ...revoked.events,
+        ...changed.events,
         { type: 'recovery_regenerated', recoveryCodesLeft: fresh.digests.digests.length },
       ],
     }),

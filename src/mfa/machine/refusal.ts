@@ -1,7 +1,7 @@
 // Refusals and the failure budget: one per user across every authenticator, recovery code, resync and device token.
 import type { MFAPolicy } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
-import type { MFARecord } from '../record/shapes.js'
+import { countUp, MAX_FAILURES_COUNT, type MFARecord } from '../record/shapes.js'
 import type { Refusal, Transition } from './types.js'
 
 /** The refusal of a failed gate or input, with its events; `next` when the refusal changes the record. */
@@ -33,7 +33,7 @@ export function fail<Reason extends string>(
   now: number,
   policy: MFAPolicy,
 ): Transition<Refusal<Reason>> {
-  const failures = record.failures + 1
+  const failures = countUp(record.failures, MAX_FAILURES_COUNT)
   const over = failures - policy.maxFailures
   // || 0: a lockBaseMs of 0 times 2 ** over (Infinity past 1023) is NaN, which would corrupt the stored record
   const retryAfterMs = over >= 0 ? Math.min(policy.lockBaseMs * 2 ** over, policy.lockMaxMs) || 0 : undefined

@@ -20,7 +20,10 @@ export function status(record: MFARecord | null, now: number): MFAStatus {
     const unsaved = liveUnsaved(record, now)
     if (unsaved) out.unsavedRecoveryCodesUntil = unsaved.expiresAt
   }
-  if (pending) out.pendingExpiresAt = pending.expiresAt
+  if (pending) {
+    out.pendingExpiresAt = pending.expiresAt
+    out.pendingAuthenticatorId = pending.id
+  }
   const ids = record ? keyIds(record) : []
   if (ids.length > 0) out.keyIds = ids
   return out

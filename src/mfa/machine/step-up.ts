@@ -2,7 +2,7 @@
 // stands for the record now, and `checkProof`. The proof's codec (sign, open) is ../proof-token.ts.
 import type { CheckProofResult, CodeReason, MFAPolicy, ProofChange, StepUpReason } from '../api.js'
 import { ALL_PROOF_METHODS, PROOF_CLOCK_SKEW_MS } from '../policy.js'
-import type { MFARecord } from '../record/shapes.js'
+import { MAX_GENERATION, type MFARecord } from '../record/shapes.js'
 import type { CodeGate } from './gates.js'
 import { type CodeEvidence, type Proved, prove } from './prove.js'
 import { refuse } from './refusal.js'
@@ -69,6 +69,8 @@ export function decideProof(
   const standing =
     record !== null &&
     record.generation === generation &&
+    // a generation at its bound no longer moves on a security change: no proof may stand on it
+    generation < MAX_GENERATION &&
     (method === 'recovery'
       ? record.authenticators.some(older)
       : record.authenticators.some((a) => a.id === authenticatorId && older(a)))

@@ -4,7 +4,13 @@
 import { timingSafeEqualString } from '../../internal/bytes.js'
 import type { DeviceReason, MFAPolicy, TrustedDeviceInfo } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
-import type { DeviceEntry, MFARecord, RevokedDevice, TrustedDevice } from '../record/shapes.js'
+import {
+  type DeviceEntry,
+  MAX_REPLACED_TOKENS,
+  type MFARecord,
+  type RevokedDevice,
+  type TrustedDevice,
+} from '../record/shapes.js'
 import { deviceGate, refuseClosed } from './gates.js'
 import { fail, refuse } from './refusal.js'
 import type { Refusal, Transition } from './types.js'
@@ -57,11 +63,25 @@ export function trustDevice(
   return { devices: [...trusted, ...revoked], dropped: over.map((d) => d.id) }
 }
 
+/** Why a device token was refused; `reused` when it was one its device had replaced (the device is then revoked). */
+export type DeviceRefusal = {
+  ok: false
+  reason: 'device_unknown' | 'device_expired' | 'device_revoked'
+  /** The device the token names, when the record knows it. */
+  deviceId?: string
+  /** The list with the device revoked: the token was a replaced one, so it was copied (reuse detection). */
+  reused?: DeviceEntry[]
+}
+
 /**
  * Uses a device token: a genuine, unexpired token of a trusted device is accepted and replaced (its digest becomes
- * `replacement`, so the presented token, and any copy of it, stops working); anything else is refused. A token of
- * a device never trusted (or forgotten since) is `device_unknown`; of a revoked device, or one whose token has been
- * rotated since, `device_revoked`; of a device past its expiry, `device_expired`. Digests are compared in constant time.
+ * `replacement`, and the presented one joins the device's replaced digests, the newest
+ * {@link MAX_REPLACED_TOKENS} kept); anything else is refused. A token of a device never trusted (or forgotten
+ * since) is `device_unknown`; of a device past its expiry, `device_expired`; of a revoked device, or a wrong secret
+ * under a known device id, `device_revoked` (device ids are not secret: that changes nothing else). A token the device's rotation
+ * replaced, presented again, is `device_revoked` and **revokes the device** (`reused`): one of the two browsers holding it
+ * has a copy, as in OAuth refresh-token rotation, so both lose it. Digests are compared in constant time, every
+ * one of them.
  *
  * @param devices - the record's list
  * @param presented - from the token codec
@@ -73,18 +93,25 @@ export function useDevice(
   presented: PresentedDevice,
   replacement: string,
   now: number,
-):
-  | { ok: true; deviceId: string; devices: DeviceEntry[] }
-  | { ok: false; reason: 'device_unknown' | 'device_expired' | 'device_revoked' } {
+): { ok: true; deviceId: string; devices: DeviceEntry[] } | DeviceRefusal {
   const index = devices.findIndex((d) => d.id === presented.id)
   const entry = devices[index]
   if (entry === undefined) return { ok: false, reason: 'device_unknown' }
-  if (isRevoked(entry) || !timingSafeEqualString(entry.digest, presented.digest))
-    return { ok: false, reason: 'device_revoked' }
-  if (now >= entry.expiresAt) return { ok: false, reason: 'device_expired' }
+  const deviceId = entry.id
+  if (isRevoked(entry)) return { ok: false, reason: 'device_revoked', deviceId }
+  const replaced = entry.replaced ?? []
+  let reused = false
+  for (const digest of replaced) reused = timingSafeEqualString(digest, presented.digest) || reused
+  if (!timingSafeEqualString(entry.digest, presented.digest)) {
+    // an expired device has nothing left to revoke (its entry is dropped at the next trust)
+    if (!reused || now >= entry.expiresAt) return { ok: false, reason: 'device_revoked', deviceId }
+    return { ok: false, reason: 'device_revoked', deviceId, reused: revokeDevice(devices, deviceId, now).devices }
+  }
+  if (now >= entry.expiresAt) return { ok: false, reason: 'device_expired', deviceId }
   const next = [...devices]
-  next[index] = { ...entry, digest: replacement, lastUsedAt: now }
-  return { ok: true, deviceId: entry.id, devices: next }
+  const kept = [...replaced, entry.digest].slice(-MAX_REPLACED_TOKENS)
+  next[index] = { ...entry, digest: replacement, lastUsedAt: now, replaced: kept }
+  return { ok: true, deviceId, devices: next }
 }
 
 /**
@@ -134,9 +161,11 @@ export function listDevices(devices: readonly DeviceEntry[], now: number): Trust
 
 /**
  * Uses a trusted device's token: accepted once and replaced by `replacement` (the digest of the token the service
- * returns), so the presented token and any copy of it stop working. A malformed token does not count; every other
- * refusal (`device_unknown`, `device_revoked`, `device_expired`) counts against the same failure budget as a wrong code. Success
- * changes no failure count: a device skips MFA, it does not pass it.
+ * returns), so the presented token and any copy of it stop working; a replaced token presented again revokes the
+ * device ({@link useDevice}: `device_revoked` with `reason: 'reuse'`). A malformed token does not count; every other
+ * refusal (`device_unknown`, `device_revoked`, `device_expired`) counts against the same failure budget as a wrong code, and its `failed`
+ * event names the device when the record knows it. Success changes no failure count: a device skips MFA, it does
+ * not pass it.
  *
  * @param presented - the device id and digest of the token, or null when it was malformed
  */
@@ -152,7 +181,17 @@ export function useTrustedDevice(
   const rec = record as MFARecord
   if (presented === null) return refuse('device_malformed')
   const used = useDevice(rec.devices, presented, replacement, now)
-  if (!used.ok) return fail(rec, used.reason, now, policy)
+  if (!used.ok) {
+    const refused = fail(rec, used.reason, now, policy)
+    if (used.deviceId === undefined) return refused
+    const [failed, ...rest] = refused.events
+    const events: MFAEventDraft[] = [{ ...(failed as MFAEventDraft), deviceId: used.deviceId }, ...rest]
+    if (used.reused) {
+      events.push({ type: 'device_revoked', deviceId: used.deviceId, reason: 'reuse' })
+      return { ...refused, next: { ...(refused.next as MFARecord), devices: used.reused }, events }
+    }
+    return { ...refused, events }
+  }
   const device = used.devices.find((d) => d.id === used.deviceId) as TrustedDevice
   return {
     result: { ok: true, deviceId: used.deviceId, expiresAt: device.expiresAt },

@@ -2,15 +2,15 @@
 // left is a tombstone with the generation moved on.
 import type { MFAPolicy, ProofReason } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
-import { emptyRecord, type MFARecord } from '../record/shapes.js'
+import { countUp, emptyRecord, MAX_GENERATION, type MFARecord } from '../record/shapes.js'
 import { type ClosedGate, type CodeGate, refuseClosed } from './gates.js'
 import { type Proved, withId } from './prove.js'
+import { securityChange } from './security-change.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
-import { revokeForSecurity } from './trusted-devices.js'
 import type { Refusal, Transition } from './types.js'
 
 /** The record left when MFA is off: nothing but the bumped generation (so earlier proofs stay void). */
-const tombstone = (record: MFARecord | null): MFARecord => emptyRecord((record?.generation ?? 0) + 1)
+const tombstone = (record: MFARecord | null): MFARecord => emptyRecord(countUp(record?.generation ?? 0, MAX_GENERATION))
 
 /**
  * MFA turned off after a proof, by `disable` or by removing the last authenticator: the tombstone, every trusted
@@ -23,7 +23,7 @@ export function turnOff(record: MFARecord, p: Proved, now: number, before: MFAEv
     events: [
       ...p.events,
       ...before,
-      ...revokeForSecurity(record, now).events,
+      ...securityChange(record, now).events,
       withId({ type: 'disabled', method: p.method }, p.authenticatorId),
     ],
   }

@@ -7,7 +7,13 @@ import { MAX_NAME_LENGTH } from '../../internal/limits.js'
 import { randomId } from '../../internal/random-id.js'
 import { checkText } from '../../internal/text.js'
 import { createKeyURI } from '../../uri.js'
-import type { BeginEnrollmentResult, ConfirmEnrollmentResult, MFA, PendingEnrollmentInfo } from '../api.js'
+import type {
+  BeginEnrollmentResult,
+  CancelEnrollmentResult,
+  ConfirmEnrollmentResult,
+  MFA,
+  PendingEnrollmentInfo,
+} from '../api.js'
 import { checkLabel, checkOptions, checkUserId, readProof } from '../arguments.js'
 import type { ServiceContext } from '../context.js'
 import * as machine from '../machine/index.js'
@@ -77,4 +83,9 @@ export async function pendingEnrollment(
   const bytes = await ctx.box.open(pending.secret, ctx.binding(userId, id))
   const uri = createKeyURI({ issuer: ctx.issuer, accountName, secret: bytes, algorithm, digits, period })
   return { authenticatorId: id, label, secret: encodeBase32(bytes), uri, expiresAt, attemptsLeft }
+}
+
+/** {@link MFA.cancelEnrollment} over a service context. */
+export async function cancelEnrollment(ctx: ServiceContext, userId: string): Promise<CancelEnrollmentResult> {
+  return ctx.tx.run(checkUserId(userId), 'cancel_enrollment', ({ record, at }) => machine.cancelEnrollment(record, at))
 }

@@ -4,7 +4,13 @@
 import { MAX_PERIOD, MIN_PERIOD } from '../../internal/limits.js'
 import { HASH_BYTES } from '../../internal/otp.js'
 import { MAX_ENROLLMENT_TTL_MS, MAX_RESYNC_WINDOW, MAX_UNSAVED_RECOVERY_CODES_TTL_MS } from '../policy.js'
-import type { MFARecord } from './shapes.js'
+import {
+  MAX_ATTEMPTS_COUNT,
+  MAX_FAILURES_COUNT,
+  MAX_GENERATION,
+  MAX_REPLACED_TOKENS,
+  type MFARecord,
+} from './shapes.js'
 
 /** A parsed JSON object whose keys were checked, before its values are. */
 export type Fields = Record<string, unknown>
@@ -16,6 +22,8 @@ export const isTime = (v: unknown): v is number =>
   Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_TIME
 /** A safe integer from `min` up. */
 export const isIntFrom = (v: unknown, min: number): v is number => Number.isSafeInteger(v) && (v as number) >= min
+/** A counter: an integer from 0 to its bound (see MAX_FAILURES_COUNT and the others in shapes.ts). */
+export const isCount = (v: unknown, max: number): v is number => isIntFrom(v, 0) && (v as number) <= max
 export const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max
 export const isHex32 = (v: unknown): boolean => typeof v === 'string' && /^[0-9a-f]{32}$/.test(v)
 const isB32 = (v: unknown): boolean => typeof v === 'string' && /^[A-Z2-7]+$/.test(v)
@@ -76,7 +84,7 @@ const isPending = (p: unknown): p is Fields =>
   // an expiry further from its start than any policy allows is damage (or a clock far off): refused, so no
   // attempt limit can be escaped by a pending enrollment that never expires
   isEnrollmentLife(p.createdAt as number, p.expiresAt) &&
-  isIntFrom(p.attempts, 0) &&
+  isCount(p.attempts, MAX_ATTEMPTS_COUNT) &&
   (p.replaces === null || isText(p.replaces, 64))
 
 /** A list of at most 100 recovery digests. */
@@ -104,9 +112,20 @@ function isRecovery(r: unknown): boolean {
 
 const DEVICE_KEYS = ['id', 'digest', 'label', 'createdAt', 'lastUsedAt', 'expiresAt']
 
-/** A trusted device (digest, label, times), or a revoked one (id, when revoked, when it would have expired). */
+/** The replaced digests of a device, when it has any: 1 to {@link MAX_REPLACED_TOKENS}, none its current one. */
+const isReplaced = (d: Fields): boolean =>
+  Array.isArray(d.replaced) &&
+  d.replaced.length > 0 &&
+  d.replaced.length <= MAX_REPLACED_TOKENS &&
+  d.replaced.every(isHex32) &&
+  !d.replaced.includes(d.digest)
+
+/**
+ * A trusted device (digest, label, times; the digests its rotations replaced, when there are any: records of earlier
+ * releases have none), or a revoked one (id, when revoked, when it would have expired).
+ */
 const isDevice = (d: unknown): boolean =>
-  (exactKeys(d, DEVICE_KEYS) &&
+  ((exactKeys(d, DEVICE_KEYS) || (exactKeys(d, [...DEVICE_KEYS, 'replaced']) && isReplaced(d))) &&
     isText(d.id, 64) &&
     isHex32(d.digest) &&
     isText(d.label, 64) &&
@@ -164,9 +183,9 @@ export function isRecord2(o: unknown): o is MFARecord {
   if (!Array.isArray(list) || list.length > 100 || !list.every(isAuthenticator)) return false
   const ids = list.map((a: Fields) => a.id)
   return (
-    isIntFrom(o.generation, 0) &&
+    isCount(o.generation, MAX_GENERATION) &&
     (o.enabledAt === null || isTime(o.enabledAt)) &&
-    isIntFrom(o.failures, 0) &&
+    isCount(o.failures, MAX_FAILURES_COUNT) &&
     isTime(o.lockedUntil) &&
     isRecovery(o.recovery) &&
     Array.isArray(o.devices) &&

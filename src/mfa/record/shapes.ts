@@ -86,7 +86,16 @@ export interface TrustedDevice {
   lastUsedAt: number
   /** Fixed when the device is trusted; using the token does not extend it. */
   expiresAt: number
+  /**
+   * The digests of the tokens its rotations replaced, oldest first, at most {@link MAX_REPLACED_TOKENS}: one of them
+   * presented again means the token was copied, and revokes the device. Absent when none (records of earlier
+   * releases, and devices not used since they were trusted).
+   */
+  replaced?: string[]
 }
+
+/** How many replaced token digests a trusted device remembers (the newest); an older copy is only refused. */
+export const MAX_REPLACED_TOKENS = 10
 
 /** A device revoked before its expiry, remembered until then so its token says `revoked` rather than `unknown`. */
 export interface RevokedDevice {
@@ -147,6 +156,21 @@ export interface MFARecord {
   /** Absent without `encryptionKeys` (and in records written before it existed); added on the next write. */
   mac?: RecordMAC
 }
+
+/**
+ * The bounds of the record's counters, checked when a record is read and never passed when one is written (a counter
+ * at its bound stays there), so no count can grow into a record the next read refuses.
+ * - failures: a million consecutive failures (the lock stays at `lockMaxMs` long before);
+ * - a pending enrollment's attempts: the largest `maxEnrollmentAttempts` a policy allows;
+ * - generation: the largest safe integer (a reset of an unreadable record starts it at the clock reading); a
+ *   generation at its bound no longer moves, so no step-up proof stands there (see decideProof).
+ */
+export const MAX_FAILURES_COUNT = 1_000_000
+export const MAX_ATTEMPTS_COUNT = 1000
+export const MAX_GENERATION = Number.MAX_SAFE_INTEGER
+
+/** A counter plus one, never past its bound. */
+export const countUp = (n: number, max: number): number => Math.min(n + 1, max)
 
 /** The label of authenticators that had none (schema 1), and the default of new ones. */
 export const DEFAULT_LABEL = 'Authenticator'

@@ -2,8 +2,8 @@
 // recovery digests; at most one pending enrollment, possibly a rotation) to schema 2, in memory; the next write
 // stores it as schema 2.
 import type { MFAAlgorithm } from '../api.js'
-import { exactKeys, isDigestList, isEnrollmentLife, isIntFrom, isParams, isSecret, isTime } from './check.js'
-import { DEFAULT_LABEL, type MFARecord, type StoredSecret } from './shapes.js'
+import { exactKeys, isCount, isDigestList, isEnrollmentLife, isIntFrom, isParams, isSecret, isTime } from './check.js'
+import { DEFAULT_LABEL, MAX_ATTEMPTS_COUNT, MAX_FAILURES_COUNT, type MFARecord, type StoredSecret } from './shapes.js'
 
 /** The id a schema-1 record's active authenticator gets on upgrade (fixed, so reads before the first write agree). */
 export const SCHEMA1_ACTIVE_ID = 'schema1-active'
@@ -61,7 +61,7 @@ const isActive1 = (a: unknown): a is Active1 =>
   isIntFrom(a.lastStep, -1) &&
   isIntFrom(a.drift, -1) &&
   a.drift <= 1 &&
-  isIntFrom(a.failures, 0) &&
+  isCount(a.failures, MAX_FAILURES_COUNT) &&
   isTime(a.lockedUntil) &&
   isDigestList(a.recovery)
 
@@ -71,7 +71,7 @@ const isPending1 = (p: unknown): p is Pending1 =>
   isParams(p) &&
   isIntFrom(p.createdAt, 0) &&
   isIntFrom(p.expiresAt, 0) &&
-  isIntFrom(p.attempts, 0) &&
+  isCount(p.attempts, MAX_ATTEMPTS_COUNT) &&
   typeof p.replaceActive === 'boolean' &&
   isEnrollmentLife(p.createdAt, p.expiresAt)
 

@@ -316,7 +316,11 @@ describe('the machine’s rules, one table each', () => {
   it('status and expiry: what the page shows, and which records the store may drop', () => {
     const pending = { ...TABLET, createdAt: T, expiresAt: T + 600_000, attempts: 0, replaces: null }
     const onlyPending = { ...emptyRecord(), pending }
-    expect(m.status(onlyPending, T)).toEqual({ state: 'pending', pendingExpiresAt: T + 600_000 })
+    expect(m.status(onlyPending, T)).toEqual({
+      state: 'pending',
+      pendingExpiresAt: T + 600_000,
+      pendingAuthenticatorId: onlyPending.pending?.id,
+    })
     expect(m.status(onlyPending, T + 600_000)).toEqual({ state: 'none' })
     expect(m.status({ ...active, lockedUntil: T + 5 }, T)).toEqual({
       state: 'active',

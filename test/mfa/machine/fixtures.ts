@@ -2,7 +2,12 @@
 // instant on a step boundary, two authenticators and a set of recovery digests. No crypto: the secrets and
 // digests are placeholders the machine stores and never reads.
 import type { FreshRecoveryCodes } from '../../../src/mfa/machine/index.js'
-import { emptyRecord, type MFARecord, type RecoveryDigests } from '../../../src/mfa/record/shapes.js'
+import {
+  emptyRecord,
+  type MFARecord,
+  type RecoveryDigests,
+  type TrustedDevice,
+} from '../../../src/mfa/record/shapes.js'
 
 /** A step boundary: 60_000_000 * 30 s. */
 export const T = 1_800_000_000_000
@@ -27,7 +32,16 @@ export const SEALED = { kid: 'k1', iv: 'AAAA', ct: 'BBBB' }
  */
 export const FRESH: FreshRecoveryCodes = { codes: ['code-one', 'code-two'], digests: RECOVERY, sealed: SEALED }
 
-const DAY = 86_400_000
+export const DAY = 86_400_000
+/** A trusted device, used a day ago, expiring in 29 days. */
+export const LAPTOP: TrustedDevice = {
+  id: 'laptop',
+  digest: 'c'.repeat(32),
+  label: 'Laptop',
+  createdAt: T - DAY,
+  lastUsedAt: T - DAY,
+  expiresAt: T + 29 * DAY,
+}
 /**
  * An active record at generation 4: the phone (enrolled two days before T, used a day before, last step S - 10) and
  * the tablet (enrolled a day before T, never used), the recovery digests, and `over` changed.
@@ -43,3 +57,5 @@ export const twoAuthenticators = (over: Partial<MFARecord> = {}): MFARecord => (
   recovery: RECOVERY,
   ...over,
 })
+/** A user at generation 4: the phone (used a day ago) and the tablet (never used), recovery digests, the laptop. */
+export const ACTIVE: MFARecord = twoAuthenticators({ devices: [LAPTOP] })

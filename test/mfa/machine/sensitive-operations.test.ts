@@ -4,20 +4,11 @@
 import { describe, expect, it } from 'vitest'
 import * as m from '../../../src/mfa/machine/index.js'
 import { resolvePolicy } from '../../../src/mfa/policy.js'
-import { type DeviceEntry, emptyRecord, type MFARecord } from '../../../src/mfa/record/shapes.js'
-import { RECOVERY, S, T, TABLET, twoAuthenticators } from './fixtures.js'
+import { emptyRecord, type MFARecord } from '../../../src/mfa/record/shapes.js'
+import { ACTIVE, DAY, LAPTOP, RECOVERY, S, T, TABLET } from './fixtures.js'
 
 const policy = resolvePolicy({ maxFailures: 2, maxTrustedDevices: 2 })
-const DAY = 86_400_000
-const LAPTOP: DeviceEntry = {
-  id: 'laptop',
-  digest: 'c'.repeat(32),
-  label: 'Laptop',
-  createdAt: T - DAY,
-  lastUsedAt: T - DAY,
-  expiresAt: T + 29 * DAY,
-}
-const record: MFARecord = twoAuthenticators({ devices: [LAPTOP] })
+const record = ACTIVE
 
 const opened = (claims: Partial<Extract<m.OpenedProof, { ok: true }>['claims']> = {}): m.OpenedProof => ({
   ok: true,
@@ -187,7 +178,8 @@ describe('trusted devices', () => {
   it('a use rotates the digest and keeps failures as they are (a device skips MFA, it does not pass it)', () => {
     const t = m.useTrustedDevice({ ...record, failures: 1 }, presented, 'f'.repeat(32), T, policy)
     expect(t.next?.failures).toBe(1)
-    expect(t.next?.devices).toEqual([{ ...LAPTOP, digest: 'f'.repeat(32), lastUsedAt: T }])
+    // the replaced digest is remembered, so the token presented again is caught as a copy
+    expect(t.next?.devices).toEqual([{ ...LAPTOP, digest: 'f'.repeat(32), lastUsedAt: T, replaced: [LAPTOP.digest] }])
     expect(t.events).toEqual([{ type: 'verified', method: 'device', deviceId: 'laptop' }])
   })
 

@@ -133,6 +133,7 @@ describe('schema-1 records (0.1.0) under schema 2', () => {
         state: 'pending',
         pendingExpiresAt: user.expiresAt,
         ...(sealedUnder ? { keyIds: [sealedUnder] } : {}),
+        pendingAuthenticatorId: expect.any(String),
       })
       const secret = user.pendingSecret as string
       const result = await mfa.confirmEnrollment(name, await code(secret, -1), await code(secret))

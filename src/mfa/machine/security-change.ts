@@ -1,0 +1,32 @@
+// A security change: an authenticator removed, new recovery codes, MFA turned off. Besides its own effect it moves the
+// generation on (every earlier step-up proof is void), revokes every trusted device, and cancels a pending
+// enrollment: one begun with a proof of the old generation must not outlive that proof.
+import type { MFAEventDraft } from '../events.js'
+import { countUp, MAX_GENERATION, type MFARecord, type PendingEnrollment } from '../record/shapes.js'
+import { revokeForSecurity } from './trusted-devices.js'
+
+/** The `enrollment_cancelled` event of a pending enrollment that goes unconfirmed (none when there is none). */
+export function cancelled(pending: PendingEnrollment | null, reason: 'user' | 'security'): MFAEventDraft[] {
+  return pending ? [{ type: 'enrollment_cancelled', authenticatorId: pending.id, reason }] : []
+}
+
+/**
+ * What every security change does to a record besides its own effect: the generation moves on, every trusted device
+ * is revoked and a pending enrollment is cancelled.
+ *
+ * @param record - the record after the change's own effect (the proof consumed, say)
+ * @param now - the service's clock (ms)
+ * @returns the record and the events (`device_revoked` with `reason: 'security'`, `enrollment_cancelled`)
+ */
+export function securityChange(record: MFARecord, now: number): { next: MFARecord; events: MFAEventDraft[] } {
+  const revoked = revokeForSecurity(record, now)
+  return {
+    next: {
+      ...record,
+      generation: countUp(record.generation, MAX_GENERATION),
+      devices: revoked.devices,
+      pending: null,
+    },
+    events: [...revoked.events, ...cancelled(record.pending, 'security')],
+  }
+}
