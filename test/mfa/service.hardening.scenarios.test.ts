@@ -311,7 +311,10 @@ describe('counters are bounded when read and clamped when written', () => {
     tamper(map, 'bob', (r) => {
       r.pending.attempts = MAX_ATTEMPTS_COUNT
     })
-    expect(await h.mfa.confirmEnrollment('bob', '000000', '000001')).toMatchObject({ ok: false, reason: 'enrollment_locked' })
+    expect(await h.mfa.confirmEnrollment('bob', '000000', '000001')).toMatchObject({
+      ok: false,
+      reason: 'enrollment_locked',
+    })
   })
 })
 
