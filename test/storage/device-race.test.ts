@@ -132,7 +132,7 @@ for (const c of cases) {
         // the thief may win one rotation before a stale token is seen, never more; the device is revoked either way
         expect(winners.length).toBeLessThanOrEqual(1)
         expect(results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.reason))).toEqual(
-          Array(SERVERS - winners.length).fill('revoked'),
+          Array(SERVERS - winners.length).fill('device_revoked'),
         )
         await expectRevoked(userId, deviceId, [token, thief.token, ...winners.map((w) => (w.ok ? w.token : ''))])
       }
