@@ -66,6 +66,7 @@ export {
   type RevokedDevice,
   type RewriteResult,
   type SealedCodes,
+  type SealedSecret,
   type StepUpReason,
   type StoredSecret,
   type TrustedDevice,

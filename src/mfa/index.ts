@@ -59,6 +59,7 @@ export type {
   RecoveryDigests,
   RevokedDevice,
   SealedCodes,
+  SealedSecret,
   StoredSecret,
   TrustedDevice,
   UnsavedRecovery,

@@ -87,7 +87,7 @@ export interface TrustedDevice {
   /** Fixed when the device is trusted; using the token does not extend it. */
   expiresAt: number
   /**
-   * The digests of the tokens its rotations replaced, oldest first, at most {@link MAX_REPLACED_TOKENS}: one of them
+   * The digests of the tokens its rotations replaced, oldest first, at most `MAX_REPLACED_TOKENS` (10): one of them
    * presented again means the token was copied, and revokes the device. Absent when none (records of earlier
    * releases, and devices not used since they were trusted).
    */
