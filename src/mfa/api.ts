@@ -95,7 +95,8 @@ export interface MFAEncryptionKeys {
  * key. Hex text is refused rather than read as base64. Generate one with `openssl rand -base64 32`.
  *
  * @example
- * const encryptionKeys = { current: 'k1', keys: { k1: process.env.MFA_ENCRYPTION_KEY ?? '' } }
+ * declare const env: { MFA_ENCRYPTION_KEY: string } // a Workers binding (in Node, the environment variable)
+ * const encryptionKeys = { current: 'k1', keys: { k1: env.MFA_ENCRYPTION_KEY } }
  */
 export type KeyMaterial = Uint8Array | string
 
