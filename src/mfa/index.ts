@@ -5,6 +5,9 @@ export type {
   AuthenticatorInfo,
   BeginEnrollmentResult,
   CancelEnrollmentResult,
+  CheckCodeOptions,
+  CheckCodeReason,
+  CheckCodeResult,
   CheckProofResult,
   CodeReason,
   ConfirmEnrollmentResult,
@@ -40,11 +43,16 @@ export type {
   ResyncReason,
   ResyncResult,
   RewriteResult,
+  SendCodeOptions,
+  SendCodeReason,
+  SendCodeResult,
   StepUpReason,
   TrustedDeviceGrant,
   TrustedDeviceInfo,
   TrustedDeviceResult,
   UnsavedRecoveryCodes,
+  VerificationChannel,
+  VerificationCodeMessage,
   VerifyGrants,
   VerifyOptions,
   VerifyResult,
@@ -64,4 +72,5 @@ export type {
   TrustedDevice,
   UnsavedRecovery,
 } from './record/shapes.js'
+export type { PendingCode, VerificationState } from './record/verification.js'
 export { createMFA } from './service.js'

@@ -3,20 +3,27 @@ import type { MFAPolicy } from '../api.js'
 import { MAX_ENROLLMENT_TTL_MS, TOMBSTONE_TTL_MS } from '../policy.js'
 import type { MFARecord } from '../record/shapes.js'
 
-/** True when the record holds nothing a user would lose (no authenticator, nothing pending). */
+/**
+ * True when the record holds nothing a user would lose (no authenticator, nothing pending) and nothing a limit
+ * needs (no verification code, no recent send).
+ */
 export function isEmpty(record: MFARecord): boolean {
-  return record.authenticators.length === 0 && record.pending === null
+  return record.authenticators.length === 0 && record.pending === null && record.verification === undefined
 }
 
 /**
  * How long the store may keep a record (ms), or undefined for ever. Only a record without an authenticator may
  * expire: a tombstone after a day, a pending enrollment one TTL after it did (a late confirmation still hears
  * `expired` rather than `not_pending`), never later than the longest enrollment a policy allows, whatever the
- * clock did.
+ * clock did. A record holding verification-code state lives at least a day (past the hourly send limit and any
+ * code's life) and past the user's lock, so neither a limit nor a lock expires with it.
  */
 export function expiry(record: MFARecord, now: number, policy: MFAPolicy): number | undefined {
   if (record.authenticators.length > 0) return undefined
-  if (record.pending === null) return TOMBSTONE_TTL_MS
-  const left = Math.min(Math.max(record.pending.expiresAt - now, 0), MAX_ENROLLMENT_TTL_MS)
-  return left + policy.enrollmentTTLMs
+  const pending = record.pending
+  const ttl =
+    pending === null
+      ? TOMBSTONE_TTL_MS
+      : Math.min(Math.max(pending.expiresAt - now, 0), MAX_ENROLLMENT_TTL_MS) + policy.enrollmentTTLMs
+  return record.verification ? Math.max(ttl, TOMBSTONE_TTL_MS, record.lockedUntil - now) : ttl
 }

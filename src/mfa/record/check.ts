@@ -11,6 +11,7 @@ import {
   MAX_REPLACED_TOKENS,
   type MFARecord,
 } from './shapes.js'
+import { isVerificationState } from './verification.js'
 
 /** A parsed JSON object whose keys were checked, before its values are. */
 export type Fields = Record<string, unknown>
@@ -173,12 +174,15 @@ const isMAC = (m: unknown): boolean =>
  * stored null reads too: the object parsed gets it as null), and `mac` (records written before it, or without
  * `encryptionKeys`, have none; whether one is required is the seal's rule).
  */
-export function isRecord2(o: unknown): o is MFARecord {
+export function isRecord2(o: unknown, schema: 2 | 3 = 2): o is MFARecord {
   const has = (key: string) => typeof o === 'object' && o !== null && Object.hasOwn(o, key)
   const signed = has('mac')
-  const keys = [...RECORD_KEYS, ...(has('unsaved') ? ['unsaved'] : []), ...(signed ? ['mac'] : [])]
-  if (!exactKeys(o, keys) || o.schema !== 2) return false
+  // schema 3 adds the verification-code state
+  const codes = schema === 3 ? ['verification'] : []
+  const keys = [...RECORD_KEYS, ...codes, ...(has('unsaved') ? ['unsaved'] : []), ...(signed ? ['mac'] : [])]
+  if (!exactKeys(o, keys) || o.schema !== schema) return false
   if (signed && !isMAC(o.mac)) return false
+  if (schema === 3 && !isVerificationState(o.verification)) return false
   const list = o.authenticators
   if (!Array.isArray(list) || list.length > 100 || !list.every(isAuthenticator)) return false
   const ids = list.map((a: Fields) => a.id)

@@ -19,12 +19,12 @@ export function parseRecord(data: string): MFARecord {
   } catch {}
   const schema = typeof o === 'object' && o !== null ? (o as { schema?: unknown }).schema : undefined
   let record: MFARecord | null = null
-  if (schema === 2 && isRecord2(o)) record = { ...o, unsaved: o.unsaved ?? null }
+  if ((schema === 2 || schema === 3) && isRecord2(o, schema)) record = { ...o, unsaved: o.unsaved ?? null }
   else if (schema === 1) record = upgradeRecord1(o)
   if (record === null) {
     throw new OTPError(
       'ERR_RECORD_INVALID',
-      'stored MFA record is not a valid schema-1 or schema-2 record (newer, or damaged)',
+      'stored MFA record is not a valid schema-1, schema-2 or schema-3 record (newer, or damaged)',
     )
   }
   return record

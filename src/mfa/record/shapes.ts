@@ -1,6 +1,7 @@
 // The stored record of one user (schema 2): its shapes, as the machine reads and writes them. The check of a stored
 // record is in check.ts, the upgrade of a schema-1 record (0.1.0) in upgrade.ts, both behind parse.ts.
 import type { MFAAlgorithm } from '../api.js'
+import type { VerificationState } from './verification.js'
 
 /**
  * A secret as stored: base32 in clear (`{ b32 }`), or AES-GCM encrypted (`{ kid, iv, ct }`, both base32, the tag
@@ -133,7 +134,8 @@ export interface UnsavedRecovery {
  * authenticators, then at most one pending enrollment.
  */
 export interface MFARecord {
-  schema: 2
+  /** 2, or 3 once the record holds verification-code state (`verification`). */
+  schema: 2 | 3
   /** Bumped by disable, reset, removal of an authenticator and recovery-code regeneration (names proofs' validity). */
   generation: number
   /** When MFA was turned on (the first authenticator), or null while the user has none. */
@@ -155,6 +157,8 @@ export interface MFARecord {
   unsaved: UnsavedRecovery | null
   /** Absent without `encryptionKeys` (and in records written before it existed); added on the next write. */
   mac?: RecordMAC
+  /** Schema 3: the verification code sent by email or SMS and the recent sends (record/verification.ts). */
+  verification?: VerificationState
 }
 
 /**
