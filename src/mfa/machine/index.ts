@@ -103,6 +103,7 @@ export {
   type CodeCheckSuccess,
   checkCode,
   codeCheckGate,
+  forgetStaleCodes,
   type IdentityRefusal,
   identityRefusal,
   type NewCode,

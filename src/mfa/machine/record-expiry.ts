@@ -1,6 +1,6 @@
 // What the store may forget, and when: only a record without an authenticator expires.
 import type { MFAPolicy } from '../api.js'
-import { MAX_ENROLLMENT_TTL_MS, TOMBSTONE_TTL_MS } from '../policy.js'
+import { MAX_ENROLLMENT_TTL_MS, TOMBSTONE_TTL_MS, VERIFICATION_SEND_WINDOW_MS } from '../policy.js'
 import type { MFARecord } from '../record/shapes.js'
 
 /**
@@ -15,8 +15,9 @@ export function isEmpty(record: MFARecord): boolean {
  * How long the store may keep a record (ms), or undefined for ever. Only a record without an authenticator may
  * expire: a tombstone after a day, a pending enrollment one TTL after it did (a late confirmation still hears
  * `expired` rather than `not_pending`), never later than the longest enrollment a policy allows, whatever the
- * clock did. A record holding verification-code state lives at least a day (past the hourly send limit and any
- * code's life) and past the user's lock, so neither a limit nor a lock expires with it.
+ * clock did. A record holding verification-code state lives at least until that state would be forgotten (an hour
+ * after its last send: past the hourly limit and any code's life) and past the user's lock, so neither a limit nor
+ * a lock expires with it.
  */
 export function expiry(record: MFARecord, now: number, policy: MFAPolicy): number | undefined {
   if (record.authenticators.length > 0) return undefined
@@ -25,5 +26,8 @@ export function expiry(record: MFARecord, now: number, policy: MFAPolicy): numbe
     pending === null
       ? TOMBSTONE_TTL_MS
       : Math.min(Math.max(pending.expiresAt - now, 0), MAX_ENROLLMENT_TTL_MS) + policy.enrollmentTTLMs
-  return record.verification ? Math.max(ttl, TOMBSTONE_TTL_MS, record.lockedUntil - now) : ttl
+  const codes = record.verification
+  if (!codes) return ttl
+  const lastSent = Math.max(codes.sent.at(-1) ?? 0, codes.code?.sentAt ?? 0)
+  return Math.max(ttl, lastSent + VERIFICATION_SEND_WINDOW_MS - now, record.lockedUntil - now)
 }

@@ -51,6 +51,21 @@ export function withVerification(record: MFARecord, state: VerificationState): M
   return { ...rest, schema: 3, verification: state }
 }
 
+/**
+ * The record as any write stores it: send times older than an hour, and a code sent more than an hour ago (expired
+ * under any policy), are forgotten; with nothing left the record is schema 2 again.
+ *
+ * @param record - the record about to be written
+ * @param now - the service's clock (ms)
+ */
+export function forgetStaleCodes(record: MFARecord, now: number): MFARecord {
+  const state = record.verification
+  if (!state) return record
+  const sent = recentSends(state, now)
+  const code = state.code && now - state.code.sentAt < VERIFICATION_SEND_WINDOW_MS ? state.code : null
+  return sent.length === state.sent.length && code === state.code ? record : withVerification(record, { code, sent })
+}
+
 /** The event fields naming a code: its channel (`method`), purpose and masked destination. */
 const about = (code: Pick<PendingCode, 'channel' | 'purpose' | 'masked'>) => ({
   method: code.channel,

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import {
   checkCode,
   codeCheckGate,
+  forgetStaleCodes,
   identityRefusal,
   type NewCode,
   type OpenedProof,
@@ -340,4 +341,29 @@ describe('identityRefusal: the proof a first enrollment asks for under requireId
   for (const [rule, rec, evidence, expected] of table) {
     it(rule, () => expect(identityRefusal(rec, evidence, T)).toBe(expected))
   }
+})
+
+describe('forgetStaleCodes: what every write forgets', () => {
+  // [rule, state, now, expected state (null: gone, schema 2)]
+  const table: [string, MFARecord, number, object | null][] = [
+    ['nothing old', withCode(live(), [T - MIN]), T, { code: live(), sent: [T - MIN] }],
+    ['a send an hour old', withCode(live(), [T - HOUR, T - MIN]), T, { code: live(), sent: [T - MIN] }],
+    ['a code sent an hour ago, and its send', withCode(live({ sentAt: T - HOUR }), [T - HOUR]), T, null],
+    [
+      'a code sent 59 minutes ago stays',
+      withCode(live({ sentAt: T - 59 * MIN }), []),
+      T,
+      { code: live({ sentAt: T - 59 * MIN }), sent: [] },
+    ],
+  ]
+  for (const [rule, record, now, expected] of table) {
+    it(rule, () => {
+      const out = forgetStaleCodes(record, now)
+      expect(out.verification ?? null).toEqual(expected)
+      expect(out.schema).toBe(expected === null ? 2 : 3)
+    })
+  }
+  it('a record without the state is returned as it is', () => {
+    expect(forgetStaleCodes(ACTIVE, T)).toBe(ACTIVE)
+  })
 })
