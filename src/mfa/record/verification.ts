@@ -36,7 +36,7 @@ export interface PendingCode {
 export interface VerificationState {
   /** The live code, or null (used, voided, expired). */
   code: PendingCode | null
-  /** When each code of the last hour went out, oldest first (ms); at most {@link MAX_VERIFICATION_CODES_PER_HOUR}. */
+  /** When each code of the last hour went out, oldest first (ms); at most 100, the largest hourly limit of a policy. */
   sent: number[]
 }
 
