@@ -4,6 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { formatKeyForManualEntry } from 'mfa-core'
 import { renderSVG } from 'mfa-core/qr'
+import { identityRoutes } from './identity.mjs'
 import { devOutbox } from './mail.mjs'
 import { createConsoleMFA } from './mfa.mjs'
 import { date, form, html, kept, layout, notice, pages, problem, raw, refusal, said, waitText } from './pages.mjs'
@@ -104,6 +105,19 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
   // without a mailer, security notifications go to the development outbox (/dev/outbox), never sent
   const outbox = mailer ? null : devOutbox(db)
   const mfa = createConsoleMFA({ db, store: db.mfaStore, now, encryptionKey, proofKey, mailer: mailer ?? outbox })
+  // "Turn on MFA" checks identity with an emailed code first (identity.mjs); its proof begins the setup
+  const identity = identityRoutes({
+    mfa,
+    now,
+    layout: (ctx, title, body) => layout({ title, ...ctx, body }),
+    begin: async (ctx, label, proof) => {
+      const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label, proof })
+      if (!started.ok)
+        return ctx.send(await securityPage(ctx, problem('enable-form', 'form', refusal(started), { label })))
+      await keepSetup(ctx.session, 'authenticator_id', started.authenticatorId)
+      return ctx.send(enrollPage(ctx, started))
+    },
+  })
   const throttle = passwordThrottle(db, now)
 
   // ---- accounts ----
@@ -679,12 +693,9 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
         if (wrong) return ctx.send(await securityPage(ctx, problem('enable-form', 'password', wrong, values)))
         const label = cleanLabel(body.label)
         if (!label) return ctx.send(await securityPage(ctx, problem('enable-form', 'label', badLabel(), values)))
-        const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label })
-        if (!started.ok)
-          return ctx.send(await securityPage(ctx, problem('enable-form', 'form', refusal(started), values)))
-        await keepSetup(ctx.session, 'authenticator_id', started.authenticatorId)
-        return ctx.send(enrollPage(ctx, started))
+        return ctx.send(await identity.start(ctx, label))
       }),
+    ...identity.routes,
     'POST /security/authenticators/add': (ctx, body) =>
       ctx.signedIn(async () => {
         const values = { label: String(body.label ?? ''), code: String(body.code ?? '') }

@@ -3,6 +3,7 @@
 // log below; it never keeps a secret, a code or a recovery code. The same events send the security notifications
 // (mail.mjs).
 import { createMFA } from 'mfa-core'
+import { verificationMail } from './identity.mjs'
 import { securityMail } from './mail.mjs'
 
 // What the audit log keeps of an event: the fields that describe it, never a secret or a code (the service never
@@ -17,6 +18,8 @@ const AUDIT_FIELDS = [
   'authenticatorId',
   'deviceId',
   'drift',
+  'purpose',
+  'destination',
 ]
 
 /**
@@ -79,6 +82,10 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
     encryptionKeys: { current: 'k1', keys: { k1: encryptionKey } },
     proofKey,
     onEvent,
+    // a first authenticator is bound only after an identity check: a code emailed to the account (identity.mjs)
+    policy: { requireIdentityProof: true },
+    sendCode: ({ destination, code, expiresAt }) =>
+      mailer.send(verificationMail({ to: destination, code, expiresAt, at: now() })),
   })
   // Events are emitted after the record is written; wait for their rows so the next page shows them.
   const settled = async (result) => {
@@ -150,6 +157,13 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
 
     /** New recovery codes after a proof; the old ones stop working. */
     regenerateRecoveryCodes: async (userId, proof) => settled(await mfa.regenerateRecoveryCodes(userId, proof)),
+
+    /** Emails a verification code: `{ ok: true, expiresAt, resendAfterMs }` or `{ ok: false, reason, retryAfterMs }`. */
+    sendVerificationCode: async (userId, options) => settled(await mfa.sendVerificationCode(userId, options)),
+
+    /** Checks an emailed code: `{ ok: true, channel, proof? }` or `{ ok: false, reason, attemptsLeft?, retryAfterMs? }`. */
+    checkVerificationCode: async (userId, code, options) =>
+      settled(await mfa.checkVerificationCode(userId, code, options)),
 
     /** The support path: removes the user's MFA, recording who and why. */
     reset: async (userId, { actor, reason }) => settled(await mfa.reset(userId, { actor, reason })),

@@ -57,6 +57,10 @@ export const REASONS = {
   device_unknown: 'This browser is not trusted: type a code.',
   device_expired: 'This browser was trusted for a limited time, which has run out: type a code.',
   device_revoked: 'This browser is no longer trusted: type a code.',
+  too_soon: 'A code was sent a moment ago: use it, or wait before asking for another.',
+  expired: 'That code has expired: ask for a new one.',
+  no_code: 'There is no code to check (used, replaced or out of attempts): ask for a new one.',
+  purpose_mismatch: 'That code was sent for something else: ask for a new one here.',
 }
 
 const seconds = (ms) => {
@@ -160,9 +164,9 @@ export const pages = {
     )}`,
 
   outbox: (messages) => html`<p class="message warning" id="outbox-note" role="status">Development only: these
-    emails were <strong>not sent</strong>. The console has no mailer configured, so its security notifications are
-    kept here instead; give <code>startConsole</code> a <code>mailer</code> to send them (see
-    <code>examples/console/mail.mjs</code>).</p>
+    emails were <strong>not sent</strong>. The console has no mailer configured, so its emails (security
+    notifications and verification codes) are kept here instead; set <code>SMTP_URL</code> (or give
+    <code>startConsole</code> a <code>mailer</code>) to send them (see <code>examples/console/smtp.mjs</code>).</p>
     ${
       messages.length === 0
         ? html`<p id="outbox-empty">No messages yet.</p>`

@@ -18,8 +18,13 @@ export interface ConsoleOptions {
   encryptionKey?: string
   /** 32 bytes in base64 signing step-up proofs (default: generated into dataDir). */
   proofKey?: string
-  /** Sends the security notifications (default: the development outbox at /dev/outbox, nothing sent). */
+  /**
+   * Sends the security notifications and verification codes (default: SMTP with `smtpUrl`, else the development
+   * outbox at /dev/outbox, nothing sent).
+   */
   mailer?: { send(message: { to: string; subject: string; text: string }): Promise<unknown> | unknown }
+  /** Sends email through this SMTP server with nodemailer (e.g. `smtp://127.0.0.1:2525`), unless `mailer` is given. */
+  smtpUrl?: string
   /**
    * Awaited once a request's form is read, before its route runs; may return a function called once the route has
    * answered. Tests slow the server down with it.

@@ -3,7 +3,8 @@
 // sessions and MFA from mfa-core, over SQLite by default (examples/console/data/), PostgreSQL with DATABASE_URL,
 // MFA records in Redis with REDIS_URL. PORT changes the port; SUPPORT_PASSWORD fixes the support account's password
 // (otherwise each start prints a fresh one); MFA_ENCRYPTION_KEY (32 bytes, base64) the key sealing MFA secrets
-// (otherwise one is generated into the data folder).
+// (otherwise one is generated into the data folder). SMTP_URL sends the console's email (verification codes and
+// security notifications) through that SMTP server with nodemailer; without it they go to the development outbox.
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -40,8 +41,9 @@ function loadKey(dataDir, name, fromEnv) {
  * @param options.supportPassword - the support account's password (default: random, returned)
  * @param options.encryptionKey - base64 of 32 bytes sealing MFA secrets (default: a generated file in dataDir)
  * @param options.proofKey - base64 of 32 bytes signing step-up proofs (default: a generated file in dataDir)
- * @param options.mailer - `{ send({ to, subject, text }) }` for security notifications (default: the development
- * outbox at /dev/outbox, nothing sent)
+ * @param options.mailer - `{ send({ to, subject, text }) }` for security notifications and verification codes
+ * (default: SMTP with `smtpUrl`, else the development outbox at /dev/outbox, nothing sent)
+ * @param options.smtpUrl - send email through this SMTP server (nodemailer), unless `mailer` is given
  * @param options.beforeRoute - awaited once a request's form is read, before its route runs; may return a function
  * called once the route has answered (tests slow the server down with it, where a busy database would)
  * @returns `{ url, supportEmail, supportPassword, storage, close }`
@@ -50,12 +52,14 @@ export async function startConsole(options = {}) {
   const dataDir = options.dataDir ?? fileURLToPath(new URL('data/', import.meta.url))
   const now = options.now ?? Date.now
   const db = await openDatabase({ dataDir, databaseUrl: options.databaseUrl, redisUrl: options.redisUrl })
+  // real email through SMTP when asked for (nodemailer is loaded only then), else the development outbox
+  const smtp = options.smtpUrl ? (await import('./smtp.mjs')).smtpMailer(options.smtpUrl) : undefined
   const app = createConsoleApp({
     db,
     now,
     encryptionKey: loadKey(dataDir, 'mfa-encryption', options.encryptionKey),
     proofKey: loadKey(dataDir, 'mfa-proof', options.proofKey),
-    mailer: options.mailer,
+    mailer: options.mailer ?? smtp,
     beforeRoute: options.beforeRoute,
   })
   const supportPassword = options.supportPassword ?? randomBytes(12).toString('base64url')
@@ -80,6 +84,7 @@ export async function startConsole(options = {}) {
       server.closeAllConnections()
       await new Promise((done) => server.close(done))
       await db.close()
+      smtp?.close()
     },
   }
 }
@@ -98,9 +103,15 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       supportPassword: process.env.SUPPORT_PASSWORD || undefined,
       encryptionKey: process.env.MFA_ENCRYPTION_KEY || undefined,
       proofKey: process.env.MFA_PROOF_KEY || undefined,
+      smtpUrl: process.env.SMTP_URL || undefined,
     })
     console.log(`Example Cloud console: ${running.url}`)
     console.log(`storage: ${running.storage}`)
+    console.log(
+      process.env.SMTP_URL
+        ? 'email: sent through SMTP_URL'
+        : 'email: kept in the development outbox (/dev/outbox), not sent',
+    )
     console.log(`support account: ${running.supportEmail} / ${running.supportPassword}`)
     console.log('Create an account, turn on MFA with an authenticator app on your phone. Ctrl+C stops the server.')
     for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => running.close().then(() => process.exit(0)))

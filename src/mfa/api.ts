@@ -89,16 +89,36 @@ export interface MFAPolicy {
    * seconds to 1 hour); it is also the browser's `timeout`.
    */
   challengeTTLMs: number
+  /** Digits of a verification code sent by email or SMS, 6 to 10 (default 6), uniform from the CSPRNG. */
+  verificationCodeLength: number
+  /** How long a verification code may be used, in milliseconds: 1 minute to 1 hour (default 10 minutes). */
+  verificationCodeTTLMs: number
+  /** Wrong attempts a verification code survives before it is void, 1 to 10 (default 3); each also counts against `maxFailures`. */
+  verificationCodeAttempts: number
+  /** Shortest wait between two codes sent to a user, in milliseconds: 0 to 1 hour (default 60 s). */
+  verificationCodeCooldownMs: number
+  /** Codes sent to a user in any hour, 1 to 100 (default 5); more are refused with `limit_reached`. */
+  verificationCodesPerHour: number
+  /**
+   * A user with no authenticator must present a fresh step-up proof of a verification code sent for the purpose
+   * `'enroll'` (`{ proof, maxAgeMs }`) to `beginEnrollment` or `beginSecurityKeyRegistration`: the identity check
+   * before the first binding (default false: the application checks identity its own way).
+   */
+  requireIdentityProof: boolean
 }
 
 /**
  * How a proof was made: a code of an authenticator app, a recovery code, or a security key's signature
- * (`webauthn`).
+ * (`webauthn`). A verification code's proof says `email` or `sms` ({@link VerificationChannel}); it is no
+ * {@link ProofMethod}: it never authorizes a change to MFA.
  */
 export type ProofMethod = 'totp' | 'recovery' | 'webauthn'
 
 /** What kind of authenticator an entry is: an authenticator app (`totp`) or a security key or passkey. */
 export type AuthenticatorKind = 'totp' | 'webauthn'
+
+/** Where a verification code goes: an email address or a phone number (E.164) able to receive SMS. */
+export type VerificationChannel = 'email' | 'sms'
 
 /** A change that needs a proof: add an authenticator, remove one, regenerate recovery codes, turn MFA off. */
 export type ProofChange = 'enroll' | 'remove' | 'regenerate' | 'disable'
@@ -173,6 +193,11 @@ export type ProofKeyOption = KeyMaterial | readonly ProofKeyEntry[]
  * - `resynced`: `resync` set an authenticator's drift (`authenticatorId`, `drift` in steps)
  * - `cloned`: a security key signed with a counter that did not grow (`authenticatorId`): a copy of the key may
  *   exist; refused as `cloned` unless `policy.counterRegression` is `'report'`
+ * - `code_sent`: `sendVerificationCode` stored a new code and hands it to `sendCode` (`method`: `'email'` or
+ *   `'sms'`, `purpose`, `destination` masked); a code that `sendCode` failed to deliver is voided (event `failed`,
+ *   `reason: 'delivery_failed'`)
+ * - `code_verified`: `checkVerificationCode` accepted a code (`method`, `purpose`, `destination` masked); its wrong
+ *   codes are `failed` events with `method: 'email'` or `'sms'`
  *
  * Events about an authenticator carry its `kind` (`totp`, `webauthn`); `verified` and `failed` of a security key
  * carry `method: 'webauthn'`. No event ever holds a challenge, a signature, a public key or an assertion.
@@ -200,6 +225,8 @@ export type MFAEventType =
   | 'device_revoked'
   | 'resynced'
   | 'cloned'
+  | 'code_sent'
+  | 'code_verified'
 
 /** The service call that produced an event. */
 export type MFAOperation =
@@ -219,6 +246,8 @@ export type MFAOperation =
   | 'recovery_codes'
   | 'rewrite'
   | 'challenge'
+  | 'send_code'
+  | 'check_code'
 
 /**
  * An audit event passed to `onEvent`. It never contains a secret, a code or a recovery code.
@@ -234,7 +263,7 @@ export interface MFAEvent {
   operation: MFAOperation
   /** Why it failed (a reason code), or the free text support gave to `reset`. */
   reason?: string
-  method?: 'totp' | 'recovery' | 'device' | 'webauthn'
+  method?: 'totp' | 'recovery' | 'device' | 'webauthn' | VerificationChannel
   /** The kind of authenticator concerned (`authenticator_added`, `enrolled`, `verified`, `failed`, ...). */
   kind?: AuthenticatorKind
   /**
@@ -253,6 +282,10 @@ export interface MFAEvent {
   deviceId?: string
   /** The drift `resync` set, in steps (+: the phone is ahead). */
   drift?: number
+  /** The purpose a verification code was sent for (`code_sent`, `code_verified`, their failures). */
+  purpose?: string
+  /** Where a verification code went, masked (`a•••@example.com`, `•••• 1234`); never the full address or number. */
+  destination?: string
 }
 
 /** Why `verify`, or a code given as a proof for another operation, was refused. */
@@ -268,8 +301,11 @@ export type StepUpReason = 'proof_expired' | 'proof_revoked' | 'proof_invalid'
  * accept for this change (`method_not_allowed`).
  */
 export type ProofReason = CodeReason | StepUpReason | 'proof_required' | 'method_not_allowed'
-/** Why `beginEnrollment` refused. */
-export type EnrollReason = ProofReason | 'limit_reached'
+/**
+ * Why `beginEnrollment` refused; `purpose_mismatch`: under `policy.requireIdentityProof`, the proof comes from a code
+ * sent for another purpose than `'enroll'`.
+ */
+export type EnrollReason = ProofReason | 'limit_reached' | 'purpose_mismatch'
 /** Why `removeAuthenticator` refused. */
 export type RemoveReason = ProofReason | 'not_found'
 /** Why `confirmEnrollment` refused. */
@@ -315,6 +351,20 @@ export type RegisterKeyReason =
 /** Why `challenge` answered no sign-in challenge: the user has no authenticator, or is locked. */
 export type ChallengeReason = 'not_enrolled' | 'locked'
 
+/**
+ * Why `sendVerificationCode` refused: the last code went out less than `policy.verificationCodeCooldownMs` ago
+ * (`too_soon`), `policy.verificationCodesPerHour` codes went out in the last hour (`limit_reached`), or the user is
+ * `locked` out after failures. Nothing was sent; `retryAfterMs` says when a send can succeed.
+ */
+export type SendCodeReason = 'too_soon' | 'limit_reached' | 'locked'
+/**
+ * Why `checkVerificationCode` refused: not a code of the expected length (`malformed`, not counted), a wrong code
+ * (`invalid`, counted), past its lifetime (`expired`), no code waiting (`no_code`: never sent, used, voided by a
+ * newer one or by too many wrong attempts), a code sent for another purpose (`purpose_mismatch`, nothing compared),
+ * or the user is `locked` out after failures.
+ */
+export type CheckCodeReason = 'malformed' | 'invalid' | 'expired' | 'no_code' | 'purpose_mismatch' | 'locked'
+
 /** A refusal; `retryAfterMs` (ms) is set when the user is or just became locked. */
 export type Refusal<Reason extends string> = { ok: false; reason: Reason; retryAfterMs?: number }
 
@@ -331,6 +381,8 @@ export type RefusalReason =
   | ResyncReason
   | RegisterKeyReason
   | ChallengeReason
+  | SendCodeReason
+  | CheckCodeReason
 
 /** What the user has, for a settings page. Times in milliseconds since the Unix epoch. */
 export interface MFAStatus {
@@ -541,7 +593,68 @@ export interface MFAOptions {
    * and assertions given to {@link MFA.verify} or as proofs). Without it those methods throw `ERR_INVALID_OPTION`.
    */
   webauthn?: WebAuthnOptions
+  /**
+   * Delivers a verification code: the application's mailer or SMS provider (mfa-core sends nothing itself). Called by
+   * {@link MFA.sendVerificationCode} once the code's digest is stored; if it throws or rejects, that code is voided and
+   * the error reaches the caller. Needs `encryptionKeys` or `proofKey` (the code's digest is keyed).
+   */
+  sendCode?: (message: VerificationCodeMessage) => unknown
 }
+
+/**
+ * What `sendCode` delivers: the code (never stored, never returned to the application by any method) and where.
+ *
+ * @example
+ * const sendCode = async ({ channel, destination, code, expiresAt }: VerificationCodeMessage) => {
+ *   if (channel === 'email') await mailer.send(destination, `Your code: ${code}`, expiresAt)
+ * }
+ */
+export interface VerificationCodeMessage {
+  userId: string
+  channel: VerificationChannel
+  /** The full address or number, as given to `sendVerificationCode`. */
+  destination: string
+  /** The digits to deliver. */
+  code: string
+  /** What the code is for, as given to `sendVerificationCode`. */
+  purpose: string
+  /** When the code stops working, in milliseconds since the Unix epoch. */
+  expiresAt: number
+}
+
+/** What {@link MFA.sendVerificationCode} takes. */
+export interface SendCodeOptions {
+  channel: VerificationChannel
+  /** An email address (1 to 254 characters with one `@`), or a phone number in E.164 (`+` and 7 to 15 digits). */
+  destination: string
+  /**
+   * What the code is for: 1 to 64 characters of `a-z 0-9 _ . : -`, starting with a letter. `'enroll'` is the identity
+   * check `policy.requireIdentityProof` asks for; any other names the application's own operation.
+   */
+  purpose: string
+}
+
+/** Result of {@link MFA.sendVerificationCode}: when the code expires and when another may be sent (ms), or why not. */
+export type SendCodeResult =
+  | { ok: true; expiresAt: number; resendAfterMs: number }
+  | { ok: false; reason: SendCodeReason; retryAfterMs: number }
+
+/** What {@link MFA.checkVerificationCode} takes. */
+export interface CheckCodeOptions {
+  /** The purpose the code must have been sent for. */
+  purpose: string
+  /** Also return a step-up proof (`method: 'email' | 'sms'`; needs `proofKey`): `true`, or `{ bindTo }`. */
+  proof?: boolean | ProofBinding
+}
+
+/**
+ * Result of {@link MFA.checkVerificationCode}: which channel the code went through (and the step-up proof when asked),
+ * or why not; `attemptsLeft` with `invalid` (0: the code is void, send a new one), `retryAfterMs` when locked.
+ */
+export type CheckCodeResult =
+  | { ok: true; channel: VerificationChannel; proof?: string }
+  | { ok: false; reason: 'invalid'; attemptsLeft: number; retryAfterMs?: number }
+  | Refusal<Exclude<CheckCodeReason, 'invalid'>>
 
 /**
  * A proof for an operation: a fresh code of one of the user's authenticators, an unused recovery code, a security
@@ -594,6 +707,7 @@ export type VerifyGrants = {
 export type CheckProofResult =
   | { ok: true; verifiedAt: number; method: 'totp' | 'webauthn'; authenticatorId: string }
   | { ok: true; verifiedAt: number; method: 'recovery' }
+  | { ok: true; verifiedAt: number; method: VerificationChannel; purpose: string }
   | { ok: false; reason: StepUpReason }
   | { ok: false; reason: 'locked'; retryAfterMs: number }
 
@@ -705,9 +819,11 @@ export interface MFA {
    * @param userId - your stable user id
    * @param options.accountName - shown in the authenticator app, e.g. the user's email
    * @param options.label - the user's name for the new authenticator (1 to 64 characters, default `'Authenticator'`)
-   * @param options.proof - required once the user has an authenticator
+   * @param options.proof - required once the user has an authenticator; with `policy.requireIdentityProof`, a
+   * user with none gives `{ proof, maxAgeMs }` from `checkVerificationCode(..., { purpose: 'enroll', proof: true })`
    * @returns the id, base32 secret, key URI and expiry (ms), or why not: `proof_required`, `limit_reached`,
-   * `malformed`, `invalid`, `replayed`, `locked`
+   * `malformed`, `invalid`, `replayed`, `locked`, `method_not_allowed` (a verification-code proof while the user
+   * has an authenticator), `purpose_mismatch` (an identity proof of another purpose)
    * @throws OTPError `ERR_INVALID_OPTION` for a bad argument; `ERR_URI_INVALID` when `accountName` contains `:`;
    * `ERR_STORAGE` when the store fails
    * @example
@@ -891,7 +1007,8 @@ export interface MFA {
    * @param options.bindTo - the session a bound proof was bound to (`verify(..., { proof: { bindTo } })`); a proof
    * bound to another session, a bound proof checked without it, or an unbound proof checked with it is `proof_invalid`
    * @returns when and how MFA was passed (`method`: `totp`, `webauthn` for a security key, `recovery` for a
-   * recovery code), or `proof_expired`,
+   * recovery code; `'email'` or `'sms'` with its `purpose` for a verification code: an identity check, not MFA), or
+   * `proof_expired`,
    * `proof_invalid`, `proof_revoked`, or `locked` (with `retryAfterMs` in ms) while the user is locked out after failed codes
    * @throws OTPError `ERR_INVALID_OPTION` without `proofKey` or for a bad `maxAgeMs`; `ERR_STORAGE`,
    * `ERR_RECORD_INVALID`
@@ -1087,4 +1204,49 @@ export interface MFA {
    * for (const id of await allUserIds()) await mfa.rewriteRecord(id)
    */
   rewriteRecord(userId: string): Promise<RewriteResult>
+  /**
+   * Sends a verification code by email or SMS: the identity check before a first enrollment
+   * (`policy.requireIdentityProof`, purpose `'enroll'`) or before an operation of the application's own. Stores the
+   * code's keyed digest (bound to the purpose, channel and destination), voiding any earlier code, then hands the code
+   * to the `sendCode` option. Refused, with nothing sent, within `policy.verificationCodeCooldownMs` of the last code
+   * (`too_soon`), after `policy.verificationCodesPerHour` codes in an hour (`limit_reached`), and while the user is
+   * `locked`.
+   *
+   * > [!WARNING]
+   * > A code by email or SMS proves control of an inbox or a phone number, not possession of a device: it is not a
+   * > second factor (NIST SP 800-63B restricts SMS), and while a user has an authenticator its proof authorizes no
+   * > MFA change. See docs/security.md.
+   *
+   * @param userId - the user
+   * @param options - `{ channel, destination, purpose }` ({@link SendCodeOptions})
+   * @returns when the code expires and when the next may be sent (`resendAfterMs`, ms), or `too_soon`,
+   * `limit_reached`, `locked` with `retryAfterMs` (ms)
+   * @throws OTPError `ERR_INVALID_OPTION` for a bad argument, or without `sendCode` or without `encryptionKeys` or
+   * `proofKey`; `ERR_STORAGE`, `ERR_RECORD_INVALID`; whatever `sendCode` throws (the code is voided first)
+   * @example
+   * const sent = await mfa.sendVerificationCode(user.id, { channel: 'email', destination: user.email, purpose: 'enroll' })
+   * if (!sent.ok) showWait(sent.reason, sent.retryAfterMs)
+   * @see NIST SP 800-63B §5.1.3 (out-of-band authenticators)
+   */
+  sendVerificationCode(userId: string, options: SendCodeOptions): Promise<SendCodeResult>
+  /**
+   * Checks a verification code from {@link MFA.sendVerificationCode}: accepted once under any concurrency (the code
+   * is spent by compare-and-set). A wrong code counts against the code's own attempts
+   * (`policy.verificationCodeAttempts`, then it is void) and against the user's one failure budget shared with
+   * authenticator codes and recovery codes. A right code clears that budget only for a user with no authenticator.
+   *
+   * @param userId - the user
+   * @param code - what the user typed (spaces and dashes ignored); never thrown on
+   * @param options.purpose - the purpose the code was sent for; another is `purpose_mismatch` (nothing compared)
+   * @param options.proof - also return a step-up proof with `method: 'email' | 'sms'` (needs `proofKey`)
+   * @returns `{ ok: true, channel }` (with `proof` when asked), or `malformed`, `invalid` (with `attemptsLeft`),
+   * `expired`, `no_code`, `purpose_mismatch`, `locked` (with `retryAfterMs` in ms)
+   * @throws OTPError `ERR_INVALID_OPTION` for a bad purpose or `proof` option (or `proof` without `proofKey`);
+   * `ERR_STORAGE`, `ERR_RECORD_INVALID`, `ERR_DECRYPT`; never for what the user typed
+   * @example
+   * const checked = await mfa.checkVerificationCode(user.id, typed, { purpose: 'enroll', proof: true })
+   * if (checked.ok) session.identityProof = checked.proof
+   * @see NIST SP 800-63B §5.1.3 (out-of-band authenticators)
+   */
+  checkVerificationCode(userId: string, code: string, options: CheckCodeOptions): Promise<CheckCodeResult>
 }

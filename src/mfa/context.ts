@@ -5,7 +5,7 @@ import { webCryptoEngine } from '../internal/engine.js'
 import { MAX_NAME_LENGTH } from '../internal/limits.js'
 import { checkText } from '../internal/text.js'
 import { memoryStore } from '../storage/memory.js'
-import type { MFAOptions, MFAPolicy } from './api.js'
+import type { MFAOptions, MFAPolicy, VerificationCodeMessage } from './api.js'
 import { checkedClock } from './arguments.js'
 import { checkEncryptionKeys, createSecretBox, type SecretBinding, type SecretBox } from './encryption.js'
 import { createEvidence, type Evidence, type EvidenceContext } from './evidence.js'
@@ -16,6 +16,7 @@ import { createRecordSeal } from './record-mac.js'
 import { createRecoveryHasher, generateRecoveryCodes } from './recovery.js'
 import { checkWebAuthnOption, createKeyVerifier, type KeyVerifier } from './security-key-evidence.js'
 import { createTransactions, type Transactions } from './transaction.js'
+import { type CodeDigests, createCodeDigests } from './verification-code.js'
 
 /** What every operation of one service works with. */
 export interface ServiceContext {
@@ -44,6 +45,10 @@ export interface ServiceContext {
   withRecoveryCodes<R>(userId: string, decision: Transition<R> | NeedsRecovery<R>): Promise<Transition<R>>
   /** Opens a user's sealed recovery codes (bound to the digests they were issued with). */
   openCodes(userId: string, shown: SealedShown): Promise<string[]>
+  /** Digests verification codes; undefined without `encryptionKeys` and `proofKey`. */
+  codeDigests: CodeDigests | undefined
+  /** The application's delivery of verification codes (the `sendCode` option), or undefined. */
+  sendCode: ((message: VerificationCodeMessage) => unknown) | undefined
 }
 
 /**
@@ -84,6 +89,14 @@ export function createContext(options: MFAOptions): ServiceContext {
   const verifier = webauthn && createKeyVerifier(webauthn)
   const ring = checkProofKey(options.proofKey)
   const proofs = ring && createProofCodec(ring)
+  const sendCode = options.sendCode
+  if (sendCode !== undefined && typeof sendCode !== 'function') {
+    misuse(`sendCode must be a function, got ${describe(sendCode)}`)
+  }
+  const codeDigests = createCodeDigests(keys, ring)
+  if (sendCode !== undefined && codeDigests === undefined) {
+    misuse('sendCode needs encryptionKeys or proofKey: verification codes are stored as keyed digests only')
+  }
   const seal = createRecordSeal(keys, allowPlaintext)
   const tx = createTransactions({ store, keyPrefix, maxRetries, policy, box, hasher, seal, clock, onEvent })
   // the codes, their digests, and their sealed copy bound to those digests (to show them again until saved)
@@ -109,5 +122,7 @@ export function createContext(options: MFAOptions): ServiceContext {
       return 'needsRecovery' in decision ? decision.needsRecovery(await fresh(userId)) : decision
     },
     openCodes: (userId, shown) => box.openCodes(shown.sealed, { storeKey: tx.key(userId), digests: shown.digests }),
+    codeDigests,
+    sendCode,
   }
 }

@@ -32,6 +32,9 @@ export interface EvidenceContext {
 /** Any gate the machine may return: closed, open without a code to check, or one of the code gates. */
 type Gate<Open> = ClosedGate<string> | { open: true } | Open
 
+/** The identity gate of a first enrollment: only a step-up proof is opened for it. */
+type WithIdentity<Open> = Gate<Open> | { identity: true }
+
 /** Computes evidence for one service; holds a bounded cache of prepared HMAC signers. */
 export interface Evidence {
   /**
@@ -40,7 +43,7 @@ export interface Evidence {
    */
   code(gate: Gate<CodeGate>, input: unknown, context: EvidenceContext): Promise<CodeEvidence | null>
   /** What a proof is: a code as {@link Evidence.code}, or a step-up proof opened (its signature checked). */
-  proof(gate: Gate<CodeGate>, input: ProofInput, context: EvidenceContext): Promise<ProofEvidence | null>
+  proof(gate: WithIdentity<CodeGate>, input: ProofInput, context: EvidenceContext): Promise<ProofEvidence | null>
   /** What two enrollment codes match among a confirmation gate's steps. */
   pair(
     gate: Gate<ConfirmGate>,
@@ -153,9 +156,11 @@ export function createEvidence(
     code,
 
     async proof(gate, input, context) {
-      if (!('candidates' in gate) || input.kind === 'none') return null
-      if (input.kind === 'code') return code(gate, input.text, context)
-      if (input.kind === 'assertion') return code(gate, input.response, context)
+      if (input.kind === 'none') return null
+      const identity = 'identity' in gate
+      if (!identity && !('candidates' in gate)) return null
+      if (input.kind === 'code') return identity ? null : code(gate, input.text, context)
+      if (input.kind === 'assertion') return identity ? null : code(gate, input.response, context)
       const codec = proofs ?? misuse('step-up proofs need the proofKey option of createMFA')
       const opened = await codec.open(context.storeKey, input.text, input.bindTo)
       return { kind: 'proof', opened, maxAgeMs: input.maxAgeMs }

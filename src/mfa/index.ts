@@ -9,6 +9,9 @@ export type {
   CancelEnrollmentResult,
   ChallengeReason,
   ChallengeResult,
+  CheckCodeOptions,
+  CheckCodeReason,
+  CheckCodeResult,
   CheckProofResult,
   CodeReason,
   ConfirmEnrollmentResult,
@@ -49,12 +52,17 @@ export type {
   SecurityKeyAssertion,
   SecurityKeyInfo,
   SecurityKeyRegistration,
+  SendCodeOptions,
+  SendCodeReason,
+  SendCodeResult,
   StepUpReason,
   TOTPAuthenticatorInfo,
   TrustedDeviceGrant,
   TrustedDeviceInfo,
   TrustedDeviceResult,
   UnsavedRecoveryCodes,
+  VerificationChannel,
+  VerificationCodeMessage,
   VerifyGrants,
   VerifyOptions,
   VerifyResult,
@@ -81,4 +89,5 @@ export type {
   TrustedDevice,
   UnsavedRecovery,
 } from './record/shapes.js'
+export type { PendingCode, VerificationState } from './record/verification.js'
 export { createMFA } from './service.js'

@@ -54,6 +54,15 @@ export const MIN_CHALLENGE_TTL_MS = 10_000
 /** The longest a challenge may live (an hour): the bound of `policy.challengeTTLMs` and of stored records. */
 export const MAX_CHALLENGE_TTL_MS = 3_600_000
 
+/** Longest lifetime of a verification code (1 hour): the bound of the policy field and of stored records. */
+export const MAX_VERIFICATION_CODE_TTL_MS = 3_600_000
+/** The window of `policy.verificationCodesPerHour`: one hour, in milliseconds. */
+export const VERIFICATION_SEND_WINDOW_MS = 3_600_000
+/** The most verification codes a policy may allow per hour (and send times a record keeps). */
+export const MAX_VERIFICATION_CODES_PER_HOUR = 100
+/** The most wrong attempts a policy may let one verification code survive. */
+export const MAX_VERIFICATION_CODE_ATTEMPTS = 10
+
 /** How long a record without any authenticator is kept after disable or reset (a tombstone, 1 day). */
 export const TOMBSTONE_TTL_MS = 86_400_000
 
@@ -68,7 +77,9 @@ export const MAX_IMPORT_SECRET_BYTES = 1024
  * 30 s, doubling with each further failure up to 15 minutes; 5 confirmation attempts; 10 recovery codes; 8
  * authenticators per user; 10 trusted devices of 30 days each; resync searches 10 steps each way; new recovery
  * codes can be shown again for 15 minutes until acknowledged; security keys: no change requires one, a counter that
- * did not grow is refused, sign-in challenges live 5 minutes.
+ * did not grow is refused, sign-in challenges live 5 minutes; verification codes by email or SMS have 6 digits, live
+ * 10 minutes, survive 3 wrong attempts, go out at most once a minute and 5 times an hour; no identity proof is
+ * required before a first enrollment.
  *
  * @example
  * const mfa = createMFA({ issuer: 'Example', policy: { ...DEFAULT_POLICY, lockMaxMs: 60 * 60_000 } })
@@ -100,6 +111,13 @@ export const DEFAULT_POLICY: Readonly<MFAPolicy> = /* @__PURE__ */ Object.freeze
   requireSecurityKeyFor: /* @__PURE__ */ Object.freeze([] as ProofChange[]),
   counterRegression: 'refuse',
   challengeTTLMs: DEFAULT_CHALLENGE_TTL_MS,
+  // verification codes by email or SMS: docs/security.md says why each default
+  verificationCodeLength: 6,
+  verificationCodeTTLMs: 600_000, // 10 minutes (NIST SP 800-63B's out-of-band lifetime)
+  verificationCodeAttempts: 3,
+  verificationCodeCooldownMs: 60_000,
+  verificationCodesPerHour: 5,
+  requireIdentityProof: false,
 })
 
 /** The changes `policy.proofMethods` names, and the methods it may list for each. */
@@ -156,6 +174,11 @@ const LIMITS: readonly [IntegerField, number, number][] = [
   ['resyncWindow', 1, MAX_RESYNC_WINDOW],
   ['unsavedRecoveryCodesTTLMs', 0, MAX_UNSAVED_RECOVERY_CODES_TTL_MS],
   ['challengeTTLMs', MIN_CHALLENGE_TTL_MS, MAX_CHALLENGE_TTL_MS],
+  ['verificationCodeLength', 6, 10],
+  ['verificationCodeTTLMs', 60_000, MAX_VERIFICATION_CODE_TTL_MS],
+  ['verificationCodeAttempts', 1, MAX_VERIFICATION_CODE_ATTEMPTS],
+  ['verificationCodeCooldownMs', 0, VERIFICATION_SEND_WINDOW_MS],
+  ['verificationCodesPerHour', 1, MAX_VERIFICATION_CODES_PER_HOUR],
 ]
 
 /** Checks `policy.requireSecurityKeyFor`: a list of distinct changes. */
@@ -203,6 +226,9 @@ export function resolvePolicy(policy: Partial<MFAPolicy> | undefined): Readonly<
   p.requireSecurityKeyFor = checkChanges(p.requireSecurityKeyFor)
   if (p.counterRegression !== 'refuse' && p.counterRegression !== 'report') {
     misuse(`policy.counterRegression must be 'refuse' or 'report', got ${describe(p.counterRegression)}`)
+  }
+  if (typeof p.requireIdentityProof !== 'boolean') {
+    misuse(`policy.requireIdentityProof must be a boolean, got ${describe(p.requireIdentityProof)}`)
   }
   if (p.lockMaxMs < p.lockBaseMs) {
     misuse('policy.lockMaxMs must not be smaller than policy.lockBaseMs')

@@ -62,12 +62,15 @@ const VERSION = 1
 const TAG_BYTES = 16 // HMAC-SHA256 truncated to 128 bits (NIST SP 800-107 §5.3.4)
 const MAX_PROOF_LENGTH = 512
 // appended only: a proof's method byte is its index here
-const METHODS = ['totp', 'recovery', 'webauthn'] as const
+const METHODS = ['totp', 'recovery', 'webauthn', 'email', 'sms'] as const
 
-/** Payload: version, method, verifiedAt (8 bytes), generation (8 bytes), key id and authenticator id (length + UTF-8). */
+/**
+ * Payload: version, method, verifiedAt (8 bytes), generation (8 bytes), key id and authenticator id (length + UTF-8).
+ * For a verification code (`email`, `sms`) the id field holds the purpose the code was sent for.
+ */
 function encodePayload(c: ProofClaims): Uint8Array {
   const kid = utf8(c.kid)
-  const auth = utf8(c.authenticatorId ?? '')
+  const auth = utf8(c.authenticatorId ?? c.purpose ?? '')
   const out = new Uint8Array(20 + kid.length + auth.length)
   const view = new DataView(out.buffer)
   out[0] = VERSION
@@ -99,6 +102,9 @@ function decodePayload(bytes: Uint8Array): ProofClaims | null {
     const text = new TextDecoder('utf-8', { fatal: true })
     const kid = text.decode(bytes.subarray(19, 19 + kidLength))
     const auth = text.decode(bytes.subarray(20 + kidLength))
+    if (method === 'email' || method === 'sms') {
+      return { kid, verifiedAt, generation, method, authenticatorId: null, purpose: auth }
+    }
     return { kid, verifiedAt, generation, method, authenticatorId: method === 'recovery' ? null : auth }
   } catch {
     return null
@@ -154,11 +160,17 @@ export function createProofCodec(ring: ProofKeyRing): ProofCodec {
       const full = { ...claims, kid: ring.current }
       const safe = (n: number) => Number.isSafeInteger(n) && n >= 0
       const auth = claims.authenticatorId
-      if (!safe(full.verifiedAt) || !safe(full.generation) || (claims.method !== 'recovery') !== (auth !== null)) {
-        misuse('proof claims must have safe integer times and generation, and an authenticator id unless recovery')
+      const channel = claims.method === 'email' || claims.method === 'sms'
+      const byAuthenticator = claims.method === 'totp' || claims.method === 'webauthn'
+      if (!safe(full.verifiedAt) || !safe(full.generation) || byAuthenticator !== (auth !== null)) {
+        misuse(
+          'proof claims must have safe integer times and generation, and an authenticator id for totp and webauthn only',
+        )
       }
-      if (auth !== null && (auth === '' || utf8(auth).length > 255)) {
-        misuse('authenticator ids in proofs must be 1 to 255 bytes of UTF-8')
+      if (channel !== (claims.purpose !== undefined)) misuse('proof claims carry a purpose for email and sms only')
+      const id = auth ?? claims.purpose ?? null
+      if (id !== null && (id === '' || utf8(id).length > 255)) {
+        misuse('authenticator ids and purposes in proofs must be 1 to 255 bytes of UTF-8')
       }
       const payload = encodePayload(full)
       const mac = await tag(full.kid, storeKey, payload, bindTo)

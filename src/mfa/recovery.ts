@@ -42,6 +42,37 @@ export function normalizeRecoveryCode(text: string): string | null {
 /** A digest as stored: the first 128 bits in lower-case hex. */
 const hex = (bytes: Uint8Array): string => toHex(bytes, 16)
 
+/**
+ * Keyed digests for one purpose: HMAC-SHA-256 truncated to 128 bits (lower-case hex) under a key derived from one of
+ * `keys` (HMAC-SHA-256 of `label` under it), so a digest and a ciphertext never share a key and a copy of the
+ * database gives nothing to search offline. Recovery codes and verification codes both use it, each with its label.
+ */
+export interface KeyedDigests {
+  /** The derived key of key `kid` (cached). */
+  key(kid: string): Promise<Uint8Array>
+  /** The digest of `message` under key `kid`, or null when `kid` is not among the keys. */
+  digest(kid: string, message: Uint8Array): Promise<string | null>
+}
+
+/**
+ * Creates {@link KeyedDigests} over keys by id.
+ *
+ * @param keys - key id to raw key bytes
+ * @param label - the purpose, e.g. `mfa-core/recovery-key/v2`
+ */
+export function createKeyedDigests(keys: Readonly<Record<string, Uint8Array>>, label: string): KeyedDigests {
+  const derived = createPromiseCache<Uint8Array>()
+  const key = (kid: string): Promise<Uint8Array> =>
+    derived.get(kid, () => hmacSHA256(keys[kid] as Uint8Array, utf8(label)))
+  return {
+    key,
+    async digest(kid, message) {
+      if (!Object.hasOwn(keys, kid)) return null
+      return hex(await hmacSHA256(await key(kid), message))
+    },
+  }
+}
+
 /** How the service digests recovery codes: keyed (a key derived from the encryption keys), or salted and slow. */
 export interface RecoveryHasher {
   /** A new, empty set of digests under the current scheme (a fresh salt without keys). */
@@ -74,11 +105,8 @@ const RECOVERY_KEY_ID = '#recovery-key'
 export function createRecoveryHasher(keys: CheckedEncryptionKeys | undefined, box: SecretBox): RecoveryHasher {
   // A key for this purpose only (HMAC-SHA-256 of a label under the encryption key), so a digest and a ciphertext
   // never share a key.
-  const derived = createPromiseCache<Uint8Array>()
-  const recoveryKey = (kid: string): Promise<Uint8Array> =>
-    derived.get(kid, () =>
-      hmacSHA256((keys as CheckedEncryptionKeys).keys[kid] as Uint8Array, utf8('mfa-core/recovery-key/v2')),
-    )
+  const keyed = createKeyedDigests(keys?.keys ?? {}, 'mfa-core/recovery-key/v2')
+  const recoveryKey = keyed.key
   return {
     fresh() {
       return keys
@@ -93,10 +121,7 @@ export function createRecoveryHasher(keys: CheckedEncryptionKeys | undefined, bo
       }
       if (canonical.length !== RECOVERY_CODE_LENGTH) return null
       const message = utf8(`mfa-core/recovery/v2\u0000${storeKey}\u0000${canonical}`)
-      if (scheme.scheme === 'hmac') {
-        if (!keys || !Object.hasOwn(keys.keys, scheme.kid)) return null
-        return hex(await hmacSHA256(await recoveryKey(scheme.kid), message))
-      }
+      if (scheme.scheme === 'hmac') return keyed.digest(scheme.kid, message)
       if (scheme.scheme === 'sealed') {
         const key = await box.open(scheme.key, { storeKey, userId, id: RECOVERY_KEY_ID })
         return hex(await hmacSHA256(key, message))

@@ -23,6 +23,7 @@ import {
   verifyTrustedDevice,
 } from './operations/trusted-devices.js'
 import { disable, reset } from './operations/turn-off.js'
+import { checkVerificationCode, sendVerificationCode } from './operations/verification-codes.js'
 
 /**
  * Creates the MFA service: several authenticators per user, each enrolled with two consecutive codes (or imported);
@@ -72,5 +73,7 @@ export function createMFA(options: MFAOptions): MFA {
     reset: (userId, opts) => reset(ctx, userId, opts),
     status: (userId) => status(ctx, userId),
     rewriteRecord: (userId) => rewriteRecord(ctx, userId),
+    sendVerificationCode: (userId, opts) => sendVerificationCode(ctx, userId, opts),
+    checkVerificationCode: (userId, code, opts) => checkVerificationCode(ctx, userId, code, opts),
   }
 }

@@ -148,6 +148,21 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
 
   const signOut = () => Promise.all([page.waitForNavigation(), page.click('#signout')])
 
+  /**
+   * "Turn on MFA" checks identity first: the code emailed to the account, read from the newest message of the
+   * development outbox in another tab (the SMTP path is console-identity.test.ts), typed on the identity page.
+   */
+  async function passIdentityCheck() {
+    expect((await message()).reason).toBe('code_sent')
+    const outbox = await context.newPage()
+    await outbox.goto(`${app.url}dev/outbox`)
+    const mail = outbox.locator('section.mail').first()
+    expect(await mail.getAttribute('data-subject')).toBe('Your Example Cloud verification code')
+    const emailed = /code is: (\d{6})\n/.exec((await mail.locator('pre').textContent()) ?? '')?.[1] ?? ''
+    await outbox.close()
+    await submit('identity-form', { code: emailed })
+  }
+
   it('signs up and says where everything runs', async () => {
     await page.goto(app.url)
     expect(await page.textContent('#server-side')).toContain('Everything here runs on the server.')
@@ -177,6 +192,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     await submit('enable-form', { password: 'not my password' })
     expect((await message()).reason).toBe('password_wrong')
     await submit('enable-form', { password: PASSWORD })
+    await passIdentityCheck()
 
     shownKey = (await page.textContent('#manual-key')) ?? ''
     expect(shownKey).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/)
@@ -493,6 +509,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
   it('support resets a user who lost their phone, with actor and reason in the audit log', async () => {
     // A setup left for longer than 10 minutes has expired, and the page says to start over.
     await submit('enable-form', { password: PASSWORD })
+    await passIdentityCheck()
     secret = decodeBase32(((await page.textContent('#manual-key')) ?? '').replace(/ /g, ''))
     advance(11 * 60_000)
     await submit('confirm-form', { code1: await code(-1), code2: await code(0) })
@@ -505,6 +522,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     // MFA on again, then lost.
     await page.goto(`${app.url}security`)
     await submit('enable-form', { password: PASSWORD })
+    await passIdentityCheck()
     shownKey = (await page.textContent('#manual-key')) ?? ''
     secret = decodeBase32(shownKey.replace(/ /g, ''))
     await submit('confirm-form', { code1: await code(-1), code2: await code(0) })
@@ -555,17 +573,22 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     expect(new URL(page.url()).pathname).toBe('/security')
     expect(await page.getAttribute('#mfa', 'data-state')).toBe('off')
 
-    // Each change to her MFA sent her an email (kept in the development outbox, newest first): never a code.
+    // Each change to her MFA sent her an email (kept in the development outbox, newest first): never a code of her
+    // app or a recovery code; the verification codes of the three identity checks went there too.
     await Promise.all([page.waitForNavigation(), page.click('#outbox-link')])
     expect(await page.textContent('#outbox-note')).toContain('not sent')
     const subjects = await page.locator('section.mail').evaluateAll((all) => all.map((m) => m.dataset.subject))
+    const verification = 'Your Example Cloud verification code'
     expect(subjects).toEqual([
       'Our support team reset MFA on your Example Cloud account',
       'MFA was turned on for your Example Cloud account',
+      verification,
+      verification,
       'MFA was turned off for your Example Cloud account',
       'An authenticator was removed from your Example Cloud account',
       'An authenticator was added to your Example Cloud account',
       'MFA was turned on for your Example Cloud account',
+      verification,
     ])
     const mails = (await page.textContent('main')) ?? ''
     expect(mails).toContain(`To ${EMAIL}`)

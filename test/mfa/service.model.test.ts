@@ -4,9 +4,19 @@
 // or disabled secret is never accepted. New recovery codes are shown again (the same ones) until acknowledged, a
 // confirmation submitted twice answers twice alike, and no record ever holds a recovery code in clear.
 // A security change (a removal, new recovery codes) cancels a pending enrollment, as does cancelEnrollment, and a
-// locked user cannot confirm one.
+// locked user cannot confirm one. Verification codes by email join in: send (cooldown, hourly limit, a new code voids
+// the old one), check (right, wrong, voided, malformed, another purpose), expiry; their wrong codes count against the
+// same failure budget, and a voided code never opens.
 import fc from 'fast-check'
-import { createMFA, encodeBase32, type MFA, type MFAEvent, type MFAStore, memoryStore } from 'mfa-core'
+import {
+  createMFA,
+  encodeBase32,
+  type MFA,
+  type MFAEvent,
+  type MFAStore,
+  memoryStore,
+  type VerificationCodeMessage,
+} from 'mfa-core'
 import { describe, expect, it } from 'vitest'
 import { numRuns } from '../support/env.js'
 import { codeAt, expectCleanEvents, fakeClock, type Secrets, STEP_MS, T0 } from './helpers.js'
@@ -20,6 +30,7 @@ const POLICY = {
   recoveryCodes: 3,
 }
 const TTL = 10 * 60_000
+const HOUR = 3_600_000
 /** How long new recovery codes can be shown again (the default policy). */
 const UNSAVED_TTL = 15 * 60_000
 const NUM_RUNS = numRuns
@@ -49,12 +60,24 @@ interface Model {
   unsaved: null | { codes: string[]; authId: string | null; issuedAt: number; expiresAt: number }
   /** The last successful confirmation: its codes, the authenticator it created and the step it consumed. */
   lastConfirm: null | { c1: string; c2: string; authId: string; step: number }
+  /** The live verification code (emailed), the send times, and codes voided since (never to open). */
+  code: null | { code: string; purpose: string; sentAt: number; expiresAt: number; attempts: number }
+  sent: number[]
+  voided: string[]
+  /** The last code sent since the record was last emptied: a record holding it lives at least an hour after. */
+  lastSent: number
 }
+
+/** Whether the store dropped a record holding only an expired pending enrollment (and no code sent in the hour). */
+const dropped = (m: Model, now: number) =>
+  m.auths.length === 0 && m.pending !== null && now >= Math.max(m.pending.expiresAt + TTL, m.lastSent + HOUR)
 
 interface Real {
   mfa: MFA
   clock: ReturnType<typeof fakeClock>
   sensitive: Secrets
+  /** Every code `sendCode` delivered, oldest first. */
+  inbox: string[]
 }
 
 type Result = { ok: boolean; [k: string]: unknown }
@@ -94,6 +117,11 @@ function killAll(m: Model) {
   m.pending = null
   m.unsaved = null
   m.lastConfirm = null
+  // disable, reset and removing the last authenticator leave a record with nothing in it: no code, no send times
+  if (m.code) m.voided.push(m.code.code)
+  m.code = null
+  m.sent = []
+  m.lastSent = Number.NEGATIVE_INFINITY
 }
 
 /** A security change (a removal, new recovery codes) cancels the pending enrollment: its codes never pass again. */
@@ -294,8 +322,7 @@ class ConfirmCommand implements fc.AsyncCommand<Model, Real> {
     if (p === null) expected = { ok: false, reason: 'not_pending' }
     else if (now >= p.expiresAt) {
       // a record holding only the pending enrollment is dropped by the store one TTL after it expired
-      const dropped = m.auths.length === 0 && now >= p.expiresAt + TTL
-      expected = { ok: false, reason: dropped ? 'not_pending' : 'enrollment_expired' }
+      expected = { ok: false, reason: dropped(m, now) ? 'not_pending' : 'enrollment_expired' }
       m.pending = null
     } else if (now < m.lockedUntil) {
       // a user locked out after failed codes cannot confirm a phone either
@@ -337,7 +364,7 @@ class ImportCommand implements fc.AsyncCommand<Model, Real> {
   }
   async run(m: Model, r: Real) {
     // a record holding only a pending enrollment was dropped by the store one TTL after it expired
-    if (m.auths.length === 0 && m.pending && r.clock.t >= m.pending.expiresAt + TTL) m.pending = null
+    if (dropped(m, r.clock.t)) m.pending = null
     const bytes = crypto.getRandomValues(new Uint8Array(20))
     const secret = encodeBase32(bytes)
     r.sensitive.secrets.add(secret)
@@ -467,6 +494,112 @@ class CancelCommand implements fc.AsyncCommand<Model, Real> {
   }
 }
 
+/** The verification-code policy of the model (the defaults): 10 minutes, 3 attempts, 60 s cooldown, 5 an hour. */
+const CODES = { ttl: 600_000, attempts: 3, cooldown: 60_000, perHour: 5 }
+
+/** How long until the next send may go out: the cooldown, and the hourly allowance (the model's own arithmetic). */
+function sendWait(sent: number[], now: number) {
+  const last = sent.at(-1)
+  const cooldown = last === undefined ? 0 : Math.max(last + CODES.cooldown - now, 0)
+  const limit = sent.length >= CODES.perHour ? Math.max(sent[sent.length - CODES.perHour]! + HOUR - now, 1) : 0
+  return { cooldown, limit }
+}
+
+class SendCodeCommand implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly purpose: 'enroll' | 'change_email') {}
+  check() {
+    return true
+  }
+  async run(m: Model, r: Real) {
+    const now = r.clock.t
+    // a record the store dropped (an expired pending enrollment) is created anew
+    if (dropped(m, now)) m.pending = null
+    const actual = await r.mfa.sendVerificationCode('u', {
+      channel: 'email',
+      destination: 'u@example.com',
+      purpose: this.purpose,
+    })
+    if (now < m.lockedUntil) {
+      return void expect(actual).toEqual({ ok: false, reason: 'locked', retryAfterMs: m.lockedUntil - now })
+    }
+    const sent = m.sent.filter((t) => t > now - HOUR)
+    const wait = sendWait(sent, now)
+    if (wait.limit > 0 || wait.cooldown > 0) {
+      const reason = wait.limit > 0 ? 'limit_reached' : 'too_soon'
+      return void expect(actual).toEqual({ ok: false, reason, retryAfterMs: Math.max(wait.limit, wait.cooldown) })
+    }
+    m.sent = [...sent, now]
+    m.lastSent = now
+    const next = sendWait(m.sent, now)
+    expect(actual).toEqual({ ok: true, expiresAt: now + CODES.ttl, resendAfterMs: Math.max(next.cooldown, next.limit) })
+    const code = r.inbox.at(-1)!
+    r.sensitive.codes.add(code)
+    if (m.code && m.code.code !== code) m.voided.push(m.code.code)
+    m.code = { code, purpose: this.purpose, sentAt: now, expiresAt: now + CODES.ttl, attempts: 0 }
+  }
+  toString() {
+    return `sendCode(${this.purpose})`
+  }
+}
+
+type TypedCode = 'right' | 'wrong' | 'voided' | 'malformed'
+
+class CheckCodeCommand implements fc.AsyncCommand<Model, Real> {
+  constructor(
+    readonly kind: TypedCode,
+    readonly purpose: 'enroll' | 'change_email',
+  ) {}
+  check() {
+    return true
+  }
+  async run(m: Model, r: Real) {
+    const now = r.clock.t
+    if (dropped(m, now)) m.pending = null
+    const live = m.code
+    let typed: string
+    if (this.kind === 'right' && live) typed = live.code
+    else if (this.kind === 'voided' && m.voided.length > 0) typed = m.voided.at(-1)!
+    else if (this.kind === 'malformed') typed = '12 34'
+    else typed = live?.code === '000000' ? '000001' : '000000'
+    // a voided code whose digits happen to be the live code's is that code: not a voided one
+    const voided = this.kind === 'voided' && typed !== live?.code && m.voided.includes(typed)
+    const actual = await r.mfa.checkVerificationCode('u', typed, { purpose: this.purpose })
+    if (voided) expect(actual.ok, 'a voided code opened').toBe(false)
+    if (now < m.lockedUntil) {
+      return void expect(actual).toEqual({ ok: false, reason: 'locked', retryAfterMs: m.lockedUntil - now })
+    }
+    if (!live) return void expect(actual).toEqual({ ok: false, reason: 'no_code' })
+    if (live.purpose !== this.purpose) return void expect(actual).toEqual({ ok: false, reason: 'purpose_mismatch' })
+    if (now >= live.expiresAt) {
+      m.voided.push(live.code)
+      m.code = null
+      // an hour after it was sent, any write may already have forgotten it
+      if (now >= live.sentAt + HOUR && !actual.ok && actual.reason === 'no_code') return
+      return void expect(actual).toEqual({ ok: false, reason: 'expired' })
+    }
+    if (this.kind === 'malformed') return void expect(actual).toEqual({ ok: false, reason: 'malformed' })
+    if (typed === live.code) {
+      m.code = null
+      m.voided.push(live.code)
+      if (m.auths.length === 0) {
+        m.failures = 0
+        m.lockedUntil = 0
+      }
+      return void expect(actual).toEqual({ ok: true, channel: 'email' })
+    }
+    live.attempts++
+    const attemptsLeft = CODES.attempts - live.attempts
+    if (attemptsLeft === 0) {
+      m.voided.push(live.code)
+      m.code = null
+    }
+    expect(actual).toEqual({ ...fail(m, now), attemptsLeft })
+  }
+  toString() {
+    return `checkCode(${this.kind}, ${this.purpose})`
+  }
+}
+
 class TickCommand implements fc.AsyncCommand<Model, Real> {
   constructor(readonly ms: number) {}
   check() {
@@ -482,7 +615,7 @@ class TickCommand implements fc.AsyncCommand<Model, Real> {
 
 const kinds: ProofKind[] = ['prev', 'current', 'next', 'wrong', 'dead', 'recovery', 'spent', 'malformed', 'none']
 const tick = fc
-  .constantFrom(1_000, 5_000, 15_000, 25_000, 30_000, 30_000, 90_000, 300_000, 660_000)
+  .constantFrom(1_000, 5_000, 15_000, 25_000, 30_000, 30_000, 90_000, 300_000, 660_000, 1_200_000)
   .map((ms) => new TickCommand(ms))
 const commands = [
   fc.constantFrom('good', 'good', 'reversed', 'wrong').map((k) => new ConfirmCommand(k as 'good')),
@@ -501,6 +634,13 @@ const commands = [
   fc.constant(new RepeatConfirmCommand()),
   fc.boolean().map((acknowledge) => new UnsavedCommand(acknowledge)),
   fc.constant(new CancelCommand()),
+  fc.constantFrom('enroll', 'change_email', 'enroll').map((p) => new SendCodeCommand(p as 'enroll')),
+  fc
+    .tuple(
+      fc.constantFrom<TypedCode>('right', 'right', 'wrong', 'voided', 'malformed'),
+      fc.constantFrom('enroll', 'enroll', 'change_email'),
+    )
+    .map(([kind, purpose]) => new CheckCodeCommand(kind, purpose as 'enroll')),
   tick,
   tick,
 ]
@@ -520,6 +660,7 @@ describe('createMFA against a reference model', () => {
         async (cmds, offset, preEnrolled) => {
           const clock = fakeClock(T0 - 5_000 + offset)
           const events: MFAEvent[] = []
+          const inbox: string[] = []
           // every record written, to check that none holds a recovery code in clear
           const memory = memoryStore({ now: clock.now })
           const written: string[] = []
@@ -538,6 +679,7 @@ describe('createMFA against a reference model', () => {
             policy: POLICY,
             encryptionKeys: KEYS,
             onEvent: (e) => void events.push(e),
+            sendCode: (message: VerificationCodeMessage) => void inbox.push(message.code),
           })
           const sensitive: Secrets = { secrets: new Set(), codes: new Set(), recovery: new Set() }
           const model: Model = {
@@ -551,8 +693,12 @@ describe('createMFA against a reference model', () => {
             spent: [],
             unsaved: null,
             lastConfirm: null,
+            code: null,
+            sent: [],
+            voided: [],
+            lastSent: Number.NEGATIVE_INFINITY,
           }
-          const real: Real = { mfa, clock, sensitive }
+          const real: Real = { mfa, clock, sensitive, inbox }
           // Half the runs start with an enrolled user, so long sequences explore the active states.
           if (preEnrolled) {
             await new ProofCommand('begin', 'none', 0, 0).run(model, real)

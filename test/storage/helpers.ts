@@ -2,6 +2,9 @@
 import { createMFA, decodeBase32, generateTOTP, type MFA, type MFAStore } from 'mfa-core'
 import { expect } from 'vitest'
 
+/** The proof key of every app server of the races (and of the test process that sends the codes they check). */
+export const RACE_PROOF_KEY = new Uint8Array(32).fill(5)
+
 /** The start of a time step, so every offset below lands in a known step. */
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 const STEP = 30_000

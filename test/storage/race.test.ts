@@ -1,11 +1,13 @@
 // Many app servers, one store: 8 processes race `verify` with the same valid code (exactly one acceptance), and
 // wrong codes from many processes count exactly as sequential ones (no lost update), on SQLite, PostgreSQL, Redis.
-import { createMFA, memoryStore } from 'mfa-core'
+// The same for a verification code sent by email: checked by every process at once it is accepted once, and N wrong
+// guesses in parallel count as N, against the code's attempts and the user's failure budget.
+import { createMFA, type MFAPolicy, type MFAStore, memoryStore, type VerificationCodeMessage } from 'mfa-core'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { type Backend, ioredisClusterStore } from './clients.js'
 import { type Contender, contenders } from './contenders.js'
 import { workerPool } from './harness/workers.js'
-import { activeOf, enroll } from './helpers.js'
+import { activeOf, enroll, RACE_PROOF_KEY, T0 } from './helpers.js'
 
 const servers = inject('storageServers')
 const PROCESSES = 8
@@ -19,6 +21,36 @@ async function sequentialReference(n: number) {
   const user = await enroll(store, 'reference')
   for (let i = 0; i < n; i++) await user.mfa.verify('reference', user.wrongCode)
   return activeOf(store, 'reference')
+}
+
+/** A verification code sent to a user (with no authenticator) by the same key the app servers check it with. */
+async function sendCode(store: MFAStore, userId: string, policy: Partial<MFAPolicy> = {}) {
+  let code = ''
+  const mfa = createMFA({
+    store,
+    issuer: 'Race Test',
+    now: () => T0,
+    proofKey: RACE_PROOF_KEY,
+    policy,
+    sendCode: (m: VerificationCodeMessage) => {
+      code = m.code
+    },
+  })
+  expect(
+    (await mfa.sendVerificationCode(userId, { channel: 'email', destination: 'r@example.com', purpose: 'enroll' })).ok,
+  ).toBe(true)
+  return { mfa, code, wrong: code === '000000' ? '000001' : '000000' }
+}
+
+/** The stored record's failure count, lock and verification-code attempts. */
+async function codeStateOf(store: MFAStore, userId: string) {
+  const entry = await store.get(`mfa:${userId}`)
+  const record = entry && JSON.parse(entry.data)
+  return {
+    failures: record?.failures,
+    lockedUntil: record?.lockedUntil,
+    attempts: record?.verification?.code?.attempts ?? null,
+  }
 }
 
 // One set of worker processes for all stores (starting 8 processes costs more than the races themselves).
@@ -87,6 +119,53 @@ for (const c of cases) {
         await user.mfa.verify(userId, user.wrongCode)
         const login = await user.mfa.verify(userId, user.loginCode)
         expect(login).toMatchObject({ ok: false, reason: 'locked' })
+      })
+    }
+
+    test(`${PROCESSES} x ${ATTEMPTS} checks of one emailed code: exactly one is accepted`, async () => {
+      let conflicts = 0
+      for (let round = 0; round < 5 && conflicts === 0; round++) {
+        const userId = `code-race-${round}-${Date.now()}`
+        const { code, mfa } = await sendCode(opened.store, userId)
+        const tallies = await pool.verifyAll({ userId, code, attempts: ATTEMPTS, now: T0, purpose: 'enroll' })
+        expect(tallies.reduce((sum, t) => sum + t.accepted, 0)).toBe(1)
+        expect(tallies.flatMap((t) => Object.keys(t.errors)).filter((e) => e !== 'ERR_STORAGE')).toEqual([])
+        // every other check found the code spent
+        expect([...new Set(tallies.flatMap((t) => Object.keys(t.reasons)))].filter((r) => r !== 'no_code')).toEqual([])
+        conflicts = tallies.reduce((sum, t) => sum + t.conflicts, 0)
+        expect(await mfa.checkVerificationCode(userId, code, { purpose: 'enroll' })).toEqual({
+          ok: false,
+          reason: 'no_code',
+        })
+      }
+      expect(conflicts).toBeGreaterThan(0)
+    })
+
+    for (const n of [4, PROCESSES]) {
+      test(`${n} wrong guesses of an emailed code from ${n} processes count as ${n}`, async () => {
+        // attempts per code above n, and the n-th failure locks: each guess counts against the code and the budget
+        const policy = { verificationCodeAttempts: 10, maxFailures: n }
+        const userId = `code-failures-${n}-${Date.now()}`
+        const { code, wrong, mfa } = await sendCode(opened.store, userId, policy)
+        const tallies = await pool.verifyAll(
+          { userId, code: wrong, attempts: 1, parallel: 1, now: T0, purpose: 'enroll', policy },
+          n,
+        )
+        expect(tallies.flatMap((t) => Object.keys(t.errors))).toEqual([])
+        expect(tallies.reduce((sum, t) => sum + (t.reasons.invalid ?? 0), 0)).toBe(n)
+        // the sequential reference: n wrong guesses one after the other
+        const memory = memoryStore()
+        const reference = await sendCode(memory, userId, policy)
+        for (let i = 0; i < n; i++) await reference.mfa.checkVerificationCode(userId, wrong, { purpose: 'enroll' })
+        const state = await codeStateOf(opened.store, userId)
+        expect(state).toEqual(await codeStateOf(memory, userId))
+        expect(state.attempts).toBe(n)
+        expect(state.failures).toBe(n)
+        // the n-th failure locked the user only if none was lost: even the right code is refused
+        expect(await mfa.checkVerificationCode(userId, code, { purpose: 'enroll' })).toMatchObject({
+          ok: false,
+          reason: 'locked',
+        })
       })
     }
   })

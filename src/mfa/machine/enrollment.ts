@@ -19,6 +19,10 @@ import { refuse } from './refusal.js'
 import { cancelled, securityChange } from './security-change.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
 import type { NeedsRecovery, Refusal, Transition } from './types.js'
+import { identityRefusal } from './verification-codes.js'
+
+/** A first enrollment under `policy.requireIdentityProof`: it begins only on an identity proof (verification-codes.ts). */
+export type IdentityGate = { identity: true }
 
 /** A fresh secret the service generated, with its id and label, ready to become a pending enrollment. */
 export interface NewSecret extends SecretParams {
@@ -28,34 +32,44 @@ export interface NewSecret extends SecretParams {
 
 /**
  * A gate for `beginEnrollment`: `limit_reached` at `maxAuthenticators`; no proof needed for a first
- * authenticator (`{ open: true }`); else as {@link proofGate}.
+ * authenticator (`{ open: true }`), or, with `policy.requireIdentityProof`, an identity proof (`{ identity: true }`,
+ * `locked` while the user is locked out); else as {@link proofGate}.
  */
 export function enrollGate(
   record: MFARecord | null,
   hasProof: boolean,
   now: number,
   policy: MFAPolicy,
-): ClosedGate<EnrollReason> | CodeGate | { open: true } {
+): ClosedGate<EnrollReason> | CodeGate | IdentityGate | { open: true } {
   const count = record?.authenticators.length ?? 0
   if (count >= policy.maxAuthenticators) return { reason: 'limit_reached' }
+  if (count === 0 && policy.requireIdentityProof) {
+    if (record && now < record.lockedUntil) return { reason: 'locked', retryAfterMs: record.lockedUntil - now }
+    return { identity: true }
+  }
   if (count === 0) return { open: true }
   return proofGate(record, hasProof, now, policy)
 }
 
 /**
  * Starts (or restarts: it replaces any pending one) an enrollment. For a user who already has authenticators the
- * proof is checked and consumed first; the pending enrollment changes nothing of theirs until confirmed. A closed
- * gate is refused as is.
+ * proof is checked and consumed first; the pending enrollment changes nothing of theirs until confirmed. A first
+ * enrollment behind an identity gate needs a standing identity proof (`identityRefusal`). A closed gate is refused
+ * as is.
  */
 export function begin(
   record: MFARecord | null,
-  gate: ClosedGate<EnrollReason> | CodeGate | { open: true },
+  gate: ClosedGate<EnrollReason> | CodeGate | IdentityGate | { open: true },
   evidence: ProofEvidence | null,
   secret: NewSecret,
   now: number,
   policy: MFAPolicy,
 ): Transition<{ ok: true; authenticatorId: string; expiresAt: number } | Refusal<EnrollReason>> {
   if ('reason' in gate) return refuseClosed(gate)
+  if ('identity' in gate) {
+    const why = identityRefusal(record, evidence, now)
+    if (why !== null) return refuse(why)
+  }
   let base = record ?? emptyRecord()
   const events: MFAEventDraft[] = []
   if ('candidates' in gate) {

@@ -7,7 +7,8 @@
 // One concept a file: types (transitions), gates, refusal (the failure budget), prove (a code consumed), step-up
 // (proofs), login, enrollment, authenticators, recovery-codes, security-change (what every security change does),
 // turn-off (disable, reset), trusted-devices, resync, keys (which keys a record needs, the rewrite), security-keys
-// (WebAuthn: registration, challenges, assertions), record-expiry, status.
+// (WebAuthn: registration, challenges, assertions), verification-codes (email and SMS codes, the identity proof of a
+// first enrollment), record-expiry, status.
 
 export {
   type ImportedSecret,
@@ -118,3 +119,19 @@ export {
 } from './trusted-devices.js'
 export { disable, reset } from './turn-off.js'
 export type { FreshRecoveryCodes, NeedsRecovery, Refusal, Transition } from './types.js'
+export {
+  type CodeCheckGate,
+  type CodeCheckRefusal,
+  type CodeCheckSuccess,
+  checkCode,
+  codeCheckGate,
+  forgetStaleCodes,
+  type IdentityRefusal,
+  identityRefusal,
+  type NewCode,
+  type SendDecision,
+  sendCode,
+  type TypedCodeEvidence,
+  voidUndelivered,
+  withVerification,
+} from './verification-codes.js'

@@ -15,12 +15,14 @@ import {
   type SecurityKey,
   totpOf,
 } from '../record/shapes.js'
+import type { IdentityGate } from './enrollment.js'
 import type { ClosedGate, CodeGate } from './gates.js'
 import type { Proved } from './prove.js'
 import { unsavedFor } from './recovery-codes.js'
 import { fail, refuse } from './refusal.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
 import type { NeedsRecovery, Refusal, Transition } from './types.js'
+import { identityRefusal } from './verification-codes.js'
 
 /** The label of a key registered without one. */
 export const DEFAULT_KEY_LABEL = 'Security key'
@@ -164,18 +166,23 @@ export interface KeyRegistrationStarted {
 
 /**
  * Begins (or begins again: it replaces any registration begun) the registration of a security key, after the
- * proof the gate asks for (`enrollGate`: none for a first authenticator; `limit_reached` at `maxAuthenticators`).
+ * proof the gate asks for (`enrollGate`: none for a first authenticator, or an identity proof with
+ * `policy.requireIdentityProof`; `limit_reached` at `maxAuthenticators`).
  * The challenge is kept until `policy.enrollmentTTLMs`; the user's keys are excluded from the options.
  */
 export function beginKeyRegistration(
   record: MFARecord | null,
-  gate: ClosedGate<EnrollReason> | CodeGate | { open: true },
+  gate: ClosedGate<EnrollReason> | CodeGate | IdentityGate | { open: true },
   evidence: ProofEvidence | null,
   fresh: NewKeyRegistration,
   now: number,
   policy: MFAPolicy,
 ): Transition<KeyRegistrationStarted | Refusal<EnrollReason>> {
   if ('reason' in gate) return { result: { ok: false, reason: gate.reason }, events: [] }
+  if ('identity' in gate) {
+    const why = identityRefusal(record, evidence, now)
+    if (why !== null) return refuse(why)
+  }
   let base = record ?? emptyRecord()
   const events: MFAEventDraft[] = []
   if ('candidates' in gate) {

@@ -1,6 +1,14 @@
 // Step-up proofs: a proof from an earlier `verify(..., { proof: true })` given instead of a code, whether it still
 // stands for the record now, and `checkProof`. The proof's codec (sign, open) is ../proof-token.ts.
-import type { CheckProofResult, CodeReason, MFAPolicy, ProofChange, ProofMethod, StepUpReason } from '../api.js'
+import type {
+  CheckProofResult,
+  CodeReason,
+  MFAPolicy,
+  ProofChange,
+  ProofMethod,
+  StepUpReason,
+  VerificationChannel,
+} from '../api.js'
 import { ALL_PROOF_METHODS, PROOF_CLOCK_SKEW_MS } from '../policy.js'
 import { MAX_GENERATION, type MFARecord } from '../record/shapes.js'
 import type { CodeGate } from './gates.js'
@@ -17,9 +25,11 @@ export interface ProofClaims {
   verifiedAt: number
   /** The record generation at that time; any later bump voids the proof. */
   generation: number
-  method: ProofMethod
-  /** The authenticator whose code or assertion was accepted (null for a recovery code). */
+  method: ProofMethod | VerificationChannel
+  /** The authenticator whose code or assertion was accepted (null for a recovery code and a verification code). */
   authenticatorId: string | null
+  /** For a verification code (`method: 'email' | 'sms'`): the purpose it was sent for. */
+  purpose?: string
 }
 
 /** A proof string read back by the codec: its claims once the signature checked out, or `invalid`. */
@@ -40,7 +50,11 @@ export interface ProofFacts {
 /** The outcome of {@link decideProof}. */
 export type ProofDecision =
   | { ok: true; verifiedAt: number; method: ProofMethod; authenticatorId: string | null }
+  | { ok: true; verifiedAt: number; method: VerificationChannel; authenticatorId: null; purpose: string }
   | { ok: false; reason: StepUpReason }
+
+/** True for the methods of a verification code sent by email or SMS (an identity check, not a factor). */
+export const isChannel = (method: string): method is VerificationChannel => method === 'email' || method === 'sms'
 
 /**
  * Decides whether an opened proof still stands for the user's record now.
@@ -51,7 +65,8 @@ export type ProofDecision =
  * - older than `maxAgeMs`: `proof_expired`.
  *
  * The authenticator must also be older than the proof (within the clock skew), so an id reused by a later
- * enrollment never revives a proof.
+ * enrollment never revives a proof. A verification-code proof (`email`, `sms`) names no authenticator: it stands
+ * while the generation does.
  *
  * @param opened - from the proof codec's `open`
  * @param record - the user's generation and authenticators, or null when the user has no record
@@ -65,28 +80,32 @@ export function decideProof(
   maxAgeMs: number,
 ): ProofDecision {
   if (!opened.ok || opened.claims.verifiedAt > now + PROOF_CLOCK_SKEW_MS) return { ok: false, reason: 'proof_invalid' }
-  const { verifiedAt, generation, method, authenticatorId } = opened.claims
+  const { verifiedAt, generation, method, authenticatorId, purpose } = opened.claims
   const older = (a: { createdAt: number }) => a.createdAt <= verifiedAt + PROOF_CLOCK_SKEW_MS
   const standing =
     record !== null &&
     record.generation === generation &&
     // a generation at its bound no longer moves on a security change: no proof may stand on it
     generation < MAX_GENERATION &&
-    (method === 'recovery'
-      ? record.authenticators.some(older)
-      : record.authenticators.some((a) => a.id === authenticatorId && older(a)))
+    (isChannel(method) ||
+      (method === 'recovery'
+        ? record.authenticators.some(older)
+        : record.authenticators.some((a) => a.id === authenticatorId && older(a))))
   if (!standing) return { ok: false, reason: 'proof_revoked' }
   if (now - verifiedAt > maxAgeMs) return { ok: false, reason: 'proof_expired' }
+  if (isChannel(method)) return { ok: true, verifiedAt, method, authenticatorId: null, purpose: purpose ?? '' }
   return { ok: true, verifiedAt, method, authenticatorId }
 }
 
 /**
  * {@link prove} for the changes that take a proof: a step-up proof stands (it consumes nothing and changes no
  * count) or is refused as {@link decideProof} says; a code goes through {@link prove}. A refused proof does not
- * count as a failure: it is a 128-bit signature, not something to guess. Then `policy.proofMethods[change]` says
- * whether the proof's method may authorize this change, and `policy.requireSecurityKeyFor` whether an app's code may
- * (not for a user who has a security key): if not, `method_not_allowed`, and nothing is written (a code is not
- * consumed, no failure counted; a `failed` event records the attempt).
+ * count as a failure: it is a 128-bit signature, not something to guess. A verification-code proof (email, SMS)
+ * never authorizes a change to a user's MFA (`method_not_allowed`): an inbox is weaker than the factor it would
+ * add to, remove or turn off. Then `policy.proofMethods[change]` says whether the proof's method may authorize this
+ * change, and `policy.requireSecurityKeyFor` whether an app's code may (not for a user who has a security key): if
+ * not, `method_not_allowed`, and nothing is written (a code is not consumed, no failure counted; a `failed` event
+ * records the attempt).
  */
 export function proveStepUp(
   record: MFARecord,
@@ -113,10 +132,11 @@ function proveAny(
   evidence: ProofEvidence | null,
   now: number,
   policy: MFAPolicy,
-): { proved: Proved } | { refused: Transition<Refusal<CodeReason | StepUpReason>> } {
+): { proved: Proved } | { refused: Transition<Refusal<CodeReason | StepUpReason | 'method_not_allowed'>> } {
   if (evidence?.kind !== 'proof') return prove(record, gate, evidence, now, policy)
   const decision = decideProof(evidence.opened, record, now, evidence.maxAgeMs)
   if (!decision.ok) return { refused: refuse(decision.reason) }
+  if (isChannel(decision.method)) return { refused: refuse('method_not_allowed') }
   const proved: Proved = { next: record, method: decision.method, events: [] }
   if (decision.authenticatorId !== null) proved.authenticatorId = decision.authenticatorId
   return { proved }
@@ -138,6 +158,7 @@ export function checkProof(
   const d = decideProof(opened, record, now, maxAgeMs)
   if (!d.ok) return d
   if (record && now < record.lockedUntil) return { ok: false, reason: 'locked', retryAfterMs: record.lockedUntil - now }
+  if ('purpose' in d) return { ok: true, verifiedAt: d.verifiedAt, method: d.method, purpose: d.purpose }
   return d.authenticatorId === null || d.method === 'recovery'
     ? { ok: true, verifiedAt: d.verifiedAt, method: 'recovery' }
     : { ok: true, verifiedAt: d.verifiedAt, method: d.method, authenticatorId: d.authenticatorId }

@@ -13,6 +13,7 @@ import {
   MAX_REPLACED_TOKENS,
   type MFARecord,
 } from './shapes.js'
+import { isVerificationState } from './verification.js'
 
 /** A parsed JSON object whose keys were checked, before its values are. */
 export type Fields = Record<string, unknown>
@@ -180,8 +181,8 @@ export function isRecord2(o: unknown): o is MFARecord {
 }
 
 /**
- * True when `o` is a valid schema-3 record: a schema-2 record whose authenticators may also be security keys and
- * which may hold the WebAuthn state (`webauthn`, optional).
+ * True when `o` is a valid schema-3 record: a schema-2 record whose authenticators may also be security keys, and
+ * which may hold the WebAuthn state (`webauthn`) and the verification-code state (`verification`), both optional.
  */
 export function isRecord3(o: unknown): o is MFARecord {
   return isRecord(o, 3)
@@ -191,15 +192,18 @@ function isRecord(o: unknown, schema: 2 | 3): o is MFARecord {
   const has = (key: string) => typeof o === 'object' && o !== null && Object.hasOwn(o, key)
   const signed = has('mac')
   const keyState = schema === 3 && has('webauthn')
+  const codes = schema === 3 && has('verification')
   const keys = [
     ...RECORD_KEYS,
     ...(has('unsaved') ? ['unsaved'] : []),
     ...(signed ? ['mac'] : []),
     ...(keyState ? ['webauthn'] : []),
+    ...(codes ? ['verification'] : []),
   ]
   if (!exactKeys(o, keys) || o.schema !== schema) return false
   if (signed && !isMAC(o.mac)) return false
   if (keyState && !isKeyState(o.webauthn)) return false
+  if (codes && !isVerificationState(o.verification)) return false
   const list = o.authenticators
   const isEntry = schema === 3 ? (a: unknown) => isAuthenticator(a) || isSecurityKey(a) : isAuthenticator
   if (!Array.isArray(list) || list.length > 100 || !list.every(isEntry)) return false

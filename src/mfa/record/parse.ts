@@ -32,16 +32,17 @@ export function parseRecord(data: string): MFARecord {
 }
 
 /**
- * The record with the schema number it is written under: 3 when it holds a security key or WebAuthn state, else 2,
- * so a record without keys stays exactly what the release before wrote (and that release still reads it), and a
- * record with keys is refused by that release for its schema number, never by chance. Set before the record is
+ * The record with the schema number it is written under: 3 when it holds a security key, WebAuthn state or
+ * verification-code state, else 2, so a record without them stays exactly what the release before wrote (and that release still reads it), and a
+ * record with them is refused by that release for its schema number, never by chance. Set before the record is
  * signed: the MAC covers the number stored.
  *
  * @param record - the record about to be written
  * @returns the same record, or a copy with its schema number changed
  */
 export function withSchema(record: MFARecord): MFARecord {
-  const schema = record.webauthn !== undefined || !record.authenticators.every(isTOTP) ? 3 : 2
+  const schema =
+    record.webauthn !== undefined || record.verification !== undefined || !record.authenticators.every(isTOTP) ? 3 : 2
   return record.schema === schema ? record : { ...record, schema }
 }
 

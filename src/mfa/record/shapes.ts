@@ -6,6 +6,8 @@ import type { KeyState, SecurityKey } from './security-key.js'
 
 export type { KeyAlgorithm, KeyChallenge, KeyRegistration, KeyState, SecurityKey } from './security-key.js'
 
+import type { VerificationState } from './verification.js'
+
 /**
  * A secret as stored: base32 in clear (`{ b32 }`), or AES-GCM encrypted (`{ kid, iv, ct }`, both base32, the tag
  * appended to the ciphertext). Schema 2 binds the ciphertext to the store key and the authenticator id; `legacy`
@@ -151,7 +153,10 @@ export interface UnsavedRecovery {
  * authenticators, then at most one pending enrollment.
  */
 export interface MFARecord {
-  /** 2, or 3 when it holds a security key or WebAuthn state (set by the write: see `withSchema` in parse.ts). */
+  /**
+   * 2, or 3 when it holds a security key, WebAuthn state or verification-code state (set by the write: see
+   * `withSchema` in parse.ts).
+   */
   schema: 2 | 3
   /** Bumped by disable, reset, removal of an authenticator and recovery-code regeneration (names proofs' validity). */
   generation: number
@@ -176,6 +181,8 @@ export interface MFARecord {
   mac?: RecordMAC
   /** Schema 3: the user handle, a security-key registration begun and the sign-in challenges; absent when none. */
   webauthn?: KeyState
+  /** Schema 3: the verification code sent by email or SMS and the recent sends (record/verification.ts). */
+  verification?: VerificationState
 }
 
 /**

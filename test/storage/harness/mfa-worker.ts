@@ -1,7 +1,8 @@
 // One app-server process of the multi-process tests: it opens its own connection to the shared store and runs
 // `verify` calls when the parent says so. Bundled by esbuild (see workers.ts) and started with child_process.fork.
-import { createMFA, isOTPError, type MFAStore } from 'mfa-core'
+import { createMFA, isOTPError, type MFAPolicy, type MFAStore } from 'mfa-core'
 import { type Backend, openBackend } from '../clients.js'
+import { RACE_PROOF_KEY } from '../helpers.js'
 import { countingStore } from './counting-store.js'
 
 export type ToWorker =
@@ -16,6 +17,10 @@ export type ToWorker =
       now: number
       /** Instead of verify: removeAuthenticator of this id, with `code` as the proof. */
       remove?: string
+      /** Instead of verify: checkVerificationCode of `code` for this purpose. */
+      purpose?: string
+      /** Changes to the default policy. */
+      policy?: Partial<MFAPolicy>
     }
   | { type: 'exit' }
 
@@ -48,7 +53,13 @@ process.on('message', async (message: ToWorker) => {
     } else if (message.type === 'verify') {
       clock = message.now
       const counting = countingStore(opened!.store)
-      const mfa = createMFA({ store: counting.store, issuer: 'Race Test', now: () => clock })
+      const mfa = createMFA({
+        store: counting.store,
+        issuer: 'Race Test',
+        now: () => clock,
+        proofKey: RACE_PROOF_KEY,
+        ...(message.policy ? { policy: message.policy } : {}),
+      })
       const reasons: Record<string, number> = {}
       const errors: Record<string, number> = {}
       let accepted = 0
@@ -59,7 +70,9 @@ process.on('message', async (message: ToWorker) => {
           try {
             const result = message.remove
               ? await mfa.removeAuthenticator(message.userId, message.remove, message.code)
-              : await mfa.verify(message.userId, message.code)
+              : message.purpose
+                ? await mfa.checkVerificationCode(message.userId, message.code, { purpose: message.purpose })
+                : await mfa.verify(message.userId, message.code)
             if (result.ok) accepted++
             else reasons[result.reason] = (reasons[result.reason] ?? 0) + 1
           } catch (error) {

@@ -91,7 +91,16 @@ export interface WorkerPool {
   use(backend: Backend): Promise<void>
   /** Runs `verify` in every worker at once (the messages go out back to back) and collects the tallies. */
   verifyAll(
-    task: { userId: string; code: string; attempts: number; parallel?: number; now: number },
+    task: {
+      userId: string
+      code: string
+      attempts: number
+      parallel?: number
+      now: number
+      /** Check a verification code of this purpose instead of a login code. */
+      purpose?: string
+      policy?: Extract<ToWorker, { type: 'verify' }>['policy']
+    },
     workers?: number,
   ): Promise<Extract<FromWorker, { type: 'done' }>[]>
   /** Sends `tasks[i]` to worker i, all at once, and collects the tallies in the same order. */
