@@ -57,6 +57,8 @@ export interface RecoveryHasher {
    * digests themselves never change. Anything else comes back as it is.
    */
   rekey(scheme: RecoveryDigests, storeKey: string, userId: string): Promise<RecoveryDigests>
+  /** Whether {@link RecoveryHasher.rekey} would change `scheme` (it depends on a key that is not the current one). */
+  stale(scheme: RecoveryDigests): boolean
 }
 
 /**
@@ -79,6 +81,12 @@ export function createRecoveryHasher(keys: CheckedEncryptionKeys | undefined, bo
     derived.get(kid, () =>
       hmacSHA256((keys as CheckedEncryptionKeys).keys[kid] as Uint8Array, utf8('mfa-core/recovery-key/v2')),
     )
+  /** `hmac` digests whose derived key is under an older (still configured) key id. */
+  const olderHMAC = (scheme: RecoveryDigests): scheme is Extract<RecoveryDigests, { scheme: 'hmac' }> =>
+    scheme.scheme === 'hmac' &&
+    keys !== undefined &&
+    scheme.kid !== keys.current &&
+    Object.hasOwn(keys.keys, scheme.kid)
   return {
     fresh() {
       return keys
@@ -108,13 +116,16 @@ export function createRecoveryHasher(keys: CheckedEncryptionKeys | undefined, bo
       const binding = { storeKey, userId, id: RECOVERY_KEY_ID }
       const sealKey = async (bytes: Uint8Array) =>
         (await box.seal(bytes, binding)) as Extract<RecoveryDigests, { scheme: 'sealed' }>['key']
-      if (scheme.scheme === 'hmac' && keys && scheme.kid !== keys.current && Object.hasOwn(keys.keys, scheme.kid)) {
+      if (olderHMAC(scheme)) {
         return { scheme: 'sealed', key: await sealKey(await recoveryKey(scheme.kid)), digests: scheme.digests }
       }
       if (scheme.scheme === 'sealed' && box.stale(scheme.key)) {
         return { scheme: 'sealed', key: await sealKey(await box.open(scheme.key, binding)), digests: scheme.digests }
       }
       return scheme
+    },
+    stale(scheme) {
+      return olderHMAC(scheme) || (scheme.scheme === 'sealed' && box.stale(scheme.key))
     },
   }
 }

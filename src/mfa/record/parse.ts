@@ -19,7 +19,7 @@ export function parseRecord(data: string): MFARecord {
   } catch {}
   const schema = typeof o === 'object' && o !== null ? (o as { schema?: unknown }).schema : undefined
   let record: MFARecord | null = null
-  if (schema === 2 && isRecord2(o)) record = { ...o, unsaved: o.unsaved ?? null }
+  if (schema === 2) record = checkedRecord(o)
   else if (schema === 1) record = upgradeRecord1(o)
   if (record === null) {
     throw new OTPError(
@@ -28,6 +28,17 @@ export function parseRecord(data: string): MFARecord {
     )
   }
   return record
+}
+
+/**
+ * The schema-2 record `o` stands for, as {@link parseRecord} returns it (`unsaved` null when absent), or null when it
+ * is not a valid one: the check a record about to be written gets before it is cached as its own next read.
+ *
+ * @param o - a parsed JSON object, or a record built in memory
+ * @returns the record, or null
+ */
+export function checkedRecord(o: unknown): MFARecord | null {
+  return isRecord2(o) ? { ...o, unsaved: o.unsaved ?? null } : null
 }
 
 /**
