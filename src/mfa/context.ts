@@ -77,7 +77,7 @@ export function createContext(options: MFAOptions): ServiceContext {
   }
   const ring = checkProofKey(options.proofKey)
   const proofs = ring && createProofCodec(ring)
-  const seal = createRecordSeal(keys, allowPlaintext)
+  const seal = createRecordSeal(keys, allowPlaintext, engine)
   const tx = createTransactions({ store, keyPrefix, maxRetries, policy, box, hasher, seal, clock, onEvent })
   // the codes, their digests, and their sealed copy bound to those digests (to show them again until saved)
   const fresh = async (userId: string): Promise<FreshRecoveryCodes> => {
