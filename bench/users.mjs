@@ -3,6 +3,13 @@
 import { createMFA, decodeBase32 } from '../dist/index.js'
 import { generateTOTP } from '../dist/sync.js'
 
+/**
+ * With BENCH_KEYS=1 every service of the benches seals secrets and signs records under one encryption key (as a
+ * deployment with `encryptionKeys` does): the record MAC and the sealed secrets are then part of every login.
+ */
+const keyed =
+  process.env.BENCH_KEYS === '1' ? { encryptionKeys: { current: 'k1', keys: { k1: new Uint8Array(32).fill(7) } } } : {}
+
 /** The TOTP step (ms) the benches use; every user's clock moves by one step per login. */
 export const STEP = 30_000
 
@@ -12,7 +19,14 @@ export const STEP = 30_000
  */
 export async function enrollUser(store, userId, { engine, count = 1, policy, start }) {
   const clock = { now: start }
-  const mfa = createMFA({ store, issuer: 'Bench', now: () => clock.now, engine, ...(policy ? { policy } : {}) })
+  const mfa = createMFA({
+    store,
+    issuer: 'Bench',
+    now: () => clock.now,
+    engine,
+    ...keyed,
+    ...(policy ? { policy } : {}),
+  })
   const secrets = []
   for (let i = 0; i < count; i++) {
     const proof = i === 0 ? undefined : generateTOTP(secrets[0], { timestamp: clock.now })

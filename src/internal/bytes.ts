@@ -43,7 +43,12 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
   return ENCODER.encode(text) as Uint8Array<ArrayBuffer>
 }
 
+/** Each byte value's two lower-case hex digits. */
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'))
+
 /** The first `length` bytes of `bytes` (all of them by default) as lower-case hex. */
 export function toHex(bytes: Uint8Array, length = bytes.length): string {
-  return Array.from(bytes.subarray(0, length), (b) => b.toString(16).padStart(2, '0')).join('')
+  let out = ''
+  for (let i = 0; i < Math.min(length, bytes.length); i++) out += HEX_PAIRS[bytes[i] as number]
+  return out
 }

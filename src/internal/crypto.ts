@@ -91,6 +91,17 @@ export async function pbkdf2SHA256(
 }
 
 /**
+ * The 32 bytes of an HMAC-SHA256 key derived from `secret` for one purpose, exactly as {@link deriveHMACKey}
+ * derives it (RFC 5869 HKDF-SHA256, empty salt, `info` naming the purpose): for an HMAC engine that is handed raw
+ * key bytes.
+ */
+export async function deriveHMACKeyBytes(secret: Uint8Array, info: string): Promise<Uint8Array> {
+  const base = await subtle().importKey('raw', copyBytes(secret), 'HKDF', false, ['deriveBits'])
+  const params = { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(info) }
+  return new Uint8Array(await subtle().deriveBits(params, base, 256))
+}
+
+/**
  * A non-extractable HMAC-SHA256 signing key derived from `secret` for one purpose (RFC 5869 HKDF-SHA256, empty
  * salt, `info` naming the purpose), so one application key never signs two kinds of message.
  */

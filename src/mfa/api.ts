@@ -578,8 +578,8 @@ export interface MFAOptions {
   maxRetries?: number
   /**
    * The HMAC engine for codes: WebCrypto by default; `syncEngine` from `mfa-core/sync` computes them in pure
-   * TypeScript (faster in Node, where each WebCrypto call is a thread-pool round trip). Recovery codes and
-   * encryption at rest still use WebCrypto.
+   * TypeScript (faster in Node, where each WebCrypto call is a thread-pool round trip), and so does the record MAC
+   * (with `encryptionKeys`). Recovery codes and encryption at rest still use WebCrypto.
    */
   engine?: HMACEngine
   /**

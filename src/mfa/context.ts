@@ -97,7 +97,7 @@ export function createContext(options: MFAOptions): ServiceContext {
   if (sendCode !== undefined && codeDigests === undefined) {
     misuse('sendCode needs encryptionKeys or proofKey: verification codes are stored as keyed digests only')
   }
-  const seal = createRecordSeal(keys, allowPlaintext)
+  const seal = createRecordSeal(keys, allowPlaintext, engine)
   const tx = createTransactions({ store, keyPrefix, maxRetries, policy, box, hasher, seal, clock, onEvent })
   // the codes, their digests, and their sealed copy bound to those digests (to show them again until saved)
   const fresh = async (userId: string): Promise<FreshRecoveryCodes> => {

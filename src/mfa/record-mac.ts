@@ -6,7 +6,8 @@
 import { OTPError } from '../errors.js'
 import { timingSafeEqualString, toHex, utf8 } from '../internal/bytes.js'
 import { createPromiseCache } from '../internal/cache.js'
-import { deriveHMACKey, signHMAC } from '../internal/crypto.js'
+import { deriveHMACKeyBytes } from '../internal/crypto.js'
+import { type HMACEngine, type HMACSigner, webCryptoEngine } from '../internal/engine.js'
 import type { MFAEncryptionKeys } from './api.js'
 import type { MFARecord } from './record/shapes.js'
 
@@ -20,15 +21,56 @@ const MAC_INFO = 'mfa-core/record-mac/v1'
  * @param value - a JSON value (strings, safe integers, booleans, null, arrays, plain objects)
  */
 export function canonicalJSON(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJSON).join(',')}]`
-  if (typeof value === 'object' && value !== null) {
+  return canonical(value).text
+}
+
+/**
+ * The canonical texts of objects frozen all the way down (the parts a cached record shares with the records written
+ * after it): they cannot change, so each is written once.
+ */
+const frozenTexts = new WeakMap<object, string>()
+
+/** The JSON texts of object keys (a record has a few dozen distinct ones). */
+const keyTexts = new Map<string, string>()
+
+/** JSON.stringify's text of a primitive (numbers and booleans without its general path). */
+const primitiveText = (value: unknown): string =>
+  typeof value === 'number' && Number.isFinite(value)
+    ? String(value)
+    : typeof value === 'boolean'
+      ? String(value)
+      : JSON.stringify(value)
+
+/** {@link canonicalJSON}'s text of `value`, and whether `value` is frozen all the way down (a primitive is). */
+function canonical(value: unknown): { text: string; frozen: boolean } {
+  if (typeof value !== 'object' || value === null) return { text: primitiveText(value), frozen: true }
+  const known = frozenTexts.get(value)
+  if (known !== undefined) return { text: known, frozen: true }
+  let frozen = Object.isFrozen(value)
+  const parts: string[] = []
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const written = canonical(item)
+      frozen &&= written.frozen
+      parts.push(written.text)
+    }
+  } else {
     const o = value as Record<string, unknown>
-    const keys = Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJSON(o[k])}`).join(',')}}`
+    for (const key of Object.keys(o).sort()) {
+      if (o[key] === undefined) continue
+      const written = canonical(o[key])
+      frozen &&= written.frozen
+      let name = keyTexts.get(key)
+      if (name === undefined) {
+        name = JSON.stringify(key)
+        if (keyTexts.size < 1000) keyTexts.set(key, name)
+      }
+      parts.push(`${name}:${written.text}`)
+    }
   }
-  return JSON.stringify(value)
+  const text = Array.isArray(value) ? `[${parts.join(',')}]` : `{${parts.join(',')}}`
+  if (frozen) frozenTexts.set(value, text)
+  return { text, frozen }
 }
 
 /** What the MAC covers: a domain label, the store key (length-prefixed) and the canonical record without `mac`. */
@@ -65,20 +107,27 @@ export interface RecordSeal {
  * next write drops it)
  * @param allowMissing - the `allowPlaintextSecrets` window: a record without a MAC is read (and signed on its next
  * write)
+ * @param engine - computes the MACs (the service's engine: with `syncEngine` a record is signed without a WebCrypto
+ * round trip); the key is derived once per key id, by WebCrypto's HKDF
  */
-export function createRecordSeal(keys: MFAEncryptionKeys | undefined, allowMissing: boolean): RecordSeal {
-  const derived = createPromiseCache<CryptoKey>()
+export function createRecordSeal(
+  keys: MFAEncryptionKeys | undefined,
+  allowMissing: boolean,
+  engine: HMACEngine = webCryptoEngine,
+): RecordSeal {
+  const derived = createPromiseCache<HMACSigner>()
   const tag = async (kid: string, storeKey: string, record: MFARecord): Promise<string> => {
-    const key = await derived.get(kid, () =>
-      deriveHMACKey((keys as MFAEncryptionKeys).keys[kid] as Uint8Array, MAC_INFO),
+    const signer = await derived.get(kid, async () =>
+      engine.prepare(await deriveHMACKeyBytes((keys as MFAEncryptionKeys).keys[kid] as Uint8Array, MAC_INFO), 'SHA256'),
     )
-    return toHex(new Uint8Array(await signHMAC(key, signedMessage(storeKey, record))))
+    return toHex(new Uint8Array(await signer.sign(signedMessage(storeKey, record))))
   }
   const refuse = (why: string): never => {
     throw new OTPError('ERR_RECORD_INVALID', `stored MFA record ${why}; it was refused`)
   }
   return {
     async sign(record, storeKey) {
+      if (keys === undefined && record.mac === undefined) return record
       const { mac: _, ...rest } = record
       if (keys === undefined) return rest
       return { ...rest, mac: { kid: keys.current, tag: await tag(keys.current, storeKey, rest) } }

@@ -88,6 +88,8 @@ export interface RecoveryHasher {
    * digests themselves never change. Anything else comes back as it is.
    */
   rekey(scheme: RecoveryDigests, storeKey: string, userId: string): Promise<RecoveryDigests>
+  /** Whether {@link RecoveryHasher.rekey} would change `scheme` (it depends on a key that is not the current one). */
+  stale(scheme: RecoveryDigests): boolean
 }
 
 /**
@@ -107,6 +109,12 @@ export function createRecoveryHasher(keys: CheckedEncryptionKeys | undefined, bo
   // never share a key.
   const keyed = createKeyedDigests(keys?.keys ?? {}, 'mfa-core/recovery-key/v2')
   const recoveryKey = keyed.key
+  /** `hmac` digests whose derived key is under an older (still configured) key id. */
+  const olderHMAC = (scheme: RecoveryDigests): scheme is Extract<RecoveryDigests, { scheme: 'hmac' }> =>
+    scheme.scheme === 'hmac' &&
+    keys !== undefined &&
+    scheme.kid !== keys.current &&
+    Object.hasOwn(keys.keys, scheme.kid)
   return {
     fresh() {
       return keys
@@ -133,13 +141,16 @@ export function createRecoveryHasher(keys: CheckedEncryptionKeys | undefined, bo
       const binding = { storeKey, userId, id: RECOVERY_KEY_ID }
       const sealKey = async (bytes: Uint8Array) =>
         (await box.seal(bytes, binding)) as Extract<RecoveryDigests, { scheme: 'sealed' }>['key']
-      if (scheme.scheme === 'hmac' && keys && scheme.kid !== keys.current && Object.hasOwn(keys.keys, scheme.kid)) {
+      if (olderHMAC(scheme)) {
         return { scheme: 'sealed', key: await sealKey(await recoveryKey(scheme.kid)), digests: scheme.digests }
       }
       if (scheme.scheme === 'sealed' && box.stale(scheme.key)) {
         return { scheme: 'sealed', key: await sealKey(await box.open(scheme.key, binding)), digests: scheme.digests }
       }
       return scheme
+    },
+    stale(scheme) {
+      return olderHMAC(scheme) || (scheme.scheme === 'sealed' && box.stale(scheme.key))
     },
   }
 }

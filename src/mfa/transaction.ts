@@ -7,7 +7,8 @@ import type { MFAEvent, MFAOperation, MFAPolicy } from './api.js'
 import type { SecretBox } from './encryption.js'
 import { emitEvents } from './events.js'
 import { expiry, forgetStale, forgetStaleCodes, isEmpty, type Transition } from './machine/index.js'
-import { parseRecord, serializeRecord, withSchema } from './record/parse.js'
+import { createRecordCache } from './record/cache.js'
+import { checkedRecord, parseRecord, serializeRecord, withSchema } from './record/parse.js'
 import { isTOTP, type MFARecord, type SecretParams, totpOf } from './record/shapes.js'
 import type { RecordSeal } from './record-mac.js'
 import type { RecoveryHasher } from './recovery.js'
@@ -56,6 +57,9 @@ export interface TransactionSettings {
 const secretHolders = (record: MFARecord): SecretParams[] =>
   record.pending ? [...totpOf(record), record.pending] : totpOf(record)
 
+/** Most users whose last record text is kept parsed and checked (a few KB each). */
+const MAX_CACHED_RECORDS = 1000
+
 async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call()
@@ -81,13 +85,11 @@ async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
 export function createTransactions(settings: TransactionSettings): Transactions {
   const { store, keyPrefix, maxRetries, policy, box, hasher, seal, clock, onEvent } = settings
   const key = (userId: string) => keyPrefix + userId
+  // each store key's last text read or written, parsed and checked: a login reading back what the last one wrote
+  // skips the parse, the checks and the MAC
+  const checked = createRecordCache(MAX_CACHED_RECORDS)
 
-  const parse = async (entry: MFAStoreEntry | null, storeKey: string): Promise<MFARecord | null> => {
-    if (entry === null) return null
-    if (typeof entry !== 'object' || typeof entry.data !== 'string' || !Number.isSafeInteger(entry.version)) {
-      throw new OTPError('ERR_STORAGE', `the MFA store returned ${describe(entry)} instead of { data, version }`)
-    }
-    const record = parseRecord(entry.data)
+  const admit = (record: MFARecord): void => {
     for (const held of secretHolders(record)) {
       if (!box.admits(held.secret)) {
         throw new OTPError(
@@ -96,15 +98,44 @@ export function createTransactions(settings: TransactionSettings): Transactions 
         )
       }
     }
+  }
+
+  const parse = async (entry: MFAStoreEntry | null, storeKey: string): Promise<MFARecord | null> => {
+    if (entry === null) return null
+    if (typeof entry !== 'object' || typeof entry.data !== 'string' || !Number.isSafeInteger(entry.version)) {
+      throw new OTPError('ERR_STORAGE', `the MFA store returned ${describe(entry)} instead of { data, version }`)
+    }
+    const seen = checked.get(storeKey, entry.data)
+    if (seen !== undefined) return seen
+    const record = parseRecord(entry.data)
+    admit(record)
     await seal.check(record, storeKey)
+    checked.put(storeKey, entry.data, record)
     return record
   }
+
+  /**
+   * Caches a record this service has just written as its own next read: checked as a read would check it (signed
+   * here, so its MAC holds); one a read would refuse is not kept, so that read refuses it as before.
+   */
+  const remember = (storeKey: string, data: string, written: MFARecord): void => {
+    const record = checkedRecord(written)
+    if (record === null || !secretHolders(record).every((held) => box.admits(held.secret))) return
+    checked.put(storeKey, data, record)
+  }
+
+  /** Whether {@link reseal} has anything to move: the usual write has not, and costs no copy. */
+  const needsReseal = (record: MFARecord): boolean =>
+    secretHolders(record).some((held) => box.stale(held.secret)) ||
+    (record.recovery !== null && hasher.stale(record.recovery)) ||
+    (record.unsaved?.sealed != null && record.recovery !== null && box.stale(record.unsaved.sealed))
 
   /**
    * Re-seals secrets that are in clear, under an older key, or bound the schema-1 way, and moves recovery digests and
    * the recovery codes shown again until saved off an older key (rotation as users come by, or by rewriteRecord).
    */
   const reseal = async (record: MFARecord, userId: string): Promise<MFARecord> => {
+    if (!needsReseal(record)) return record
     const binding = (id: string) => ({ storeKey: key(userId), userId, id })
     const fresh = async <T extends { id: string; secret: SecretParams['secret'] }>(held: T) =>
       box.stale(held.secret)
@@ -158,7 +189,8 @@ export function createTransactions(settings: TransactionSettings): Transactions 
         if (next && (entry !== null || !isEmpty(next))) {
           // secrets and recovery digests under an older key move to the current one; then the record is signed
           const fresh = forgetStaleCodes(forgetStale(next, at), at)
-          const data = serializeRecord(await seal.sign(withSchema(await reseal(fresh, userId)), storeKey))
+          const written = await seal.sign(withSchema(await reseal(fresh, userId)), storeKey)
+          const data = serializeRecord(written)
           const ttlMs = expiry(next, at, policy)
           const expected = entry?.version ?? null
           const won = await storeCall('write', () =>
@@ -172,6 +204,7 @@ export function createTransactions(settings: TransactionSettings): Transactions 
             )
           }
           committed = won
+          if (won) remember(storeKey, data, written)
         }
         if (committed) {
           emitEvents(onEvent, events, { userId, at, operation })

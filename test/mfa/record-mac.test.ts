@@ -4,6 +4,7 @@
 // computed with WebCrypto, as a writer of the database would (no key needed).
 import fc from 'fast-check'
 import { createMFA, type MFAOptions } from 'mfa-core'
+import { syncEngine } from 'mfa-core/sync'
 import { describe, expect, it } from 'vitest'
 import { canonicalJSON } from '../../src/mfa/record-mac'
 import { numRuns } from '../support/env'
@@ -95,6 +96,18 @@ describe('canonicalJSON', () => {
   it('leaves undefined members out, as the stored JSON does', () => {
     expect(canonicalJSON({ b: 1, a: undefined, c: [null, 'x'] })).toBe('{"b":1,"c":[null,"x"]}')
   })
+
+  it('writes a part frozen all the way down as before, every time; a part that can still change follows it', () => {
+    const frozen = Object.freeze({ z: Object.freeze([1, 2]), a: 'x' })
+    const record = { b: frozen, a: 0 }
+    expect(canonicalJSON(record)).toBe('{"a":0,"b":{"a":"x","z":[1,2]}}')
+    expect(canonicalJSON({ ...record, a: 1 })).toBe('{"a":1,"b":{"a":"x","z":[1,2]}}')
+    // frozen on top only: its inner list still changes, and so does its text
+    const shallow = Object.freeze({ list: [1] })
+    expect(canonicalJSON(shallow)).toBe('{"list":[1]}')
+    shallow.list.push(2)
+    expect(canonicalJSON(shallow)).toBe('{"list":[1,2]}')
+  })
 })
 
 describe('a record a key-less writer cannot plant into', () => {
@@ -106,6 +119,43 @@ describe('a record a key-less writer cannot plant into', () => {
     })
     const plain = await enrolledWith({})
     expect(JSON.parse(plain.map.get('mfa:alice')?.data ?? '')).not.toHaveProperty('mac')
+  })
+
+  it('signs the same HMAC on either engine: HKDF-SHA256 of the key, over the label, the store key and the record', async () => {
+    // computed here with WebCrypto alone, as the release that signed with a derived CryptoKey did
+    const expected = async (data: string, storeKey: string) => {
+      const { mac, ...rest } = JSON.parse(data)
+      const base = await crypto.subtle.importKey('raw', k1, 'HKDF', false, ['deriveKey'])
+      const hkdf = {
+        name: 'HKDF',
+        hash: 'SHA-256',
+        salt: new Uint8Array(0),
+        info: encoder.encode('mfa-core/record-mac/v1'),
+      }
+      const key = await crypto.subtle.deriveKey(hkdf, base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, [
+        'sign',
+      ])
+      const length = new Uint8Array(4)
+      new DataView(length.buffer).setUint32(0, storeKey.length)
+      const message = new Uint8Array([
+        ...encoder.encode('mfa-core/record-mac/v1\u0000'),
+        ...length,
+        ...encoder.encode(storeKey),
+        ...encoder.encode(canonicalJSON(rest)),
+      ])
+      return { mac, tag: hex(await crypto.subtle.sign('HMAC', key, message)) }
+    }
+    for (const engine of [undefined, syncEngine]) {
+      const signed = await enrolledWith({ encryptionKeys, ...(engine ? { engine } : {}) })
+      const { mac, tag } = await expected(signed.map.get('mfa:alice')?.data ?? '', 'mfa:alice')
+      expect(mac).toEqual({ kid: 'k1', tag })
+      // and a service on the other engine reads it, and signs its next write the same way
+      const other = signed.service(engine ? { engine: undefined } : { engine: syncEngine })
+      signed.h.clock.advance(STEP_MS)
+      expect(await other.verify('alice', await codeAt(signed.secret, signed.h.clock.t))).toMatchObject({ ok: true })
+      const next = await expected(signed.map.get('mfa:alice')?.data ?? '', 'mfa:alice')
+      expect(next.mac).toEqual({ kid: 'k1', tag: next.tag })
+    }
   })
 
   it('refuses a planted recovery code (key-less PBKDF2 digest): without the MAC it logs in and proves', async () => {

@@ -20,7 +20,7 @@ export function parseRecord(data: string): MFARecord {
   } catch {}
   const schema = typeof o === 'object' && o !== null ? (o as { schema?: unknown }).schema : undefined
   let record: MFARecord | null = null
-  if ((schema === 2 && isRecord2(o)) || (schema === 3 && isRecord3(o))) record = { ...o, unsaved: o.unsaved ?? null }
+  if (schema === 2 || schema === 3) record = checkedRecord(o)
   else if (schema === 1) record = upgradeRecord1(o)
   if (record === null) {
     throw new OTPError(
@@ -33,9 +33,9 @@ export function parseRecord(data: string): MFARecord {
 
 /**
  * The record with the schema number it is written under: 3 when it holds a security key, WebAuthn state or
- * verification-code state, else 2, so a record without them stays exactly what the release before wrote (and that release still reads it), and a
- * record with them is refused by that release for its schema number, never by chance. Set before the record is
- * signed: the MAC covers the number stored.
+ * verification-code state, else 2, so a record without them stays exactly what the release before wrote (and that
+ * release still reads it), and a record with them is refused by that release for its schema number, never by chance.
+ * Set before the record is signed: the MAC covers the number stored.
  *
  * @param record - the record about to be written
  * @returns the same record, or a copy with its schema number changed
@@ -44,6 +44,20 @@ export function withSchema(record: MFARecord): MFARecord {
   const schema =
     record.webauthn !== undefined || record.verification !== undefined || !record.authenticators.every(isTOTP) ? 3 : 2
   return record.schema === schema ? record : { ...record, schema }
+}
+
+/**
+ * The schema-2 or schema-3 record `o` stands for, as {@link parseRecord} returns it (`unsaved` null when absent), or
+ * null when it is not a valid one: the check a record about to be written gets before it is cached as its own next
+ * read.
+ *
+ * @param o - a parsed JSON object, or a record built in memory
+ * @returns the record, or null
+ */
+export function checkedRecord(o: unknown): MFARecord | null {
+  const schema = typeof o === 'object' && o !== null ? (o as { schema?: unknown }).schema : undefined
+  const valid = schema === 2 ? isRecord2(o) : schema === 3 && isRecord3(o)
+  return valid ? { ...(o as MFARecord), unsaved: (o as MFARecord).unsaved ?? null } : null
 }
 
 /**
