@@ -218,11 +218,14 @@ export function confirm(
   if (replaced) {
     // the 0.1.0 rotation removed the old authenticator: a security change (its pending enrollment is this one)
     const changed = securityChange(next, now)
-    events.push({ type: 'authenticator_removed', authenticatorId: pending.replaces as string }, ...changed.events)
+    events.push(
+      { type: 'authenticator_removed', authenticatorId: pending.replaces as string, kind: 'totp' },
+      ...changed.events,
+    )
     next = changed.next
   }
   if (kept.length > 0) {
-    events.push({ type: 'authenticator_added', authenticatorId: id })
+    events.push({ type: 'authenticator_added', authenticatorId: id, kind: 'totp' })
     return { result: { ok: true, authenticatorId: id, recoveryCodes: [] }, next, events }
   }
   // the first authenticator (or the 0.1.0 rotation of the only one): MFA is on, with fresh recovery codes
@@ -230,7 +233,7 @@ export function confirm(
     needsRecovery: (fresh) => ({
       result: { ok: true, authenticatorId: id, recoveryCodes: fresh.codes },
       next: { ...next, recovery: fresh.digests, unsaved: unsavedFor(fresh, id, now, policy) },
-      events: [...events, { type: 'enrolled', authenticatorId: id }],
+      events: [...events, { type: 'enrolled', authenticatorId: id, kind: 'totp' }],
     }),
   }
 }

@@ -7,7 +7,7 @@ import type { MFAEventDraft } from '../events.js'
 import { MAX_KEY_CHALLENGES } from '../record/security-key.js'
 import { type KeyChallenge, type KeyState, keysOf, type MFARecord, type SecurityKey, totpOf } from '../record/shapes.js'
 import { proveToAdd } from './enrollment.js'
-import type { ClosedGate, CodeGate } from './gates.js'
+import { type ClosedGate, type CodeGate, refuseClosed } from './gates.js'
 import type { Proved } from './prove.js'
 import { unsavedFor } from './recovery-codes.js'
 import { fail, refuse } from './refusal.js'
@@ -167,7 +167,7 @@ export function beginKeyRegistration(
   now: number,
   policy: MFAPolicy,
 ): Transition<KeyRegistrationStarted | Refusal<EnrollReason>> {
-  if ('reason' in gate) return { result: { ok: false, reason: gate.reason }, events: [] }
+  if ('reason' in gate) return refuseClosed(gate)
   const proved = proveToAdd(record, gate, evidence, now, policy)
   if ('refused' in proved) return proved.refused
   const { base, events } = proved
