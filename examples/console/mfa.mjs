@@ -11,6 +11,8 @@ const AUDIT_FIELDS = [
   'operation',
   'reason',
   'method',
+  'kind',
+  'detail',
   'retryAfterMs',
   'recoveryCodesLeft',
   'actor',
@@ -29,8 +31,9 @@ const AUDIT_FIELDS = [
  * @param options.encryptionKey - 32 bytes: secrets are sealed with AES-GCM before they reach the store
  * @param options.proofKey - 32 bytes signing step-up proofs (kept in the session after a code)
  * @param options.mailer - `{ send({ to, subject, text }) }` for the security notifications (mail.mjs)
+ * @param options.webauthn - `{ rpId, origins }` for security keys: the console's host name and its origins
  */
-export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mailer }) {
+export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mailer, webauthn }) {
   const writes = new Set()
   const track = (write) => {
     const tracked = Promise.resolve(write).finally(() => writes.delete(tracked))
@@ -79,6 +82,8 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
     encryptionKeys: { current: 'k1', keys: { k1: encryptionKey } },
     proofKey,
     onEvent,
+    // security keys and passkeys: the browser binds each signature to this RP ID and origin, which the service checks
+    webauthn: { rpId: webauthn.rpId, rpName: 'Example Cloud', origins: webauthn.origins },
   })
   // Events are emitted after the record is written; wait for their rows so the next page shows them.
   const settled = async (result) => {
@@ -120,7 +125,7 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
     acknowledgeRecoveryCodes: async (userId) => settled(await mfa.acknowledgeRecoveryCodes(userId)),
 
     /**
-     * A sign-in code or recovery code, also returning a step-up proof and, with `trustDevice: { label }`, a device
+     * A sign-in code, recovery code or security key's answer (its JSON, parsed), also returning a step-up proof and, with `trustDevice: { label }`, a device
      * token: `{ ok: true, method, proof, device? }` or `{ ok: false, reason, retryAfterMs? }`.
      */
     verify: async (userId, code, { trustDevice } = {}) =>
@@ -150,6 +155,21 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
 
     /** New recovery codes after a proof; the old ones stop working. */
     regenerateRecoveryCodes: async (userId, proof) => settled(await mfa.regenerateRecoveryCodes(userId, proof)),
+
+    /**
+     * Starts registering a security key or passkey: the first authenticator after the app re-checked the password, a
+     * further one with a proof. `{ ok: true, authenticatorId, options }` (for navigator.credentials.create, the
+     * user's keys excluded) or `{ ok: false, reason }`.
+     */
+    beginSecurityKeyRegistration: async (userId, { label, proof }) =>
+      settled(await mfa.beginSecurityKeyRegistration(userId, { label, ...(proof === undefined ? {} : { proof }) })),
+
+    /** What the browser's key answered: `{ ok: true, authenticatorId, recoveryCodes }` (codes for the first one only). */
+    finishSecurityKeyRegistration: async (userId, response) =>
+      settled(await mfa.finishSecurityKeyRegistration(userId, response)),
+
+    /** A sign-in or confirmation challenge: `{ kinds, options? }`, options (for navigator.credentials.get) with a key. */
+    challenge: async (userId) => settled(await mfa.challenge(userId)),
 
     /** The support path: removes the user's MFA, recording who and why. */
     reset: async (userId, { actor, reason }) => settled(await mfa.reset(userId, { actor, reason })),

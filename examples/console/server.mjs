@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm run demo:web`: the Example Cloud console on http://127.0.0.1:3000/, a server-rendered app with accounts,
+// `npm run demo:web`: the Example Cloud console on http://localhost:3000/, a server-rendered app with accounts,
 // sessions and MFA from mfa-core, over SQLite by default (examples/console/data/), PostgreSQL with DATABASE_URL,
 // MFA records in Redis with REDIS_URL. PORT changes the port; SUPPORT_PASSWORD fixes the support account's password
 // (otherwise each start prints a fresh one); MFA_ENCRYPTION_KEY (32 bytes, base64) the key sealing MFA secrets
-// (otherwise one is generated into the data folder).
+// (otherwise one is generated into the data folder). Security keys are registered to the host name RP_ID (default
+// localhost: an IP address cannot be one, so http://127.0.0.1:3000/ redirects there) and sign for the origins in
+// ORIGINS (comma-separated; default http://localhost:PORT, or https://RP_ID for another host name).
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -29,6 +31,13 @@ function loadKey(dataDir, name, fromEnv) {
   return loadKey(dataDir, name, readFileSync(file, 'utf8').trim())
 }
 
+/** The RP ID and origins for security keys: as given, else localhost and its http origin on this port. */
+function webauthnFor(options, port) {
+  const rpId = options.rpId ?? 'localhost'
+  const origins = options.origins ?? [rpId === 'localhost' ? `http://localhost:${port}` : `https://${rpId}`]
+  return { rpId, origins }
+}
+
 /**
  * Starts the console.
  *
@@ -44,12 +53,34 @@ function loadKey(dataDir, name, fromEnv) {
  * outbox at /dev/outbox, nothing sent)
  * @param options.beforeRoute - awaited once a request's form is read, before its route runs; may return a function
  * called once the route has answered (tests slow the server down with it, where a busy database would)
- * @returns `{ url, supportEmail, supportPassword, storage, close }`
+ * @param options.rpId - the host name security keys are registered to (default localhost; never an IP address)
+ * @param options.origins - the origins their signatures may come from (default `http://localhost:<port>` for
+ * localhost, else `https://<rpId>`)
+ * @returns `{ url, supportEmail, supportPassword, storage, rpId, close }`
  */
 export async function startConsole(options = {}) {
   const dataDir = options.dataDir ?? fileURLToPath(new URL('data/', import.meta.url))
   const now = options.now ?? Date.now
   const db = await openDatabase({ dataDir, databaseUrl: options.databaseUrl, redisUrl: options.redisUrl })
+  // the origin names the port, known once listening (port 0): requests wait for the app made after that
+  let ready
+  const started = new Promise((resolve) => {
+    ready = resolve
+  })
+  const server = createServer((request, response) => {
+    // the console's address by number: a page there cannot use a security key, so it moves to the name
+    const origin = webauthnFor(options, server.address().port).origins[0]
+    if (/^(127\.0\.0\.1|\[::1\])(:\d+)?$/.test(request.headers.host ?? '') && origin.startsWith('http://localhost')) {
+      response.writeHead(308, { location: `${origin}${request.url ?? '/'}` }).end()
+      return
+    }
+    started.then((app) => app.handle(request, response)).catch((error) => console.error('request failed:', error))
+  })
+  await new Promise((done, fail) => {
+    server.once('error', fail)
+    server.listen(options.port ?? 3000, '127.0.0.1', done)
+  })
+  const webauthn = webauthnFor(options, server.address().port)
   const app = createConsoleApp({
     db,
     now,
@@ -57,24 +88,20 @@ export async function startConsole(options = {}) {
     proofKey: loadKey(dataDir, 'mfa-proof', options.proofKey),
     mailer: options.mailer,
     beforeRoute: options.beforeRoute,
+    webauthn,
   })
   const supportPassword = options.supportPassword ?? randomBytes(12).toString('base64url')
   await app.ensureSupportAccount(SUPPORT_EMAIL, supportPassword)
-  const server = createServer((request, response) => {
-    app.handle(request, response).catch((error) => console.error('request failed:', error))
-  })
-  await new Promise((done, fail) => {
-    server.once('error', fail)
-    server.listen(options.port ?? 3000, '127.0.0.1', done)
-  })
   await app.purge()
+  ready(app)
   const purging = setInterval(() => app.purge().catch((error) => console.error('purge failed:', error)), 3600_000)
   purging.unref()
   return {
-    url: `http://127.0.0.1:${server.address().port}/`,
+    url: `${webauthn.origins[0]}/`,
     supportEmail: SUPPORT_EMAIL,
     supportPassword,
     storage: db.describe,
+    rpId: webauthn.rpId,
     async close() {
       clearInterval(purging)
       server.closeAllConnections()
@@ -98,11 +125,15 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       supportPassword: process.env.SUPPORT_PASSWORD || undefined,
       encryptionKey: process.env.MFA_ENCRYPTION_KEY || undefined,
       proofKey: process.env.MFA_PROOF_KEY || undefined,
+      rpId: process.env.RP_ID || undefined,
+      origins: process.env.ORIGINS ? process.env.ORIGINS.split(',').map((o) => o.trim()) : undefined,
     })
     console.log(`Example Cloud console: ${running.url}`)
     console.log(`storage: ${running.storage}`)
     console.log(`support account: ${running.supportEmail} / ${running.supportPassword}`)
-    console.log('Create an account, turn on MFA with an authenticator app on your phone. Ctrl+C stops the server.')
+    console.log(
+      'Create an account, turn on MFA with an authenticator app on your phone or a security key. Ctrl+C stops the server.',
+    )
     for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => running.close().then(() => process.exit(0)))
   } catch (error) {
     console.error(`the console did not start: ${error.message}`)
