@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningConsole, startConsole } from '../../examples/console/server.mjs'
 import { type PostgresHandle, type RedisHandle, startPostgres, startRedis } from '../storage/harness/servers.mjs'
 import { haveChromium, launchChromium, scanQR } from './chromium.js'
+import { pageMessage, signInWith, submitForm } from './console-pages.js'
 import { havePhone, phoneCode, scanWithPhone } from './phone.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -131,20 +132,9 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     page.screenshot({ path: `${root}test-results/console-${backend}-${name}.png`, fullPage: true })
 
   /** Fills a form's fields and submits it, waiting for the page the server answers with. */
-  async function submit(formId: string, fields: Record<string, string>, on: Page = page) {
-    for (const [name, value] of Object.entries(fields)) await on.fill(`#${formId} [name=${name}]`, value)
-    await Promise.all([on.waitForNavigation(), on.click(`#${formId} button[type=submit]`)])
-  }
-
-  async function message(on: Page = page, id = 'message') {
-    const element = on.locator(`#${id}`)
-    return { reason: await element.getAttribute('data-reason'), text: (await element.textContent()) ?? '' }
-  }
-
-  async function signIn(email: string, password: string, on: Page = page) {
-    await on.goto(`${app.url}signin`)
-    await submit('signin-form', { email, password }, on)
-  }
+  const submit = (formId: string, fields: Record<string, string>, on: Page = page) => submitForm(on, formId, fields)
+  const message = (on: Page = page, id = 'message') => pageMessage(on, id)
+  const signIn = (email: string, password: string, on: Page = page) => signInWith(on, app.url, email, password)
 
   const signOut = () => Promise.all([page.waitForNavigation(), page.click('#signout')])
 
