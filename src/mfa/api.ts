@@ -5,6 +5,7 @@
 import type { HMACEngine } from '../internal/engine.js'
 import type { Algorithm } from '../internal/otp.js'
 import type { MFAStore } from '../storage/store.js'
+import type { AuthenticationOptionsJSON, RegistrationOptionsJSON, Requirement } from '../webauthn/options.js'
 
 /** Hash algorithm of a TOTP secret, spelled as in otpauth:// URIs. */
 export type MFAAlgorithm = Algorithm
@@ -67,10 +68,37 @@ export interface MFAPolicy {
    * const policy = { proofMethods: { enroll: ['totp'] } }
    */
   proofMethods: Readonly<Partial<Record<ProofChange, readonly ProofMethod[]>>>
+  /**
+   * The changes that a user who has a security key must prove with it (an assertion, or a step-up proof made with
+   * one) or with a recovery code, the last resort: a code of an authenticator app, which a phishing page can relay,
+   * is then refused as `method_not_allowed`. Users without a key prove as before. Default: none.
+   *
+   * @example
+   * // a phished app code cannot remove the user's key or turn MFA off
+   * const policy = { requireSecurityKeyFor: ['remove', 'disable'] }
+   */
+  requireSecurityKeyFor: readonly ProofChange[]
+  /**
+   * What a security key's signature counter that did not grow means (either side non-zero): `'refuse'` (default)
+   * refuses the sign-in as `cloned`, counted as a failure; `'report'` accepts it (for deployments whose passkeys
+   * are synced and count per device). Both emit the `cloned` event.
+   */
+  counterRegression: 'refuse' | 'report'
+  /**
+   * How long a sign-in challenge of {@link MFA.challenge} may be answered, in milliseconds (default 5 minutes, 10
+   * seconds to 1 hour); it is also the browser's `timeout`.
+   */
+  challengeTTLMs: number
 }
 
-/** How a proof was made: a code of an authenticator app, or a recovery code. */
-export type ProofMethod = 'totp' | 'recovery'
+/**
+ * How a proof was made: a code of an authenticator app, a recovery code, or a security key's signature
+ * (`webauthn`).
+ */
+export type ProofMethod = 'totp' | 'recovery' | 'webauthn'
+
+/** What kind of authenticator an entry is: an authenticator app (`totp`) or a security key or passkey. */
+export type AuthenticatorKind = 'totp' | 'webauthn'
 
 /** A change that needs a proof: add an authenticator, remove one, regenerate recovery codes, turn MFA off. */
 export type ProofChange = 'enroll' | 'remove' | 'regenerate' | 'disable'
@@ -143,6 +171,11 @@ export type ProofKeyOption = KeyMaterial | readonly ProofKeyEntry[]
  *   out, `security` when disable, reset, a removal or a recovery regeneration revoked every device, or `reuse` when a
  *   token its rotation had replaced came back: someone holds a copy)
  * - `resynced`: `resync` set an authenticator's drift (`authenticatorId`, `drift` in steps)
+ * - `cloned`: a security key signed with a counter that did not grow (`authenticatorId`): a copy of the key may
+ *   exist; refused as `cloned` unless `policy.counterRegression` is `'report'`
+ *
+ * Events about an authenticator carry its `kind` (`totp`, `webauthn`); `verified` and `failed` of a security key
+ * carry `method: 'webauthn'`. No event ever holds a challenge, a signature, a public key or an assertion.
  *
  * `verified` with `method: 'device'` is a trusted device's token accepted (`deviceId`).
  */
@@ -166,6 +199,7 @@ export type MFAEventType =
   | 'device_trusted'
   | 'device_revoked'
   | 'resynced'
+  | 'cloned'
 
 /** The service call that produced an event. */
 export type MFAOperation =
@@ -184,6 +218,7 @@ export type MFAOperation =
   | 'resync'
   | 'recovery_codes'
   | 'rewrite'
+  | 'challenge'
 
 /**
  * An audit event passed to `onEvent`. It never contains a secret, a code or a recovery code.
@@ -199,7 +234,15 @@ export interface MFAEvent {
   operation: MFAOperation
   /** Why it failed (a reason code), or the free text support gave to `reset`. */
   reason?: string
-  method?: 'totp' | 'recovery' | 'device'
+  method?: 'totp' | 'recovery' | 'device' | 'webauthn'
+  /** The kind of authenticator concerned (`authenticator_added`, `enrolled`, `verified`, `failed`, ...). */
+  kind?: AuthenticatorKind
+  /**
+   * For a refused security-key response, what exactly was wrong (`bad_signature`, `challenge_mismatch`,
+   * `origin_mismatch`, `rp_id_mismatch`, `user_not_present`, `user_not_verified`, `backup_state_invalid`,
+   * `credential_mismatch`, ...): the result says only `invalid`, as for a wrong code.
+   */
+  detail?: string
   retryAfterMs?: number
   recoveryCodesLeft?: number
   /** Who ran `reset`. */
@@ -213,7 +256,7 @@ export interface MFAEvent {
 }
 
 /** Why `verify`, or a code given as a proof for another operation, was refused. */
-export type CodeReason = 'malformed' | 'invalid' | 'replayed' | 'locked' | 'not_enrolled'
+export type CodeReason = 'malformed' | 'invalid' | 'replayed' | 'locked' | 'not_enrolled' | 'cloned'
 /**
  * Why a step-up proof given instead of a code was refused: too old (`proof_expired`), voided by a change since
  * (`proof_revoked`), or not a genuine proof of this service for this user (`proof_invalid`).
@@ -255,6 +298,22 @@ export type DeviceReason =
   | 'not_enrolled'
 /** Why `resync` refused. */
 export type ResyncReason = 'malformed' | 'same_code' | 'invalid' | 'replayed' | 'locked' | 'not_enrolled'
+/**
+ * Why `finishSecurityKeyRegistration` refused: not a browser's registration response (`malformed`), a response that
+ * does not verify (`invalid`: the `failed` event's `detail` says why; the registration is spent), no registration
+ * begun or it was finished or cancelled (`not_pending`), begun too long ago (`enrollment_expired`), a key this user
+ * has registered already (`already_registered`), `limit_reached`, or the user is `locked`.
+ */
+export type RegisterKeyReason =
+  | 'malformed'
+  | 'invalid'
+  | 'not_pending'
+  | 'enrollment_expired'
+  | 'already_registered'
+  | 'limit_reached'
+  | 'locked'
+/** Why `challenge` answered no sign-in challenge: the user has no authenticator, or is locked. */
+export type ChallengeReason = 'not_enrolled' | 'locked'
 
 /** A refusal; `retryAfterMs` (ms) is set when the user is or just became locked. */
 export type Refusal<Reason extends string> = { ok: false; reason: Reason; retryAfterMs?: number }
@@ -264,7 +323,14 @@ export type Refusal<Reason extends string> = { ok: false; reason: Reason; retryA
  * a message for users): `proof_*` are about a step-up proof, `enrollment_*` about a pending enrollment, `device_*`
  * about a trusted device's token; the others about codes and the user.
  */
-export type RefusalReason = EnrollReason | ConfirmReason | RemoveReason | DeviceReason | ResyncReason
+export type RefusalReason =
+  | EnrollReason
+  | ConfirmReason
+  | RemoveReason
+  | DeviceReason
+  | ResyncReason
+  | RegisterKeyReason
+  | ChallengeReason
 
 /** What the user has, for a settings page. Times in milliseconds since the Unix epoch. */
 export interface MFAStatus {
@@ -293,8 +359,15 @@ export interface MFAStatus {
   keyIds?: string[]
 }
 
-/** One authenticator as `listAuthenticators` shows it: never a secret. Times in milliseconds since the Unix epoch. */
-export interface AuthenticatorInfo {
+/**
+ * One authenticator as `listAuthenticators` shows it: an authenticator app or a security key, never a secret or a
+ * key's public key. Times in milliseconds since the Unix epoch.
+ */
+export type AuthenticatorInfo = TOTPAuthenticatorInfo | SecurityKeyInfo
+
+/** An authenticator app in {@link MFA.listAuthenticators}. */
+export interface TOTPAuthenticatorInfo {
+  kind: 'totp'
   id: string
   label: string
   createdAt: number
@@ -303,6 +376,104 @@ export interface AuthenticatorInfo {
   digits: number
   period: number
 }
+
+/** A security key or passkey in {@link MFA.listAuthenticators}. */
+export interface SecurityKeyInfo {
+  kind: 'webauthn'
+  id: string
+  label: string
+  createdAt: number
+  lastUsedAt: number | null
+  /** The transports the browser reported at registration (`usb`, `nfc`, `ble`, `internal`, `hybrid`, ...). */
+  transports: string[]
+  /** Whether the credential may be synced (a passkey), fixed at registration. */
+  backupEligible: boolean
+  /** Whether it was backed up when last used (or registered). */
+  backedUp: boolean
+  /** The authenticator model's AAGUID (all zeros when the browser hides it, as with attestation `none`). */
+  aaguid: string
+}
+
+/**
+ * The `webauthn` option of {@link createMFA}: the relying party security keys and passkeys are bound to.
+ *
+ * @example
+ * const webauthn = { rpId: 'example.com', rpName: 'Example Cloud', origins: ['https://example.com'] }
+ */
+export interface WebAuthnOptions {
+  /** The RP ID: the site's domain or a registrable suffix of it (`example.com`; never an IP address). */
+  rpId: string
+  /** What the browser may show as the site's name. */
+  rpName: string
+  /** The exact origins sign-in pages are served from, e.g. `['https://example.com']` (no trailing slash). */
+  origins: readonly string[]
+  /**
+   * Ask for user verification (PIN, biometrics): `'preferred'` (default), `'required'` (a response without it is
+   * refused as `invalid`, detail `user_not_verified`) or `'discouraged'`. Presence is always required.
+   */
+  userVerification?: Requirement
+  /**
+   * Ask for a discoverable credential (a passkey stored on the authenticator): `'discouraged'` (default: a second
+   * factor needs none), `'preferred'` or `'required'`.
+   */
+  residentKey?: Requirement
+}
+
+/**
+ * A security key's answer to `navigator.credentials.get()`, its `toJSON()` form as the sign-in page posted it
+ * (`AuthenticationResponseJSON`). Typed loosely on purpose: it is user input, checked field by field.
+ */
+export interface SecurityKeyAssertion {
+  id: string
+  rawId: string
+  type: string
+  response: { clientDataJSON: string; authenticatorData: string; signature: string; userHandle?: string | null }
+  clientExtensionResults?: object
+  authenticatorAttachment?: string | null
+}
+
+/**
+ * A security key's answer to `navigator.credentials.create()`, its `toJSON()` form (`RegistrationResponseJSON`).
+ */
+export interface SecurityKeyRegistration {
+  id: string
+  rawId: string
+  type: string
+  response: { clientDataJSON: string; attestationObject: string; transports?: string[] }
+  clientExtensionResults?: object
+  authenticatorAttachment?: string | null
+}
+
+/** Result of {@link MFA.beginSecurityKeyRegistration}: pass `options` to the browser. */
+export type BeginSecurityKeyResult =
+  | {
+      ok: true
+      /** The id the key will have once registered. */
+      authenticatorId: string
+      /** `PublicKeyCredentialCreationOptionsJSON`, for `PublicKeyCredential.parseCreationOptionsFromJSON`. */
+      options: RegistrationOptionsJSON
+      /** When the registration expires, in milliseconds since the Unix epoch. */
+      expiresAt: number
+    }
+  | Refusal<EnrollReason>
+
+/** Result of {@link MFA.finishSecurityKeyRegistration}: recovery codes only for the user's first authenticator. */
+export type FinishSecurityKeyResult =
+  | { ok: true; authenticatorId: string; recoveryCodes: string[] }
+  | Refusal<RegisterKeyReason>
+
+/** Result of {@link MFA.challenge}: what the sign-in page offers, and the request options when the user has a key. */
+export type ChallengeResult =
+  | {
+      ok: true
+      /** What the user can sign in with, in this order: `webauthn`, `totp`, `recovery` (those they have). */
+      methods: ('webauthn' | 'totp' | 'recovery')[]
+      /** `PublicKeyCredentialRequestOptionsJSON` (for `parseRequestOptionsFromJSON`), when the user has a key. */
+      options?: AuthenticationOptionsJSON
+      /** When the challenge of `options` expires, in milliseconds since the Unix epoch. */
+      expiresAt?: number
+    }
+  | Refusal<ChallengeReason>
 
 /** A trusted device as `listTrustedDevices` shows it: never its token or digest. Times in ms since the Unix epoch. */
 export interface TrustedDeviceInfo {
@@ -365,14 +536,20 @@ export interface MFAOptions {
    * `ERR_INVALID_OPTION`. Keep it secret like a session key; it never needs to be the same as `encryptionKeys`.
    */
   proofKey?: ProofKeyOption
+  /**
+   * Security keys and passkeys as authenticators ({@link MFA.beginSecurityKeyRegistration}, {@link MFA.challenge},
+   * and assertions given to {@link MFA.verify} or as proofs). Without it those methods throw `ERR_INVALID_OPTION`.
+   */
+  webauthn?: WebAuthnOptions
 }
 
 /**
- * A proof for an operation: a fresh code of one of the user's authenticators, an unused recovery code, or a step-up
- * proof from an earlier `verify(..., { proof })` with the oldest age accepted (`maxAgeMs`, default 10 minutes, at
- * most a day) and, for a proof bound to a session, that session (`bindTo`, as given to `verify`).
+ * A proof for an operation: a fresh code of one of the user's authenticators, an unused recovery code, a security
+ * key's assertion over a challenge from {@link MFA.challenge}, or a step-up proof from an earlier
+ * `verify(..., { proof })` with the oldest age accepted (`maxAgeMs`, default 10 minutes, at most a day) and, for a
+ * proof bound to a session, that session (`bindTo`, as given to `verify`).
  */
-export type MFAProof = string | { proof: string; maxAgeMs?: number; bindTo?: string }
+export type MFAProof = string | { proof: string; maxAgeMs?: number; bindTo?: string } | SecurityKeyAssertion
 
 /**
  * Binds a step-up proof to the application's session: `bindTo` is any stable text of 1 to 1024 characters the
@@ -415,7 +592,7 @@ export type VerifyGrants = {
  * proof is sound but the user is locked out, as every operation that takes a proof would answer).
  */
 export type CheckProofResult =
-  | { ok: true; verifiedAt: number; method: 'totp'; authenticatorId: string }
+  | { ok: true; verifiedAt: number; method: 'totp' | 'webauthn'; authenticatorId: string }
   | { ok: true; verifiedAt: number; method: 'recovery' }
   | { ok: false; reason: StepUpReason }
   | { ok: false; reason: 'locked'; retryAfterMs: number }
@@ -480,7 +657,7 @@ export type CancelEnrollmentResult = { ok: true; authenticatorId: string } | Ref
 
 /** Result of {@link MFA.verify}: which authenticator (for a TOTP code), or why not. */
 export type VerifyResult =
-  | ({ ok: true; method: 'totp'; authenticatorId: string } & VerifyGrants)
+  | ({ ok: true; method: 'totp' | 'webauthn'; authenticatorId: string } & VerifyGrants)
   | ({ ok: true; method: 'recovery' } & VerifyGrants)
   | Refusal<CodeReason>
 
@@ -626,23 +803,83 @@ export interface MFA {
   cancelEnrollment(userId: string): Promise<CancelEnrollmentResult>
   /**
    * Checks a login code: a fresh code of any of the user's authenticators (newer than the last one that
-   * authenticator accepted, within the login window), or an unused recovery code. While the user is locked, nothing
-   * is checked.
+   * authenticator accepted, within the login window), an unused recovery code, or a security key's assertion over a
+   * challenge from {@link MFA.challenge} (single use: the write that accepts it consumes it). One failure budget and
+   * one lock for every factor; while the user is locked, nothing is checked.
+   *
+   * An assertion that does not verify (a bad signature, another challenge, origin or RP, no user presence, no
+   * required user verification) is `invalid` and counts like a wrong code; one that is not a browser's JSON at all
+   * is `malformed` and does not count; the same assertion again is `replayed`; a key whose signature counter did not
+   * grow is `cloned` (see `policy.counterRegression`).
    *
    * @param userId - the user signing in
-   * @param code - what they typed (spaces ignored; a recovery code in any case, with or without its dashes)
+   * @param input - what they typed (spaces ignored; a recovery code in any case, with or without its dashes), or
+   * the assertion JSON the page posted (`credential.toJSON()`)
    * @param options.proof - also return a step-up proof for later sensitive operations (needs `proofKey`)
    * @param options.trustDevice - also trust this device: `{ label, ttlMs? }`; returns its token
-   * @returns `{ ok: true, method, authenticatorId }` (with `proof` and `device` when asked), or `malformed`,
-   * `invalid`, `replayed`, `locked`, `not_enrolled` (with `retryAfterMs` in ms when locked or just locked)
+   * @returns `{ ok: true, method, authenticatorId }` (`method`: `totp`, `webauthn` or `recovery`; with `proof` and
+   * `device` when asked), or `malformed`, `invalid`, `replayed`, `cloned`, `locked`, `not_enrolled` (with
+   * `retryAfterMs` in ms when locked or just locked)
    * @throws OTPError `ERR_INVALID_OPTION` for bad options (or `proof: true` without `proofKey`), `ERR_STORAGE`,
-   * `ERR_DECRYPT`, `ERR_RECORD_INVALID`; never for what the user typed
+   * `ERR_DECRYPT`, `ERR_RECORD_INVALID`; never for what the user typed or the browser sent
    * @example
    * const login = await mfa.verify(user.id, typedCode, { proof: true, trustDevice: { label: 'Firefox on Linux' } })
    * if (login.ok) session.proof = login.proof
    * if (!login.ok && login.retryAfterMs) showWait(login.retryAfterMs)
    */
-  verify(userId: string, code: string, options?: VerifyOptions): Promise<VerifyResult>
+  verify(userId: string, input: string | SecurityKeyAssertion, options?: VerifyOptions): Promise<VerifyResult>
+  /**
+   * What the sign-in page needs for the second step: the kinds of authenticator the user has and, when they have a
+   * security key, the request options for `navigator.credentials.get()` whose challenge the record keeps (single
+   * use, `policy.challengeTTLMs`, 5 minutes by default; the newest few are kept, so two tabs both work). Call it only
+   * once the first factor passed: it writes the user's record.
+   *
+   * @param userId - the user signing in
+   * @returns the methods, and `options` with its expiry (ms) when the user has a key; or `not_enrolled`, or `locked`
+   * with `retryAfterMs` (nothing is written then)
+   * @throws OTPError `ERR_INVALID_OPTION` without the `webauthn` option; `ERR_STORAGE`, `ERR_RECORD_INVALID`
+   * @example
+   * const started = await mfa.challenge(user.id)
+   * if (started.ok && started.options) sendToPage({ publicKey: started.options })
+   */
+  challenge(userId: string): Promise<ChallengeResult>
+  /**
+   * Starts registering a security key or passkey as an authenticator: the creation options for
+   * `navigator.credentials.create()` (the user's keys excluded, so one key is not registered twice). Its challenge is
+   * kept in the record, single use, until `policy.enrollmentTTLMs` (a later call replaces it). A user who has an
+   * authenticator proves first, as for adding an app (a code, a recovery code, an assertion or a step-up proof).
+   *
+   * @param userId - your stable user id
+   * @param options.label - the user's name for the key (1 to 64 characters, default `'Security key'`)
+   * @param options.proof - required once the user has an authenticator
+   * @param options.accountName - what the browser shows for the account, e.g. the user's email (default: userId)
+   * @param options.displayName - the person's name, for the browser (default: `accountName`)
+   * @returns the id the key will have, the options for the browser and their expiry (ms); or `proof_required`,
+   * `limit_reached`, `method_not_allowed` and the code and proof reasons
+   * @throws OTPError `ERR_INVALID_OPTION` without the `webauthn` option or for a bad argument; `ERR_STORAGE`
+   * @example
+   * const started = await mfa.beginSecurityKeyRegistration(user.id, { label: 'YubiKey', proof: session.proof && { proof: session.proof } })
+   * if (started.ok) sendToPage({ publicKey: started.options })
+   */
+  beginSecurityKeyRegistration(
+    userId: string,
+    options?: { label?: string; proof?: MFAProof; accountName?: string; displayName?: string },
+  ): Promise<BeginSecurityKeyResult>
+  /**
+   * Verifies the browser's registration response and makes the key an authenticator of the user: their first one
+   * turns MFA on and issues recovery codes (shown again until acknowledged, as for an app).
+   *
+   * @param userId - the user who began the registration
+   * @param response - the JSON the page posted (`credential.toJSON()`)
+   * @returns the key's authenticator id and the recovery codes (empty unless it is the first authenticator); or
+   * `malformed`, `invalid`, `not_pending`, `enrollment_expired`, `already_registered`, `limit_reached`, `locked`
+   * @throws OTPError `ERR_INVALID_OPTION` without the `webauthn` option; `ERR_STORAGE`, `ERR_RECORD_INVALID`; never
+   * for what the browser sent
+   * @example
+   * const added = await mfa.finishSecurityKeyRegistration(user.id, request.body)
+   * if (added.ok && added.recoveryCodes.length > 0) show(added.recoveryCodes)
+   */
+  finishSecurityKeyRegistration(userId: string, response: SecurityKeyRegistration): Promise<FinishSecurityKeyResult>
   /**
    * Checks a step-up proof from `verify(..., { proof: true })` before a sensitive action of your own. It is void
    * after `disable`, `reset`, the removal of the authenticator behind it (or any removal), and a recovery-code
@@ -653,7 +890,8 @@ export interface MFA {
    * @param options.maxAgeMs - the oldest proof accepted, 1 second to 1 day (default 10 minutes)
    * @param options.bindTo - the session a bound proof was bound to (`verify(..., { proof: { bindTo } })`); a proof
    * bound to another session, a bound proof checked without it, or an unbound proof checked with it is `proof_invalid`
-   * @returns when and how MFA was passed (`method: 'recovery'` for a recovery code), or `proof_expired`,
+   * @returns when and how MFA was passed (`method`: `totp`, `webauthn` for a security key, `recovery` for a
+   * recovery code), or `proof_expired`,
    * `proof_invalid`, `proof_revoked`, or `locked` (with `retryAfterMs` in ms) while the user is locked out after failed codes
    * @throws OTPError `ERR_INVALID_OPTION` without `proofKey` or for a bad `maxAgeMs`; `ERR_STORAGE`,
    * `ERR_RECORD_INVALID`
@@ -733,10 +971,11 @@ export interface MFA {
    * The user's authenticators, in the order they were added; never a secret.
    *
    * @param userId - the user
-   * @returns id, label, created and last used (ms, or null), algorithm, digits, period of each
+   * @returns kind (`totp` or `webauthn`), id, label, created and last used (ms, or null) of each; algorithm,
+   * digits and period of an app; transports, backup eligibility and state, and AAGUID of a key
    * @throws OTPError `ERR_STORAGE`, `ERR_RECORD_INVALID`
    * @example
-   * for (const a of await mfa.listAuthenticators(user.id)) console.log(a.label, a.lastUsedAt)
+   * for (const a of await mfa.listAuthenticators(user.id)) console.log(a.kind, a.label, a.lastUsedAt)
    */
   listAuthenticators(userId: string): Promise<AuthenticatorInfo[]>
   /**
@@ -756,12 +995,13 @@ export interface MFA {
     label: string,
   ): Promise<{ ok: true } | Refusal<'not_found'>>
   /**
-   * Removes one authenticator after a proof (a fresh code of any of the user's authenticators, or an unused
-   * recovery code). Removing the last one is {@link MFA.disable}.
+   * Removes one authenticator, an app or a security key, after a proof (a fresh code of any of the user's
+   * authenticators, a key's assertion, a step-up proof, or an unused recovery code). Removing the last one is
+   * {@link MFA.disable}.
    *
    * @param userId - the user
    * @param authenticatorId - from {@link MFA.listAuthenticators}
-   * @param proof - a fresh code or an unused recovery code
+   * @param proof - a fresh code, an assertion, a step-up proof or an unused recovery code
    * @returns `{ ok: true }`, or `not_found`, `proof_required` and the code reasons
    * @throws OTPError `ERR_STORAGE`, `ERR_DECRYPT`, `ERR_RECORD_INVALID`
    * @example

@@ -66,6 +66,7 @@ export function checkedClock(now: unknown): () => number {
 export type ProofInput =
   | { kind: 'none' }
   | { kind: 'code'; text: unknown }
+  | { kind: 'assertion'; response: object }
   | { kind: 'step-up'; text: unknown; maxAgeMs: number; bindTo: string | undefined }
 
 /**
@@ -79,14 +80,18 @@ export const checkBindTo = (value: unknown): string | undefined =>
 
 /**
  * Reads a proof argument. A `{ proof, maxAgeMs }` object is a step-up proof: it needs the `proofKey` option and a
- * valid `maxAgeMs`; anything else is what the user typed (checked later, as data, never thrown on).
+ * valid `maxAgeMs`; any other object is a security key's assertion, and anything else is what the user typed (both
+ * checked later, as data, never thrown on).
  *
  * @param proof - as passed
  * @param hasProofKey - whether the service can open step-up proofs
  * @throws OTPError `ERR_INVALID_OPTION` for a step-up proof without `proofKey` or with a bad `maxAgeMs`
  */
 export function readProof(proof: MFAProof | undefined | null, hasProofKey: boolean): ProofInput {
-  if (typeof proof === 'object' && proof !== null) {
+  if (typeof proof === 'object' && proof !== null && !Object.hasOwn(proof, 'proof')) {
+    return { kind: 'assertion', response: proof }
+  }
+  if (typeof proof === 'object' && proof !== null && 'proof' in proof) {
     if (!hasProofKey) misuse('step-up proofs need the proofKey option of createMFA')
     return {
       kind: 'step-up',

@@ -14,6 +14,7 @@ import { resolvePolicy } from './policy.js'
 import { checkProofKey, createProofCodec, type ProofCodec } from './proof-token.js'
 import { createRecordSeal } from './record-mac.js'
 import { createRecoveryHasher, generateRecoveryCodes } from './recovery.js'
+import { checkWebAuthnOption, createKeyVerifier, type KeyVerifier } from './security-key-evidence.js'
 import { createTransactions, type Transactions } from './transaction.js'
 
 /** What every operation of one service works with. */
@@ -32,6 +33,10 @@ export interface ServiceContext {
   binding(userId: string, id: string): SecretBinding
   /** The proof codec, or `ERR_INVALID_OPTION` when the service has no `proofKey`. */
   needProofs(): ProofCodec
+  /** Verifies security keys; undefined without the `webauthn` option. */
+  keys: KeyVerifier | undefined
+  /** The key verifier, or `ERR_INVALID_OPTION` naming the `webauthn` option when the service has none. */
+  needKeys(): KeyVerifier
   /**
    * A transition as it will be written: one that needs fresh recovery codes gets them (generated here, only when
    * the machine will keep them), and they come back in its result.
@@ -75,6 +80,8 @@ export function createContext(options: MFAOptions): ServiceContext {
   if (typeof store !== 'object' || store === null || typeof store.get !== 'function') {
     misuse(`store must be an MFAStore, got ${describe(store)}`)
   }
+  const webauthn = checkWebAuthnOption(options.webauthn)
+  const verifier = webauthn && createKeyVerifier(webauthn)
   const ring = checkProofKey(options.proofKey)
   const proofs = ring && createProofCodec(ring)
   const seal = createRecordSeal(keys, allowPlaintext)
@@ -89,12 +96,15 @@ export function createContext(options: MFAOptions): ServiceContext {
     issuer,
     policy,
     tx,
-    evidence: createEvidence(engine, box, hasher, proofs),
+    evidence: createEvidence(engine, box, hasher, proofs, verifier),
     box,
     proofs,
     owner: (userId) => ({ storeKey: tx.key(userId), userId }),
     binding: (userId, id) => ({ storeKey: tx.key(userId), userId, id }),
     needProofs: () => proofs ?? misuse('step-up proofs need the proofKey option of createMFA'),
+    keys: verifier,
+    needKeys: () =>
+      verifier ?? misuse('security keys need the webauthn option of createMFA ({ rpId, rpName, origins })'),
     async withRecoveryCodes(userId, decision) {
       return 'needsRecovery' in decision ? decision.needsRecovery(await fresh(userId)) : decision
     },

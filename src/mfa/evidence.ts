@@ -1,6 +1,6 @@
-// The evidence: what a typed code, recovery code or step-up proof *is*, computed over exactly what a gate allows
-// (HMACs of the steps it lists, in its order; the digest of a recovery code under the record's scheme; a proof's
-// signature), deciding nothing. A gate that lets nothing be checked gets no evidence (null): nothing is computed.
+// The evidence: what a typed code, recovery code, step-up proof or security key's assertion *is*, computed over
+// exactly what a gate allows (HMACs of the steps it lists, in its order; the digest of a recovery code under the
+// record's scheme; a proof's signature; an assertion verified by security-key-evidence.ts), deciding nothing. A gate that lets nothing be checked gets no evidence (null): nothing is computed.
 import { misuse } from '../errors.js'
 import { timingSafeEqualString } from '../internal/bytes.js'
 import { createPromiseCache } from '../internal/cache.js'
@@ -21,6 +21,7 @@ import type {
 import type { ProofCodec } from './proof-token.js'
 import type { SecretParams } from './record/shapes.js'
 import { normalizeRecoveryCode, type RecoveryHasher } from './recovery.js'
+import type { KeyVerifier } from './security-key-evidence.js'
 
 /** The record a piece of evidence is computed for: its store key and owner. */
 export interface EvidenceContext {
@@ -33,7 +34,10 @@ type Gate<Open> = ClosedGate<string> | { open: true } | Open
 
 /** Computes evidence for one service; holds a bounded cache of prepared HMAC signers. */
 export interface Evidence {
-  /** What `input` is for a code gate: malformed, the TOTP match (first authenticator and step), or a digest. */
+  /**
+   * What `input` is for a code gate: malformed, the TOTP match (first authenticator and step), a digest, or (an
+   * object) a security key's assertion as the key verifier found it (malformed without the `webauthn` option).
+   */
   code(gate: Gate<CodeGate>, input: unknown, context: EvidenceContext): Promise<CodeEvidence | null>
   /** What a proof is: a code as {@link Evidence.code}, or a step-up proof opened (its signature checked). */
   proof(gate: Gate<CodeGate>, input: ProofInput, context: EvidenceContext): Promise<ProofEvidence | null>
@@ -76,12 +80,14 @@ const MAX_SIGNERS = 1000
  * @param box - opens stored secrets
  * @param hasher - digests recovery codes
  * @param proofs - opens step-up proofs (undefined without `proofKey`)
+ * @param keys - verifies security keys' assertions (undefined without the `webauthn` option)
  */
 export function createEvidence(
   engine: HMACEngine,
   box: SecretBox,
   hasher: RecoveryHasher,
   proofs: ProofCodec | undefined,
+  keys: KeyVerifier | undefined,
 ): Evidence {
   // Prepared secrets by store key, authenticator and stored secret (ciphertext when sealed): a login then costs
   // the HMACs only. A re-sealed, rotated or replaced secret is another text, so it gets a new entry.
@@ -97,6 +103,9 @@ export function createEvidence(
 
   const code: Evidence['code'] = async (gate, input, context) => {
     if (!('candidates' in gate)) return null
+    if (typeof input === 'object' && input !== null) {
+      return keys ? keys.assertion(gate, input) : { kind: 'malformed' }
+    }
     const usable = gate.candidates.flatMap(({ authenticator, steps }) => {
       const typed = normalizeCode(input, authenticator.digits)
       return typed === null ? [] : [{ authenticator, steps, typed }]
@@ -146,6 +155,7 @@ export function createEvidence(
     async proof(gate, input, context) {
       if (!('candidates' in gate) || input.kind === 'none') return null
       if (input.kind === 'code') return code(gate, input.text, context)
+      if (input.kind === 'assertion') return code(gate, input.response, context)
       const codec = proofs ?? misuse('step-up proofs need the proofKey option of createMFA')
       const opened = await codec.open(context.storeKey, input.text, input.bindTo)
       return { kind: 'proof', opened, maxAgeMs: input.maxAgeMs }

@@ -41,7 +41,18 @@ export const DEFAULT_UNSAVED_RECOVERY_CODES_TTL_MS = 900_000
 /** The longest such window (a day): the bound of the policy field and of stored records. */
 export const MAX_UNSAVED_RECOVERY_CODES_TTL_MS = 86_400_000
 /** Every proof method: what a change accepts unless `policy.proofMethods` says otherwise. */
-export const ALL_PROOF_METHODS: readonly ProofMethod[] = /* @__PURE__ */ Object.freeze(['totp', 'recovery'] as const)
+export const ALL_PROOF_METHODS: readonly ProofMethod[] = /* @__PURE__ */ Object.freeze([
+  'totp',
+  'recovery',
+  'webauthn',
+] as const)
+
+/** Default lifetime of a sign-in challenge of a security key: 5 minutes (also the browser's timeout). */
+export const DEFAULT_CHALLENGE_TTL_MS = 300_000
+/** The shortest `policy.challengeTTLMs`: 10 seconds. */
+export const MIN_CHALLENGE_TTL_MS = 10_000
+/** The longest a challenge may live (an hour): the bound of `policy.challengeTTLMs` and of stored records. */
+export const MAX_CHALLENGE_TTL_MS = 3_600_000
 
 /** How long a record without any authenticator is kept after disable or reset (a tombstone, 1 day). */
 export const TOMBSTONE_TTL_MS = 86_400_000
@@ -56,7 +67,8 @@ export const MAX_IMPORT_SECRET_BYTES = 1024
  * second code 2 steps back to 1 ahead; logins accept 1 step each way around the recorded drift; 5 failures lock for
  * 30 s, doubling with each further failure up to 15 minutes; 5 confirmation attempts; 10 recovery codes; 8
  * authenticators per user; 10 trusted devices of 30 days each; resync searches 10 steps each way; new recovery
- * codes can be shown again for 15 minutes until acknowledged.
+ * codes can be shown again for 15 minutes until acknowledged; security keys: no change requires one, a counter that
+ * did not grow is refused, sign-in challenges live 5 minutes.
  *
  * @example
  * const mfa = createMFA({ issuer: 'Example', policy: { ...DEFAULT_POLICY, lockMaxMs: 60 * 60_000 } })
@@ -85,6 +97,9 @@ export const DEFAULT_POLICY: Readonly<MFAPolicy> = /* @__PURE__ */ Object.freeze
     regenerate: ALL_PROOF_METHODS,
     disable: ALL_PROOF_METHODS,
   }),
+  requireSecurityKeyFor: /* @__PURE__ */ Object.freeze([] as ProofChange[]),
+  counterRegression: 'refuse',
+  challengeTTLMs: DEFAULT_CHALLENGE_TTL_MS,
 })
 
 /** The changes `policy.proofMethods` names, and the methods it may list for each. */
@@ -112,7 +127,7 @@ function checkProofMethods(value: unknown): MFAPolicy['proofMethods'] {
       new Set(list).size !== list.length ||
       !list.every((m) => (ALL_PROOF_METHODS as readonly unknown[]).includes(m))
     ) {
-      misuse(`policy.proofMethods.${change} must be a non-empty list of distinct 'totp', 'recovery'`)
+      misuse(`policy.proofMethods.${change} must be a non-empty list of distinct 'totp', 'recovery', 'webauthn'`)
     }
     out[change] = Object.freeze([...list]) as readonly ProofMethod[]
   }
@@ -140,7 +155,21 @@ const LIMITS: readonly [IntegerField, number, number][] = [
   ['trustedDeviceTTLMs', MIN_TRUSTED_DEVICE_TTL_MS, MAX_TRUSTED_DEVICE_TTL_MS],
   ['resyncWindow', 1, MAX_RESYNC_WINDOW],
   ['unsavedRecoveryCodesTTLMs', 0, MAX_UNSAVED_RECOVERY_CODES_TTL_MS],
+  ['challengeTTLMs', MIN_CHALLENGE_TTL_MS, MAX_CHALLENGE_TTL_MS],
 ]
+
+/** Checks `policy.requireSecurityKeyFor`: a list of distinct changes. */
+function checkChanges(value: unknown): readonly ProofChange[] {
+  if (value === DEFAULT_POLICY.requireSecurityKeyFor) return DEFAULT_POLICY.requireSecurityKeyFor
+  if (
+    !Array.isArray(value) ||
+    new Set(value).size !== value.length ||
+    !value.every((c) => (PROOF_CHANGES as readonly unknown[]).includes(c))
+  ) {
+    misuse(`policy.requireSecurityKeyFor must be a list of distinct ${PROOF_CHANGES.join(', ')}`)
+  }
+  return Object.freeze([...value]) as readonly ProofChange[]
+}
 
 // integerOption is the core's own option check (one message shape); undefined means the default
 const int = (name: string, value: unknown, min: number, max: number, fallback: number): number =>
@@ -171,6 +200,10 @@ export function resolvePolicy(policy: Partial<MFAPolicy> | undefined): Readonly<
     future: int('enrollmentWindow.future', ew.future, 0, 4, 1),
   })
   p.proofMethods = checkProofMethods(p.proofMethods)
+  p.requireSecurityKeyFor = checkChanges(p.requireSecurityKeyFor)
+  if (p.counterRegression !== 'refuse' && p.counterRegression !== 'report') {
+    misuse(`policy.counterRegression must be 'refuse' or 'report', got ${describe(p.counterRegression)}`)
+  }
   if (p.lockMaxMs < p.lockBaseMs) {
     misuse('policy.lockMaxMs must not be smaller than policy.lockBaseMs')
   }

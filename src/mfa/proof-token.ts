@@ -61,7 +61,8 @@ export interface ProofCodec {
 const VERSION = 1
 const TAG_BYTES = 16 // HMAC-SHA256 truncated to 128 bits (NIST SP 800-107 §5.3.4)
 const MAX_PROOF_LENGTH = 512
-const METHODS = ['totp', 'recovery'] as const
+// appended only: a proof's method byte is its index here
+const METHODS = ['totp', 'recovery', 'webauthn'] as const
 
 /** Payload: version, method, verifiedAt (8 bytes), generation (8 bytes), key id and authenticator id (length + UTF-8). */
 function encodePayload(c: ProofClaims): Uint8Array {
@@ -153,8 +154,8 @@ export function createProofCodec(ring: ProofKeyRing): ProofCodec {
       const full = { ...claims, kid: ring.current }
       const safe = (n: number) => Number.isSafeInteger(n) && n >= 0
       const auth = claims.authenticatorId
-      if (!safe(full.verifiedAt) || !safe(full.generation) || (claims.method === 'totp') !== (auth !== null)) {
-        misuse('proof claims must have safe integer times and generation, and an authenticator id for totp only')
+      if (!safe(full.verifiedAt) || !safe(full.generation) || (claims.method !== 'recovery') !== (auth !== null)) {
+        misuse('proof claims must have safe integer times and generation, and an authenticator id unless recovery')
       }
       if (auth !== null && (auth === '' || utf8(auth).length > 255)) {
         misuse('authenticator ids in proofs must be 1 to 255 bytes of UTF-8')

@@ -14,6 +14,7 @@ import { rewriteRecord } from './operations/keys.js'
 import { checkProof, verify } from './operations/login.js'
 import { acknowledgeRecoveryCodes, regenerateRecoveryCodes, unsavedRecoveryCodes } from './operations/recovery-codes.js'
 import { resync } from './operations/resync.js'
+import { beginSecurityKeyRegistration, challenge, finishSecurityKeyRegistration } from './operations/security-keys.js'
 import { status } from './operations/status.js'
 import {
   listTrustedDevices,
@@ -52,7 +53,10 @@ export function createMFA(options: MFAOptions): MFA {
     unsavedRecoveryCodes: (userId) => unsavedRecoveryCodes(ctx, userId),
     acknowledgeRecoveryCodes: (userId) => acknowledgeRecoveryCodes(ctx, userId),
     cancelEnrollment: (userId) => cancelEnrollment(ctx, userId),
-    verify: (userId, code, opts) => verify(ctx, userId, code, opts),
+    verify: (userId, input, opts) => verify(ctx, userId, input, opts),
+    challenge: (userId) => challenge(ctx, userId),
+    beginSecurityKeyRegistration: (userId, opts) => beginSecurityKeyRegistration(ctx, userId, opts),
+    finishSecurityKeyRegistration: (userId, response) => finishSecurityKeyRegistration(ctx, userId, response),
     checkProof: (userId, proof, opts) => checkProof(ctx, userId, proof, opts),
     verifyTrustedDevice: (userId, token) => verifyTrustedDevice(ctx, userId, token),
     listTrustedDevices: (userId) => listTrustedDevices(ctx, userId),

@@ -7,8 +7,8 @@ import type { MFAEvent, MFAOperation, MFAPolicy } from './api.js'
 import type { SecretBox } from './encryption.js'
 import { emitEvents } from './events.js'
 import { expiry, forgetStale, isEmpty, type Transition } from './machine/index.js'
-import { parseRecord, serializeRecord } from './record/parse.js'
-import type { MFARecord, SecretParams } from './record/shapes.js'
+import { parseRecord, serializeRecord, withSchema } from './record/parse.js'
+import { isTOTP, type MFARecord, type SecretParams, totpOf } from './record/shapes.js'
 import type { RecordSeal } from './record-mac.js'
 import type { RecoveryHasher } from './recovery.js'
 
@@ -52,9 +52,9 @@ export interface TransactionSettings {
   onEvent: ((event: MFAEvent) => unknown) | undefined
 }
 
-/** What holds a secret in a record: its authenticators and its pending enrollment. */
+/** What holds a secret in a record: its authenticator apps and its pending enrollment (a security key holds none). */
 const secretHolders = (record: MFARecord): SecretParams[] =>
-  record.pending ? [...record.authenticators, record.pending] : record.authenticators
+  record.pending ? [...totpOf(record), record.pending] : totpOf(record)
 
 async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
@@ -106,7 +106,7 @@ export function createTransactions(settings: TransactionSettings): Transactions 
    */
   const reseal = async (record: MFARecord, userId: string): Promise<MFARecord> => {
     const binding = (id: string) => ({ storeKey: key(userId), userId, id })
-    const fresh = async <T extends { id: string; secret: MFARecord['authenticators'][number]['secret'] }>(held: T) =>
+    const fresh = async <T extends { id: string; secret: SecretParams['secret'] }>(held: T) =>
       box.stale(held.secret)
         ? { ...held, secret: await box.seal(await box.open(held.secret, binding(held.id)), binding(held.id)) }
         : held
@@ -116,7 +116,7 @@ export function createTransactions(settings: TransactionSettings): Transactions 
     const codes = stale && { storeKey: key(userId), digests: record.recovery?.digests ?? [] }
     return {
       ...record,
-      authenticators: await Promise.all(record.authenticators.map(fresh)),
+      authenticators: await Promise.all(record.authenticators.map((a) => (isTOTP(a) ? fresh(a) : a))),
       pending: record.pending && (await fresh(record.pending)),
       recovery: record.recovery && (await hasher.rekey(record.recovery, key(userId), userId)),
       unsaved:
@@ -157,7 +157,9 @@ export function createTransactions(settings: TransactionSettings): Transactions 
         // writer that read the old record can never match a re-created one); nothing is created for nobody
         if (next && (entry !== null || !isEmpty(next))) {
           // secrets and recovery digests under an older key move to the current one; then the record is signed
-          const data = serializeRecord(await seal.sign(await reseal(forgetStale(next, at), userId), storeKey))
+          const data = serializeRecord(
+            await seal.sign(withSchema(await reseal(forgetStale(next, at), userId)), storeKey),
+          )
           const ttlMs = expiry(next, at, policy)
           const expected = entry?.version ?? null
           const won = await storeCall('write', () =>

@@ -735,7 +735,8 @@ describe('records and misuse', () => {
     expect(record.recovery).toMatchObject({ scheme: 'pbkdf2', iterations: 20_000 })
     expect(record.recovery.digests).toHaveLength(10)
     for (const d of record.recovery.digests) expect(d).toMatch(/^[0-9a-f]{32}$/)
-    map.set('app1/mfa/alice', { data: JSON.stringify({ ...record, schema: 3 }), version: 99 })
+    // schema 3 is the record with security keys; 4 is unknown
+    map.set('app1/mfa/alice', { data: JSON.stringify({ ...record, schema: 4 }), version: 99 })
     await expect(h.mfa.verify('alice', '123456')).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
     map.set('app1/mfa/alice', { data: '{not json', version: 100 })
     await expect(h.mfa.status('alice')).rejects.toMatchObject({ code: 'ERR_RECORD_INVALID' })
@@ -916,9 +917,17 @@ describe('import', () => {
     const second = await h.mfa.importAuthenticator('ivy', { uri, recoveryCodes: true })
     expect(second.ok && second.recoveryCodes).toHaveLength(10)
     if (second.ok) for (const c of second.recoveryCodes ?? []) h.sensitive.recovery.add(c)
-    expect((await h.mfa.listAuthenticators('ivy')).map((a) => [a.label, a.algorithm, a.digits, a.period])).toEqual([
-      ['Old app', 'SHA1', 6, 30],
-      ['Authenticator', 'SHA256', 8, 60],
+    expect(
+      (await h.mfa.listAuthenticators('ivy')).map((a) => [
+        a.kind,
+        a.label,
+        a.kind === 'totp' && a.algorithm,
+        a.kind === 'totp' && a.digits,
+        a.kind === 'totp' && a.period,
+      ]),
+    ).toEqual([
+      ['totp', 'Old app', 'SHA1', 6, 30],
+      ['totp', 'Authenticator', 'SHA256', 8, 60],
     ])
     h.clock.advance(STEP_MS)
     const code8 = h.typed(

@@ -1,7 +1,7 @@
 // The user's authenticators besides enrollment: remove (after a proof), import (the application vouches), rename, list.
 import type { AuthenticatorInfo, MFAPolicy, RemoveReason } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
-import { type Authenticator, emptyRecord, type MFARecord } from '../record/shapes.js'
+import { type Authenticator, emptyRecord, isTOTP, type MFARecord } from '../record/shapes.js'
 import type { NewSecret } from './enrollment.js'
 import { type ClosedGate, type CodeGate, proofGate, refuseClosed } from './gates.js'
 import { securityChange } from './security-change.js'
@@ -118,15 +118,25 @@ export function rename(
   }
 }
 
-/** The user's authenticators, in the order they were added. */
+/** The user's authenticators, apps and security keys, in the order they were added; never a secret or public key. */
 export function list(record: MFARecord | null): AuthenticatorInfo[] {
-  return (record?.authenticators ?? []).map(({ id, label, createdAt, lastUsedAt, algorithm, digits, period }) => ({
-    id,
-    label,
-    createdAt,
-    lastUsedAt,
-    algorithm,
-    digits,
-    period,
-  }))
+  return (record?.authenticators ?? []).map((a): AuthenticatorInfo => {
+    const { id, label, createdAt, lastUsedAt } = a
+    if (isTOTP(a)) {
+      const { algorithm, digits, period } = a
+      return { kind: 'totp', id, label, createdAt, lastUsedAt, algorithm, digits, period }
+    }
+    const { transports, backupEligible, backedUp, aaguid } = a
+    return {
+      kind: 'webauthn',
+      id,
+      label,
+      createdAt,
+      lastUsedAt,
+      transports: [...transports],
+      backupEligible,
+      backedUp,
+      aaguid,
+    }
+  })
 }

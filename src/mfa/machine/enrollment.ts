@@ -7,6 +7,7 @@ import {
   type Authenticator,
   countUp,
   emptyRecord,
+  isTOTP,
   MAX_ATTEMPTS_COUNT,
   type MFARecord,
   type PendingEnrollment,
@@ -89,7 +90,8 @@ export type ConfirmGate = { second: number[]; first: number[] } & (
  */
 function repeatable(record: MFARecord, now: number, policy: MFAPolicy): Authenticator | null {
   const newest = record.authenticators.at(-1)
-  if (!newest || newest.lastUsedAt !== newest.createdAt) return null
+  // a security key added last: no confirmation of an app can be the one that created it
+  if (!newest || !isTOTP(newest) || newest.lastUsedAt !== newest.createdAt) return null
   const t = stepAt(now, newest.period)
   const { past, future } = policy.enrollmentWindow
   return newest.lastStep >= t - past && newest.lastStep <= t + future ? newest : null

@@ -2,7 +2,15 @@
 // which authenticator, the likeliest first).
 import { likeliestFirst } from '../../internal/otp.js'
 import type { MFAPolicy, ProofReason } from '../api.js'
-import type { Authenticator, MFARecord, RecoveryDigests } from '../record/shapes.js'
+import {
+  type Authenticator,
+  type KeyChallenge,
+  keysOf,
+  type MFARecord,
+  type RecoveryDigests,
+  type SecurityKey,
+  totpOf,
+} from '../record/shapes.js'
 import { refuse } from './refusal.js'
 import type { Refusal, Transition } from './types.js'
 
@@ -17,10 +25,15 @@ export interface Candidate {
   steps: number[]
 }
 
-/** A code can be checked: the authenticators to try (the last used first) and the recovery digests. */
+/**
+ * A code can be checked: the authenticator apps to try (the last used first) and the recovery digests; an assertion
+ * too: the user's security keys and the sign-in challenges the record holds.
+ */
 export interface CodeGate {
   candidates: Candidate[]
   recovery: RecoveryDigests | null
+  keys: SecurityKey[]
+  challenges: KeyChallenge[]
 }
 
 /** Why an operation cannot be checked now. */
@@ -43,7 +56,7 @@ export function codeGate(
   if (!record || record.authenticators.length === 0) return { reason: 'not_enrolled' }
   if (now < record.lockedUntil) return { reason: 'locked', retryAfterMs: record.lockedUntil - now }
   const w = policy.loginWindow
-  const list = record.authenticators
+  const list = totpOf(record)
   // the usual user has one authenticator: nothing to order
   const order = list.length < 2 ? list : [...list].sort((a, b) => (b.lastUsedAt ?? -1) - (a.lastUsedAt ?? -1))
   return {
@@ -52,6 +65,8 @@ export function codeGate(
       steps: likeliestFirst(stepAt(now, authenticator.period) + authenticator.drift, w, w),
     })),
     recovery: record.recovery,
+    keys: keysOf(record),
+    challenges: record.webauthn?.challenges ?? [],
   }
 }
 

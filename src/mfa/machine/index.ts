@@ -6,8 +6,8 @@
 //
 // One concept a file: types (transitions), gates, refusal (the failure budget), prove (a code consumed), step-up
 // (proofs), login, enrollment, authenticators, recovery-codes, security-change (what every security change does),
-// turn-off (disable, reset), trusted-devices, resync, keys (which keys a record needs, the rewrite), record-expiry,
-// status.
+// turn-off (disable, reset), trusted-devices, resync, keys (which keys a record needs, the rewrite), security-keys
+// (WebAuthn: registration, challenges, assertions), record-expiry, status.
 
 export {
   type ImportedSecret,
@@ -70,6 +70,27 @@ export {
   resyncSteps,
 } from './resync.js'
 export { cancelled, securityChange } from './security-change.js'
+export {
+  beginKeyRegistration,
+  type ChallengeIssued,
+  challengeGate,
+  DEFAULT_KEY_LABEL,
+  dropRegistration,
+  type FinishClosed,
+  type FinishGate,
+  finishGate,
+  finishKeyRegistration,
+  issueChallenge,
+  type KeyEvidence,
+  type KeyRegistered,
+  type KeyRegistrationStarted,
+  keyRequirementMet,
+  type NewKeyRegistration,
+  proveKey,
+  pruneKeyState,
+  type RegisteredKey,
+  type RegistrationEvidence,
+} from './security-keys.js'
 export { status } from './status.js'
 export {
   checkProof,

@@ -1,6 +1,6 @@
 // Keys: which encryption keys a record still needs (its sealed secrets, the key of its recovery digests, its MAC),
 // and the rewrite that moves a record under the current key, so an old key can be retired.
-import type { MFARecord } from '../record/shapes.js'
+import { type MFARecord, totpOf } from '../record/shapes.js'
 import type { Transition } from './types.js'
 
 /**
@@ -11,7 +11,7 @@ import type { Transition } from './types.js'
  */
 export function keyIds(record: MFARecord): string[] {
   const ids = new Set<string>()
-  for (const held of [...record.authenticators, ...(record.pending ? [record.pending] : [])]) {
+  for (const held of [...totpOf(record), ...(record.pending ? [record.pending] : [])]) {
     if ('kid' in held.secret) ids.add(held.secret.kid)
   }
   const recovery = record.recovery

@@ -10,12 +10,14 @@ import { type FreshDevice, trustDevice } from './trusted-devices.js'
 import type { Refusal, Transition } from './types.js'
 
 /** The result of a successful code check. */
-export type CodeSuccess = { ok: true; method: 'totp'; authenticatorId: string } | { ok: true; method: 'recovery' }
+export type CodeSuccess =
+  | { ok: true; method: 'totp' | 'webauthn'; authenticatorId: string }
+  | { ok: true; method: 'recovery' }
 
 const success = (p: Proved): CodeSuccess =>
-  p.method === 'totp'
-    ? { ok: true, method: 'totp', authenticatorId: p.authenticatorId as string }
-    : { ok: true, method: 'recovery' }
+  p.method === 'recovery'
+    ? { ok: true, method: 'recovery' }
+    : { ok: true, method: p.method, authenticatorId: p.authenticatorId as string }
 
 /** What a login may also do: issue a step-up proof (`proof`), trust the device it came from (`trust`). */
 export interface VerifyExtras {
@@ -33,7 +35,7 @@ export type VerifySuccess = CodeSuccess & {
 }
 
 /**
- * A login: a fresh code of any authenticator, or an unused recovery code. On success it may also trust a device
+ * A login: a fresh code of any authenticator, a security key's assertion, or an unused recovery code. On success it may also trust a device
  * (over `maxTrustedDevices` the oldest is revoked) and announce the step-up proof the service will sign. A closed
  * gate (`not_enrolled`, `locked`) is refused without looking at the code.
  */
@@ -49,7 +51,9 @@ export function verify(
   const outcome = prove(record as MFARecord, gate, evidence, now, policy)
   if ('refused' in outcome) return outcome.refused
   const p = outcome.proved
-  const events = [withId({ type: 'verified', method: p.method }, p.authenticatorId), ...p.events]
+  const verified: MFAEventDraft = { type: 'verified', method: p.method }
+  if (p.method !== 'recovery') verified.kind = p.method
+  const events = [withId(verified, p.authenticatorId), ...p.events]
   const result: VerifySuccess = success(p)
   let next = p.next
   if (extras.proof) {

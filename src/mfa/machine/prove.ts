@@ -6,6 +6,7 @@ import type { MFAEventDraft } from '../events.js'
 import type { Authenticator, MFARecord, RecoveryDigests } from '../record/shapes.js'
 import { type CodeGate, stepAt } from './gates.js'
 import { fail, refuse } from './refusal.js'
+import { type KeyEvidence, proveKey } from './security-keys.js'
 import type { Refusal, Transition } from './types.js'
 
 /**
@@ -17,11 +18,12 @@ export type CodeEvidence =
   | { kind: 'malformed' }
   | { kind: 'totp'; match: { authenticatorId: string; step: number } | null }
   | { kind: 'recovery'; digest: string }
+  | KeyEvidence
 
 /** A proof that passed: the record with the code consumed (failures cleared), and how it was proven. */
 export interface Proved {
   next: MFARecord
-  method: 'totp' | 'recovery'
+  method: 'totp' | 'recovery' | 'webauthn'
   authenticatorId?: string
   events: MFAEventDraft[]
 }
@@ -30,7 +32,8 @@ export interface Proved {
  * Applies replay protection and throttling to a code or proof. Malformed input and replays do not count as
  * failures; every other failure does, and from `maxFailures` on each one locks for twice as long as the last.
  * A TOTP code consumes its step (only later steps of that authenticator are accepted), a recovery code is spent.
- * No evidence (null: nothing was given to compute it from) is `malformed`.
+ * No evidence (null: nothing was given to compute it from) is `malformed`. A security key's assertion is decided by
+ * {@link proveKey}.
  */
 export function prove(
   record: MFARecord,
@@ -40,6 +43,8 @@ export function prove(
   policy: MFAPolicy,
 ): { proved: Proved } | { refused: Transition<Refusal<CodeReason>> } {
   if (evidence === null || evidence.kind === 'malformed') return { refused: refuse('malformed') }
+  // a security key's assertion: its own rules, the same budget
+  if (evidence.kind === 'webauthn') return proveKey(record, gate, evidence, now, policy)
   let index = -1
   let used: Authenticator | undefined
   if (evidence.kind === 'totp') {

@@ -5,7 +5,7 @@ import type { MFARecord } from '../record/shapes.js'
 
 /** True when the record holds nothing a user would lose (no authenticator, nothing pending). */
 export function isEmpty(record: MFARecord): boolean {
-  return record.authenticators.length === 0 && record.pending === null
+  return record.authenticators.length === 0 && record.pending === null && !record.webauthn?.registration
 }
 
 /**
@@ -16,7 +16,9 @@ export function isEmpty(record: MFARecord): boolean {
  */
 export function expiry(record: MFARecord, now: number, policy: MFAPolicy): number | undefined {
   if (record.authenticators.length > 0) return undefined
-  if (record.pending === null) return TOMBSTONE_TTL_MS
-  const left = Math.min(Math.max(record.pending.expiresAt - now, 0), MAX_ENROLLMENT_TTL_MS)
+  // what is pending: an app's enrollment, a security key's registration (the later one when both)
+  const ends = Math.max(record.pending?.expiresAt ?? -1, record.webauthn?.registration?.expiresAt ?? -1)
+  if (ends < 0) return TOMBSTONE_TTL_MS
+  const left = Math.min(Math.max(ends - now, 0), MAX_ENROLLMENT_TTL_MS)
   return left + policy.enrollmentTTLMs
 }

@@ -5,6 +5,7 @@ import type { MFAPolicy, ProofReason } from '../api.js'
 import type { MFARecord, SealedCodes, UnsavedRecovery } from '../record/shapes.js'
 import { type ClosedGate, type CodeGate, refuseClosed } from './gates.js'
 import { securityChange } from './security-change.js'
+import { pruneKeyState } from './security-keys.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
 import type { FreshRecoveryCodes, NeedsRecovery, Refusal, Transition } from './types.js'
 
@@ -31,7 +32,8 @@ export function liveUnsaved(record: MFARecord | null, now: number): UnsavedRecov
 
 /** A record as it is written: unsaved codes past their window are dropped, so their sealed copy leaves the store. */
 export function forgetStale(record: MFARecord, now: number): MFARecord {
-  return record.unsaved && now >= record.unsaved.expiresAt ? { ...record, unsaved: null } : record
+  const kept = pruneKeyState(record, now)
+  return kept.unsaved && now >= kept.unsaved.expiresAt ? { ...kept, unsaved: null } : kept
 }
 
 /** Sealed codes to open for the caller, with the digests their sealing is bound to. */

@@ -4,7 +4,7 @@
 import { likeliestFirst } from '../../internal/otp.js'
 import type { MFAPolicy, ResyncReason } from '../api.js'
 import { MAX_RESYNC_WINDOW } from '../policy.js'
-import type { Authenticator, MFARecord } from '../record/shapes.js'
+import { type Authenticator, isTOTP, type MFARecord, totpOf } from '../record/shapes.js'
 import { type ClosedGate, deviceGate, refuseClosed, stepAt } from './gates.js'
 import { fail, refuse } from './refusal.js'
 import type { Refusal, Transition } from './types.js'
@@ -50,7 +50,7 @@ export function resyncGate(
   const gate = deviceGate(record, now)
   if ('reason' in gate) return gate
   return {
-    candidates: (record as MFARecord).authenticators.map((authenticator) => ({
+    candidates: totpOf(record as MFARecord).map((authenticator) => ({
       authenticator,
       seconds: resyncSteps(authenticator, now, policy.resyncWindow),
     })),
@@ -115,7 +115,7 @@ export function resync(
 ): Transition<{ ok: true; authenticatorId: string; drift: number } | Refusal<ResyncReason>> {
   if ('reason' in gate) return refuseClosed(gate)
   const rec = record as MFARecord
-  const decision = decideResync(rec.authenticators, evidence ?? 'malformed', now)
+  const decision = decideResync(totpOf(rec), evidence ?? 'malformed', now)
   if (!decision.ok) {
     if (decision.counts) return fail(rec, decision.reason, now, policy)
     return refuse(decision.reason)
@@ -128,7 +128,7 @@ export function resync(
       failures: 0,
       lockedUntil: 0,
       authenticators: rec.authenticators.map((a) =>
-        a.id === authenticatorId ? { ...a, drift, lastStep, lastUsedAt: now } : a,
+        a.id === authenticatorId && isTOTP(a) ? { ...a, drift, lastStep, lastUsedAt: now } : a,
       ),
     },
     events: [{ type: 'resynced', authenticatorId, drift }],

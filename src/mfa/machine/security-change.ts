@@ -3,6 +3,7 @@
 // enrollment: one begun with a proof of the old generation must not outlive that proof.
 import type { MFAEventDraft } from '../events.js'
 import { countUp, MAX_GENERATION, type MFARecord, type PendingEnrollment } from '../record/shapes.js'
+import { dropRegistration } from './security-keys.js'
 import { revokeForSecurity } from './trusted-devices.js'
 
 /** The `enrollment_cancelled` event of a pending enrollment that goes unconfirmed (none when there is none). */
@@ -12,7 +13,7 @@ export function cancelled(pending: PendingEnrollment | null, reason: 'user' | 's
 
 /**
  * What every security change does to a record besides its own effect: the generation moves on, every trusted device
- * is revoked and a pending enrollment is cancelled.
+ * is revoked and a pending enrollment (an app's, or a security key's registration) is cancelled.
  *
  * @param record - the record after the change's own effect (the proof consumed, say)
  * @param now - the service's clock (ms)
@@ -20,13 +21,24 @@ export function cancelled(pending: PendingEnrollment | null, reason: 'user' | 's
  */
 export function securityChange(record: MFARecord, now: number): { next: MFARecord; events: MFAEventDraft[] } {
   const revoked = revokeForSecurity(record, now)
+  const registration = record.webauthn?.registration
+  const events = registration
+    ? [
+        {
+          type: 'enrollment_cancelled',
+          authenticatorId: registration.id,
+          reason: 'security',
+          kind: 'webauthn',
+        } as const,
+      ]
+    : []
   return {
     next: {
-      ...record,
+      ...dropRegistration(record),
       generation: countUp(record.generation, MAX_GENERATION),
       devices: revoked.devices,
       pending: null,
     },
-    events: [...revoked.events, ...cancelled(record.pending, 'security')],
+    events: [...revoked.events, ...cancelled(record.pending, 'security'), ...events],
   }
 }

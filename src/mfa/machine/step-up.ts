@@ -1,11 +1,12 @@
 // Step-up proofs: a proof from an earlier `verify(..., { proof: true })` given instead of a code, whether it still
 // stands for the record now, and `checkProof`. The proof's codec (sign, open) is ../proof-token.ts.
-import type { CheckProofResult, CodeReason, MFAPolicy, ProofChange, StepUpReason } from '../api.js'
+import type { CheckProofResult, CodeReason, MFAPolicy, ProofChange, ProofMethod, StepUpReason } from '../api.js'
 import { ALL_PROOF_METHODS, PROOF_CLOCK_SKEW_MS } from '../policy.js'
 import { MAX_GENERATION, type MFARecord } from '../record/shapes.js'
 import type { CodeGate } from './gates.js'
 import { type CodeEvidence, type Proved, prove } from './prove.js'
 import { refuse } from './refusal.js'
+import { keyRequirementMet } from './security-keys.js'
 import type { Refusal, Transition } from './types.js'
 
 /** What a proof says. Times in milliseconds since the Unix epoch. */
@@ -16,8 +17,8 @@ export interface ProofClaims {
   verifiedAt: number
   /** The record generation at that time; any later bump voids the proof. */
   generation: number
-  method: 'totp' | 'recovery'
-  /** The authenticator whose code was accepted (null for a recovery code). */
+  method: ProofMethod
+  /** The authenticator whose code or assertion was accepted (null for a recovery code). */
   authenticatorId: string | null
 }
 
@@ -38,7 +39,7 @@ export interface ProofFacts {
 
 /** The outcome of {@link decideProof}. */
 export type ProofDecision =
-  | { ok: true; verifiedAt: number; method: 'totp' | 'recovery'; authenticatorId: string | null }
+  | { ok: true; verifiedAt: number; method: ProofMethod; authenticatorId: string | null }
   | { ok: false; reason: StepUpReason }
 
 /**
@@ -83,8 +84,9 @@ export function decideProof(
  * {@link prove} for the changes that take a proof: a step-up proof stands (it consumes nothing and changes no
  * count) or is refused as {@link decideProof} says; a code goes through {@link prove}. A refused proof does not
  * count as a failure: it is a 128-bit signature, not something to guess. Then `policy.proofMethods[change]` says
- * whether the proof's method may authorize this change: if not, `method_not_allowed`, and nothing is written (a code
- * is not consumed, no failure counted; a `failed` event records the attempt).
+ * whether the proof's method may authorize this change, and `policy.requireSecurityKeyFor` whether an app's code may
+ * (not for a user who has a security key): if not, `method_not_allowed`, and nothing is written (a code is not
+ * consumed, no failure counted; a `failed` event records the attempt).
  */
 export function proveStepUp(
   record: MFARecord,
@@ -97,7 +99,8 @@ export function proveStepUp(
   const outcome = proveAny(record, gate, evidence, now, policy)
   if ('refused' in outcome) return outcome
   const { method, authenticatorId } = outcome.proved
-  if (!(policy.proofMethods[change] ?? ALL_PROOF_METHODS).includes(method)) {
+  const allowed = (policy.proofMethods[change] ?? ALL_PROOF_METHODS).includes(method)
+  if (!allowed || !keyRequirementMet(record, method, change, policy)) {
     return { refused: refuse('method_not_allowed', authenticatorId === undefined ? {} : { authenticatorId }) }
   }
   return outcome
@@ -135,7 +138,7 @@ export function checkProof(
   const d = decideProof(opened, record, now, maxAgeMs)
   if (!d.ok) return d
   if (record && now < record.lockedUntil) return { ok: false, reason: 'locked', retryAfterMs: record.lockedUntil - now }
-  return d.authenticatorId === null
+  return d.authenticatorId === null || d.method === 'recovery'
     ? { ok: true, verifiedAt: d.verifiedAt, method: 'recovery' }
-    : { ok: true, verifiedAt: d.verifiedAt, method: 'totp', authenticatorId: d.authenticatorId }
+    : { ok: true, verifiedAt: d.verifiedAt, method: d.method, authenticatorId: d.authenticatorId }
 }

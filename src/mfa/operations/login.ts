@@ -11,7 +11,7 @@ import * as machine from '../machine/index.js'
 export async function verify(
   ctx: ServiceContext,
   userId: string,
-  code: string,
+  input: unknown,
   options?: Parameters<MFA['verify']>[2],
 ): Promise<VerifyResult> {
   checkUserId(userId)
@@ -23,7 +23,7 @@ export async function verify(
   if (trust && minted) extras.trust = { id: minted.id, digest: minted.digest, ...trust }
   const result = await ctx.tx.run(userId, 'verify', async ({ record, at }) => {
     const gate = machine.codeGate(record, at, ctx.policy)
-    const evidence = await ctx.evidence.code(gate, code, ctx.owner(userId))
+    const evidence = await ctx.evidence.code(gate, input, ctx.owner(userId))
     return machine.verify(record, gate, evidence, at, ctx.policy, extras)
   })
   if (!result.ok) return result

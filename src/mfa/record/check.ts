@@ -1,9 +1,11 @@
-// The check of a stored schema-2 record: every field present, of its type and in range, and nothing else (a damaged
-// or planted record often carries extra keys). The field checks are shared with the schema-1 upgrade.
+// The check of a stored schema-2 or schema-3 record: every field present, of its type and in range, and nothing else
+// (a damaged or planted record often carries extra keys). Schema 3 adds security keys (an authenticators entry) and
+// the WebAuthn state, checked in security-key.ts. The field checks are shared with the schema-1 upgrade.
 
 import { MAX_PERIOD, MIN_PERIOD } from '../../internal/limits.js'
 import { HASH_BYTES } from '../../internal/otp.js'
 import { MAX_ENROLLMENT_TTL_MS, MAX_RESYNC_WINDOW, MAX_UNSAVED_RECOVERY_CODES_TTL_MS } from '../policy.js'
+import { isKeyState, isSecurityKey } from './security-key.js'
 import {
   MAX_ATTEMPTS_COUNT,
   MAX_FAILURES_COUNT,
@@ -174,13 +176,33 @@ const isMAC = (m: unknown): boolean =>
  * `encryptionKeys`, have none; whether one is required is the seal's rule).
  */
 export function isRecord2(o: unknown): o is MFARecord {
+  return isRecord(o, 2)
+}
+
+/**
+ * True when `o` is a valid schema-3 record: a schema-2 record whose authenticators may also be security keys and
+ * which may hold the WebAuthn state (`webauthn`, optional).
+ */
+export function isRecord3(o: unknown): o is MFARecord {
+  return isRecord(o, 3)
+}
+
+function isRecord(o: unknown, schema: 2 | 3): o is MFARecord {
   const has = (key: string) => typeof o === 'object' && o !== null && Object.hasOwn(o, key)
   const signed = has('mac')
-  const keys = [...RECORD_KEYS, ...(has('unsaved') ? ['unsaved'] : []), ...(signed ? ['mac'] : [])]
-  if (!exactKeys(o, keys) || o.schema !== 2) return false
+  const keyState = schema === 3 && has('webauthn')
+  const keys = [
+    ...RECORD_KEYS,
+    ...(has('unsaved') ? ['unsaved'] : []),
+    ...(signed ? ['mac'] : []),
+    ...(keyState ? ['webauthn'] : []),
+  ]
+  if (!exactKeys(o, keys) || o.schema !== schema) return false
   if (signed && !isMAC(o.mac)) return false
+  if (keyState && !isKeyState(o.webauthn)) return false
   const list = o.authenticators
-  if (!Array.isArray(list) || list.length > 100 || !list.every(isAuthenticator)) return false
+  const isEntry = schema === 3 ? (a: unknown) => isAuthenticator(a) || isSecurityKey(a) : isAuthenticator
+  if (!Array.isArray(list) || list.length > 100 || !list.every(isEntry)) return false
   const ids = list.map((a: Fields) => a.id)
   return (
     isCount(o.generation, MAX_GENERATION) &&

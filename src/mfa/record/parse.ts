@@ -1,7 +1,8 @@
-// Reading a stored record: JSON, then the schema-2 check (check.ts) or the schema-1 upgrade (upgrade.ts).
+// Reading a stored record: JSON, then the schema-2 or schema-3 check (check.ts) or the schema-1 upgrade
+// (upgrade.ts); and the schema number a record is written under.
 import { OTPError } from '../../errors.js'
-import { isRecord2 } from './check.js'
-import type { MFARecord } from './shapes.js'
+import { isRecord2, isRecord3 } from './check.js'
+import { isTOTP, type MFARecord } from './shapes.js'
 import { upgradeRecord1 } from './upgrade.js'
 
 /**
@@ -19,15 +20,29 @@ export function parseRecord(data: string): MFARecord {
   } catch {}
   const schema = typeof o === 'object' && o !== null ? (o as { schema?: unknown }).schema : undefined
   let record: MFARecord | null = null
-  if (schema === 2 && isRecord2(o)) record = { ...o, unsaved: o.unsaved ?? null }
+  if ((schema === 2 && isRecord2(o)) || (schema === 3 && isRecord3(o))) record = { ...o, unsaved: o.unsaved ?? null }
   else if (schema === 1) record = upgradeRecord1(o)
   if (record === null) {
     throw new OTPError(
       'ERR_RECORD_INVALID',
-      'stored MFA record is not a valid schema-1 or schema-2 record (newer, or damaged)',
+      'stored MFA record is not a valid schema-1, schema-2 or schema-3 record (newer, or damaged)',
     )
   }
   return record
+}
+
+/**
+ * The record with the schema number it is written under: 3 when it holds a security key or WebAuthn state, else 2,
+ * so a record without keys stays exactly what the release before wrote (and that release still reads it), and a
+ * record with keys is refused by that release for its schema number, never by chance. Set before the record is
+ * signed: the MAC covers the number stored.
+ *
+ * @param record - the record about to be written
+ * @returns the same record, or a copy with its schema number changed
+ */
+export function withSchema(record: MFARecord): MFARecord {
+  const schema = record.webauthn !== undefined || !record.authenticators.every(isTOTP) ? 3 : 2
+  return record.schema === schema ? record : { ...record, schema }
 }
 
 /**

@@ -1,6 +1,10 @@
-// The stored record of one user (schema 2): its shapes, as the machine reads and writes them. The check of a stored
-// record is in check.ts, the upgrade of a schema-1 record (0.1.0) in upgrade.ts, both behind parse.ts.
+// The stored record of one user (schema 2, or 3 once it holds a security key): its shapes, as the machine reads and
+// writes them. A key's entry and the WebAuthn state are in security-key.ts. The check of a stored record is in
+// check.ts, the upgrade of a schema-1 record (0.1.0) in upgrade.ts, both behind parse.ts.
 import type { MFAAlgorithm } from '../api.js'
+import type { KeyState, SecurityKey } from './security-key.js'
+
+export type { KeyAlgorithm, KeyChallenge, KeyRegistration, KeyState, SecurityKey } from './security-key.js'
 
 /**
  * A secret as stored: base32 in clear (`{ b32 }`), or AES-GCM encrypted (`{ kid, iv, ct }`, both base32, the tag
@@ -20,7 +24,7 @@ export interface SecretParams {
   period: number
 }
 
-/** A confirmed (or imported) authenticator. Times in milliseconds since the Unix epoch. */
+/** A confirmed (or imported) authenticator app. Times in milliseconds since the Unix epoch. */
 export interface Authenticator extends SecretParams {
   /** Stable id, unique for the user (shown to the application, never a secret). */
   id: string
@@ -37,6 +41,20 @@ export interface Authenticator extends SecretParams {
    */
   drift: number
 }
+
+/** An entry of the record's authenticators: an app (no `kind`, as schema 2 stored it) or a security key. */
+export type AuthenticatorEntry = Authenticator | SecurityKey
+
+/** True when an entry is an authenticator app (entries without `kind`). */
+export const isTOTP = (a: AuthenticatorEntry): a is Authenticator => !('kind' in a)
+
+/** The authenticator apps of a record, in order. */
+export const totpOf = (record: { authenticators: readonly AuthenticatorEntry[] }): Authenticator[] =>
+  record.authenticators.filter(isTOTP)
+
+/** The security keys of a record, in order. */
+export const keysOf = (record: { authenticators: readonly AuthenticatorEntry[] }): SecurityKey[] =>
+  record.authenticators.filter((a): a is SecurityKey => !isTOTP(a))
 
 /** An enrollment waiting for two consecutive codes. Times in milliseconds since the Unix epoch. */
 export interface PendingEnrollment extends SecretParams {
@@ -133,7 +151,8 @@ export interface UnsavedRecovery {
  * authenticators, then at most one pending enrollment.
  */
 export interface MFARecord {
-  schema: 2
+  /** 2, or 3 when it holds a security key or WebAuthn state (set by the write: see `withSchema` in parse.ts). */
+  schema: 2 | 3
   /** Bumped by disable, reset, removal of an authenticator and recovery-code regeneration (names proofs' validity). */
   generation: number
   /** When MFA was turned on (the first authenticator), or null while the user has none. */
@@ -146,7 +165,7 @@ export interface MFARecord {
   recovery: RecoveryDigests | null
   /** Trusted devices, and revoked ones until their expiry (so their tokens say `revoked`). */
   devices: DeviceEntry[]
-  authenticators: Authenticator[]
+  authenticators: AuthenticatorEntry[]
   pending: PendingEnrollment | null
   /**
    * Recovery codes issued lately and not yet acknowledged, or null. Stored only when set: a record without it is
@@ -155,6 +174,8 @@ export interface MFARecord {
   unsaved: UnsavedRecovery | null
   /** Absent without `encryptionKeys` (and in records written before it existed); added on the next write. */
   mac?: RecordMAC
+  /** Schema 3: the user handle, a security-key registration begun and the sign-in challenges; absent when none. */
+  webauthn?: KeyState
 }
 
 /**

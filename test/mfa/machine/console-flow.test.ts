@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import * as m from '../../../src/mfa/machine/index.js'
 import { resolvePolicy, TOMBSTONE_TTL_MS } from '../../../src/mfa/policy.js'
-import { emptyRecord, type MFARecord } from '../../../src/mfa/record/shapes.js'
+import { emptyRecord, isTOTP, type MFARecord } from '../../../src/mfa/record/shapes.js'
 import { FRESH, PHONE, RECOVERY, S, T, TABLET } from './fixtures.js'
 
 const policy = resolvePolicy({ maxAuthenticators: 2 })
@@ -64,7 +64,7 @@ const FLOW: Step[] = [
     result: { ok: true, authenticatorId: 'phone', recoveryCodes: FRESH.codes },
     events: ['enrolled'],
     check: (r) => {
-      expect(r?.authenticators.map((a) => [a.id, a.lastStep])).toEqual([['phone', S + 1]])
+      expect(r?.authenticators.filter(isTOTP).map((a) => [a.id, a.lastStep])).toEqual([['phone', S + 1]])
       expect(r?.enabledAt).toBe(T + 30_000)
       expect(r?.pending).toBeNull()
     },
@@ -124,7 +124,7 @@ const FLOW: Step[] = [
     result: { ok: true, authenticatorId: 'tablet', expiresAt: T + 720_000 },
     check: (r) => {
       expect(r?.authenticators.map((a) => a.id)).toEqual(['phone'])
-      expect(r?.authenticators[0]?.lastStep).toBe(S + 4)
+      expect(r?.authenticators.filter(isTOTP)[0]?.lastStep).toBe(S + 4)
     },
   },
   {
@@ -146,7 +146,7 @@ const FLOW: Step[] = [
     at: T + 180_000,
     act: (r, at) => m.begin(r, m.enrollGate(r, true, at, policy), totp('phone', S + 7), TABLET, at, policy),
     result: { ok: false, reason: 'limit_reached' },
-    check: (r) => expect(r?.authenticators.find((a) => a.id === 'phone')?.lastStep).toBe(S + 5),
+    check: (r) => expect(r?.authenticators.filter(isTOTP).find((a) => a.id === 'phone')?.lastStep).toBe(S + 5),
   },
   {
     line: 'each phone has its own replay state: the tablet’s step S+6 is used, the phone’s is not',
@@ -167,7 +167,7 @@ const FLOW: Step[] = [
         policy,
       ),
     result: { ok: false, reason: 'not_found' },
-    check: (r) => expect(r?.authenticators.find((a) => a.id === 'tablet')?.lastStep).toBe(S + 6),
+    check: (r) => expect(r?.authenticators.filter(isTOTP).find((a) => a.id === 'tablet')?.lastStep).toBe(S + 6),
   },
   {
     line: 'remove the old phone with a code of the tablet',

@@ -109,10 +109,10 @@ describe('policy.proofMethods option', () => {
 
   it('merges a partial object over the default (every method for every change)', () => {
     expect(DEFAULT.proofMethods).toEqual({
-      enroll: ['totp', 'recovery'],
-      remove: ['totp', 'recovery'],
-      regenerate: ['totp', 'recovery'],
-      disable: ['totp', 'recovery'],
+      enroll: ['totp', 'recovery', 'webauthn'],
+      remove: ['totp', 'recovery', 'webauthn'],
+      regenerate: ['totp', 'recovery', 'webauthn'],
+      disable: ['totp', 'recovery', 'webauthn'],
     })
     expect(resolvePolicy({ proofMethods: { enroll: ['totp'] } }).proofMethods).toEqual({
       ...DEFAULT.proofMethods,

@@ -52,6 +52,7 @@ describe('schema-1 records (0.1.0) under schema 2', () => {
     })
     expect(await mfa.listAuthenticators('clear-active')).toEqual([
       {
+        kind: 'totp',
         id: 'schema1-active',
         label: 'Authenticator',
         createdAt: old.enabledAt,
