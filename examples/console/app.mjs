@@ -346,7 +346,8 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
         <section id="authenticators">
           <h2>Authenticators</h2>
           <p class="hint">Any of them signs you in. Adding or removing one, like every change below, takes a current
-            code (from any of them, typed here or in the last 10 minutes) or a recovery code.</p>
+            code (from any of them, typed here or in the last 10 minutes), your security key (under Sensitive changes)
+            or a recovery code.</p>
           <table><tr><th>Name</th><th>Kind</th><th>Added</th><th>Last used</th><th>Backed up</th><th></th></tr>
           ${authenticators.map((a, i) => {
             const rename = `rename-${i}`

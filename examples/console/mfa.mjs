@@ -161,8 +161,14 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
      * further one with a proof. `{ ok: true, authenticatorId, options }` (for navigator.credentials.create, the
      * user's keys excluded) or `{ ok: false, reason }`.
      */
-    beginSecurityKeyRegistration: async (userId, { label, proof }) =>
-      settled(await mfa.beginSecurityKeyRegistration(userId, { label, ...(proof === undefined ? {} : { proof }) })),
+    beginSecurityKeyRegistration: async (userId, { accountName, label, proof }) =>
+      settled(
+        await mfa.beginSecurityKeyRegistration(userId, {
+          accountName,
+          label,
+          ...(proof === undefined ? {} : { proof }),
+        }),
+      ),
 
     /** What the browser's key answered: `{ ok: true, authenticatorId, recoveryCodes }` (codes for the first one only). */
     finishSecurityKeyRegistration: async (userId, response) =>

@@ -24,6 +24,7 @@ export const KEY_REASONS = {
     "The security key's answer did not check out. Use a key or passkey registered to this account, on this site's own address.",
   not_pending: 'There is no security key setup in progress (finished, or started again in another tab). Start over.',
   enrollment_expired: 'This setup has expired. Start over, and use your key within a few minutes.',
+  locked: 'Too many failed attempts, with codes or keys.',
 }
 const MESSAGES = { ...REASONS, ...KEY_REASONS }
 
@@ -190,11 +191,15 @@ export function securityKeyRoutes({ mfa, app }) {
         const label = cleanLabel(body.label)
         if (!label) return show('label', badLabel())
         if (first) {
-          const started = await mfa.beginSecurityKeyRegistration(ctx.user.id, { label })
+          const started = await mfa.beginSecurityKeyRegistration(ctx.user.id, { accountName: ctx.user.email, label })
           return started.ok ? ctx.send(registerPage(ctx, app.layout, started, true)) : show('form', refusal(started))
         }
         return withProof(ctx, body, formId, values, async (proof) => {
-          const started = await mfa.beginSecurityKeyRegistration(ctx.user.id, { label, proof })
+          const started = await mfa.beginSecurityKeyRegistration(ctx.user.id, {
+            accountName: ctx.user.email,
+            label,
+            proof,
+          })
           if (started.ok) return ctx.send(registerPage(ctx, app.layout, started, false))
           // at the cap, the code is not the problem: the message goes with the form as a whole
           return started.reason === 'limit_reached' ? problem(formId, 'form', refusal(started), values) : started

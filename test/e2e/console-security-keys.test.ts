@@ -178,7 +178,8 @@ describe.skipIf(!haveBrowser).each(backends)('console security keys over %s', { 
     expect(path()).toBe('/security')
     expect((await message(page, 'done')).reason).toBe('key-added')
     expect(await rows()).toEqual([
-      { label: 'My phone', kind: 'Authenticator app', backedUp: '', lastUsed: 'never' },
+      // the app's code was the proof: it was used just now
+      { label: 'My phone', kind: 'Authenticator app', backedUp: '', lastUsed: expect.stringMatching(/ UTC$/) },
       { label: 'YubiKey', kind: 'Security key (usb)', backedUp: 'no', lastUsed: 'never' },
     ])
     expect(await page.textContent('#mfa-status')).toContain('2 authenticators, 10 recovery codes left')
@@ -301,7 +302,7 @@ describe.skipIf(!haveBrowser).each(backends)('console security keys over %s', { 
     await page.click('#use-key')
     const wait = page.locator('#key-signin-form .webauthn-message')
     await expect.poll(() => wait.getAttribute('data-reason')).toBe('locked')
-    expect(await wait.textContent()).toMatch(new RegExp(`^${messages.locked} Locked: try again in \\d+ seconds\\.$`))
+    expect(await wait.textContent()).toMatch(new RegExp(`^${keyMessages.locked} Locked: try again in \\d+ seconds\\.$`))
     await shot('signin-key-locked')
     await Promise.all([page.waitForNavigation(), page.click('#use-code')])
     await submit('code-form', { code: await code(0) })
