@@ -39,7 +39,7 @@ const same = (a, b) => {
 
 /** Messages shown after a redirect (`?done=...`). */
 const DONE = {
-  enabled: ['ok', 'MFA is on. The next sign-in asks for a code.'],
+  enabled: ['ok', 'MFA is on. The next sign-in asks for a code, or your security key, after the password.'],
   disabled: ['ok', 'MFA is off for this account.'],
   totp: ['ok', 'Signed in with a code from your authenticator app.'],
   recovery: ['ok', 'Signed in with a recovery code: it cannot be used again.'],
@@ -333,14 +333,18 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
                   the changes below need no other code.</p>`
               : html`<p id="step-up-status">Changes below need a current code. Type one here once, and for 10 minutes
                   you need not type another. A recovery code does not count here (it would be spent for nothing).</p>
-                ${form(
-                  session,
-                  post('/security/step-up', 'step-up'),
-                  html`<label>Current code <input name="code" id="step-up-code" autocomplete="one-time-code"
+                ${
+                  keys.onlyKeys(authenticators)
+                    ? ''
+                    : form(
+                        session,
+                        post('/security/step-up', 'step-up'),
+                        html`<label>Current code <input name="code" id="step-up-code" autocomplete="one-time-code"
                     value="${kept(shown, 'step-up-form', 'code')}" required></label>${said(shown, 'step-up-form', 'code')}
                     <button type="submit" class="secondary">Confirm it is you</button>`,
-                  'id="step-up-form"',
-                )}${script ? keys.stepUpWithKey(session, shown) : ''}`
+                        'id="step-up-form"',
+                      )
+                }${script ? keys.stepUpWithKey(session, shown, keys.onlyKeys(authenticators)) : ''}`
           }
         </section>
         <section id="authenticators">
@@ -522,12 +526,12 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
         ? notice(
             'ok',
             'enabled',
-            'MFA is on. Keep these codes somewhere safe: each one signs you in once if you lose your phone.',
+            'MFA is on. Keep these codes somewhere safe: each one signs you in once if you lose your phone or key.',
           )
         : notice(
             'ok',
             'regenerated',
-            'New recovery codes: the old ones no longer work. Keep these somewhere safe: each one signs you in once if you lose your phone.',
+            'New recovery codes: the old ones no longer work. Keep these somewhere safe: each one signs you in once if you lose your phone or key.',
           )
     return layout({
       title: 'Save your recovery codes',

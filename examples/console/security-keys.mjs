@@ -24,6 +24,7 @@ export const KEY_REASONS = {
     "The security key's answer did not check out. Use a key or passkey registered to this account, on this site's own address.",
   not_pending: 'There is no security key setup in progress (finished, or started again in another tab). Start over.',
   enrollment_expired: 'This setup has expired. Start over, and use your key within a few minutes.',
+  replayed: 'That answer from your security key was used already. Press the button again for a new one.',
   locked: 'Too many failed attempts, with codes or keys.',
 }
 const MESSAGES = { ...REASONS, ...KEY_REASONS }
@@ -40,6 +41,9 @@ export const backedUpOf = (a) => (a.kind === 'webauthn' ? (a.backedUp ? 'yes' : 
 
 /** True when one of `authenticators` is a security key or passkey. */
 export const hasKey = (authenticators) => authenticators.some((a) => a.kind === 'webauthn')
+
+/** True when every one of `authenticators` is a key: there is no app to type a code from. */
+export const onlyKeys = (authenticators) => authenticators.every((a) => a.kind === 'webauthn')
 
 /**
  * What the browser posted in the `response` field: the credential's JSON as an object, or null when it is not one
@@ -69,9 +73,12 @@ const ceremonyForm = (session, action, id, button, extra = '') =>
     `id="${id}"`,
   )
 
-/** "Use your security key" under Sensitive changes: a proof from the key confirms the changes for 10 minutes. */
-export const stepUpWithKey = (session, shown) =>
-  html`<p>Or confirm with your security key or passkey:</p>
+/**
+ * "Use your security key" under Sensitive changes: a proof from the key confirms the changes for 10 minutes. `alone`:
+ * the user has no app, so this is the only way (a recovery code does not confirm changes).
+ */
+export const stepUpWithKey = (session, shown, alone) =>
+  html`<p>${alone ? 'Confirm with your security key or passkey:' : 'Or confirm with your security key or passkey:'}</p>
     ${ceremonyForm(
       session,
       '/security/step-up/key#step-up',

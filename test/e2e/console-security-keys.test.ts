@@ -230,6 +230,26 @@ describe.skipIf(!haveBrowser).each(backends)('console security keys over %s', { 
     expect(path()).toBe('/signin/code')
     await Promise.all([page.waitForNavigation(), page.click('#use-key-instead')])
     expect(path()).toBe('/signin/key')
+    let accepted = ''
+    await page.route('**/signin/key', async (route) => {
+      accepted = route.request().postData() ?? ''
+      await route.continue()
+    })
+    await useKey('#use-key')
+    await page.unroute('**/signin/key')
+    expect((await message(page, 'done')).reason).toBe('webauthn')
+
+    // That assertion, accepted once, posted again in place of a fresh one: never accepted again.
+    await signOut()
+    await signIn(ALICE)
+    await page.route('**/signin/key', async (route) => {
+      const fresh = new URLSearchParams(route.request().postData() ?? '')
+      fresh.set('response', new URLSearchParams(accepted).get('response') ?? '')
+      await route.continue({ postData: fresh.toString() })
+    })
+    await useKey('#use-key')
+    await page.unroute('**/signin/key')
+    expect(await message()).toEqual({ reason: 'replayed', text: keyMessages.replayed })
     await useKey('#use-key')
     expect((await message(page, 'done')).reason).toBe('webauthn')
   })
@@ -379,6 +399,7 @@ describe.skipIf(!haveBrowser).each(backends)('console security keys over %s', { 
 
     // A recovery code only signs in: the passkey confirms the change, and removing the last factor turns MFA off.
     expect(await bob.getAttribute('#step-up', 'data-confirmed')).toBe('no')
+    expect(await bob.isVisible('#step-up-form')).toBe(false) // no app: no code to type
     await useKey('#step-up-key', bob)
     expect((await message(bob, 'done')).reason).toBe('confirmed')
     await submit('remove-0', {}, bob)
