@@ -282,9 +282,11 @@ export function finishKeyRegistration(
     ...key,
     transports: [...key.transports],
   }
+  // the user handle stays with the user's keys (not pruned as the state of a record without keys would be)
+  const kept = withState(rec, { ...state, registration: null })
   const next: MFARecord = {
-    ...spent,
-    authenticators: [...spent.authenticators, added],
+    ...kept,
+    authenticators: [...kept.authenticators, added],
     enabledAt: rec.enabledAt ?? now,
   }
   const id = added.id
