@@ -4,7 +4,7 @@
 // lower counter (its private key read out and planted in another browser) refused as cloned, a tampered signature
 // and bogus ones refused and counted up to the lock, the key removed with a proof from itself, and a second user
 // whose only factor is a synced passkey, from turning MFA on to its recovery codes, sign-in and removal. The server
-// runs in this process on its own clock, which the test moves. Screenshots of each page go to
+// runs in this process on its own clock, which the test moves; SQLite always, PostgreSQL in CI. Screenshots of each page go to
 // test-results/console-keys-*.png.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,7 +14,7 @@ import { decodeBase32, generateTOTP } from 'mfa-core'
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningConsole, startConsole } from '../../examples/console/server.mjs'
-import { type PostgresHandle, startPostgres } from '../storage/harness/servers.mjs'
+import { type PostgresHandle, type RedisHandle, startPostgres, startRedis } from '../storage/harness/servers.mjs'
 import { haveChromium, launchChromium } from './chromium.js'
 import { pageMessage, signInWith, submitForm } from './console-pages.js'
 
@@ -22,7 +22,13 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 const haveBrowser = haveChromium('console security keys e2e')
 
 const STEP = 30_000
-const backends = ['sqlite', ...(process.env.CI || process.env.MFA_E2E_POSTGRES === '1' ? ['postgres'] : [])]
+// as the console's own suite: SQLite always, PostgreSQL in CI (or MFA_E2E_POSTGRES=1), the MFA records in Redis with
+// MFA_E2E_REDIS=1
+const backends = [
+  'sqlite',
+  ...(process.env.CI || process.env.MFA_E2E_POSTGRES === '1' ? ['postgres'] : []),
+  ...(process.env.MFA_E2E_REDIS === '1' ? ['redis'] : []),
+]
 
 /** The console's messages as docs/reasons.md writes them: the `messages` table, and the security-key pages' words. */
 function documented(name: string): Record<string, string> {
@@ -64,6 +70,7 @@ describe.skipIf(!haveBrowser).each(backends)('console security keys over %s', { 
   let usbKey: string // the virtual authenticator's id
   let dataDir: string
   let postgres: PostgresHandle | undefined
+  let redis: RedisHandle | undefined
   const messages = documented('messages')
   const keyMessages = documented('keyMessages')
 
@@ -77,12 +84,14 @@ describe.skipIf(!haveBrowser).each(backends)('console security keys over %s', { 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mfa-console-keys-'))
     if (backend === 'postgres') postgres = await startPostgres()
+    if (backend === 'redis') redis = await startRedis()
     app = await startConsole({
       port: 0,
       dataDir,
       now: () => clock,
       supportPassword: 'support password for the test',
       ...(postgres ? { databaseUrl: postgres.connectionString } : {}),
+      ...(redis ? { redisUrl: redis.url } : {}),
     })
     mkdirSync(`${root}test-results`, { recursive: true })
     browser = await launchChromium()
@@ -96,6 +105,7 @@ describe.skipIf(!haveBrowser).each(backends)('console security keys over %s', { 
     await browser?.close()
     await app?.close()
     await postgres?.cleanup()
+    await redis?.cleanup()
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   })
 
