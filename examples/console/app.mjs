@@ -566,6 +566,13 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
     return ctx.redirect(`${user.role === 'support' ? '/support' : '/security'}?done=${result.method}`)
   }
 
+  /**
+   * The sign-in page after the password: a user with a security key is asked for it first (the key page leads to the
+   * code page and back).
+   */
+  const secondStep = async (userId) =>
+    keys.hasKey(await mfa.listAuthenticators(userId)) ? '/signin/key' : '/signin/code'
+
   /** On the code page, the way to the key page, for a user who has a key. */
   const keyInstead = async (userId) => (keys.hasKey(await mfa.listAuthenticators(userId)) ? keys.useKeyInstead() : '')
 
@@ -629,7 +636,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
   // ---- routes ----
   const routes = {
     'GET /': async (ctx) => {
-      if (ctx.session?.stage === 'mfa') return ctx.redirect('/signin/code')
+      if (ctx.session?.stage === 'mfa') return ctx.redirect(await secondStep(ctx.session.user_id))
       if (ctx.user) return ctx.redirect(ctx.user.role === 'support' ? '/support' : '/security')
       return ctx.page('Welcome', pages.home())
     },
@@ -689,8 +696,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
           setCookie(ctx.response, DEVICE_COOKIE, '', 0)
         }
         await startSession(ctx.response, ctx.session, user.id, 'mfa')
-        // a user with a security key is asked for it first; the key page leads to the code page and back
-        return ctx.redirect(keys.hasKey(await mfa.listAuthenticators(user.id)) ? '/signin/key' : '/signin/code')
+        return ctx.redirect(await secondStep(user.id))
       }
       await startSession(ctx.response, ctx.session, user.id, 'full')
       return ctx.redirect(user.role === 'support' ? '/support' : '/security')
