@@ -315,6 +315,7 @@ export async function run(mfa, qr, testing, options = {}) {
     notes.push('createMFA/memoryStore not exported: enrollment scenario not run')
   } else {
     await enrollment(mfa, check)
+    await securityKeys(mfa, check)
   }
 
   return { passed, failed: failures.length, failures, notes, fingerprints }
@@ -359,6 +360,150 @@ async function enrollment(mfa, check) {
     equal(first.method, 'totp', 'method')
     equal((await service.verify('u1', code)).reason, 'replayed', 'second use')
   })
+}
+
+/**
+ * The MFA service with a security key (a WebCrypto software key, ES256): register it as the first authenticator,
+ * sign in over a challenge from `challenge`, and the refusals a key can meet (a replay, a cloned counter, a bad
+ * signature), each as the service answers them everywhere.
+ */
+async function securityKeys(mfa, check) {
+  const t = Date.UTC(2026, 10, 28, 9, 0, 10)
+  const service = mfa.createMFA({ issuer: 'Example Cloud', now: () => t, webauthn: WEBAUTHN_OPTION })
+  const key = await createSoftKey()
+  let keyId
+  await check('security keys: a key registers as the first authenticator, with 10 recovery codes', async () => {
+    const begun = await service.beginSecurityKeyRegistration('k1', { label: 'Key' })
+    if (!begun.ok) fail(`begin refused: ${begun.reason}`)
+    equal(begun.options.rp.id, 'example.com', 'rp id')
+    const done = await service.finishSecurityKeyRegistration('k1', await key.register(begun.options))
+    if (!done.ok) fail(`finish refused: ${done.reason}`)
+    equal(done.recoveryCodes.length, 10, 'recovery codes')
+    keyId = done.authenticatorId
+    const [listed] = await service.listAuthenticators('k1')
+    equal(`${listed.kind} ${listed.transports}`, 'webauthn usb', 'listed')
+  })
+  await check('security keys: a sign-in over a challenge, once; the same assertion again is replayed', async () => {
+    const started = await service.challenge('k1')
+    equal(started.methods?.join(','), 'webauthn,recovery', 'methods')
+    const assertion = await key.sign(started.options)
+    const login = await service.verify('k1', assertion)
+    equal(`${login.ok} ${login.method} ${login.authenticatorId === keyId}`, 'true webauthn true', 'login')
+    equal((await service.verify('k1', assertion)).reason, 'replayed', 'second use')
+  })
+  await check('security keys: a counter that did not grow is cloned; a bad signature is invalid', async () => {
+    const clone = await key.sign((await service.challenge('k1')).options, { signCount: 1 })
+    equal((await service.verify('k1', clone)).reason, 'cloned', 'clone')
+    const bad = await key.sign((await service.challenge('k1')).options, { badSignature: true })
+    equal((await service.verify('k1', bad)).reason, 'invalid', 'bad signature')
+    equal((await service.verify('k1', { id: 'x' })).reason, 'malformed', 'malformed')
+  })
+}
+
+// ---- a software security key on the platform's WebCrypto, for the service scenario: ES256 (P-256, which every
+// runtime has), attestation `none`, a counter of its own; it answers the service's options with a browser's JSON ----
+const subtle = () => globalThis.crypto.subtle
+const KEY_ORIGIN = 'https://example.com'
+const RP_ID = 'example.com'
+
+/** The `webauthn` option of createMFA matching this key's origin and RP ID. */
+const WEBAUTHN_OPTION = { rpId: RP_ID, rpName: 'Example Cloud', origins: [KEY_ORIGIN] }
+
+const b64url = (bytes) => {
+  let binary = ''
+  for (const b of bytes) binary += String.fromCharCode(b)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+const concat = (...parts) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+const utf8 = (text) => new TextEncoder().encode(text)
+const sha256 = async (bytes) => new Uint8Array(await subtle().digest('SHA-256', bytes))
+
+// CBOR (RFC 8949), just what a COSE key and an attestation object need: small ints, negative ints, bytes, text, maps
+const head = (major, n) => (n < 24 ? Uint8Array.of((major << 5) | n) : Uint8Array.of((major << 5) | 24, n))
+const cbor = (v) => {
+  if (typeof v === 'number') return v >= 0 ? head(0, v) : head(1, -1 - v)
+  if (typeof v === 'string') return concat(head(3, utf8(v).length), utf8(v))
+  if (v instanceof Uint8Array)
+    return v.length < 256 ? concat(head(2, v.length), v) : concat(Uint8Array.of(0x59, v.length >> 8, v.length & 255), v)
+  return concat(head(5, v.size), ...[...v].flatMap(([k, x]) => [cbor(k), cbor(x)]))
+}
+
+// ECDSA over WebCrypto gives r || s; an authenticator sends the DER form (X9.62)
+const derInteger = (x) => {
+  let i = 0
+  while (i < x.length - 1 && x[i] === 0) i++
+  const v = x[i] >= 0x80 ? concat(Uint8Array.of(0), x.subarray(i)) : x.subarray(i)
+  return concat(Uint8Array.of(2, v.length), v)
+}
+const der = (raw) => {
+  const body = concat(derInteger(raw.subarray(0, 32)), derInteger(raw.subarray(32)))
+  return concat(Uint8Array.of(0x30, body.length), body)
+}
+
+/** A new key: `register(options)` and `sign(options, { signCount?, badSignature? })` give the browser's JSON. */
+async function createSoftKey() {
+  const pair = await subtle().generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])
+  const jwk = await subtle().exportKey('jwk', pair.publicKey)
+  const fromB64url = (t) => Uint8Array.from(atob(t.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
+  const cose = cbor(
+    new Map([
+      [1, 2],
+      [3, -7],
+      [-1, 1],
+      [-2, fromB64url(jwk.x)],
+      [-3, fromB64url(jwk.y)],
+    ]),
+  )
+  const credentialId = globalThis.crypto.getRandomValues(new Uint8Array(32))
+  const id = b64url(credentialId)
+  let counter = 0
+  const authData = async (flags, signCount, attested) => {
+    const count = new Uint8Array(4)
+    new DataView(count.buffer).setUint32(0, signCount)
+    const parts = [await sha256(utf8(RP_ID)), Uint8Array.of(flags), count]
+    if (attested) parts.push(new Uint8Array(16), Uint8Array.of(0, credentialId.length), credentialId, cose)
+    return concat(...parts)
+  }
+  const clientData = (type, challenge) =>
+    utf8(JSON.stringify({ type, challenge, origin: KEY_ORIGIN, crossOrigin: false }))
+  return {
+    id,
+    async register(options) {
+      counter += 1
+      const data = await authData(0x45, counter, true) // UP, UV, AT
+      const attestationObject = cbor(
+        new Map([
+          ['fmt', 'none'],
+          ['attStmt', new Map()],
+          ['authData', data],
+        ]),
+      )
+      const response = {
+        clientDataJSON: b64url(clientData('webauthn.create', options.challenge)),
+        attestationObject: b64url(attestationObject),
+        transports: ['usb'],
+      }
+      return { id, rawId: id, type: 'public-key', response, clientExtensionResults: {} }
+    },
+    async sign(options, { signCount, badSignature = false } = {}) {
+      if (signCount === undefined) counter += 1
+      const data = await authData(0x05, signCount ?? counter, false) // UP, UV
+      const client = clientData('webauthn.get', options.challenge)
+      const signed = concat(data, await sha256(client))
+      const raw = new Uint8Array(await subtle().sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, signed))
+      if (badSignature) raw[10] ^= 1
+      const response = { clientDataJSON: b64url(client), authenticatorData: b64url(data), signature: b64url(der(raw)) }
+      return { id, rawId: id, type: 'public-key', response, clientExtensionResults: {} }
+    },
+  }
 }
 
 /** Base64url (RFC 4648 §5) to bytes with the platform's atob, for the fixtures' stored public keys. */
