@@ -125,8 +125,9 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
     acknowledgeRecoveryCodes: async (userId) => settled(await mfa.acknowledgeRecoveryCodes(userId)),
 
     /**
-     * A sign-in code, recovery code or security key's answer (its JSON, parsed), also returning a step-up proof and, with `trustDevice: { label }`, a device
-     * token: `{ ok: true, method, proof, device? }` or `{ ok: false, reason, retryAfterMs? }`.
+     * A sign-in code, recovery code or security key's answer (its JSON, parsed), also returning a step-up proof and,
+     * with `trustDevice: { label }`, a device token: `{ ok: true, method, proof, device? }` or
+     * `{ ok: false, reason, retryAfterMs? }`.
      */
     verify: async (userId, code, { trustDevice } = {}) =>
       settled(await mfa.verify(userId, code, { proof: true, ...(trustDevice ? { trustDevice } : {}) })),
@@ -158,8 +159,8 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
 
     /**
      * Starts registering a security key or passkey: the first authenticator after the app re-checked the password, a
-     * further one with a proof. `{ ok: true, authenticatorId, options }` (for navigator.credentials.create, the
-     * user's keys excluded) or `{ ok: false, reason }`.
+     * further one with a proof. `{ ok: true, authenticatorId, options, expiresAt }` (for
+     * navigator.credentials.create, the user's keys excluded) or `{ ok: false, reason }`.
      */
     beginSecurityKeyRegistration: async (userId, { accountName, label, proof }) =>
       settled(
@@ -174,7 +175,10 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
     finishSecurityKeyRegistration: async (userId, response) =>
       settled(await mfa.finishSecurityKeyRegistration(userId, response)),
 
-    /** A sign-in or confirmation challenge: `{ kinds, options? }`, options (for navigator.credentials.get) with a key. */
+    /**
+     * A sign-in or confirmation challenge: `{ ok: true, methods, options?, expiresAt? }` (options for
+     * navigator.credentials.get when the user has a key, its challenge kept in the record) or `{ ok: false, reason }`.
+     */
     challenge: async (userId) => settled(await mfa.challenge(userId)),
 
     /** The support path: removes the user's MFA, recording who and why. */

@@ -116,6 +116,10 @@ export function layout({ title, session, user, body, where, outbox = false, scri
     : session.stage === 'mfa'
       ? html`<nav>${form(session, '/signout', html`<button type="submit" class="link" id="signout">Cancel sign-in</button>`)}</nav>`
       : html`<nav><a href="/signin">Sign in</a> <a href="/signup">Create an account</a></nav>`
+  const scripted = script
+    ? html`this page runs one small script (<a href="/security-keys.js">security-keys.js</a>), which only carries
+      messages between your security key and the server`
+    : 'the page itself runs no script'
   const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -133,14 +137,8 @@ ${body}
 </main>
 <footer id="server-side">
 <strong>Everything here runs on the server.</strong> Passwords, codes and recovery codes are checked by the Node
-process behind this page, with mfa-core's MFA service over ${where}; ${
-    script
-      ? html`this page runs one small script
-(<a href="/security-keys.js">security-keys.js</a>), which only carries messages between your security key and the
-server`
-      : 'the page itself runs no script'
-  }. The secret key is shown once, while you set up your app, and stored
-encrypted.
+process behind this page, with mfa-core's MFA service over ${where}; ${scripted}. The secret key is shown once, while
+you set up your app, and stored encrypted.
 </footer>
 </body>
 </html>`

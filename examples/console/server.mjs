@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { isIP } from 'node:net'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createConsoleApp } from './app.mjs'
@@ -34,6 +35,10 @@ function loadKey(dataDir, name, fromEnv) {
 /** The RP ID and origins for security keys: as given, else localhost and its http origin on this port. */
 function webauthnFor(options, port) {
   const rpId = options.rpId ?? 'localhost'
+  // browsers refuse an IP address as the RP ID (WebAuthn §5.1.3 wants a valid domain): every key would fail
+  if (isIP(rpId.replace(/^\[|\]$/g, '')) !== 0) {
+    throw new Error(`the RP ID must be a host name (localhost, console.example.com), not the IP address ${rpId}`)
+  }
   const origins = options.origins ?? [rpId === 'localhost' ? `http://localhost:${port}` : `https://${rpId}`]
   return { rpId, origins }
 }
@@ -63,13 +68,15 @@ export async function startConsole(options = {}) {
   const now = options.now ?? Date.now
   const db = await openDatabase({ dataDir, databaseUrl: options.databaseUrl, redisUrl: options.redisUrl })
   // the origin names the port, known once listening (port 0): requests wait for the app made after that
+  let webauthn
   let ready
-  const started = new Promise((resolve) => {
-    ready = resolve
+  const started = new Promise((resolve, fail) => {
+    ready = { resolve, fail }
   })
+  started.catch(() => {}) // a failed start is thrown below; a request waiting on it logs it
   const server = createServer((request, response) => {
     // the console's address by number: a page there cannot use a security key, so it moves to the name
-    const origin = webauthnFor(options, server.address().port).origins[0]
+    const origin = webauthn?.origins[0] ?? ''
     if (/^(127\.0\.0\.1|\[::1\])(:\d+)?$/.test(request.headers.host ?? '') && origin.startsWith('http://localhost')) {
       response.writeHead(308, { location: `${origin}${request.url ?? '/'}` }).end()
       return
@@ -80,20 +87,30 @@ export async function startConsole(options = {}) {
     server.once('error', fail)
     server.listen(options.port ?? 3000, '127.0.0.1', done)
   })
-  const webauthn = webauthnFor(options, server.address().port)
-  const app = createConsoleApp({
-    db,
-    now,
-    encryptionKey: loadKey(dataDir, 'mfa-encryption', options.encryptionKey),
-    proofKey: loadKey(dataDir, 'mfa-proof', options.proofKey),
-    mailer: options.mailer,
-    beforeRoute: options.beforeRoute,
-    webauthn,
-  })
   const supportPassword = options.supportPassword ?? randomBytes(12).toString('base64url')
-  await app.ensureSupportAccount(SUPPORT_EMAIL, supportPassword)
-  await app.purge()
-  ready(app)
+  let app
+  try {
+    webauthn = webauthnFor(options, server.address().port)
+    app = createConsoleApp({
+      db,
+      now,
+      encryptionKey: loadKey(dataDir, 'mfa-encryption', options.encryptionKey),
+      proofKey: loadKey(dataDir, 'mfa-proof', options.proofKey),
+      mailer: options.mailer,
+      beforeRoute: options.beforeRoute,
+      webauthn,
+    })
+    await app.ensureSupportAccount(SUPPORT_EMAIL, supportPassword)
+    await app.purge()
+  } catch (error) {
+    // a wrong option (an IP address as the RP ID, say) or a database that fails: nothing stays open
+    ready.fail(error)
+    server.closeAllConnections()
+    await new Promise((done) => server.close(done))
+    await db.close()
+    throw error
+  }
+  ready.resolve(app)
   const purging = setInterval(() => app.purge().catch((error) => console.error('purge failed:', error)), 3600_000)
   purging.unref()
   return {

@@ -142,6 +142,15 @@ describe.skipIf(!haveBrowser).each(CONSOLE_BACKENDS)(
       const moved = await page.request.get(`${byNumber}signin`, { maxRedirects: 0 })
       expect(moved.status()).toBe(308)
       expect(moved.headers().location).toBe(`${app.url}signin`)
+      // an IP address as the RP ID would make every key fail in the browser: the console does not start
+      const elsewhere = mkdtempSync(join(tmpdir(), 'mfa-console-keys-ip-'))
+      try {
+        await expect(startConsole({ port: 0, dataDir: elsewhere, rpId: '127.0.0.1' })).rejects.toThrow(
+          'the RP ID must be a host name (localhost, console.example.com), not the IP address 127.0.0.1',
+        )
+      } finally {
+        rmSync(elsewhere, { recursive: true, force: true })
+      }
     })
 
     it('turns on MFA with an app, then adds a security key with a proof from the app', async () => {
