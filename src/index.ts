@@ -40,6 +40,7 @@ export {
   type FinishSecurityKeyResult,
   type ImportOptions,
   type ImportResult,
+  type KeyAlgorithm,
   type KeyChallenge,
   type KeyMaterial,
   type KeyRegistration,

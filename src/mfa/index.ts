@@ -65,6 +65,7 @@ export type {
   Authenticator,
   AuthenticatorEntry,
   DeviceEntry,
+  KeyAlgorithm,
   KeyChallenge,
   KeyRegistration,
   KeyState,

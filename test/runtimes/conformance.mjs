@@ -407,7 +407,7 @@ const KEY_ORIGIN = 'https://example.com'
 const RP_ID = 'example.com'
 
 /** The `webauthn` option of createMFA matching this key's origin and RP ID. */
-const WEBAUTHN_OPTION = { rpId: RP_ID, rpName: 'Example Cloud', origins: [KEY_ORIGIN] }
+export const WEBAUTHN_OPTION = { rpId: RP_ID, rpName: 'Example Cloud', origins: [KEY_ORIGIN] }
 
 const b64url = (bytes) => {
   let binary = ''
@@ -449,7 +449,7 @@ const der = (raw) => {
 }
 
 /** A new key: `register(options)` and `sign(options, { signCount?, badSignature? })` give the browser's JSON. */
-async function createSoftKey() {
+export async function createSoftKey() {
   const pair = await subtle().generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])
   const jwk = await subtle().exportKey('jwk', pair.publicKey)
   const fromB64url = (t) => Uint8Array.from(atob(t.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
