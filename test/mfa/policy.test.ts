@@ -23,3 +23,40 @@ describe('resyncWindow policy', () => {
     expect([DEFAULT_RESYNC_WINDOW, MAX_RESYNC_WINDOW, DEFAULT_POLICY.resyncWindow]).toEqual([10, 40, 10])
   })
 })
+
+describe('security-key policy', () => {
+  const throwsNaming = (policy: object, name: string) =>
+    expect(() => resolvePolicy(policy)).toThrow(
+      expect.toSatisfy((e) => isOTPError(e, 'ERR_INVALID_OPTION') && (e as Error).message.includes(name)),
+    )
+  it('defaults: no change requires a key, a regressed counter is refused, challenges live 5 minutes', () => {
+    expect(DEFAULT_POLICY.requireSecurityKeyFor).toEqual([])
+    expect(DEFAULT_POLICY.counterRegression).toBe('refuse')
+    expect(DEFAULT_POLICY.challengeTTLMs).toBe(300_000)
+  })
+  it('takes a list of distinct changes for requireSecurityKeyFor, and nothing else', () => {
+    expect(resolvePolicy({ requireSecurityKeyFor: ['remove', 'disable'] }).requireSecurityKeyFor).toEqual([
+      'remove',
+      'disable',
+    ])
+    for (const bad of [['remove', 'remove'], ['verify'], 'remove', null]) {
+      throwsNaming({ requireSecurityKeyFor: bad }, 'policy.requireSecurityKeyFor')
+    }
+  })
+  it("takes 'refuse' or 'report' for counterRegression", () => {
+    expect(resolvePolicy({ counterRegression: 'report' }).counterRegression).toBe('report')
+    throwsNaming({ counterRegression: 'warn' }, 'policy.counterRegression')
+  })
+  it('takes 10 seconds to an hour for challengeTTLMs', () => {
+    expect(resolvePolicy({ challengeTTLMs: 10_000 }).challengeTTLMs).toBe(10_000)
+    expect(resolvePolicy({ challengeTTLMs: 3_600_000 }).challengeTTLMs).toBe(3_600_000)
+    throwsNaming({ challengeTTLMs: 9_999 }, 'policy.challengeTTLMs')
+    throwsNaming({ challengeTTLMs: 3_600_001 }, 'policy.challengeTTLMs')
+  })
+  it('lets proofMethods name webauthn', () => {
+    expect(resolvePolicy({ proofMethods: { disable: ['webauthn', 'recovery'] } }).proofMethods.disable).toEqual([
+      'webauthn',
+      'recovery',
+    ])
+  })
+})

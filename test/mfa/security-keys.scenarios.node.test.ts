@@ -176,8 +176,10 @@ describe('security keys: registration', () => {
       { rpId: 'example.com', rpName: 'x', origins: [] },
       { rpId: 'example.com', rpName: 'x', origins: ['https://example.com/'] },
       { rpId: 'example.com', rpName: 'x', origins: ['https://example.com'], userVerification: 'always' },
+      { rpId: 'example.com', rpName: 'x', origins: ['https://example.com'], residentKey: 'always' },
+      'example.com',
     ]) {
-      expect(() => harness({ webauthn: bad as never })).toThrow(/webauthn\./)
+      expect(() => harness({ webauthn: bad as never })).toThrow(/^webauthn\b/)
     }
   })
 })

@@ -7,7 +7,7 @@ import { createMFA, type MFA, type MFAEvent, type MFAStore } from 'mfa-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openBackend } from './clients.js'
 import { type Contender, contenders } from './contenders.js'
-import { enroll } from './helpers.js'
+import { enroll, raceBarrier } from './helpers.js'
 
 const SERVERS = 6
 const ROUNDS = 10
@@ -19,48 +19,20 @@ for (const c of cases) {
     let opened: Awaited<ReturnType<Contender['open']>> | undefined
     // one connection of its own for each app server
     const connections: { store: MFAStore; close(): Promise<void> }[] = []
-    let lost = 0
     const clock = { now: 0 }
     const events: MFAEvent[] = []
     let apps: MFA[] = []
-    // A barrier after the first read of a round: no server goes on until every server has read the record, so all of
-    // them hold the same version and the requests overlap on every backend (a synchronous SQLite driver would
-    // otherwise let them run one after another; a barrier before the read let a slow reader see the winner's write).
-    // The store itself still decides which compare-and-set wins.
-    let barrier: { waiting: (() => void)[]; open: boolean } = { waiting: [], open: true }
-    const arm = () => {
-      barrier = { waiting: [], open: false }
-    }
+    // every server's first read of a round waits for the others' (see raceBarrier); the lost writes are counted: proof
+    // that the requests really overlapped
+    const race = raceBarrier()
+    const arm = () => race.arm(SERVERS)
 
     beforeAll(async () => {
       opened = await c.open()
       for (let i = 0; i < SERVERS; i++) connections.push(await openBackend(opened.backend))
-      apps = connections.map(({ store }) => {
-        // counts the compare-and-sets that lost: proof that the requests really overlapped
-        const counting: MFAStore = {
-          get: async (key) => {
-            const b = barrier
-            const entry = await store.get(key)
-            if (!b.open) {
-              await new Promise<void>((release) => {
-                b.waiting.push(release)
-                if (b.waiting.length === SERVERS) {
-                  b.open = true
-                  for (const r of b.waiting) r()
-                }
-              })
-            }
-            return entry
-          },
-          delete: (key, version) => store.delete(key, version),
-          set: async (key, data, version, options) => {
-            const won = await store.set(key, data, version, options)
-            if (!won) lost++
-            return won
-          },
-        }
+      apps = connections.map(({ store }, server) => {
         return createMFA({
-          store: counting,
+          store: race.racing(store, server),
           issuer: 'Race Test',
           now: () => clock.now,
           policy: { maxFailures: 100 },
@@ -97,7 +69,7 @@ for (const c of cases) {
     }
 
     test(`one token (the cookie and its copy) at ${SERVERS} app servers at once: one rotation at most, then the device is revoked`, async () => {
-      const before = lost
+      const before = race.tally.lost
       for (let round = 0; round < ROUNDS; round++) {
         const { userId, token, deviceId } = await trustedUser(round, 'same')
         arm()
@@ -114,7 +86,7 @@ for (const c of cases) {
         expect((JSON.parse(entry!.data) as { failures: number }).failures).toBe(SERVERS - 1 + 2)
       }
       // every round, at least the other servers' first writes lost (their retries race one another too)
-      expect(lost - before).toBeGreaterThanOrEqual(ROUNDS * (SERVERS - 1))
+      expect(race.tally.lost - before).toBeGreaterThanOrEqual(ROUNDS * (SERVERS - 1))
     })
 
     test(`the thief rotated the copy first; the thief's token and the real browser's at ${SERVERS} app servers at once: the device ends revoked`, async () => {

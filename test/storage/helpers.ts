@@ -52,3 +52,47 @@ export async function activeOf(store: MFAStore, userId: string, keyPrefix = 'mfa
   const first = record?.authenticators[0]
   return first ? { ...first, failures: record.failures, lockedUntil: record.lockedUntil } : null
 }
+
+/**
+ * A barrier after the first read of a round, for app servers racing on one record: armed for `size` servers, each
+ * one's first `get` waits until every one has read, so all of them hold the same version and their requests overlap
+ * on every backend (a synchronous SQLite driver would otherwise let them run one after another; a barrier before the
+ * read let a slow reader see the winner's write). The store itself still decides which compare-and-set wins.
+ * `racing(store, server)` wraps a connection's store with it, counting the writes that lost and those that committed
+ * (the server and the version each replaced, in the store's order).
+ */
+export function raceBarrier() {
+  let barrier: { waiting: (() => void)[]; open: boolean; size: number } = { waiting: [], open: true, size: 0 }
+  const tally = { lost: 0, commits: [] as { server: number; replaced: number | null }[] }
+  return {
+    tally,
+    arm(size: number) {
+      barrier = { waiting: [], open: false, size }
+    },
+    racing(store: MFAStore, server = 0): MFAStore {
+      return {
+        get: async (key) => {
+          const b = barrier
+          const entry = await store.get(key)
+          if (!b.open) {
+            await new Promise<void>((release) => {
+              b.waiting.push(release)
+              if (b.waiting.length === b.size) {
+                b.open = true
+                for (const r of b.waiting) r()
+              }
+            })
+          }
+          return entry
+        },
+        delete: (key, version) => store.delete(key, version),
+        set: async (key, data, version, options) => {
+          const won = await store.set(key, data, version, options)
+          if (won) tally.commits.push({ server, replaced: version })
+          else tally.lost++
+          return won
+        },
+      }
+    },
+  }
+}

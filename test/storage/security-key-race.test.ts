@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { softKey, WEBAUTHN } from '../mfa/key-helpers.js'
 import { openBackend } from './clients.js'
 import { type Contender, contenders } from './contenders.js'
-import { enroll } from './helpers.js'
+import { enroll, raceBarrier } from './helpers.js'
 
 const SERVERS = 6
 const ROUNDS = 8
@@ -19,47 +19,19 @@ for (const c of cases) {
   describe.skipIf(!c.available)(`security keys, ${SERVERS} app servers at once, ${c.name}`, () => {
     let opened: Awaited<ReturnType<Contender['open']>> | undefined
     const connections: { store: MFAStore; close(): Promise<void> }[] = []
-    let lost = 0
     const clock = { now: 0 }
     let apps: MFA[] = []
-    /** The writes that committed, in the store's order: which server, and the version each replaced. */
-    let commits: { server: number; replaced: number | null }[] = []
-    // A barrier after the first read of a round: every server holds the same version before any writes (a
-    // synchronous SQLite driver would otherwise run the requests one after another). The store decides who wins.
-    let barrier: { waiting: (() => void)[]; open: boolean; size: number } = { waiting: [], open: true, size: 0 }
-    const arm = (size = SERVERS) => {
-      barrier = { waiting: [], open: false, size }
-    }
+    // every server's first read of a round waits for the others' (see raceBarrier); it counts the lost writes and
+    // lists the committed ones in the store's order (which server, the version each replaced)
+    const race = raceBarrier()
+    const arm = () => race.arm(SERVERS)
 
     beforeAll(async () => {
       opened = await c.open()
       for (let i = 0; i < SERVERS; i++) connections.push(await openBackend(opened.backend))
       apps = connections.map(({ store }, server) => {
-        const racing: MFAStore = {
-          get: async (key) => {
-            const b = barrier
-            const entry = await store.get(key)
-            if (!b.open) {
-              await new Promise<void>((release) => {
-                b.waiting.push(release)
-                if (b.waiting.length === b.size) {
-                  b.open = true
-                  for (const r of b.waiting) r()
-                }
-              })
-            }
-            return entry
-          },
-          delete: (key, version) => store.delete(key, version),
-          set: async (key, data, version, options) => {
-            const won = await store.set(key, data, version, options)
-            if (won) commits.push({ server, replaced: version })
-            else lost++
-            return won
-          },
-        }
         return createMFA({
-          store: racing,
+          store: race.racing(store, server),
           issuer: 'Race Test',
           now: () => clock.now,
           webauthn: WEBAUTHN,
@@ -92,7 +64,7 @@ for (const c of cases) {
     }
 
     test(`the same assertion at ${SERVERS} app servers at once is accepted exactly once`, async () => {
-      const before = lost
+      const before = race.tally.lost
       for (let round = 0; round < ROUNDS; round++) {
         const { userId, key, keyId } = await userWithKey(round, 'same')
         const assertion = await signIn(userId, key)
@@ -104,7 +76,7 @@ for (const c of cases) {
         expect(await apps[round % SERVERS]!.verify(userId, assertion)).toEqual({ ok: false, reason: 'replayed' })
       }
       // every round, the other servers' first writes lost
-      expect(lost - before).toBeGreaterThanOrEqual(ROUNDS * (SERVERS - 1))
+      expect(race.tally.lost - before).toBeGreaterThanOrEqual(ROUNDS * (SERVERS - 1))
     })
 
     test(`a key's sign-ins racing its removal: none is accepted after the removal committed`, async () => {
@@ -117,16 +89,16 @@ for (const c of cases) {
         for (let i = 1; i < SERVERS; i++) assertions.push(await signIn(userId, key))
         clock.now += STEP
         const proof = await user.codeAt(clock.now)
-        commits = []
+        race.tally.commits.length = 0
         arm()
         const [removed, ...signIns] = await Promise.all([
           apps[0]!.removeAuthenticator(userId, keyId, proof),
           ...assertions.map((a, i) => apps[i + 1]!.verify(userId, a)),
         ])
         expect(removed).toEqual({ ok: true })
-        const removal = commits.find((w) => w.server === 0)?.replaced as number
+        const removal = race.tally.commits.find((w) => w.server === 0)?.replaced as number
         for (const [i, result] of signIns.entries()) {
-          const write = commits.find((w) => w.server === i + 1)?.replaced
+          const write = race.tally.commits.find((w) => w.server === i + 1)?.replaced
           if (result.ok) {
             // an accepted sign-in committed before the removal did
             expect(write).toBeLessThan(removal)

@@ -41,7 +41,9 @@ export function removeAuthenticator(
   const outcome = proveStepUp(rec, gate, evidence, now, policy, 'remove')
   if ('refused' in outcome) return outcome.refused
   const p = outcome.proved
+  const entry = rec.authenticators.find((a) => a.id === authenticatorId)
   const removed: MFAEventDraft = { type: 'authenticator_removed', authenticatorId }
+  if (entry) removed.kind = isTOTP(entry) ? 'totp' : 'webauthn'
   const rest = p.next.authenticators.filter((a) => a.id !== authenticatorId)
   if (rest.length === 0) return turnOff(rec, p, now, [removed])
   const changed = securityChange({ ...p.next, authenticators: rest }, now)
@@ -77,7 +79,7 @@ export function importAuthenticator(
   const base = record ?? emptyRecord()
   const added: Authenticator = { ...imported, createdAt: now, lastUsedAt: null, drift: 0 }
   const next: MFARecord = { ...base, authenticators: [...base.authenticators, added], enabledAt: base.enabledAt ?? now }
-  const events: MFAEventDraft[] = [{ type: 'imported', authenticatorId: imported.id }]
+  const events: MFAEventDraft[] = [{ type: 'imported', authenticatorId: imported.id, kind: 'totp' }]
   if (!recoveryCodes) return { result: { ok: true, authenticatorId: imported.id }, next, events }
   return {
     needsRecovery: (fresh: FreshRecoveryCodes) => {

@@ -43,6 +43,25 @@ export function enrollGate(
 }
 
 /**
+ * The proof before adding an authenticator (an app or a security key), as an open enrollment gate asks: none for a
+ * first authenticator, else one checked and consumed under `policy.proofMethods.enroll`. The record to build on
+ * (the proof consumed) and the proof's events, or the refusal.
+ */
+export function proveToAdd(
+  record: MFARecord | null,
+  gate: CodeGate | { open: true },
+  evidence: ProofEvidence | null,
+  now: number,
+  policy: MFAPolicy,
+): { base: MFARecord; events: MFAEventDraft[] } | { refused: Transition<Refusal<EnrollReason>> } {
+  const base = record ?? emptyRecord()
+  if (!('candidates' in gate)) return { base, events: [] }
+  const outcome = proveStepUp(base, gate, evidence, now, policy, 'enroll')
+  if ('refused' in outcome) return outcome
+  return { base: outcome.proved.next, events: [...outcome.proved.events] }
+}
+
+/**
  * Starts (or restarts: it replaces any pending one) an enrollment. For a user who already has authenticators the
  * proof is checked and consumed first; the pending enrollment changes nothing of theirs until confirmed. A closed
  * gate is refused as is.
@@ -56,14 +75,9 @@ export function begin(
   policy: MFAPolicy,
 ): Transition<{ ok: true; authenticatorId: string; expiresAt: number } | Refusal<EnrollReason>> {
   if ('reason' in gate) return refuseClosed(gate)
-  let base = record ?? emptyRecord()
-  const events: MFAEventDraft[] = []
-  if ('candidates' in gate) {
-    const outcome = proveStepUp(base, gate, evidence, now, policy, 'enroll')
-    if ('refused' in outcome) return outcome.refused
-    base = outcome.proved.next
-    events.push(...outcome.proved.events)
-  }
+  const proved = proveToAdd(record, gate, evidence, now, policy)
+  if ('refused' in proved) return proved.refused
+  const { base, events } = proved
   const expiresAt = now + policy.enrollmentTTLMs
   const pending: PendingEnrollment = { ...secret, createdAt: now, expiresAt, attempts: 0, replaces: null }
   events.push({ type: 'enrollment_started', authenticatorId: secret.id })
@@ -204,11 +218,14 @@ export function confirm(
   if (replaced) {
     // the 0.1.0 rotation removed the old authenticator: a security change (its pending enrollment is this one)
     const changed = securityChange(next, now)
-    events.push({ type: 'authenticator_removed', authenticatorId: pending.replaces as string }, ...changed.events)
+    events.push(
+      { type: 'authenticator_removed', authenticatorId: pending.replaces as string, kind: 'totp' },
+      ...changed.events,
+    )
     next = changed.next
   }
   if (kept.length > 0) {
-    events.push({ type: 'authenticator_added', authenticatorId: id })
+    events.push({ type: 'authenticator_added', authenticatorId: id, kind: 'totp' })
     return { result: { ok: true, authenticatorId: id, recoveryCodes: [] }, next, events }
   }
   // the first authenticator (or the 0.1.0 rotation of the only one): MFA is on, with fresh recovery codes
@@ -216,7 +233,7 @@ export function confirm(
     needsRecovery: (fresh) => ({
       result: { ok: true, authenticatorId: id, recoveryCodes: fresh.codes },
       next: { ...next, recovery: fresh.digests, unsaved: unsavedFor(fresh, id, now, policy) },
-      events: [...events, { type: 'enrolled', authenticatorId: id }],
+      events: [...events, { type: 'enrolled', authenticatorId: id, kind: 'totp' }],
     }),
   }
 }

@@ -59,7 +59,16 @@ export function prove(
       if (timingSafeEqualString(digest, evidence.digest) && index < 0) index = i
     })
   }
-  if (!used && index < 0) return { refused: fail(record, 'invalid', now, policy) }
+  if (!used && index < 0) {
+    // the event says what was tried: an app's code (six digits or so) or a recovery code
+    const refused = fail(record, 'invalid', now, policy)
+    const [first, ...rest] = refused.events
+    const tried: MFAEventDraft =
+      evidence.kind === 'totp'
+        ? { ...(first as MFAEventDraft), kind: 'totp', method: 'totp' }
+        : { ...(first as MFAEventDraft), method: 'recovery' }
+    return { refused: { ...refused, events: [tried, ...rest] } }
+  }
   const next: MFARecord = { ...record, failures: 0, lockedUntil: 0 }
   const events: MFAEventDraft[] = []
   if (used && evidence.kind === 'totp' && evidence.match) {

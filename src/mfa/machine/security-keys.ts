@@ -5,21 +5,13 @@
 import type { ChallengeReason, EnrollReason, MFAPolicy, ProofChange, RegisterKeyReason } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
 import { MAX_KEY_CHALLENGES } from '../record/security-key.js'
-import {
-  emptyRecord,
-  type KeyAlgorithm,
-  type KeyChallenge,
-  type KeyState,
-  keysOf,
-  type MFARecord,
-  type SecurityKey,
-  totpOf,
-} from '../record/shapes.js'
-import type { ClosedGate, CodeGate } from './gates.js'
+import { type KeyChallenge, type KeyState, keysOf, type MFARecord, type SecurityKey, totpOf } from '../record/shapes.js'
+import { proveToAdd } from './enrollment.js'
+import { type ClosedGate, type CodeGate, refuseClosed } from './gates.js'
 import type { Proved } from './prove.js'
 import { unsavedFor } from './recovery-codes.js'
 import { fail, refuse } from './refusal.js'
-import { type ProofEvidence, proveStepUp } from './step-up.js'
+import type { ProofEvidence } from './step-up.js'
 import type { NeedsRecovery, Refusal, Transition } from './types.js'
 
 /** The label of a key registered without one. */
@@ -175,15 +167,10 @@ export function beginKeyRegistration(
   now: number,
   policy: MFAPolicy,
 ): Transition<KeyRegistrationStarted | Refusal<EnrollReason>> {
-  if ('reason' in gate) return { result: { ok: false, reason: gate.reason }, events: [] }
-  let base = record ?? emptyRecord()
-  const events: MFAEventDraft[] = []
-  if ('candidates' in gate) {
-    const outcome = proveStepUp(base, gate, evidence, now, policy, 'enroll')
-    if ('refused' in outcome) return outcome.refused
-    base = outcome.proved.next
-    events.push(...outcome.proved.events)
-  }
+  if ('reason' in gate) return refuseClosed(gate)
+  const proved = proveToAdd(record, gate, evidence, now, policy)
+  if ('refused' in proved) return proved.refused
+  const { base, events } = proved
   const expiresAt = now + policy.enrollmentTTLMs
   const state: KeyState = base.webauthn ?? { userHandle: fresh.userHandle, registration: null, challenges: [] }
   const registration = { id: fresh.id, label: fresh.label, challenge: fresh.challenge, createdAt: now, expiresAt }
@@ -221,17 +208,8 @@ export function finishGate(
   return { challenge: registration.challenge }
 }
 
-/** The credential a verified registration response carries (the public key base64url). */
-export interface RegisteredKey {
-  credentialId: string
-  publicKey: string
-  algorithm: KeyAlgorithm
-  signCount: number
-  transports: string[]
-  backupEligible: boolean
-  backedUp: boolean
-  aaguid: string
-}
+/** The credential a verified registration response carries (the public key base64url): a key entry's own facts. */
+export type RegisteredKey = Omit<SecurityKey, 'kind' | 'id' | 'label' | 'createdAt' | 'lastUsedAt'>
 
 /** What a registration response is: not a browser's JSON, refused by the verifier (why), or a credential. */
 export type RegistrationEvidence =

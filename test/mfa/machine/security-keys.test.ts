@@ -315,6 +315,8 @@ describe('registration begun', () => {
     const gate = m.enrollGate(record, hasProof, T, policy)
     const t = m.beginKeyRegistration(record, gate, evidence, fresh, T, policy)
     expect(t.result.ok ? 'ok' : t.result.reason).toBe(expected)
+    // a locked user hears how long to wait
+    if (expected === 'locked') expect(t.result).toEqual({ ok: false, reason: 'locked', retryAfterMs: 1 })
     if (t.result.ok) {
       // the user's handle is kept; their key is excluded
       expect(t.result.userHandle).toBe('aGFuZGxl')

@@ -110,7 +110,10 @@ describe('what security changes do to trusted devices and proofs', () => {
     expect(removed.next).toEqual(emptyRecord(5))
     expect(removed.next).toEqual(disabled.next)
     expect(types(disabled)).toEqual(['device_revoked', 'disabled'])
-    expect(removed.events).toEqual([{ type: 'authenticator_removed', authenticatorId: 'phone' }, ...disabled.events])
+    expect(removed.events).toEqual([
+      { type: 'authenticator_removed', authenticatorId: 'phone', kind: 'totp' },
+      ...disabled.events,
+    ])
   })
   it('adding an authenticator or renaming one changes neither', () => {
     const renamed = m.rename(record, 'tablet', 'iPad')
