@@ -1,5 +1,5 @@
 // Security notifications: the email a user gets when MFA changes on their account (turned on or off, reset by
-// support, an authenticator or security key added, one removed, a copy of a key seen), built from the MFA service's
+// support, an authenticator or security key added or removed, a copy of a key seen), built from the MFA service's
 // events, and where it goes.
 //
 // Building a message (securityMail) is separate from sending it. The console has no mailer: devOutbox keeps each
@@ -28,8 +28,7 @@ const NOTICES = {
   },
   authenticator_removed: {
     subject: 'An authenticator was removed from your Example Cloud account',
-    // the same words for an app and a key: the service's removal event does not say which kind it was
-    body: 'An authenticator (an app or a security key) was removed from your account: it no longer signs you in.',
+    body: 'An authenticator was removed from your account: its codes no longer sign you in.',
   },
   cloned: {
     subject: 'A copy of your security key may exist (Example Cloud)',
@@ -46,6 +45,10 @@ const KEY_NOTICES = {
   authenticator_added: {
     subject: 'A security key was added to your Example Cloud account',
     body: 'A new security key or passkey was added to your account: it now signs you in too.',
+  },
+  authenticator_removed: {
+    subject: 'A security key was removed from your Example Cloud account',
+    body: 'A security key or passkey was removed from your account: it no longer signs you in.',
   },
 }
 

@@ -441,11 +441,11 @@ describe.skipIf(!haveBrowser).each(CONSOLE_BACKENDS)(
       await shot('support-audit', support)
       await support.context().close()
 
-      // Alice's emails: the key added, named so; its removal; the copy of it refused.
+      // Alice's emails say which kind of authenticator came and went, and that a copy of her key was refused.
       await page.goto(`${app.url}dev/outbox`)
       const subjects = await page.locator('section.mail').evaluateAll((all) => all.map((m) => m.dataset.subject))
       expect(subjects).toContain('A security key was added to your Example Cloud account')
-      expect(subjects).toContain('An authenticator was removed from your Example Cloud account')
+      expect(subjects).toContain('A security key was removed from your Example Cloud account')
       expect(subjects).toContain('A copy of your security key may exist (Example Cloud)')
       const mails = (await page.textContent('main')) ?? ''
       for (const leak of leaks) expect(mails).not.toContain(leak)
