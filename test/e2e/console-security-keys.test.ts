@@ -402,6 +402,10 @@ describe.skipIf(!haveBrowser).each(CONSOLE_BACKENDS)(
       ])
       expect(await bob.textContent('#mfa-status')).toContain('1 authenticator, 10 recovery codes left')
       await shot('key-only', bob)
+      await bob.goto(`${app.url}dev/outbox`)
+      expect(await bob.textContent('section.mail pre')).toContain(
+        'Multi-factor authentication was turned on for your account: a security key or passkey was added',
+      )
 
       // Sign-in: the passkey; the way round is a recovery code.
       await signOut(bob)
