@@ -127,8 +127,11 @@ export const enableWithKeySection = (session, shown) =>
 export const useKeyInstead = () =>
   html`<p><a href="/signin/key" id="use-key-instead">Use your security key or passkey instead</a></p>`
 
-/** The sign-in page of a user with a key: the key first, a code or recovery code as the way round. */
-const signInPage = (session, message = '') =>
+/**
+ * The sign-in page of a user with a key: the key first, a code or recovery code as the way round (a recovery code
+ * only, for a user with no app).
+ */
+const signInPage = (session, withApp, message = '') =>
   html`${message}
     <p>This account has MFA on. Use your security key or passkey to finish signing in.</p>
     ${ceremonyForm(
@@ -140,7 +143,7 @@ const signInPage = (session, message = '') =>
       html`<label class="check"><input type="checkbox" name="trust" id="trust" value="1"> Trust this browser for 30
         days: do not ask it for a key or code again (you can revoke it under Security settings)</label>`,
     )}
-    <p><a href="/signin/code" id="use-code">Use a code from your app, or a recovery code</a></p>`
+    <p><a href="/signin/code" id="use-code">${withApp ? 'Use a code from your app, or a recovery code' : 'Lost your key? Use a recovery code'}</a></p>`
 
 /** The page after "Add a security key": the options for navigator.credentials.create, and the button. */
 function registerPage(ctx, layout, started, first) {
@@ -175,6 +178,7 @@ function registerPage(ctx, layout, started, first) {
 export function securityKeyRoutes({ mfa, app }) {
   const { securityPage, withProof, recheckPassword, cleanLabel, badLabel, receivedCodes, keepProof } = app
   const active = async (ctx) => (await mfa.status(ctx.user.id)).state === 'active'
+  const withApp = async (userId) => !onlyKeys(await mfa.listAuthenticators(userId))
   /** The options of a fresh challenge, as JSON; else 409 with what to show (locked, or no key any more). */
   const options = async (ctx, userId) => {
     const challenge = await mfa.challenge(userId)
@@ -238,9 +242,11 @@ export function securityKeyRoutes({ mfa, app }) {
         return ctx.redirect('/security?done=confirmed')
       }),
 
-    'GET /signin/key': (ctx) =>
+    'GET /signin/key': async (ctx) =>
       ctx.session?.stage === 'mfa'
-        ? ctx.page('Use your security key', signInPage(ctx.session), { script: true })
+        ? ctx.page('Use your security key', signInPage(ctx.session, await withApp(ctx.session.user_id)), {
+            script: true,
+          })
         : ctx.redirect('/'),
     'POST /signin/key/options': (ctx) =>
       ctx.session?.stage === 'mfa'
@@ -254,7 +260,8 @@ export function securityKeyRoutes({ mfa, app }) {
         ? await mfa.verify(userId, response, { trustDevice: app.trustDevice(ctx, body) })
         : { ok: false, reason: 'malformed' }
       if (!result.ok) {
-        return ctx.page('Use your security key', signInPage(ctx.session, keyRefusal(result)), { script: true })
+        const page = signInPage(ctx.session, await withApp(userId), keyRefusal(result))
+        return ctx.page('Use your security key', page, { script: true })
       }
       return app.signedIn(ctx, userId, result)
     },

@@ -411,6 +411,7 @@ describe.skipIf(!haveBrowser).each(CONSOLE_BACKENDS)(
       await signOut(bob)
       await signIn(BOB, bob)
       expect(path(bob)).toBe('/signin/key')
+      expect(await bob.textContent('#use-code')).toBe('Lost your key? Use a recovery code')
       await useKey('#use-key', bob)
       expect((await message(bob, 'done')).reason).toBe('webauthn')
       await signOut(bob)
