@@ -89,7 +89,7 @@ export interface KeyVerifier {
 
 // The expected challenge when the one an assertion names is not the record's: 32 bytes no challenge of ours equals
 // (ours are random), so the verifier answers challenge_mismatch after its envelope checks
-const NOT_OURS = new Uint8Array(32)
+const NOT_OURS = /* @__PURE__ */ new Uint8Array(32)
 
 /**
  * Creates the key verifier of a service.

@@ -20,7 +20,7 @@ const MAX_DEPTH = 16
 /** Items (array elements, map entries) in one container, so a 5-byte header cannot promise billions of them. */
 const MAX_ITEMS = 1024
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+const utf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * Decodes the one CBOR item that starts at `offset`.

@@ -12,7 +12,7 @@ import { type ClientDataReason, checkClientData, parseClientData } from './clien
 /** §13.4.3: a challenge holds at least 16 random bytes. */
 export const MIN_CHALLENGE_BYTES = 16
 /** The longest base64url field read from a response (64 KiB decoded); longer is `malformed` before decoding. */
-const MAX_FIELD_CHARS = Math.ceil((65536 * 4) / 3)
+const MAX_FIELD_CHARS = /* @__PURE__ */ Math.ceil((65536 * 4) / 3)
 
 /** What the relying party expects of a response, as the caller passes it. */
 export interface Expectations {

@@ -15,7 +15,7 @@ export interface ClientData {
 export type ClientDataReason = 'malformed' | 'type_mismatch' | 'challenge_mismatch' | 'origin_mismatch' | 'cross_origin'
 
 // WHATWG Encoding: UTF-8 decode strips a leading BOM; fatal, so an invalid sequence is refused rather than replaced
-const utf8 = new TextDecoder('utf-8', { fatal: true })
+const utf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true })
 
 /**
  * Reads clientDataJSON.

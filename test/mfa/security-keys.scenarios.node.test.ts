@@ -2,12 +2,48 @@
 // remove, and the one lock shared with codes. No event may hold a challenge, a signature, a public key or an
 // assertion (checked on every test's events).
 import { isOTPError, type MFAEvent, memoryStore } from 'mfa-core'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { FLAGS } from '../support/webauthn.js'
-import { codeAt, enable, type Harness, harness, STEP_MS } from './helpers.js'
-import { type SoftKey, softKey, WEBAUTHN } from './key-helpers.js'
+import { codeAt, enable, type Harness, harness as plainHarness, STEP_MS } from './helpers.js'
+import { softKey as plainSoftKey, type SoftKey, WEBAUTHN } from './key-helpers.js'
 
 const PROOF_KEY = new Uint8Array(32).fill(3)
+
+// Every harness of this file and every challenge, signature, public key and response its keys handled: after each
+// test, no event may hold any of them, nor any field but the documented ones.
+const made: Harness[] = []
+const material = new Set<string>()
+const harness = (...args: Parameters<typeof plainHarness>) => {
+  const h = plainHarness(...args)
+  made.push(h)
+  return h
+}
+function softKey(...args: Parameters<typeof plainSoftKey>): SoftKey {
+  const key = plainSoftKey(...args)
+  material.add(Buffer.from(key.parts.key.cose).toString('base64url'))
+  const keep = (response: Record<string, unknown>) => {
+    for (const value of Object.values(response)) if (typeof value === 'string') material.add(value)
+  }
+  return {
+    ...key,
+    register: (options, sign) => {
+      material.add(options.challenge)
+      const made = key.register(options, sign)
+      keep(made.response)
+      return made
+    },
+    sign: (options, sign) => {
+      if (options) material.add(options.challenge)
+      const made = key.sign(options, sign)
+      keep(made.response)
+      return made
+    },
+  }
+}
+afterEach(() => {
+  for (const h of made.splice(0)) expectNoKeyMaterial(h.events, ...material)
+  material.clear()
+})
 
 /** Registers `key` for the user (with `proof` once they have an authenticator); the key's authenticator id. */
 async function register(h: Harness, key: SoftKey, userId = 'alice', proof?: Parameters<typeof h.mfa.verify>[1]) {
@@ -251,6 +287,20 @@ describe('security keys: sign-in', () => {
         ok: true,
       })
     }
+  })
+
+  it('trusts the device a key signed in from, as a code does', async () => {
+    const h = harness({ webauthn: WEBAUTHN })
+    const key = softKey()
+    const { id } = await register(h, key)
+    const login = await h.mfa.verify('alice', key.sign(await requestOptions(h)), {
+      trustDevice: { label: 'Firefox on Linux' },
+    })
+    if (!login.ok || !login.device) throw new Error('no device trusted')
+    expect(login).toMatchObject({ method: 'webauthn', authenticatorId: id })
+    const device = await h.mfa.verifyTrustedDevice('alice', login.device.token)
+    expect(device).toMatchObject({ ok: true, deviceId: login.device.id })
+    expect(h.events.map((e) => e.type)).toContain('device_trusted')
   })
 
   it('a key that keeps no counter (always 0) signs in again and again', async () => {
