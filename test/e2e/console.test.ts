@@ -13,8 +13,8 @@ import { decodeBase32, generateTOTP, parseKeyURI } from 'mfa-core'
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningConsole, startConsole } from '../../examples/console/server.mjs'
-import { type PostgresHandle, type RedisHandle, startPostgres, startRedis } from '../storage/harness/servers.mjs'
 import { haveChromium, launchChromium, scanQR } from './chromium.js'
+import { CONSOLE_BACKENDS, pageMessage, signInWith, startBackend, submitForm } from './console-pages.js'
 import { havePhone, phoneCode, scanWithPhone } from './phone.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -22,11 +22,7 @@ const haveBrowser = haveChromium('console e2e')
 const withPhone = haveBrowser && havePhone('console e2e steps with a stand-in phone (zbarimg + oathtool)')
 
 const STEP = 30_000
-const backends = [
-  'sqlite',
-  ...(process.env.CI || process.env.MFA_E2E_POSTGRES === '1' ? ['postgres'] : []),
-  ...(process.env.MFA_E2E_REDIS === '1' ? ['redis'] : []), // MFA records in Redis, the app's tables in SQLite
-]
+const backends = CONSOLE_BACKENDS
 
 describe('the console refusal messages', () => {
   it('are the table of docs/reasons.md word for word, one per reason', async () => {
@@ -52,8 +48,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
   let context: BrowserContext
   let page: Page
   let dataDir: string
-  let postgres: PostgresHandle | undefined
-  let redis: RedisHandle | undefined
+  let storage: Awaited<ReturnType<typeof startBackend>> | undefined
   // The server slowed down: requests for `path` wait, once read, until the test opens the gate, and each one waits for
   // the one before it to be answered, as a busy database would serve them (no timing: the test waits for the requests
   // to arrive, then lets them through).
@@ -91,8 +86,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mfa-console-'))
-    if (backend === 'postgres') postgres = await startPostgres()
-    if (backend === 'redis') redis = await startRedis()
+    storage = await startBackend(backend)
     app = await startConsole({
       port: 0,
       dataDir,
@@ -109,8 +103,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
         await before
         return answered
       },
-      ...(postgres ? { databaseUrl: postgres.connectionString } : {}),
-      ...(redis ? { redisUrl: redis.url } : {}),
+      ...storage.options,
     })
     mkdirSync(`${root}test-results`, { recursive: true })
     browser = await launchChromium()
@@ -122,8 +115,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
   afterAll(async () => {
     await browser?.close()
     await app?.close()
-    await postgres?.cleanup()
-    await redis?.cleanup()
+    await storage?.cleanup()
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   })
 
@@ -131,20 +123,9 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     page.screenshot({ path: `${root}test-results/console-${backend}-${name}.png`, fullPage: true })
 
   /** Fills a form's fields and submits it, waiting for the page the server answers with. */
-  async function submit(formId: string, fields: Record<string, string>, on: Page = page) {
-    for (const [name, value] of Object.entries(fields)) await on.fill(`#${formId} [name=${name}]`, value)
-    await Promise.all([on.waitForNavigation(), on.click(`#${formId} button[type=submit]`)])
-  }
-
-  async function message(on: Page = page, id = 'message') {
-    const element = on.locator(`#${id}`)
-    return { reason: await element.getAttribute('data-reason'), text: (await element.textContent()) ?? '' }
-  }
-
-  async function signIn(email: string, password: string, on: Page = page) {
-    await on.goto(`${app.url}signin`)
-    await submit('signin-form', { email, password }, on)
-  }
+  const submit = (formId: string, fields: Record<string, string>, on: Page = page) => submitForm(on, formId, fields)
+  const message = (on: Page = page, id = 'message') => pageMessage(on, id)
+  const signIn = (email: string, password: string, on: Page = page) => signInWith(on, app.url, email, password)
 
   const signOut = () => Promise.all([page.waitForNavigation(), page.click('#signout')])
 
