@@ -119,12 +119,14 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
     mailer: mailer ?? outbox,
     webauthn,
   })
-  // "Turn on MFA" checks identity with an emailed code first (identity.mjs); its proof begins the setup
+  // "Turn on MFA", with an app or a security key, checks identity with an emailed code first (identity.mjs); its
+  // proof begins the app's setup or the key's registration
   const identity = identityRoutes({
     mfa,
     now,
     layout: (ctx, title, body) => layout({ title, ...ctx, body }),
-    begin: async (ctx, label, proof) => {
+    begin: async (ctx, label, proof, kind) => {
+      if (kind === 'key') return keys.beginFirstKey(ctx, { mfa, app: { securityPage, layout } }, label, proof)
       const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label, proof })
       if (!started.ok)
         return ctx.send(await securityPage(ctx, problem('enable-form', 'form', refusal(started), { label })))
@@ -741,6 +743,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
         layout,
         signedIn,
         trustDevice,
+        identity,
       },
     }),
     'POST /signout': async (ctx) => {

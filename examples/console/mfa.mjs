@@ -106,8 +106,8 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
     listAuthenticators: (userId) => mfa.listAuthenticators(userId),
 
     /**
-     * Starts adding an authenticator: the first one after the app re-checked the password, a further one with a
-     * proof (a fresh code of one of the user's authenticators, a recovery code, or `{ proof, maxAgeMs }`).
+     * Starts adding an authenticator: the first one with the proof of the emailed code (identity.mjs), a further one
+     * with a proof (a fresh code of one of the user's authenticators, a recovery code, or `{ proof, maxAgeMs }`).
      * @returns `{ ok: true, authenticatorId, secret, uri, expiresAt }` or `{ ok: false, reason, retryAfterMs? }`
      */
     beginEnrollment: async (userId, { accountName, label, proof }) =>
@@ -172,8 +172,8 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
       settled(await mfa.checkVerificationCode(userId, code, options)),
 
     /**
-     * Starts registering a security key or passkey: the first authenticator after the app re-checked the password, a
-     * further one with a proof. `{ ok: true, authenticatorId, options, expiresAt }` (for
+     * Starts registering a security key or passkey: the first authenticator with the proof of the emailed code
+     * (identity.mjs), a further one with a proof. `{ ok: true, authenticatorId, options, expiresAt }` (for
      * navigator.credentials.create, the user's keys excluded) or `{ ok: false, reason }`.
      */
     beginSecurityKeyRegistration: async (userId, { accountName, label, proof }) =>

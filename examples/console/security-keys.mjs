@@ -171,9 +171,22 @@ function registerPage(ctx, layout, started, first) {
 }
 
 /**
+ * "Turn on MFA with a security key" once the identity check passed (identity.mjs): its proof begins the first key's
+ * registration, answered with the key's page, or the refusal beside the form that turns MFA on with a key.
+ *
+ * @param deps.app - `{ securityPage, layout }` of the console (app.mjs)
+ * @param proof - the emailed code's step-up proof, `{ proof, maxAgeMs, bindTo }`
+ */
+export async function beginFirstKey(ctx, { mfa, app }, label, proof) {
+  const started = await mfa.beginSecurityKeyRegistration(ctx.user.id, { accountName: ctx.user.email, label, proof })
+  if (started.ok) return ctx.send(registerPage(ctx, app.layout, started, true))
+  return ctx.send(await app.securityPage(ctx, problem('key-enable-form', 'form', refusal(started), { label })))
+}
+
+/**
  * The routes, given the console's own helpers (app.mjs): `securityPage(ctx, shown)`, `withProof`, `recheckPassword`,
- * `cleanLabel`, `badLabel`, `receivedCodes`, `keepProof`, `signedIn(ctx, userId, result)` (a sign-in accepted) and
- * `layout` (pages.mjs).
+ * `cleanLabel`, `badLabel`, `receivedCodes`, `keepProof`, `signedIn(ctx, userId, result)` (a sign-in accepted),
+ * `layout` (pages.mjs) and `identity` (identity.mjs: the emailed code before the first key).
  */
 export function securityKeyRoutes({ mfa, app }) {
   const { securityPage, withProof, recheckPassword, cleanLabel, badLabel, receivedCodes, keepProof } = app
@@ -201,10 +214,8 @@ export function securityKeyRoutes({ mfa, app }) {
         }
         const label = cleanLabel(body.label)
         if (!label) return show('label', badLabel())
-        if (first) {
-          const started = await mfa.beginSecurityKeyRegistration(ctx.user.id, { accountName: ctx.user.email, label })
-          return started.ok ? ctx.send(registerPage(ctx, app.layout, started, true)) : show('form', refusal(started))
-        }
+        // the first key, as the first app: the emailed code's proof begins its registration (beginFirstKey)
+        if (first) return ctx.send(await app.identity.start(ctx, label, 'key'))
         return withProof(ctx, body, formId, values, async (proof) => {
           const started = await mfa.beginSecurityKeyRegistration(ctx.user.id, {
             accountName: ctx.user.email,

@@ -1,6 +1,7 @@
 // The console as its end-to-end suites drive it (console.test.ts, console-security-keys.test.ts): the storage it runs
-// over, a form filled in and posted, the message a page shows, a sign-in with a password.
+// over, a form filled in and posted, the message a page shows, a sign-in with a password, the identity check.
 import type { Page, Response } from 'playwright'
+import { expect } from 'vitest'
 import { startPostgres, startRedis } from '../storage/harness/servers.mjs'
 
 /**
@@ -58,4 +59,24 @@ export async function pageMessage(on: Page, id = 'message'): Promise<{ reason: s
 export async function signInWith(on: Page, url: string, email: string, password: string): Promise<void> {
   await on.goto(`${url}signin`)
   await submitForm(on, 'signin-form', { email, password })
+}
+
+/**
+ * The identity check before a first authenticator ("Turn on MFA" with an app or a security key), on the page that
+ * says a code was sent: the code emailed to the account, read from the newest message of the development outbox in
+ * another tab of the same browser (the SMTP path is console-identity.test.ts), typed on the identity page.
+ *
+ * @param on - the browser tab showing the identity page
+ * @param url - the console's address
+ * @returns the response of the navigation the code's post caused
+ */
+export async function passIdentityCheck(on: Page, url: string): Promise<Response | null> {
+  expect((await pageMessage(on)).reason).toBe('code_sent')
+  const outbox = await on.context().newPage()
+  await outbox.goto(`${url}dev/outbox`)
+  const mail = outbox.locator('section.mail').first()
+  expect(await mail.getAttribute('data-subject')).toBe('Your Example Cloud verification code')
+  const emailed = /code is: (\d{6})\n/.exec((await mail.locator('pre').textContent()) ?? '')?.[1] ?? ''
+  await outbox.close()
+  return submitForm(on, 'identity-form', { code: emailed })
 }

@@ -15,7 +15,14 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningConsole, startConsole } from '../../examples/console/server.mjs'
 import { haveChromium, launchChromium } from './chromium.js'
-import { CONSOLE_BACKENDS, pageMessage, signInWith, startBackend, submitForm } from './console-pages.js'
+import {
+  CONSOLE_BACKENDS,
+  pageMessage,
+  passIdentityCheck,
+  signInWith,
+  startBackend,
+  submitForm,
+} from './console-pages.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const haveBrowser = haveChromium('console security keys e2e')
@@ -162,6 +169,7 @@ describe.skipIf(!haveBrowser).each(CONSOLE_BACKENDS)(
       expect(await page.textContent('#server-side')).toContain('the page itself runs no script')
       await shot('security-off')
       await submit('enable-form', { password: PASSWORD })
+      await passIdentityCheck(page, app.url) // the emailed code first (identity.mjs)
       secret = decodeBase32(((await page.textContent('#manual-key')) ?? '').replace(/ /g, ''))
       await submit('confirm-form', { code1: await code(-1), code2: await code(0) })
       await Promise.all([page.waitForNavigation(), page.click('#saved')])
@@ -388,6 +396,10 @@ describe.skipIf(!haveBrowser).each(CONSOLE_BACKENDS)(
       await submit('key-enable-form', { password: 'not my password', label: 'Laptop passkey' }, bob)
       expect((await message(bob)).reason).toBe('password_wrong')
       await submit('key-enable-form', { password: PASSWORD, label: 'Laptop passkey' }, bob)
+      // the service registers a first key only on the proof of a code emailed to the account, as a first app
+      expect(await bob.textContent('#identity-intro')).toContain('a security key or passkey is registered')
+      await shot('enable-key-identity', bob)
+      await passIdentityCheck(bob, app.url)
       expect(await bob.textContent('h1')).toBe('Turn on MFA with a security key')
       await shot('enable-key', bob)
       await useKey('#register-key', bob)

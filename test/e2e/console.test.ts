@@ -14,7 +14,14 @@ import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningConsole, startConsole } from '../../examples/console/server.mjs'
 import { haveChromium, launchChromium, scanQR } from './chromium.js'
-import { CONSOLE_BACKENDS, pageMessage, signInWith, startBackend, submitForm } from './console-pages.js'
+import {
+  CONSOLE_BACKENDS,
+  pageMessage,
+  passIdentityCheck,
+  signInWith,
+  startBackend,
+  submitForm,
+} from './console-pages.js'
 import { havePhone, phoneCode, scanWithPhone } from './phone.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -129,21 +136,6 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
 
   const signOut = () => Promise.all([page.waitForNavigation(), page.click('#signout')])
 
-  /**
-   * "Turn on MFA" checks identity first: the code emailed to the account, read from the newest message of the
-   * development outbox in another tab (the SMTP path is console-identity.test.ts), typed on the identity page.
-   */
-  async function passIdentityCheck() {
-    expect((await message()).reason).toBe('code_sent')
-    const outbox = await context.newPage()
-    await outbox.goto(`${app.url}dev/outbox`)
-    const mail = outbox.locator('section.mail').first()
-    expect(await mail.getAttribute('data-subject')).toBe('Your Example Cloud verification code')
-    const emailed = /code is: (\d{6})\n/.exec((await mail.locator('pre').textContent()) ?? '')?.[1] ?? ''
-    await outbox.close()
-    await submit('identity-form', { code: emailed })
-  }
-
   it('signs up and says where everything runs', async () => {
     await page.goto(app.url)
     expect(await page.textContent('#server-side')).toContain('Everything here runs on the server.')
@@ -173,7 +165,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     await submit('enable-form', { password: 'not my password' })
     expect((await message()).reason).toBe('password_wrong')
     await submit('enable-form', { password: PASSWORD })
-    await passIdentityCheck()
+    await passIdentityCheck(page, app.url)
 
     shownKey = (await page.textContent('#manual-key')) ?? ''
     expect(shownKey).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/)
@@ -490,7 +482,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
   it('support resets a user who lost their phone, with actor and reason in the audit log', async () => {
     // A setup left for longer than 10 minutes has expired, and the page says to start over.
     await submit('enable-form', { password: PASSWORD })
-    await passIdentityCheck()
+    await passIdentityCheck(page, app.url)
     secret = decodeBase32(((await page.textContent('#manual-key')) ?? '').replace(/ /g, ''))
     advance(11 * 60_000)
     await submit('confirm-form', { code1: await code(-1), code2: await code(0) })
@@ -503,7 +495,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     // MFA on again, then lost.
     await page.goto(`${app.url}security`)
     await submit('enable-form', { password: PASSWORD })
-    await passIdentityCheck()
+    await passIdentityCheck(page, app.url)
     shownKey = (await page.textContent('#manual-key')) ?? ''
     secret = decodeBase32(shownKey.replace(/ /g, ''))
     await submit('confirm-form', { code1: await code(-1), code2: await code(0) })
