@@ -589,8 +589,13 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
   const secondStep = async (userId) =>
     keys.hasKey(await mfa.listAuthenticators(userId)) ? '/signin/key' : '/signin/code'
 
-  /** On the code page, the way to the key page, for a user who has a key. */
-  const keyInstead = async (userId) => (keys.hasKey(await mfa.listAuthenticators(userId)) ? keys.useKeyInstead() : '')
+  /** The code page: for a user with a key, the way to the key page, and no app named if they have only keys. */
+  const codePage = async (ctx, userId, message = '') => {
+    const authenticators = await mfa.listAuthenticators(userId)
+    const alternative = keys.hasKey(authenticators) ? keys.useKeyInstead() : ''
+    const withApp = authenticators.length === 0 || !keys.onlyKeys(authenticators)
+    return ctx.page('Sign-in code', pages.signinCode(ctx.session, message, alternative, withApp))
+  }
 
   /** Re-checks the password (with the throttle) before an MFA change; returns null or the message to show. */
   async function recheckPassword(user, password) {
@@ -718,15 +723,13 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
       return ctx.redirect(user.role === 'support' ? '/support' : '/security')
     },
     'GET /signin/code': async (ctx) =>
-      ctx.session?.stage === 'mfa'
-        ? ctx.page('Sign-in code', pages.signinCode(ctx.session, '', await keyInstead(ctx.session.user_id)))
-        : ctx.redirect('/'),
+      ctx.session?.stage === 'mfa' ? codePage(ctx, ctx.session.user_id) : ctx.redirect('/'),
     'POST /signin/code': async (ctx, body) => {
       if (ctx.session?.stage !== 'mfa') return ctx.redirect('/')
       const userId = ctx.session.user_id
       const result = await mfa.verify(userId, String(body.code ?? ''), { trustDevice: trustDevice(ctx, body) })
       if (!result.ok) {
-        return ctx.page('Sign-in code', pages.signinCode(ctx.session, refusal(result), await keyInstead(userId)))
+        return codePage(ctx, userId, refusal(result))
       }
       return signedIn(ctx, userId, result)
     },

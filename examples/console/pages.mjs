@@ -197,9 +197,14 @@ export const pages = {
       characters) and send it again.</p>
     <p><a class="button" href="/">Back to the console</a></p>`,
 
-  signinCode: (session, message, alternative = '') => html`${message}
-    <p>This account has MFA on. Type the code your authenticator app shows for <em>Example Cloud</em>, or one of
-      your recovery codes.</p>
+  /** `withApp`: false for a user whose only authenticators are security keys (no app shows them a code). */
+  signinCode: (session, message, alternative = '', withApp = true) => html`${message}
+    <p id="code-intro">${
+      withApp
+        ? html`This account has MFA on. Type the code your authenticator app shows for <em>Example Cloud</em>, or one
+          of your recovery codes.`
+        : 'This account has MFA on with a security key. Without it, type one of your recovery codes.'
+    }</p>
     ${form(
       session,
       '/signin/code',

@@ -429,6 +429,10 @@ describe.skipIf(!haveBrowser).each(CONSOLE_BACKENDS)(
       await signOut(bob)
       await signIn(BOB, bob)
       await Promise.all([bob.waitForNavigation(), bob.click('#use-code')])
+      // no app to name: the code page asks for a recovery code alone
+      expect(await bob.textContent('#code-intro')).toBe(
+        'This account has MFA on with a security key. Without it, type one of your recovery codes.',
+      )
       await submit('code-form', { code: recoveryCodes[0]! }, bob)
       expect((await message(bob, 'done')).reason).toBe('recovery')
 
