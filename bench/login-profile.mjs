@@ -83,16 +83,21 @@ async function run(part, inputs) {
 
 const SQLITE = 'read and write: SQLite (store.get and store.set timed apart above)'
 /** Which phase a source file (relative to the repository) belongs to; `native` is the sample's own native frame. */
+/** Phases that own everything under them on the stack: the record MAC's HMAC is its own, not the evidence's. */
+const OWNERS = [[/^src\/mfa\/record-mac/, () => 'record MAC (canonical text, HMAC)']]
+/** Phases named by the function (a file holding two phases), `source#name`. */
+const FUNCTIONS = [[/^src\/mfa\/record\/parse\.ts#serializeRecord$/, () => 'serialise (JSON.stringify included)']]
 const PHASES = [
   [/^src\/sync\/hash\//, () => 'evidence: HMAC'],
   [/^src\/(internal\/otp|internal\/engine|sync\/|totp|hotp)/, () => 'evidence: code check'],
   [/^src\/(mfa\/evidence|internal\/cache)/, () => 'evidence: bookkeeping'],
   // V8 mostly counts JSON.parse and JSON.stringify as their caller's own time
+  [/^src\/mfa\/record\/cache/, () => 'record cache (lookup, freeze)'],
   [/^src\/mfa\/record/, () => 'parse and validate (JSON.parse included)'],
   [/^src\/mfa\/machine\/gates/, () => 'gate'],
   [/^src\/mfa\/machine\//, () => 'machine'],
   [/^src\/mfa\/events/, () => 'events'],
-  [/^src\/mfa\/transaction/, () => 'transaction and serialise (JSON.stringify included)'],
+  [/^src\/mfa\/transaction/, () => 'transaction'],
   [/^src\/mfa\/encryption/, () => 'secret box (reseal check)'],
   [/^src\/(mfa\/|internal\/text)/, () => 'service'],
   [/^src\/storage\//, () => 'store adapter'],
@@ -135,9 +140,19 @@ function summarise(profile) {
     let phase = null
     // a native leaf (JSON.parse, a driver call) is charged to the innermost library or bench frame that called it
     const native = leafSource === null ? leafName : undefined
-    for (let at = id; at !== undefined && phase === null; at = parent.get(at)) {
-      const source = sourceOf(byId.get(at).callFrame)
-      if (source !== null) phase = PHASES.find(([pattern]) => pattern.test(source))?.[1](native) ?? source
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at).callFrame
+      const source = sourceOf(frame)
+      if (source === null) continue
+      const owner = OWNERS.find(([pattern]) => pattern.test(source))
+      if (owner) {
+        phase = owner[1](native)
+        break
+      }
+      phase ??=
+        FUNCTIONS.find(([pattern]) => pattern.test(`${source}#${frame.functionName}`))?.[1](native) ??
+        PHASES.find(([pattern]) => pattern.test(source))?.[1](native) ??
+        source
     }
     // the driver's calls for store.get and store.set are made from promise jobs, without their JS stack at times
     const orphan = leafName === 'all' ? SQLITE : `Node (${leafName})`

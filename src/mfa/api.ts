@@ -302,7 +302,7 @@ export type StepUpReason = 'proof_expired' | 'proof_revoked' | 'proof_invalid'
  */
 export type ProofReason = CodeReason | StepUpReason | 'proof_required' | 'method_not_allowed'
 /**
- * Why `beginEnrollment` refused; `purpose_mismatch`: under `policy.requireIdentityProof`, the proof comes from a code
+ * Why `beginEnrollment` or `beginSecurityKeyRegistration` refused; `purpose_mismatch`: under `policy.requireIdentityProof`, the proof comes from a code
  * sent for another purpose than `'enroll'`.
  */
 export type EnrollReason = ProofReason | 'limit_reached' | 'purpose_mismatch'
@@ -963,11 +963,14 @@ export interface MFA {
    * Starts registering a security key or passkey as an authenticator: the creation options for
    * `navigator.credentials.create()` (the user's keys excluded, so one key is not registered twice). Its challenge is
    * kept in the record, single use, until `policy.enrollmentTTLMs` (a later call replaces it). A user who has an
-   * authenticator proves first, as for adding an app (a code, a recovery code, an assertion or a step-up proof).
+   * authenticator proves first, as for adding an app (a code, a recovery code, an assertion or a step-up proof); with
+   * `policy.requireIdentityProof`, a user with none gives the identity proof of a code sent for `'enroll'`, as for
+   * `beginEnrollment`.
    *
    * @param userId - your stable user id
    * @param options.label - the user's name for the key (1 to 64 characters, default `'Security key'`)
-   * @param options.proof - required once the user has an authenticator
+   * @param options.proof - required once the user has an authenticator, or (with `policy.requireIdentityProof`)
+   * the identity proof for a first one
    * @param options.accountName - what the browser shows for the account, e.g. the user's email (default: userId)
    * @param options.displayName - the person's name, for the browser (default: `accountName`)
    * @returns the id the key will have, the options for the browser and their expiry (ms); or `proof_required`,

@@ -39,8 +39,12 @@ export function checkWebAuthnOption(value: WebAuthnOptions | undefined): WebAuth
   if (typeof value !== 'object' || value === null)
     misuse(`webauthn must be { rpId, rpName, origins }, got ${describe(value)}`)
   const { rpId, rpName, origins, userVerification = 'preferred', residentKey = 'discouraged' } = value
-  if (typeof rpId !== 'string' || rpId.length === 0 || rpId.length > 253 || /[/:\s]/.test(rpId)) {
-    misuse(`webauthn.rpId must be a domain like example.com (no scheme, port or path), got ${describe(rpId)}`)
+  // a domain: browsers refuse an IP address as an RP ID (WebAuthn §5.1.3: a valid domain), so no key could register
+  const ip = typeof rpId === 'string' && (/^[\d.]+$/.test(rpId) || rpId.startsWith('['))
+  if (typeof rpId !== 'string' || rpId.length === 0 || rpId.length > 253 || /[/:\s]/.test(rpId) || ip) {
+    misuse(
+      `webauthn.rpId must be a domain like example.com (no scheme, port, path or IP address), got ${describe(rpId)}`,
+    )
   }
   if (typeof rpName !== 'string' || rpName.length === 0 || rpName.length > 256) {
     misuse(`webauthn.rpName must be a string of 1 to 256 characters, got ${describe(rpName)}`)

@@ -89,16 +89,8 @@ export function createTransactions(settings: TransactionSettings): Transactions 
   // skips the parse, the checks and the MAC
   const checked = createRecordCache(MAX_CACHED_RECORDS)
 
-  const admit = (record: MFARecord): void => {
-    for (const held of secretHolders(record)) {
-      if (!box.admits(held.secret)) {
-        throw new OTPError(
-          'ERR_RECORD_INVALID',
-          'stored MFA record holds a secret in clear although encryptionKeys are configured (set allowPlaintextSecrets to migrate)',
-        )
-      }
-    }
-  }
+  /** No secret in clear while encryptionKeys are configured (outside the allowPlaintextSecrets window). */
+  const admitted = (record: MFARecord): boolean => secretHolders(record).every((held) => box.admits(held.secret))
 
   const parse = async (entry: MFAStoreEntry | null, storeKey: string): Promise<MFARecord | null> => {
     if (entry === null) return null
@@ -108,7 +100,12 @@ export function createTransactions(settings: TransactionSettings): Transactions 
     const seen = checked.get(storeKey, entry.data)
     if (seen !== undefined) return seen
     const record = parseRecord(entry.data)
-    admit(record)
+    if (!admitted(record)) {
+      throw new OTPError(
+        'ERR_RECORD_INVALID',
+        'stored MFA record holds a secret in clear although encryptionKeys are configured (set allowPlaintextSecrets to migrate)',
+      )
+    }
     await seal.check(record, storeKey)
     checked.put(storeKey, entry.data, record)
     return record
@@ -120,8 +117,7 @@ export function createTransactions(settings: TransactionSettings): Transactions 
    */
   const remember = (storeKey: string, data: string, written: MFARecord): void => {
     const record = checkedRecord(written)
-    if (record === null || !secretHolders(record).every((held) => box.admits(held.secret))) return
-    checked.put(storeKey, data, record)
+    if (record !== null && admitted(record)) checked.put(storeKey, data, record)
   }
 
   /** Whether {@link reseal} has anything to move: the usual write has not, and costs no copy. */

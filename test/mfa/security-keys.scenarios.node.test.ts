@@ -208,6 +208,9 @@ describe('security keys: registration', () => {
     })
     for (const bad of [
       { rpId: 'https://example.com', rpName: 'x', origins: ['https://example.com'] },
+      // an IP address is no RP ID: browsers refuse it, so no key could ever register
+      { rpId: '127.0.0.1', rpName: 'x', origins: ['http://127.0.0.1:3000'] },
+      { rpId: '[::1]', rpName: 'x', origins: ['http://[::1]:3000'] },
       { rpId: 'example.com', rpName: '', origins: ['https://example.com'] },
       { rpId: 'example.com', rpName: 'x', origins: [] },
       { rpId: 'example.com', rpName: 'x', origins: ['https://example.com/'] },
