@@ -9,6 +9,7 @@ import { devOutbox } from './mail.mjs'
 import { createConsoleMFA } from './mfa.mjs'
 import { date, form, html, kept, layout, notice, pages, problem, raw, refusal, said, waitText } from './pages.mjs'
 import { checkPassword, hashPassword, passwordThrottle } from './passwords.mjs'
+import * as keys from './security-keys.mjs'
 
 const STYLE = readFileSync(new URL('style.css', import.meta.url))
 const COOKIE = 'console_session'
@@ -26,6 +27,8 @@ const HEADERS = {
   'content-security-policy':
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 }
+// the pages that use a security key run its one script (security-keys.js), which fetches a challenge from here
+const SCRIPT_CSP = `${HEADERS['content-security-policy']}; script-src 'self'; connect-src 'self'`
 
 const digest = (token) => createHash('sha256').update(token).digest('base64url')
 const token = () => randomBytes(32).toString('base64url')
@@ -37,19 +40,20 @@ const same = (a, b) => {
 
 /** Messages shown after a redirect (`?done=...`). */
 const DONE = {
-  enabled: ['ok', 'MFA is on. The next sign-in asks for a code.'],
+  enabled: ['ok', 'MFA is on. The next sign-in asks for a code, or your security key, after the password.'],
   disabled: ['ok', 'MFA is off for this account.'],
   totp: ['ok', 'Signed in with a code from your authenticator app.'],
   recovery: ['ok', 'Signed in with a recovery code: it cannot be used again.'],
   reset: ['ok', 'MFA was reset for that user; the audit log below records it.'],
   added: ['ok', 'The new authenticator is set up: its codes sign you in too.'],
   renamed: ['ok', 'Renamed.'],
-  removed: ['ok', 'The authenticator was removed: its codes no longer sign you in.'],
+  removed: ['ok', 'The authenticator was removed: it no longer signs you in.'],
   trusted: ['ok', 'Signed in without a code: this browser is trusted.'],
   revoked: ['ok', 'That browser is no longer trusted: it will be asked for a code.'],
   'revoked-all': ['ok', 'No browser is trusted any more: each will be asked for a code.'],
   confirmed: ['ok', 'Confirmed: for 10 minutes, changes here need no other code.'],
   'codes-saved': ['ok', 'Your new recovery codes are in place; the old ones no longer work.'],
+  ...keys.KEY_DONE,
 }
 
 /** A short name for the browser a request came from ("Chrome on Linux"), for the trusted-devices list. */
@@ -100,17 +104,29 @@ const badLabel = () => notice('error', 'label', 'Give the authenticator a name o
  * outbox, mail.mjs)
  * @param options.beforeRoute - awaited once a request's form is read, before its route runs; may return a function
  * called once the route has answered (tests slow the server down with it)
+ * @param options.webauthn - `{ rpId, origins }`: the host name security keys are registered to, and the origins
+ * (`http://localhost:3000`) their signatures may come from
  */
-export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, beforeRoute }) {
+export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, beforeRoute, webauthn }) {
   // without a mailer, security notifications go to the development outbox (/dev/outbox), never sent
   const outbox = mailer ? null : devOutbox(db)
-  const mfa = createConsoleMFA({ db, store: db.mfaStore, now, encryptionKey, proofKey, mailer: mailer ?? outbox })
-  // "Turn on MFA" checks identity with an emailed code first (identity.mjs); its proof begins the setup
+  const mfa = createConsoleMFA({
+    db,
+    store: db.mfaStore,
+    now,
+    encryptionKey,
+    proofKey,
+    mailer: mailer ?? outbox,
+    webauthn,
+  })
+  // "Turn on MFA", with an app or a security key, checks identity with an emailed code first (identity.mjs); its
+  // proof begins the app's setup or the key's registration
   const identity = identityRoutes({
     mfa,
     now,
     layout: (ctx, title, body) => layout({ title, ...ctx, body }),
-    begin: async (ctx, label, proof) => {
+    begin: async (ctx, label, proof, kind) => {
+      if (kind === 'key') return keys.beginFirstKey(ctx, { mfa, app: { securityPage, layout } }, label, proof)
       const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label, proof })
       if (!started.ok)
         return ctx.send(await securityPage(ctx, problem('enable-form', 'form', refusal(started), { label })))
@@ -264,7 +280,8 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
 
   // ---- responses ----
   const send = (response, status, body, type = 'text/html; charset=utf-8') => {
-    response.writeHead(status, { ...HEADERS, 'content-type': type })
+    const csp = body?.script ? { 'content-security-policy': SCRIPT_CSP } : {}
+    response.writeHead(status, { ...HEADERS, ...csp, 'content-type': type })
     response.end(String(body))
   }
   const redirect = (response, location) => {
@@ -298,6 +315,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
     // the form posts to its own section (`#id`): the answer opens where the user was, with any error beside its field
     const post = (path, id) => `${path}#${id}`
     let body
+    let script = false // the page runs security-keys.js only to confirm changes with a key
     if (status.state === 'active') {
       const authenticators = await mfa.listAuthenticators(user.id)
       const devices = await mfa.listTrustedDevices(user.id)
@@ -306,6 +324,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
       const proof = await stepUpProof(session)
       const recent = proof ? await mfa.checkProof(user.id, proof, STEP_UP_MAX_AGE_MS) : null
       const confirmedUntil = recent?.ok ? recent.verifiedAt + STEP_UP_MAX_AGE_MS : null
+      script = keys.hasKey(authenticators) && !confirmedUntil
       /** The proof field of a form: required unless a recent code confirms changes; a recovery code asks twice. */
       const codeInput = (formId, id, label = 'Current code') =>
         html`<label>${label}${confirmedUntil ? ' (not needed now)' : ''} <input name="code" id="${id}"
@@ -326,25 +345,30 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
           <h2>Sensitive changes</h2>
           ${
             confirmedUntil
-              ? html`<p id="step-up-status">You typed a code at ${date(recent.verifiedAt)}: until ${date(confirmedUntil)}
+              ? html`<p id="step-up-status">You ${recent.method === 'webauthn' ? 'used your security key' : 'typed a code'} at ${date(recent.verifiedAt)}: until ${date(confirmedUntil)}
                   the changes below need no other code.</p>`
               : html`<p id="step-up-status">Changes below need a current code. Type one here once, and for 10 minutes
                   you need not type another. A recovery code does not count here (it would be spent for nothing).</p>
-                ${form(
-                  session,
-                  post('/security/step-up', 'step-up'),
-                  html`<label>Current code <input name="code" id="step-up-code" autocomplete="one-time-code"
+                ${
+                  keys.onlyKeys(authenticators)
+                    ? ''
+                    : form(
+                        session,
+                        post('/security/step-up', 'step-up'),
+                        html`<label>Current code <input name="code" id="step-up-code" autocomplete="one-time-code"
                     value="${kept(shown, 'step-up-form', 'code')}" required></label>${said(shown, 'step-up-form', 'code')}
                     <button type="submit" class="secondary">Confirm it is you</button>`,
-                  'id="step-up-form"',
-                )}`
+                        'id="step-up-form"',
+                      )
+                }${script ? keys.stepUpWithKey(session, shown, keys.onlyKeys(authenticators)) : ''}`
           }
         </section>
         <section id="authenticators">
           <h2>Authenticators</h2>
           <p class="hint">Any of them signs you in. Adding or removing one, like every change below, takes a current
-            code (from any of them, typed here or in the last 10 minutes) or a recovery code.</p>
-          <table><tr><th>Name</th><th>Added</th><th>Last used</th><th></th></tr>
+            code (from any of them, typed here or in the last 10 minutes), your security key (under Sensitive changes)
+            or a recovery code.</p>
+          <table><tr><th>Name</th><th>Kind</th><th>Added</th><th>Last used</th><th>Backed up</th><th></th></tr>
           ${authenticators.map((a, i) => {
             const rename = `rename-${i}`
             const remove = `remove-${i}`
@@ -357,8 +381,10 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
                   class="secondary">Rename</button>`,
                 `id="${rename}" class="inline"`,
               )}${said(shown, rename, 'label')}</td>
+              <td class="kind">${keys.kindOf(a)}</td>
               <td class="when">${date(a.createdAt)}</td>
               <td class="when">${a.lastUsedAt === null ? 'never' : date(a.lastUsedAt)}</td>
+              <td class="backed-up">${keys.backedUpOf(a)}</td>
               <td>${form(
                 session,
                 post('/security/authenticators/remove', 'authenticators'),
@@ -383,6 +409,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
             ${codeInput('add-form', 'add-code')}${said(shown, 'add-form', 'form')}<button type="submit">Add authenticator</button>`,
             'id="add-form"',
           )}
+          ${keys.addKeySection(session, shown, codeInput)}
         </section>
         <section id="devices">
           <h2>Trusted browsers</h2>
@@ -456,7 +483,8 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
             ${said(shown, 'enable-form', 'form')}<button type="submit">Enable MFA</button>`,
             'id="enable-form"',
           )}
-        </section>`
+        </section>
+        ${keys.enableWithKeySection(session, shown)}`
     }
     // recovery codes this session received and the user has not yet said they saved: a way back to them
     const unsaved = status.state === 'active' ? await unsavedHere(ctx) : null
@@ -467,6 +495,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
     return layout({
       title: 'Security settings',
       ...ctx,
+      script,
       body: html`${done ? notice(done[0], ctx.url.searchParams.get('done'), done[1], 'done') : ''}${reminder}${body}`,
     })
   }
@@ -513,12 +542,12 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
         ? notice(
             'ok',
             'enabled',
-            'MFA is on. Keep these codes somewhere safe: each one signs you in once if you lose your phone.',
+            'MFA is on. Keep these codes somewhere safe: each one signs you in once if you lose your phone or key.',
           )
         : notice(
             'ok',
             'regenerated',
-            'New recovery codes: the old ones no longer work. Keep these somewhere safe: each one signs you in once if you lose your phone.',
+            'New recovery codes: the old ones no longer work. Keep these somewhere safe: each one signs you in once if you lose your phone or key.',
           )
     return layout({
       title: 'Save your recovery codes',
@@ -537,6 +566,35 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
           'id="saved-form"',
         )}`,
     })
+  }
+
+  /** `trustDevice` for verify when the sign-in form's "trust this browser" box is ticked. */
+  const trustDevice = (ctx, body) =>
+    body.trust === '1' ? { label: browserLabel(ctx.request.headers['user-agent']) } : undefined
+
+  /** A sign-in factor accepted (`result` of verify): the full session, the trusted browser's cookie, the banner. */
+  async function signedIn(ctx, userId, result) {
+    const session = await startSession(ctx.response, ctx.session, userId, 'full', now())
+    // a code from the app or a security key confirms changes for 10 minutes; a recovery code only signs in
+    if (result.method !== 'recovery') await keepProof(session, result.proof)
+    if (result.device) keepDevice(ctx.response, userId, result.device)
+    const user = await findUser('id', userId)
+    return ctx.redirect(`${user.role === 'support' ? '/support' : '/security'}?done=${result.method}`)
+  }
+
+  /**
+   * The sign-in page after the password: a user with a security key is asked for it first (the key page leads to the
+   * code page and back).
+   */
+  const secondStep = async (userId) =>
+    keys.hasKey(await mfa.listAuthenticators(userId)) ? '/signin/key' : '/signin/code'
+
+  /** The code page: for a user with a key, the way to the key page, and no app named if they have only keys. */
+  const codePage = async (ctx, userId, message = '') => {
+    const authenticators = await mfa.listAuthenticators(userId)
+    const alternative = keys.hasKey(authenticators) ? keys.useKeyInstead() : ''
+    const withApp = authenticators.length === 0 || !keys.onlyKeys(authenticators)
+    return ctx.page('Sign-in code', pages.signinCode(ctx.session, message, alternative, withApp))
   }
 
   /** Re-checks the password (with the throttle) before an MFA change; returns null or the message to show. */
@@ -599,7 +657,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
   // ---- routes ----
   const routes = {
     'GET /': async (ctx) => {
-      if (ctx.session?.stage === 'mfa') return ctx.redirect('/signin/code')
+      if (ctx.session?.stage === 'mfa') return ctx.redirect(await secondStep(ctx.session.user_id))
       if (ctx.user) return ctx.redirect(ctx.user.role === 'support' ? '/support' : '/security')
       return ctx.page('Welcome', pages.home())
     },
@@ -659,26 +717,38 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
           setCookie(ctx.response, DEVICE_COOKIE, '', 0)
         }
         await startSession(ctx.response, ctx.session, user.id, 'mfa')
-        return ctx.redirect('/signin/code')
+        return ctx.redirect(await secondStep(user.id))
       }
       await startSession(ctx.response, ctx.session, user.id, 'full')
       return ctx.redirect(user.role === 'support' ? '/support' : '/security')
     },
-    'GET /signin/code': (ctx) =>
-      ctx.session?.stage === 'mfa' ? ctx.page('Sign-in code', pages.signinCode(ctx.session)) : ctx.redirect('/'),
+    'GET /signin/code': async (ctx) =>
+      ctx.session?.stage === 'mfa' ? codePage(ctx, ctx.session.user_id) : ctx.redirect('/'),
     'POST /signin/code': async (ctx, body) => {
       if (ctx.session?.stage !== 'mfa') return ctx.redirect('/')
       const userId = ctx.session.user_id
-      const trustDevice = body.trust === '1' ? { label: browserLabel(ctx.request.headers['user-agent']) } : undefined
-      const result = await mfa.verify(userId, String(body.code ?? ''), { trustDevice })
-      if (!result.ok) return ctx.page('Sign-in code', pages.signinCode(ctx.session, refusal(result)))
-      const session = await startSession(ctx.response, ctx.session, userId, 'full', now())
-      // a code from the app confirms changes for 10 minutes; a recovery code only signs in
-      if (result.method === 'totp') await keepProof(session, result.proof)
-      if (result.device) keepDevice(ctx.response, userId, result.device)
-      const user = await findUser('id', userId)
-      return ctx.redirect(`${user.role === 'support' ? '/support' : '/security'}?done=${result.method}`)
+      const result = await mfa.verify(userId, String(body.code ?? ''), { trustDevice: trustDevice(ctx, body) })
+      if (!result.ok) {
+        return codePage(ctx, userId, refusal(result))
+      }
+      return signedIn(ctx, userId, result)
     },
+    ...keys.securityKeyRoutes({
+      mfa,
+      app: {
+        securityPage,
+        withProof,
+        recheckPassword,
+        cleanLabel,
+        badLabel,
+        receivedCodes,
+        keepProof,
+        layout,
+        signedIn,
+        trustDevice,
+        identity,
+      },
+    }),
     'POST /signout': async (ctx) => {
       await endSession(ctx.session)
       setCookie(ctx.response, COOKIE, '', 0)
@@ -839,6 +909,9 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
     if (request.method === 'GET' && url.pathname === '/style.css') {
       return send(response, 200, STYLE, 'text/css; charset=utf-8')
     }
+    if (request.method === 'GET' && url.pathname === '/security-keys.js') {
+      return send(response, 200, keys.SCRIPT, 'text/javascript; charset=utf-8')
+    }
     const route = routes[`${request.method} ${url.pathname}`]
     if (!route) return send(response, 404, 'not found\n', 'text/plain; charset=utf-8')
     let session = await loadSession(request)
@@ -880,8 +953,13 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
       where: db.describe,
       send: (markup, status = 200) => send(response, status, markup),
       outbox: outbox !== null,
-      page: (title, body) =>
-        send(response, 200, layout({ title, session, user, body, where: db.describe, outbox: outbox !== null })),
+      page: (title, body, { script = false } = {}) =>
+        send(
+          response,
+          200,
+          layout({ title, session, user, body, where: db.describe, outbox: outbox !== null, script }),
+        ),
+      json: (value, status = 200) => send(response, status, JSON.stringify(value), 'application/json; charset=utf-8'),
       redirect: (location) => redirect(response, location),
       signedIn: (next) => (user ? next() : redirect(response, '/signin')),
       support: (next) => (user?.role === 'support' ? next() : send(response, 403, 'support only\n', 'text/plain')),

@@ -1,5 +1,6 @@
 // Security notifications: the email a user gets when MFA changes on their account (turned on or off, reset by
-// support, an authenticator added or removed), built from the MFA service's events, and where it goes.
+// support, an authenticator or security key added or removed, a copy of a key seen), built from the MFA service's
+// events, and where it goes.
 //
 // Building a message (securityMail) is separate from sending it. The console has no mailer: devOutbox keeps each
 // message in a table and the development outbox page (/dev/outbox) lists them, clearly marked as not sent. To send
@@ -29,6 +30,26 @@ const NOTICES = {
     subject: 'An authenticator was removed from your Example Cloud account',
     body: 'An authenticator was removed from your account: its codes no longer sign you in.',
   },
+  cloned: {
+    subject: 'A copy of your security key may exist (Example Cloud)',
+    body: 'Someone who knew your password tried to sign in with a security key that answered like a copy of yours (its signature counter went back), and was refused. If it was not you, change your password, then under Security settings remove that key and add a new one.',
+  },
+}
+
+/** The same events about a security key or passkey (their `kind` is `webauthn`), in its words. */
+const KEY_NOTICES = {
+  enrolled: {
+    subject: NOTICES.enrolled.subject,
+    body: 'Multi-factor authentication was turned on for your account: a security key or passkey was added, and each sign-in now asks for it.',
+  },
+  authenticator_added: {
+    subject: 'A security key was added to your Example Cloud account',
+    body: 'A new security key or passkey was added to your account: it now signs you in too.',
+  },
+  authenticator_removed: {
+    subject: 'A security key was removed from your Example Cloud account',
+    body: 'A security key or passkey was removed from your account: it no longer signs you in.',
+  },
 }
 
 const when = (ms) => `${new Date(ms).toISOString().replace('T', ' ').slice(0, 16)} UTC`
@@ -44,8 +65,8 @@ const when = (ms) => `${new Date(ms).toISOString().replace('T', ' ').slice(0, 16
 export function securityMail(events, to) {
   const type = Object.keys(NOTICES).find((t) => events.some((e) => e.type === t))
   if (!type) return null
-  const { at } = events.find((e) => e.type === type)
-  const { subject, body } = NOTICES[type]
+  const { at, kind } = events.find((e) => e.type === type)
+  const { subject, body } = (kind === 'webauthn' && KEY_NOTICES[type]) || NOTICES[type]
   const text = `Hello,
 
 ${body}

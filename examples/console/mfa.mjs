@@ -12,6 +12,8 @@ const AUDIT_FIELDS = [
   'operation',
   'reason',
   'method',
+  'kind',
+  'detail',
   'retryAfterMs',
   'recoveryCodesLeft',
   'actor',
@@ -32,8 +34,9 @@ const AUDIT_FIELDS = [
  * @param options.encryptionKey - 32 bytes: secrets are sealed with AES-GCM before they reach the store
  * @param options.proofKey - 32 bytes signing step-up proofs (kept in the session after a code)
  * @param options.mailer - `{ send({ to, subject, text }) }` for the security notifications (mail.mjs)
+ * @param options.webauthn - `{ rpId, origins }` for security keys: the console's host name and its origins
  */
-export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mailer }) {
+export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mailer, webauthn }) {
   const writes = new Set()
   const track = (write) => {
     const tracked = Promise.resolve(write).finally(() => writes.delete(tracked))
@@ -86,6 +89,8 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
     policy: { requireIdentityProof: true },
     sendCode: ({ destination, code, expiresAt }) =>
       mailer.send(verificationMail({ to: destination, code, expiresAt, at: now() })),
+    // security keys and passkeys: the browser binds each signature to this RP ID and origin, which the service checks
+    webauthn: { rpId: webauthn.rpId, rpName: 'Example Cloud', origins: webauthn.origins },
   })
   // Events are emitted after the record is written; wait for their rows so the next page shows them.
   const settled = async (result) => {
@@ -101,8 +106,8 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
     listAuthenticators: (userId) => mfa.listAuthenticators(userId),
 
     /**
-     * Starts adding an authenticator: the first one after the app re-checked the password, a further one with a
-     * proof (a fresh code of one of the user's authenticators, a recovery code, or `{ proof, maxAgeMs }`).
+     * Starts adding an authenticator: the first one with the proof of the emailed code (identity.mjs), a further one
+     * with a proof (a fresh code of one of the user's authenticators, a recovery code, or `{ proof, maxAgeMs }`).
      * @returns `{ ok: true, authenticatorId, secret, uri, expiresAt }` or `{ ok: false, reason, retryAfterMs? }`
      */
     beginEnrollment: async (userId, { accountName, label, proof }) =>
@@ -127,8 +132,9 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
     acknowledgeRecoveryCodes: async (userId) => settled(await mfa.acknowledgeRecoveryCodes(userId)),
 
     /**
-     * A sign-in code or recovery code, also returning a step-up proof and, with `trustDevice: { label }`, a device
-     * token: `{ ok: true, method, proof, device? }` or `{ ok: false, reason, retryAfterMs? }`.
+     * A sign-in code, recovery code or security key's answer (its JSON, parsed), also returning a step-up proof and,
+     * with `trustDevice: { label }`, a device token: `{ ok: true, method, proof, device? }` or
+     * `{ ok: false, reason, retryAfterMs? }`.
      */
     verify: async (userId, code, { trustDevice } = {}) =>
       settled(await mfa.verify(userId, code, { proof: true, ...(trustDevice ? { trustDevice } : {}) })),
@@ -164,6 +170,30 @@ export function createConsoleMFA({ db, store, now, encryptionKey, proofKey, mail
     /** Checks an emailed code: `{ ok: true, channel, proof? }` or `{ ok: false, reason, attemptsLeft?, retryAfterMs? }`. */
     checkVerificationCode: async (userId, code, options) =>
       settled(await mfa.checkVerificationCode(userId, code, options)),
+
+    /**
+     * Starts registering a security key or passkey: the first authenticator with the proof of the emailed code
+     * (identity.mjs), a further one with a proof. `{ ok: true, authenticatorId, options, expiresAt }` (for
+     * navigator.credentials.create, the user's keys excluded) or `{ ok: false, reason }`.
+     */
+    beginSecurityKeyRegistration: async (userId, { accountName, label, proof }) =>
+      settled(
+        await mfa.beginSecurityKeyRegistration(userId, {
+          accountName,
+          label,
+          ...(proof === undefined ? {} : { proof }),
+        }),
+      ),
+
+    /** What the browser's key answered: `{ ok: true, authenticatorId, recoveryCodes }` (codes for the first one only). */
+    finishSecurityKeyRegistration: async (userId, response) =>
+      settled(await mfa.finishSecurityKeyRegistration(userId, response)),
+
+    /**
+     * A sign-in or confirmation challenge: `{ ok: true, methods, options?, expiresAt? }` (options for
+     * navigator.credentials.get when the user has a key, its challenge kept in the record) or `{ ok: false, reason }`.
+     */
+    challenge: async (userId) => settled(await mfa.challenge(userId)),
 
     /** The support path: removes the user's MFA, recording who and why. */
     reset: async (userId, { actor, reason }) => settled(await mfa.reset(userId, { actor, reason })),

@@ -68,10 +68,16 @@ const seconds = (ms) => {
   return s < 120 ? `${s} second${s === 1 ? '' : 's'}` : `${Math.ceil(s / 60)} minutes`
 }
 
-/** A refusal as a message element; `data-reason` carries the code for tests and stylesheets. */
-export function refusal(result, id = 'message') {
-  let text = REASONS[result.reason] ?? `Refused (${result.reason}).`
+/** What a refusal says, from `messages` by its reason, with the wait when it locked the user. */
+export function refusalText(result, messages = REASONS) {
+  let text = messages[result.reason] ?? `Refused (${result.reason}).`
   if (result.retryAfterMs) text += ` Locked: try again in ${seconds(result.retryAfterMs)}.`
+  return text
+}
+
+/** A refusal as a message element; `data-reason` carries the code for tests and stylesheets. */
+export function refusal(result, id = 'message', messages = REASONS) {
+  const text = refusalText(result, messages)
   return html`<p class="message error" id="${id}" role="alert" data-reason="${result.reason}">${text}</p>`
 }
 
@@ -105,7 +111,7 @@ export const form = (session, action, body, attrs = '') =>
   html`<form method="post" action="${action}" ${raw(attrs)}>${csrfField(session)}${body}</form>`
 
 /** The page frame: header with who is signed in, the content, and the statement about where things run. */
-export function layout({ title, session, user, body, where, outbox = false }) {
+export function layout({ title, session, user, body, where, outbox = false, script = false }) {
   const nav = user
     ? html`<nav><span id="who">${user.email}${user.role === 'support' ? ' (support)' : ''}</span>
         ${user.role === 'support' ? html`<a href="/support">Support</a>` : html`<a href="/security">Security settings</a>`}
@@ -114,13 +120,18 @@ export function layout({ title, session, user, body, where, outbox = false }) {
     : session.stage === 'mfa'
       ? html`<nav>${form(session, '/signout', html`<button type="submit" class="link" id="signout">Cancel sign-in</button>`)}</nav>`
       : html`<nav><a href="/signin">Sign in</a> <a href="/signup">Create an account</a></nav>`
-  return html`<!doctype html>
+  const scripted = script
+    ? html`this page runs one small script (<a href="/security-keys.js">security-keys.js</a>), which only carries
+      messages between your security key and the server`
+    : 'the page itself runs no script'
+  const page = html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Example Cloud console</title>
 <link rel="stylesheet" href="/style.css">
+${script ? html`<script src="/security-keys.js" defer></script>` : ''}
 </head>
 <body>
 <header><a class="brand" href="/">Example Cloud <small>console</small></a>${nav}</header>
@@ -130,11 +141,13 @@ ${body}
 </main>
 <footer id="server-side">
 <strong>Everything here runs on the server.</strong> Passwords, codes and recovery codes are checked by the Node
-process behind this page, with mfa-core's MFA service over ${where}; the page itself runs no script. The secret
-key is shown once, while you set up your app, and stored encrypted.
+process behind this page, with mfa-core's MFA service over ${where}; ${scripted}. The secret key is shown once, while
+you set up your app, and stored encrypted.
 </footer>
 </body>
 </html>`
+  page.script = script // its response allows that one script (app.mjs)
+  return page
 }
 
 export const pages = {
@@ -184,9 +197,14 @@ export const pages = {
       characters) and send it again.</p>
     <p><a class="button" href="/">Back to the console</a></p>`,
 
-  signinCode: (session, message) => html`${message}
-    <p>This account has MFA on. Type the code your authenticator app shows for <em>Example Cloud</em>, or one of
-      your recovery codes.</p>
+  /** `withApp`: false for a user whose only authenticators are security keys (no app shows them a code). */
+  signinCode: (session, message, alternative = '', withApp = true) => html`${message}
+    <p id="code-intro">${
+      withApp
+        ? html`This account has MFA on. Type the code your authenticator app shows for <em>Example Cloud</em>, or one
+          of your recovery codes.`
+        : 'This account has MFA on with a security key. Without it, type one of your recovery codes.'
+    }</p>
     ${form(
       session,
       '/signin/code',
@@ -196,7 +214,7 @@ export const pages = {
         do not ask it for a code again (you can revoke it under Security settings)</label>
       <button type="submit">Continue</button>`,
       'id="code-form"',
-    )}`,
+    )}${alternative}`,
 }
 
 export { date }

@@ -2,7 +2,7 @@
 export declare const SUPPORT_EMAIL: string
 
 export interface ConsoleOptions {
-  /** TCP port on 127.0.0.1 (0: any free port; default 3000). */
+  /** TCP port on 127.0.0.1 (0: any free port; default 3000), served as http://localhost:<port>/. */
   port?: number
   /** The SQLite file and the generated encryption key live here (default examples/console/data/). */
   dataDir?: string
@@ -32,6 +32,10 @@ export interface ConsoleOptions {
   beforeRoute?: (
     request: import('node:http').IncomingMessage,
   ) => Promise<(() => void) | undefined> | (() => void) | undefined
+  /** The host name security keys are registered to (default localhost; an IP address cannot be one). */
+  rpId?: string
+  /** The origins security keys may sign for (default `http://localhost:<port>`, or `https://<rpId>`). */
+  origins?: string[]
 }
 
 export interface RunningConsole {
@@ -40,6 +44,8 @@ export interface RunningConsole {
   supportPassword: string
   /** Where the data lives, as the page states it. */
   storage: string
+  /** The host name security keys are registered to. */
+  rpId: string
   close(): Promise<void>
 }
 

@@ -13,8 +13,15 @@ import { decodeBase32, generateTOTP, parseKeyURI } from 'mfa-core'
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningConsole, startConsole } from '../../examples/console/server.mjs'
-import { type PostgresHandle, type RedisHandle, startPostgres, startRedis } from '../storage/harness/servers.mjs'
 import { haveChromium, launchChromium, scanQR } from './chromium.js'
+import {
+  CONSOLE_BACKENDS,
+  pageMessage,
+  passIdentityCheck,
+  signInWith,
+  startBackend,
+  submitForm,
+} from './console-pages.js'
 import { havePhone, phoneCode, scanWithPhone } from './phone.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -22,11 +29,7 @@ const haveBrowser = haveChromium('console e2e')
 const withPhone = haveBrowser && havePhone('console e2e steps with a stand-in phone (zbarimg + oathtool)')
 
 const STEP = 30_000
-const backends = [
-  'sqlite',
-  ...(process.env.CI || process.env.MFA_E2E_POSTGRES === '1' ? ['postgres'] : []),
-  ...(process.env.MFA_E2E_REDIS === '1' ? ['redis'] : []), // MFA records in Redis, the app's tables in SQLite
-]
+const backends = CONSOLE_BACKENDS
 
 describe('the console refusal messages', () => {
   it('are the table of docs/reasons.md word for word, one per reason', async () => {
@@ -52,8 +55,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
   let context: BrowserContext
   let page: Page
   let dataDir: string
-  let postgres: PostgresHandle | undefined
-  let redis: RedisHandle | undefined
+  let storage: Awaited<ReturnType<typeof startBackend>> | undefined
   // The server slowed down: requests for `path` wait, once read, until the test opens the gate, and each one waits for
   // the one before it to be answered, as a busy database would serve them (no timing: the test waits for the requests
   // to arrive, then lets them through).
@@ -91,8 +93,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mfa-console-'))
-    if (backend === 'postgres') postgres = await startPostgres()
-    if (backend === 'redis') redis = await startRedis()
+    storage = await startBackend(backend)
     app = await startConsole({
       port: 0,
       dataDir,
@@ -109,8 +110,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
         await before
         return answered
       },
-      ...(postgres ? { databaseUrl: postgres.connectionString } : {}),
-      ...(redis ? { redisUrl: redis.url } : {}),
+      ...storage.options,
     })
     mkdirSync(`${root}test-results`, { recursive: true })
     browser = await launchChromium()
@@ -122,8 +122,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
   afterAll(async () => {
     await browser?.close()
     await app?.close()
-    await postgres?.cleanup()
-    await redis?.cleanup()
+    await storage?.cleanup()
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   })
 
@@ -131,37 +130,11 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     page.screenshot({ path: `${root}test-results/console-${backend}-${name}.png`, fullPage: true })
 
   /** Fills a form's fields and submits it, waiting for the page the server answers with. */
-  async function submit(formId: string, fields: Record<string, string>, on: Page = page) {
-    for (const [name, value] of Object.entries(fields)) await on.fill(`#${formId} [name=${name}]`, value)
-    await Promise.all([on.waitForNavigation(), on.click(`#${formId} button[type=submit]`)])
-  }
-
-  async function message(on: Page = page, id = 'message') {
-    const element = on.locator(`#${id}`)
-    return { reason: await element.getAttribute('data-reason'), text: (await element.textContent()) ?? '' }
-  }
-
-  async function signIn(email: string, password: string, on: Page = page) {
-    await on.goto(`${app.url}signin`)
-    await submit('signin-form', { email, password }, on)
-  }
+  const submit = (formId: string, fields: Record<string, string>, on: Page = page) => submitForm(on, formId, fields)
+  const message = (on: Page = page, id = 'message') => pageMessage(on, id)
+  const signIn = (email: string, password: string, on: Page = page) => signInWith(on, app.url, email, password)
 
   const signOut = () => Promise.all([page.waitForNavigation(), page.click('#signout')])
-
-  /**
-   * "Turn on MFA" checks identity first: the code emailed to the account, read from the newest message of the
-   * development outbox in another tab (the SMTP path is console-identity.test.ts), typed on the identity page.
-   */
-  async function passIdentityCheck() {
-    expect((await message()).reason).toBe('code_sent')
-    const outbox = await context.newPage()
-    await outbox.goto(`${app.url}dev/outbox`)
-    const mail = outbox.locator('section.mail').first()
-    expect(await mail.getAttribute('data-subject')).toBe('Your Example Cloud verification code')
-    const emailed = /code is: (\d{6})\n/.exec((await mail.locator('pre').textContent()) ?? '')?.[1] ?? ''
-    await outbox.close()
-    await submit('identity-form', { code: emailed })
-  }
 
   it('signs up and says where everything runs', async () => {
     await page.goto(app.url)
@@ -192,7 +165,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     await submit('enable-form', { password: 'not my password' })
     expect((await message()).reason).toBe('password_wrong')
     await submit('enable-form', { password: PASSWORD })
-    await passIdentityCheck()
+    await passIdentityCheck(page, app.url)
 
     shownKey = (await page.textContent('#manual-key')) ?? ''
     expect(shownKey).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/)
@@ -509,7 +482,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
   it('support resets a user who lost their phone, with actor and reason in the audit log', async () => {
     // A setup left for longer than 10 minutes has expired, and the page says to start over.
     await submit('enable-form', { password: PASSWORD })
-    await passIdentityCheck()
+    await passIdentityCheck(page, app.url)
     secret = decodeBase32(((await page.textContent('#manual-key')) ?? '').replace(/ /g, ''))
     advance(11 * 60_000)
     await submit('confirm-form', { code1: await code(-1), code2: await code(0) })
@@ -522,7 +495,7 @@ describe.skipIf(!haveBrowser).each(backends)('console (examples/console) over %s
     // MFA on again, then lost.
     await page.goto(`${app.url}security`)
     await submit('enable-form', { password: PASSWORD })
-    await passIdentityCheck()
+    await passIdentityCheck(page, app.url)
     shownKey = (await page.textContent('#manual-key')) ?? ''
     secret = decodeBase32(shownKey.replace(/ /g, ''))
     await submit('confirm-form', { code1: await code(-1), code2: await code(0) })
