@@ -31,8 +31,22 @@ export function parseRecord(data: string): MFARecord {
 }
 
 /**
+ * Parses a text {@link parseRecord} accepted before (at the same store key, in the same service), without checking it
+ * again: the same record, as fresh objects.
+ *
+ * @param data - a text parseRecord returned a record for
+ * @returns the record, schema 2
+ */
+export function parseCheckedRecord(data: string): MFARecord {
+  const o = JSON.parse(data) as MFARecord
+  if (o.schema !== 2) return parseRecord(data)
+  o.unsaved ??= null
+  return o
+}
+
+/**
  * The schema-2 record `o` stands for, as {@link parseRecord} returns it (`unsaved` null when absent), or null when it
- * is not a valid one: the check a record about to be written gets before it is cached as its own next read.
+ * is not a valid one: the check a record about to be written gets before its text is noted as checked.
  *
  * @param o - a parsed JSON object, or a record built in memory
  * @returns the record, or null

@@ -1,57 +1,52 @@
-// The record cache: a record is served again only for the exact text it was read from or written as, at the same
-// store key, frozen; through the service, a text written elsewhere, a tampered text and a record copied to another
-// user are read in full as before (the compare-and-set and the MAC still decide).
+// The checked texts: a record text is taken as checked only when it is exactly the last one checked at the same store
+// key; through the service a text written elsewhere, a tampered text and a record copied to another user are read in
+// full as before (the compare-and-set and the MAC still decide), and each read hands out fresh objects.
 import { createMFA } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { createRecordCache } from '../../../src/mfa/record/cache'
-import { parseRecord } from '../../../src/mfa/record/parse'
+import { createCheckedTexts } from '../../../src/mfa/record/cache'
+import { parseCheckedRecord, parseRecord } from '../../../src/mfa/record/parse'
 import { codeAt, enable, harness, STEP_MS } from '../helpers'
 import { testStore } from '../store-helpers'
 
 const TEXT =
   '{"schema":2,"generation":0,"enabledAt":null,"failures":0,"lockedUntil":0,"recovery":null,"devices":[],"authenticators":[],"pending":null}'
 
-describe('createRecordCache', () => {
-  it('serves a record for the same store key and the exact same text only', () => {
-    const cache = createRecordCache(10)
-    const record = parseRecord(TEXT)
-    cache.put('mfa:alice', TEXT, record)
-    expect(cache.get('mfa:alice', `${TEXT}`)).toBe(record)
-    expect(cache.get('mfa:alice', TEXT.replace('"failures":0', '"failures":1'))).toBeUndefined()
-    expect(cache.get('mfa:alice', `${TEXT} `)).toBeUndefined()
-    expect(cache.get('mfa:bob', TEXT)).toBeUndefined()
-    // a newer text at the key replaces the older one
+describe('createCheckedTexts', () => {
+  it('knows a text at the same store key only, and only the last one noted there', () => {
+    const checked = createCheckedTexts(10)
+    checked.add('mfa:alice', TEXT)
+    expect(checked.has('mfa:alice', `${TEXT}`)).toBe(true)
+    expect(checked.has('mfa:alice', TEXT.replace('"failures":0', '"failures":1'))).toBe(false)
+    expect(checked.has('mfa:alice', `${TEXT} `)).toBe(false)
+    expect(checked.has('mfa:bob', TEXT)).toBe(false)
     const next = TEXT.replace('"generation":0', '"generation":1')
-    cache.put('mfa:alice', next, parseRecord(next))
-    expect(cache.get('mfa:alice', TEXT)).toBeUndefined()
-    expect(cache.get('mfa:alice', next)?.generation).toBe(1)
+    checked.add('mfa:alice', next)
+    expect(checked.has('mfa:alice', TEXT)).toBe(false)
+    expect(checked.has('mfa:alice', next)).toBe(true)
   })
 
-  it('freezes what it keeps all the way down, so nothing changes a cached record', () => {
-    const cache = createRecordCache(10)
-    const record = parseRecord(TEXT)
-    cache.put('mfa:alice', TEXT, record)
-    expect(Object.isFrozen(record)).toBe(true)
-    expect(Object.isFrozen(record.devices)).toBe(true)
-    expect(() => {
-      record.failures = 5
-    }).toThrow(TypeError)
-    expect(() => record.devices.push({ id: 'x', revokedAt: 0, expiresAt: 1 })).toThrow(TypeError)
-  })
-
-  it('keeps at most max store keys, dropping the one written least lately', () => {
-    const cache = createRecordCache(2)
-    for (const user of ['a', 'b', 'c']) cache.put(user, TEXT, parseRecord(TEXT))
-    expect(cache.get('a', TEXT)).toBeUndefined()
-    expect(cache.get('b', TEXT)).toBeDefined()
-    cache.put('b', TEXT, parseRecord(TEXT))
-    cache.put('d', TEXT, parseRecord(TEXT))
-    expect(cache.get('c', TEXT)).toBeUndefined()
-    expect(cache.get('b', TEXT)).toBeDefined()
+  it('keeps at most max store keys, dropping the one noted least lately', () => {
+    const checked = createCheckedTexts(2)
+    for (const user of ['a', 'b', 'c']) checked.add(user, TEXT)
+    expect(checked.has('a', TEXT)).toBe(false)
+    expect(checked.has('b', TEXT)).toBe(true)
+    checked.add('b', TEXT)
+    checked.add('d', TEXT)
+    expect(checked.has('c', TEXT)).toBe(false)
+    expect(checked.has('b', TEXT)).toBe(true)
   })
 })
 
-describe('the service with the cache', () => {
+describe('parseCheckedRecord', () => {
+  it('gives what parseRecord gives, as fresh objects each time', () => {
+    expect(parseCheckedRecord(TEXT)).toEqual(parseRecord(TEXT))
+    const first = parseCheckedRecord(TEXT)
+    first.devices.push({ id: 'x', revokedAt: 0, expiresAt: 1 })
+    expect(parseCheckedRecord(TEXT).devices).toEqual([])
+  })
+})
+
+describe('the service with checked texts', () => {
   const encryptionKeys = { current: 'k1', keys: { k1: new Uint8Array(32).fill(7) } }
 
   it('reads what another service wrote: a code used there is a replay here', async () => {
@@ -61,7 +56,7 @@ describe('the service with the cache', () => {
     const other = createMFA({ issuer: 'Example Cloud', store, now: h.clock.now })
     h.clock.advance(STEP_MS)
     const code = await codeAt(secret, h.clock.t)
-    // this service has its own write cached; the other one changes the record
+    // this service noted its own write; the other one changes the record
     expect(await other.verify('alice', code)).toMatchObject({ ok: true })
     expect(await h.mfa.verify('alice', code)).toMatchObject({ ok: false, reason: 'replayed' })
   })
