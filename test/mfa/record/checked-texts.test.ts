@@ -3,7 +3,7 @@
 // full as before (the compare-and-set and the MAC still decide), and each read hands out fresh objects.
 import { createMFA } from 'mfa-core'
 import { describe, expect, it } from 'vitest'
-import { createCheckedTexts } from '../../../src/mfa/record/cache'
+import { createCheckedTexts } from '../../../src/mfa/record/checked-texts'
 import { parseCheckedRecord, parseRecord } from '../../../src/mfa/record/parse'
 import { codeAt, enable, harness, STEP_MS } from '../helpers'
 import { testStore } from '../store-helpers'
