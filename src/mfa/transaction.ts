@@ -57,8 +57,8 @@ export interface TransactionSettings {
 const secretHolders = (record: MFARecord): SecretParams[] =>
   record.pending ? [...record.authenticators, record.pending] : record.authenticators
 
-/** Most users whose last checked record text is kept (a few KB each). */
-const MAX_CACHED_RECORDS = 1000
+/** Most store keys whose last checked record text is kept (a record text each, 1 to 2 KB). */
+const MAX_CHECKED_TEXTS = 1000
 
 async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
@@ -87,7 +87,7 @@ export function createTransactions(settings: TransactionSettings): Transactions 
   const key = (userId: string) => keyPrefix + userId
   // each store key's last text read or written and found valid: a login reading back what the last one wrote skips
   // the checks and the MAC
-  const checked = createCheckedTexts(MAX_CACHED_RECORDS)
+  const checked = createCheckedTexts(MAX_CHECKED_TEXTS)
 
   /** No secret in clear while encryptionKeys are configured (outside the allowPlaintextSecrets window). */
   const admitted = (record: MFARecord): boolean => secretHolders(record).every((held) => box.admits(held.secret))
