@@ -92,7 +92,7 @@ const PHASES = [
   [/^src\/(internal\/otp|internal\/engine|sync\/|totp|hotp)/, () => 'evidence: code check'],
   [/^src\/(mfa\/evidence|internal\/cache)/, () => 'evidence: bookkeeping'],
   // V8 mostly counts JSON.parse and JSON.stringify as their caller's own time
-  [/^src\/mfa\/record\/cache/, () => 'record cache (lookup, freeze)'],
+  [/^src\/mfa\/record\/checked-texts/, () => 'checked texts (lookup)'],
   [/^src\/mfa\/record/, () => 'parse and validate (JSON.parse included)'],
   [/^src\/mfa\/machine\/gates/, () => 'gate'],
   [/^src\/mfa\/machine\//, () => 'machine'],

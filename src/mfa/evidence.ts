@@ -95,19 +95,9 @@ export function createEvidence(
   // Prepared secrets by store key, authenticator and stored secret (ciphertext when sealed): a login then costs
   // the HMACs only. A re-sealed, rotated or replaced secret is another text, so it gets a new entry.
   const signers = createPromiseCache<HMACSigner>(MAX_SIGNERS)
-  // the text of each stored secret object: a record read back from the transaction's cache holds the same objects
-  const secretTexts = new WeakMap<SecretParams['secret'], string>()
-  const secretText = (secret: SecretParams['secret']): string => {
-    let text = secretTexts.get(secret)
-    if (text === undefined) {
-      text = JSON.stringify(secret)
-      secretTexts.set(secret, text)
-    }
-    return text
-  }
   const signer = (held: SecretParams & { id: string }, context: EvidenceContext): Promise<HMACSigner> => {
     // store keys and ids hold no U+0000
-    const cacheKey = `${context.storeKey}\u0000${held.id}\u0000${held.algorithm}${secretText(held.secret)}`
+    const cacheKey = `${context.storeKey}\u0000${held.id}\u0000${held.algorithm}${JSON.stringify(held.secret)}`
     return signers.get(cacheKey, () => {
       const binding: SecretBinding = { ...context, id: held.id }
       return box.open(held.secret, binding).then((bytes) => engine.prepare(bytes, held.algorithm))

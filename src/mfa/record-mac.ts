@@ -21,14 +21,8 @@ const MAC_INFO = 'mfa-core/record-mac/v1'
  * @param value - a JSON value (strings, safe integers, booleans, null, arrays, plain objects)
  */
 export function canonicalJSON(value: unknown): string {
-  return canonical(value).text
+  return canonical(value)
 }
-
-/**
- * The canonical texts of objects frozen all the way down (the parts a cached record shares with the records written
- * after it): they cannot change, so each is written once.
- */
-const frozenTexts = new WeakMap<object, string>()
 
 /** The JSON texts of object keys (a record has a few dozen distinct ones). */
 const keyTexts = new Map<string, string>()
@@ -41,36 +35,25 @@ const primitiveText = (value: unknown): string =>
       ? String(value)
       : JSON.stringify(value)
 
-/** {@link canonicalJSON}'s text of `value`, and whether `value` is frozen all the way down (a primitive is). */
-function canonical(value: unknown): { text: string; frozen: boolean } {
-  if (typeof value !== 'object' || value === null) return { text: primitiveText(value), frozen: true }
-  const known = frozenTexts.get(value)
-  if (known !== undefined) return { text: known, frozen: true }
-  let frozen = Object.isFrozen(value)
+/** {@link canonicalJSON} without the lists of its first version (filter, map) and JSON.stringify for each key. */
+function canonical(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return primitiveText(value)
   const parts: string[] = []
   if (Array.isArray(value)) {
-    for (const item of value) {
-      const written = canonical(item)
-      frozen &&= written.frozen
-      parts.push(written.text)
-    }
-  } else {
-    const o = value as Record<string, unknown>
-    for (const key of Object.keys(o).sort()) {
-      if (o[key] === undefined) continue
-      const written = canonical(o[key])
-      frozen &&= written.frozen
-      let name = keyTexts.get(key)
-      if (name === undefined) {
-        name = JSON.stringify(key)
-        if (keyTexts.size < 1000) keyTexts.set(key, name)
-      }
-      parts.push(`${name}:${written.text}`)
-    }
+    for (const item of value) parts.push(canonical(item))
+    return `[${parts.join(',')}]`
   }
-  const text = Array.isArray(value) ? `[${parts.join(',')}]` : `{${parts.join(',')}}`
-  if (frozen) frozenTexts.set(value, text)
-  return { text, frozen }
+  const o = value as Record<string, unknown>
+  for (const key of Object.keys(o).sort()) {
+    if (o[key] === undefined) continue
+    let name = keyTexts.get(key)
+    if (name === undefined) {
+      name = JSON.stringify(key)
+      if (keyTexts.size < 1000) keyTexts.set(key, name)
+    }
+    parts.push(`${name}:${canonical(o[key])}`)
+  }
+  return `{${parts.join(',')}}`
 }
 
 /** What the MAC covers: a domain label, the store key (length-prefixed) and the canonical record without `mac`. */

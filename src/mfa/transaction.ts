@@ -7,8 +7,8 @@ import type { MFAEvent, MFAOperation, MFAPolicy } from './api.js'
 import type { SecretBox } from './encryption.js'
 import { emitEvents } from './events.js'
 import { expiry, forgetStale, forgetStaleCodes, isEmpty, type Transition } from './machine/index.js'
-import { createRecordCache } from './record/cache.js'
-import { checkedRecord, parseRecord, serializeRecord, withSchema } from './record/parse.js'
+import { createCheckedTexts } from './record/checked-texts.js'
+import { checkedRecord, parseCheckedRecord, parseRecord, serializeRecord, withSchema } from './record/parse.js'
 import { isTOTP, type MFARecord, type SecretParams, totpOf } from './record/shapes.js'
 import type { RecordSeal } from './record-mac.js'
 import type { RecoveryHasher } from './recovery.js'
@@ -57,8 +57,8 @@ export interface TransactionSettings {
 const secretHolders = (record: MFARecord): SecretParams[] =>
   record.pending ? [...totpOf(record), record.pending] : totpOf(record)
 
-/** Most users whose last record text is kept parsed and checked (a few KB each). */
-const MAX_CACHED_RECORDS = 1000
+/** Most store keys whose last checked record text is kept (a record text each, 1 to 2 KB). */
+const MAX_CHECKED_TEXTS = 1000
 
 async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
@@ -85,9 +85,9 @@ async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
 export function createTransactions(settings: TransactionSettings): Transactions {
   const { store, keyPrefix, maxRetries, policy, box, hasher, seal, clock, onEvent } = settings
   const key = (userId: string) => keyPrefix + userId
-  // each store key's last text read or written, parsed and checked: a login reading back what the last one wrote
-  // skips the parse, the checks and the MAC
-  const checked = createRecordCache(MAX_CACHED_RECORDS)
+  // each store key's last text read or written and found valid: a login reading back what the last one wrote skips
+  // the checks and the MAC
+  const checked = createCheckedTexts(MAX_CHECKED_TEXTS)
 
   /** No secret in clear while encryptionKeys are configured (outside the allowPlaintextSecrets window). */
   const admitted = (record: MFARecord): boolean => secretHolders(record).every((held) => box.admits(held.secret))
@@ -97,8 +97,7 @@ export function createTransactions(settings: TransactionSettings): Transactions 
     if (typeof entry !== 'object' || typeof entry.data !== 'string' || !Number.isSafeInteger(entry.version)) {
       throw new OTPError('ERR_STORAGE', `the MFA store returned ${describe(entry)} instead of { data, version }`)
     }
-    const seen = checked.get(storeKey, entry.data)
-    if (seen !== undefined) return seen
+    if (checked.has(storeKey, entry.data)) return parseCheckedRecord(entry.data)
     const record = parseRecord(entry.data)
     if (!admitted(record)) {
       throw new OTPError(
@@ -107,17 +106,17 @@ export function createTransactions(settings: TransactionSettings): Transactions 
       )
     }
     await seal.check(record, storeKey)
-    checked.put(storeKey, entry.data, record)
+    checked.add(storeKey, entry.data)
     return record
   }
 
   /**
-   * Caches a record this service has just written as its own next read: checked as a read would check it (signed
-   * here, so its MAC holds); one a read would refuse is not kept, so that read refuses it as before.
+   * Notes the text this service has just written as checked, when it passes the check a read would make (signed here,
+   * so its MAC holds); one a read would refuse is not noted, so that read refuses it as before.
    */
   const remember = (storeKey: string, data: string, written: MFARecord): void => {
     const record = checkedRecord(written)
-    if (record !== null && admitted(record)) checked.put(storeKey, data, record)
+    if (record !== null && admitted(record)) checked.add(storeKey, data)
   }
 
   /** Whether {@link reseal} has anything to move: the usual write has not, and costs no copy. */

@@ -97,7 +97,7 @@ describe('canonicalJSON', () => {
     expect(canonicalJSON({ b: 1, a: undefined, c: [null, 'x'] })).toBe('{"b":1,"c":[null,"x"]}')
   })
 
-  it('writes a part frozen all the way down as before, every time; a part that can still change follows it', () => {
+  it('writes frozen objects as any other, and follows what changes inside one frozen on top only', () => {
     const frozen = Object.freeze({ z: Object.freeze([1, 2]), a: 'x' })
     const record = { b: frozen, a: 0 }
     expect(canonicalJSON(record)).toBe('{"a":0,"b":{"a":"x","z":[1,2]}}')

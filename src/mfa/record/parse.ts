@@ -47,9 +47,22 @@ export function withSchema(record: MFARecord): MFARecord {
 }
 
 /**
+ * Parses a text {@link parseRecord} accepted before (at the same store key, in the same service), without checking it
+ * again: the same record, as fresh objects (a schema-1 text goes through the upgrade again).
+ *
+ * @param data - a text parseRecord returned a record for
+ * @returns the record, schema 2 or 3
+ */
+export function parseCheckedRecord(data: string): MFARecord {
+  const o = JSON.parse(data) as MFARecord
+  if (o.schema !== 2 && o.schema !== 3) return parseRecord(data)
+  o.unsaved ??= null
+  return o
+}
+
+/**
  * The schema-2 or schema-3 record `o` stands for, as {@link parseRecord} returns it (`unsaved` null when absent), or
- * null when it is not a valid one: the check a record about to be written gets before it is cached as its own next
- * read.
+ * null when it is not a valid one: the check a record about to be written gets before its text is noted as checked.
  *
  * @param o - a parsed JSON object, or a record built in memory
  * @returns the record, or null
