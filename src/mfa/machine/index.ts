@@ -7,8 +7,8 @@
 // One concept a file: types (transitions), gates, refusal (the failure budget), prove (a code consumed), step-up
 // (proofs), login, enrollment, authenticators, recovery-codes, security-change (what every security change does),
 // turn-off (disable, reset), trusted-devices, resync, keys (which keys a record needs, the rewrite), security-keys
-// (WebAuthn: registration, challenges, assertions), verification-codes (email and SMS codes, the identity proof of a
-// first enrollment), record-expiry, status.
+// (WebAuthn: registration, challenges) over key-assertions (an assertion proved, the WebAuthn state kept tidy),
+// verification-codes (email and SMS codes, the identity proof of a first enrollment), record-expiry, status.
 
 export {
   type ImportedSecret,
@@ -43,9 +43,16 @@ export {
   refuseClosed,
   stepAt,
 } from './gates.js'
+export {
+  dropRegistration,
+  type KeyEvidence,
+  keyRequirementMet,
+  proveKey,
+  pruneKeyState,
+} from './key-assertions.js'
 export { keyIds, rewrite } from './keys.js'
 export { type CodeSuccess, type VerifyExtras, type VerifySuccess, verify } from './login.js'
-export { type CodeEvidence, type Proved, prove } from './prove.js'
+export { type CodeEvidence, prove } from './prove.js'
 export { expiry, isEmpty } from './record-expiry.js'
 export {
   acknowledgeRecoveryCodes,
@@ -76,19 +83,14 @@ export {
   type ChallengeIssued,
   challengeGate,
   DEFAULT_KEY_LABEL,
-  dropRegistration,
   type FinishClosed,
   type FinishGate,
   finishGate,
   finishKeyRegistration,
   issueChallenge,
-  type KeyEvidence,
   type KeyRegistered,
   type KeyRegistrationStarted,
-  keyRequirementMet,
   type NewKeyRegistration,
-  proveKey,
-  pruneKeyState,
   type RegisteredKey,
   type RegistrationEvidence,
 } from './security-keys.js'
@@ -118,7 +120,7 @@ export {
   useTrustedDevice,
 } from './trusted-devices.js'
 export { disable, reset } from './turn-off.js'
-export type { FreshRecoveryCodes, NeedsRecovery, Refusal, Transition } from './types.js'
+export type { FreshRecoveryCodes, NeedsRecovery, Proved, Refusal, Transition } from './types.js'
 export {
   type CodeCheckGate,
   type CodeCheckRefusal,

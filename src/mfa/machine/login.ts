@@ -4,10 +4,10 @@ import type { CodeReason, MFAPolicy } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
 import type { MFARecord } from '../record/shapes.js'
 import { type ClosedGate, type CodeGate, refuseClosed } from './gates.js'
-import { type CodeEvidence, type Proved, prove, withId } from './prove.js'
+import { type CodeEvidence, prove, withId } from './prove.js'
 import type { ProofClaims } from './step-up.js'
 import { type FreshDevice, trustDevice } from './trusted-devices.js'
-import type { Refusal, Transition } from './types.js'
+import type { Proved, Refusal, Transition } from './types.js'
 
 /** The result of a successful code check. */
 export type CodeSuccess =

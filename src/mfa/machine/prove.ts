@@ -5,9 +5,9 @@ import type { CodeReason, MFAPolicy } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
 import type { Authenticator, MFARecord, RecoveryDigests } from '../record/shapes.js'
 import { type CodeGate, stepAt } from './gates.js'
+import { type KeyEvidence, proveKey } from './key-assertions.js'
 import { fail, refuse } from './refusal.js'
-import { type KeyEvidence, proveKey } from './security-keys.js'
-import type { Refusal, Transition } from './types.js'
+import type { Proved, Refusal, Transition } from './types.js'
 
 /**
  * What the user typed, as the evidence side found it: not a code at all; a TOTP code and the authenticator and
@@ -19,14 +19,6 @@ export type CodeEvidence =
   | { kind: 'totp'; match: { authenticatorId: string; step: number } | null }
   | { kind: 'recovery'; digest: string }
   | KeyEvidence
-
-/** A proof that passed: the record with the code consumed (failures cleared), and how it was proven. */
-export interface Proved {
-  next: MFARecord
-  method: 'totp' | 'recovery' | 'webauthn'
-  authenticatorId?: string
-  events: MFAEventDraft[]
-}
 
 /**
  * Applies replay protection and throttling to a code or proof. Malformed input and replays do not count as

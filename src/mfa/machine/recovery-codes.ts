@@ -4,8 +4,8 @@
 import type { MFAPolicy, ProofReason } from '../api.js'
 import type { MFARecord, SealedCodes, UnsavedRecovery } from '../record/shapes.js'
 import { type ClosedGate, type CodeGate, refuseClosed } from './gates.js'
+import { pruneKeyState } from './key-assertions.js'
 import { securityChange } from './security-change.js'
-import { pruneKeyState } from './security-keys.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
 import type { FreshRecoveryCodes, NeedsRecovery, Refusal, Transition } from './types.js'
 

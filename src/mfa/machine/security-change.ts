@@ -3,7 +3,7 @@
 // enrollment: one begun with a proof of the old generation must not outlive that proof.
 import type { MFAEventDraft } from '../events.js'
 import { countUp, MAX_GENERATION, type MFARecord, type PendingEnrollment } from '../record/shapes.js'
-import { dropRegistration } from './security-keys.js'
+import { dropRegistration } from './key-assertions.js'
 import { revokeForSecurity } from './trusted-devices.js'
 
 /** The `enrollment_cancelled` event of a pending enrollment that goes unconfirmed (none when there is none). */

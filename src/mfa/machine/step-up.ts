@@ -12,10 +12,10 @@ import type {
 import { ALL_PROOF_METHODS, PROOF_CLOCK_SKEW_MS } from '../policy.js'
 import { MAX_GENERATION, type MFARecord } from '../record/shapes.js'
 import type { CodeGate } from './gates.js'
-import { type CodeEvidence, type Proved, prove } from './prove.js'
+import { keyRequirementMet } from './key-assertions.js'
+import { type CodeEvidence, prove } from './prove.js'
 import { refuse } from './refusal.js'
-import { keyRequirementMet } from './security-keys.js'
-import type { Refusal, Transition } from './types.js'
+import type { Proved, Refusal, Transition } from './types.js'
 
 /** What a proof says. Times in milliseconds since the Unix epoch. */
 export interface ProofClaims {

@@ -4,10 +4,10 @@ import type { MFAPolicy, ProofReason } from '../api.js'
 import type { MFAEventDraft } from '../events.js'
 import { countUp, emptyRecord, MAX_GENERATION, type MFARecord } from '../record/shapes.js'
 import { type ClosedGate, type CodeGate, refuseClosed } from './gates.js'
-import { type Proved, withId } from './prove.js'
+import { withId } from './prove.js'
 import { securityChange } from './security-change.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
-import type { Refusal, Transition } from './types.js'
+import type { Proved, Refusal, Transition } from './types.js'
 
 /** The record left when MFA is off: nothing but the bumped generation (so earlier proofs stay void). */
 const tombstone = (record: MFARecord | null): MFARecord => emptyRecord(countUp(record?.generation ?? 0, MAX_GENERATION))

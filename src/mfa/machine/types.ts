@@ -33,3 +33,11 @@ export interface FreshRecoveryCodes {
 export interface NeedsRecovery<R> {
   needsRecovery: (fresh: FreshRecoveryCodes) => Transition<R>
 }
+
+/** A proof that passed: the record with the code consumed (failures cleared), and how it was proven. */
+export interface Proved {
+  next: MFARecord
+  method: 'totp' | 'recovery' | 'webauthn'
+  authenticatorId?: string
+  events: MFAEventDraft[]
+}

@@ -1,6 +1,6 @@
 // A security key or passkey in the record (schema 3): its entry in the authenticators list, the user's WebAuthn
 // state (user handle, the registration begun, the sign-in challenges), and their checks. Schema 2 holds neither.
-import { exactKeys, type Fields, isCount, isEnrollmentLife, isText, isTime } from './check.js'
+import { exactKeys, type Fields, isCount, isEnrollmentLife, isText, isTime } from './fields.js'
 
 /** COSE algorithms of a stored key: -8 EdDSA, -7 ES256, -257 RS256. */
 export type KeyAlgorithm = -8 | -7 | -257

@@ -2,7 +2,7 @@
 // recovery digests; at most one pending enrollment, possibly a rotation) to schema 2, in memory; the next write
 // stores it as schema 2.
 import type { MFAAlgorithm } from '../api.js'
-import { exactKeys, isCount, isDigestList, isEnrollmentLife, isIntFrom, isParams, isSecret, isTime } from './check.js'
+import { exactKeys, isCount, isDigestList, isEnrollmentLife, isIntFrom, isParams, isSecret, isTime } from './fields.js'
 import { DEFAULT_LABEL, MAX_ATTEMPTS_COUNT, MAX_FAILURES_COUNT, type MFARecord, type StoredSecret } from './shapes.js'
 
 /** The id a schema-1 record's active authenticator gets on upgrade (fixed, so reads before the first write agree). */

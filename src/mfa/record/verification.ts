@@ -7,7 +7,7 @@ import {
   MAX_VERIFICATION_CODE_TTL_MS,
   MAX_VERIFICATION_CODES_PER_HOUR,
 } from '../policy.js'
-import { exactKeys, isCount, isHex32, isText, isTime } from './check.js'
+import { exactKeys, isCount, isHex32, isText, isTime } from './fields.js'
 
 /** A verification code waiting to be checked. Never the code itself: its digest. Times in ms since the Unix epoch. */
 export interface PendingCode {
