@@ -44,7 +44,7 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /** Each byte value's two lower-case hex digits. */
-const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'))
+const HEX_PAIRS = /* @__PURE__ */ Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'))
 
 /** The first `length` bytes of `bytes` (all of them by default) as lower-case hex. */
 export function toHex(bytes: Uint8Array, length = bytes.length): string {
