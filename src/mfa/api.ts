@@ -386,7 +386,10 @@ export type RefusalReason =
 
 /** What the user has, for a settings page. Times in milliseconds since the Unix epoch. */
 export interface MFAStatus {
-  /** `active`: codes are required; `pending`: a first enrollment awaits confirmation; `none`: neither. */
+  /**
+   * `active`: codes are required; `pending`: a first enrollment awaits confirmation (an app's, or a security key's
+   * registration begun); `none`: neither.
+   */
   state: 'none' | 'pending' | 'active'
   /** When MFA was turned on. */
   enabledAt?: number
@@ -399,6 +402,12 @@ export interface MFAStatus {
   pendingExpiresAt?: number
   /** The id the pending enrollment's authenticator gets when confirmed; set with `pendingExpiresAt`. */
   pendingAuthenticatorId?: string
+  /**
+   * A security key's registration begun and not yet finished (`beginSecurityKeyRegistration`): the id the key gets
+   * and until when the browser's response is accepted (ms). For a user with no authenticator it makes `state`
+   * `'pending'` too. {@link MFA.cancelEnrollment} cancels it.
+   */
+  pendingSecurityKey?: { authenticatorId: string; expiresAt: number }
   /** How many trusted devices (unexpired, unrevoked) the user has; absent when none. */
   trustedDevices?: number
   /** Until when recovery codes issued lately can be shown again ({@link MFA.unsavedRecoveryCodes}); absent when none. */
@@ -905,12 +914,13 @@ export interface MFA {
    */
   acknowledgeRecoveryCodes(userId: string): Promise<{ ok: true }>
   /**
-   * Cancels the user's pending enrollment (a QR code shown but never confirmed, or one the user does not recognise).
-   * Needs no proof: it only takes away. Every security change (a removal, new recovery codes, `disable`, `reset`)
-   * cancels a pending enrollment too.
+   * Cancels the user's pending enrollment (a QR code shown but never confirmed, or one the user does not recognise)
+   * and a security key's registration begun. Needs no proof: it only takes away. Every security change (a removal,
+   * new recovery codes, `disable`, `reset`) cancels them too.
    *
    * @param userId - the user
-   * @returns the id the cancelled authenticator would have had, or `not_pending` (none, or it had expired)
+   * @returns the id the cancelled authenticator would have had (the app's when both were pending), or `not_pending`
+   * (none, or they had expired)
    * @throws OTPError `ERR_INVALID_OPTION` for a bad user id; `ERR_STORAGE`, `ERR_RECORD_INVALID`
    * @example
    * const status = await mfa.status(user.id)

@@ -136,6 +136,29 @@ describe('security keys: registration', () => {
     expectNoKeyMaterial(h.events, begun.options.challenge, options.challenge)
   })
 
+  it('a registration begun shows in status and cancelEnrollment cancels it: the response is then not_pending', async () => {
+    const h = harness({ webauthn: WEBAUTHN })
+    const key = softKey()
+    const begun = await h.mfa.beginSecurityKeyRegistration('alice', { label: 'YubiKey' })
+    if (!begun.ok) throw new Error(begun.reason)
+    expect(await h.mfa.status('alice')).toEqual({
+      state: 'pending',
+      pendingSecurityKey: { authenticatorId: begun.authenticatorId, expiresAt: begun.expiresAt },
+    })
+    expect(await h.mfa.cancelEnrollment('alice')).toEqual({ ok: true, authenticatorId: begun.authenticatorId })
+    expect(await h.mfa.status('alice')).toEqual({ state: 'none' })
+    expect(await h.mfa.finishSecurityKeyRegistration('alice', key.register(begun.options))).toEqual({
+      ok: false,
+      reason: 'not_pending',
+    })
+    expect(await h.mfa.cancelEnrollment('alice')).toEqual({ ok: false, reason: 'not_pending' })
+    expect(h.events.map((e) => [e.type, e.kind, e.reason])).toEqual([
+      ['enrollment_started', 'webauthn', undefined],
+      ['enrollment_cancelled', 'webauthn', 'user'],
+      ['failed', 'webauthn', 'not_pending'],
+    ])
+  })
+
   it('a registration is single use: a refused response spends it, a malformed one does not', async () => {
     const h = harness({ webauthn: WEBAUTHN })
     const key = softKey()

@@ -14,6 +14,7 @@ import {
   type SecretParams,
 } from '../record/shapes.js'
 import { type ClosedGate, type CodeGate, proofGate, refuseClosed, stepAt } from './gates.js'
+import { dropRegistration } from './key-assertions.js'
 import { type RepeatedConfirmation, repeatConfirmation, unsavedFor } from './recovery-codes.js'
 import { refuse } from './refusal.js'
 import { cancelled, securityChange } from './security-change.js'
@@ -265,16 +266,24 @@ export function pendingEnrollment(
 }
 
 /**
- * Cancels the pending enrollment (the user's choice): removed, with an `enrollment_cancelled` event. An expired one
- * is removed too but answers `not_pending`, as does a record with none.
+ * Cancels what is pending (the user's choice): an app's enrollment and a security key's registration begun, each
+ * removed with an `enrollment_cancelled` event. The answer names the app's pending authenticator, else the key's.
+ * Expired ones are removed too but answer `not_pending`, as does a record with neither.
  */
 export function cancelEnrollment(
   record: MFARecord | null,
   now: number,
 ): Transition<{ ok: true; authenticatorId: string } | Refusal<'not_pending'>> {
-  const pending = record?.pending
-  if (!record || !pending) return { result: { ok: false, reason: 'not_pending' }, events: [] }
-  const next: MFARecord = { ...record, pending: null }
-  if (now >= pending.expiresAt) return { result: { ok: false, reason: 'not_pending' }, next, events: [] }
-  return { result: { ok: true, authenticatorId: pending.id }, next, events: cancelled(pending, 'user') }
+  const pending = record?.pending ?? null
+  const registration = record?.webauthn?.registration ?? null
+  if (!record || (!pending && !registration)) return { result: { ok: false, reason: 'not_pending' }, events: [] }
+  const next = dropRegistration({ ...record, pending: null })
+  const events: MFAEventDraft[] = []
+  if (pending && now < pending.expiresAt) events.push(...cancelled(pending, 'user'))
+  if (registration && now < registration.expiresAt) {
+    events.push({ type: 'enrollment_cancelled', authenticatorId: registration.id, reason: 'user', kind: 'webauthn' })
+  }
+  const first = events[0]?.authenticatorId
+  if (first === undefined) return { result: { ok: false, reason: 'not_pending' }, next, events: [] }
+  return { result: { ok: true, authenticatorId: first }, next, events }
 }

@@ -8,8 +8,10 @@ import { listDevices } from './trusted-devices.js'
 /** The status of a record at `now`: an expired pending enrollment is not shown. */
 export function status(record: MFARecord | null, now: number): MFAStatus {
   const pending = record?.pending && now < record.pending.expiresAt ? record.pending : null
+  const registration = record?.webauthn?.registration
+  const keyPending = registration && now < registration.expiresAt ? registration : null
   const count = record?.authenticators.length ?? 0
-  const out: MFAStatus = { state: count > 0 ? 'active' : pending ? 'pending' : 'none' }
+  const out: MFAStatus = { state: count > 0 ? 'active' : pending || keyPending ? 'pending' : 'none' }
   if (record && count > 0) {
     out.enabledAt = record.enabledAt as number
     out.authenticators = count
@@ -24,6 +26,7 @@ export function status(record: MFARecord | null, now: number): MFAStatus {
     out.pendingExpiresAt = pending.expiresAt
     out.pendingAuthenticatorId = pending.id
   }
+  if (keyPending) out.pendingSecurityKey = { authenticatorId: keyPending.id, expiresAt: keyPending.expiresAt }
   const ids = record ? keyIds(record) : []
   if (ids.length > 0) out.keyIds = ids
   return out
