@@ -17,7 +17,7 @@ import { type ClosedGate, type CodeGate, proofGate, refuseClosed, stepAt } from 
 import { dropRegistration } from './key-assertions.js'
 import { type RepeatedConfirmation, repeatConfirmation, unsavedFor } from './recovery-codes.js'
 import { refuse } from './refusal.js'
-import { cancelled, securityChange } from './security-change.js'
+import { cancelled, registrationCancelled, securityChange } from './security-change.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
 import type { NeedsRecovery, Refusal, Transition } from './types.js'
 import { identityRefusal } from './verification-codes.js'
@@ -278,11 +278,9 @@ export function cancelEnrollment(
   const registration = record?.webauthn?.registration ?? null
   if (!record || (!pending && !registration)) return { result: { ok: false, reason: 'not_pending' }, events: [] }
   const next = dropRegistration({ ...record, pending: null })
-  const events: MFAEventDraft[] = []
-  if (pending && now < pending.expiresAt) events.push(...cancelled(pending, 'user'))
-  if (registration && now < registration.expiresAt) {
-    events.push({ type: 'enrollment_cancelled', authenticatorId: registration.id, reason: 'user', kind: 'webauthn' })
-  }
+  // an expired one is removed without an event, as it had ended already
+  const live = <T extends { expiresAt: number }>(held: T | null) => (held && now < held.expiresAt ? held : null)
+  const events = [...cancelled(live(pending), 'user'), ...registrationCancelled(live(registration), 'user')]
   const first = events[0]?.authenticatorId
   if (first === undefined) return { result: { ok: false, reason: 'not_pending' }, next, events: [] }
   return { result: { ok: true, authenticatorId: first }, next, events }

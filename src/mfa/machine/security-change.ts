@@ -2,6 +2,7 @@
 // generation on (every earlier step-up proof is void), revokes every trusted device, and cancels a pending
 // enrollment: one begun with a proof of the old generation must not outlive that proof.
 import type { MFAEventDraft } from '../events.js'
+import type { KeyRegistration } from '../record/security-key.js'
 import { countUp, MAX_GENERATION, type MFARecord, type PendingEnrollment } from '../record/shapes.js'
 import { dropRegistration } from './key-assertions.js'
 import { revokeForSecurity } from './trusted-devices.js'
@@ -9,6 +10,16 @@ import { revokeForSecurity } from './trusted-devices.js'
 /** The `enrollment_cancelled` event of a pending enrollment that goes unconfirmed (none when there is none). */
 export function cancelled(pending: PendingEnrollment | null, reason: 'user' | 'security'): MFAEventDraft[] {
   return pending ? [{ type: 'enrollment_cancelled', authenticatorId: pending.id, reason }] : []
+}
+
+/** The `enrollment_cancelled` event of a security key's registration begun and dropped (none when there is none). */
+export function registrationCancelled(
+  registration: KeyRegistration | null | undefined,
+  reason: 'user' | 'security',
+): MFAEventDraft[] {
+  return registration
+    ? [{ type: 'enrollment_cancelled', authenticatorId: registration.id, reason, kind: 'webauthn' }]
+    : []
 }
 
 /**
@@ -21,17 +32,6 @@ export function cancelled(pending: PendingEnrollment | null, reason: 'user' | 's
  */
 export function securityChange(record: MFARecord, now: number): { next: MFARecord; events: MFAEventDraft[] } {
   const revoked = revokeForSecurity(record, now)
-  const registration = record.webauthn?.registration
-  const events = registration
-    ? [
-        {
-          type: 'enrollment_cancelled',
-          authenticatorId: registration.id,
-          reason: 'security',
-          kind: 'webauthn',
-        } as const,
-      ]
-    : []
   return {
     next: {
       ...dropRegistration(record),
@@ -39,6 +39,10 @@ export function securityChange(record: MFARecord, now: number): { next: MFARecor
       devices: revoked.devices,
       pending: null,
     },
-    events: [...revoked.events, ...cancelled(record.pending, 'security'), ...events],
+    events: [
+      ...revoked.events,
+      ...cancelled(record.pending, 'security'),
+      ...registrationCancelled(record.webauthn?.registration, 'security'),
+    ],
   }
 }
