@@ -1,7 +1,7 @@
 // What the hand-written tables of the pure machine (test/mfa/machine/) start from: an
 // instant on a step boundary, two authenticators and a set of recovery digests. No crypto: the secrets and
 // digests are placeholders the machine stores and never reads.
-import type { FreshRecoveryCodes } from '../../../src/mfa/machine/index.js'
+import type { FreshRecoveryCodes, OpenedProof, ProofClaims, ProofEvidence } from '../../../src/mfa/machine/index.js'
 import {
   emptyRecord,
   type MFARecord,
@@ -59,3 +59,24 @@ export const twoAuthenticators = (over: Partial<MFARecord> = {}): MFARecord => (
 })
 /** A user at generation 4: the phone (used a day ago) and the tablet (never used), recovery digests, the laptop. */
 export const ACTIVE: MFARecord = twoAuthenticators({ devices: [LAPTOP] })
+
+/**
+ * The claims of an identity proof: a verification code sent by email for 'enroll' and checked a minute before T, at
+ * generation 0 (what `identityRefusal` and the identity gate look at).
+ */
+export const identityClaims = (over: Partial<ProofClaims> = {}): ProofClaims => ({
+  kid: '0',
+  verifiedAt: T - 60_000,
+  generation: 0,
+  method: 'email',
+  authenticatorId: null,
+  purpose: 'enroll',
+  ...over,
+})
+
+/** A step-up proof as the evidence side opened it (`'invalid'`: a bad signature), accepted up to `maxAgeMs`. */
+export const openedProof = (claims: ProofClaims | 'invalid', maxAgeMs = 600_000): ProofEvidence => ({
+  kind: 'proof',
+  opened: (claims === 'invalid' ? { ok: false, reason: 'invalid' } : { ok: true, claims }) as OpenedProof,
+  maxAgeMs,
+})

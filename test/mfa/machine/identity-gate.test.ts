@@ -6,26 +6,14 @@ import { describe, expect, it } from 'vitest'
 import * as m from '../../../src/mfa/machine/index.js'
 import { resolvePolicy } from '../../../src/mfa/policy.js'
 import { emptyRecord, type MFARecord } from '../../../src/mfa/record/shapes.js'
-import { PHONE, S, T, twoAuthenticators } from './fixtures.js'
+import { identityClaims, openedProof, PHONE, S, T, twoAuthenticators } from './fixtures.js'
 
-const MIN = 60_000
+const _MIN = 60_000
 const REQUIRED = resolvePolicy({ requireIdentityProof: true })
 const OPEN = resolvePolicy({})
 
-const claims = (over: Partial<m.ProofClaims> = {}): m.ProofClaims => ({
-  kid: '0',
-  verifiedAt: T - MIN,
-  generation: 0,
-  method: 'email',
-  authenticatorId: null,
-  purpose: 'enroll',
-  ...over,
-})
-const proof = (c: m.ProofClaims): m.ProofEvidence => ({
-  kind: 'proof',
-  opened: { ok: true, claims: c },
-  maxAgeMs: 10 * MIN,
-})
+const claims = identityClaims
+const proof = openedProof
 
 const secret = {
   id: 'new',

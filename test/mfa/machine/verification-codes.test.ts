@@ -9,8 +9,6 @@ import {
   forgetStaleCodes,
   identityRefusal,
   type NewCode,
-  type OpenedProof,
-  type ProofClaims,
   sendCode,
   voidUndelivered,
 } from '../../../src/mfa/machine/index'
@@ -18,7 +16,7 @@ import { DEFAULT_POLICY } from '../../../src/mfa/policy'
 import { withSchema } from '../../../src/mfa/record/parse'
 import { emptyRecord, type MFARecord } from '../../../src/mfa/record/shapes'
 import type { PendingCode } from '../../../src/mfa/record/verification'
-import { ACTIVE, T } from './fixtures'
+import { ACTIVE, identityClaims, openedProof, T } from './fixtures'
 
 const MIN = 60_000
 const HOUR = 60 * MIN
@@ -307,20 +305,8 @@ describe('voidUndelivered', () => {
 })
 
 describe('identityRefusal: the proof a first enrollment asks for under requireIdentityProof', () => {
-  const claims = (over: Partial<ProofClaims> = {}): ProofClaims => ({
-    kid: '0',
-    verifiedAt: T - MIN,
-    generation: 0,
-    method: 'email',
-    authenticatorId: null,
-    purpose: 'enroll',
-    ...over,
-  })
-  const proof = (c: ProofClaims | 'invalid', maxAgeMs = 10 * MIN) => ({
-    kind: 'proof' as const,
-    opened: (c === 'invalid' ? { ok: false, reason: 'invalid' } : { ok: true, claims: c }) as OpenedProof,
-    maxAgeMs,
-  })
+  const claims = identityClaims
+  const proof = openedProof
   const record = withCode(null)
   // [rule, record, evidence, expected]
   const table: [string, MFARecord | null, Parameters<typeof identityRefusal>[1], string | null][] = [
