@@ -8,7 +8,7 @@ import { createPromiseCache } from '../internal/cache.js'
 import { deriveHMACKey, signHMAC } from '../internal/crypto.js'
 import type { ProofKeyEntry } from './api.js'
 import { readKey } from './key-option.js'
-import type { OpenedProof, ProofClaims } from './machine/step-up.js'
+import { isChannel, type OpenedProof, type ProofClaims } from './machine/step-up.js'
 
 /** Checked proof keys: the id that signs, and every id that opens. */
 export interface ProofKeyRing {
@@ -102,7 +102,7 @@ function decodePayload(bytes: Uint8Array): ProofClaims | null {
     const text = new TextDecoder('utf-8', { fatal: true })
     const kid = text.decode(bytes.subarray(19, 19 + kidLength))
     const auth = text.decode(bytes.subarray(20 + kidLength))
-    if (method === 'email' || method === 'sms') {
+    if (isChannel(method)) {
       return { kid, verifiedAt, generation, method, authenticatorId: null, purpose: auth }
     }
     return { kid, verifiedAt, generation, method, authenticatorId: method === 'recovery' ? null : auth }
@@ -160,7 +160,7 @@ export function createProofCodec(ring: ProofKeyRing): ProofCodec {
       const full = { ...claims, kid: ring.current }
       const safe = (n: number) => Number.isSafeInteger(n) && n >= 0
       const auth = claims.authenticatorId
-      const channel = claims.method === 'email' || claims.method === 'sms'
+      const channel = isChannel(claims.method)
       const byAuthenticator = claims.method === 'totp' || claims.method === 'webauthn'
       if (!safe(full.verifiedAt) || !safe(full.generation) || byAuthenticator !== (auth !== null)) {
         misuse(
