@@ -6,7 +6,7 @@ import type { MFAStore, MFAStoreEntry } from '../storage/store.js'
 import type { MFAEvent, MFAOperation, MFAPolicy } from './api.js'
 import type { SecretBox } from './encryption.js'
 import { emitEvents } from './events.js'
-import { expiry, forgetStale, forgetStaleCodes, isEmpty, type Transition } from './machine/index.js'
+import { expiry, forgetStale, isEmpty, type Transition } from './machine/index.js'
 import { createCheckedTexts } from './record/checked-texts.js'
 import { checkedRecord, parseCheckedRecord, parseRecord, serializeRecord, withSchema } from './record/parse.js'
 import { isTOTP, type MFARecord, type SecretParams, totpOf } from './record/shapes.js'
@@ -183,8 +183,7 @@ export function createTransactions(settings: TransactionSettings): Transactions 
         // writer that read the old record can never match a re-created one); nothing is created for nobody
         if (next && (entry !== null || !isEmpty(next))) {
           // secrets and recovery digests under an older key move to the current one; then the record is signed
-          const fresh = forgetStaleCodes(forgetStale(next, at), at)
-          const written = await seal.sign(withSchema(await reseal(fresh, userId)), storeKey)
+          const written = await seal.sign(withSchema(await reseal(forgetStale(next, at), userId)), storeKey)
           const data = serializeRecord(written)
           const ttlMs = expiry(next, at, policy)
           const expected = entry?.version ?? null

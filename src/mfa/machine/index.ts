@@ -53,10 +53,9 @@ export {
 export { keyIds, rewrite } from './keys.js'
 export { type CodeSuccess, type VerifyExtras, type VerifySuccess, verify } from './login.js'
 export { type CodeEvidence, prove } from './prove.js'
-export { expiry, isEmpty } from './record-expiry.js'
+export { expiry, forgetStale, isEmpty } from './record-expiry.js'
 export {
   acknowledgeRecoveryCodes,
-  forgetStale,
   liveUnsaved,
   type RepeatedConfirmation,
   regenerateRecoveryCodes,

@@ -1,7 +1,19 @@
-// What the store may forget, and when: only a record without an authenticator expires.
+// What the store may forget, and when: what every write drops from a record, and when a record without an
+// authenticator expires.
 import type { MFAPolicy } from '../api.js'
 import { MAX_ENROLLMENT_TTL_MS, TOMBSTONE_TTL_MS, VERIFICATION_SEND_WINDOW_MS } from '../policy.js'
 import type { MFARecord } from '../record/shapes.js'
+import { pruneKeyState } from './key-assertions.js'
+import { forgetStaleCodes } from './verification-codes.js'
+
+/**
+ * A record as it is written: unsaved recovery codes past their window are dropped (so their sealed copy leaves the
+ * store), so is what has expired of the WebAuthn state, and of the verification-code state what no limit needs.
+ */
+export function forgetStale(record: MFARecord, now: number): MFARecord {
+  const kept = forgetStaleCodes(pruneKeyState(record, now), now)
+  return kept.unsaved && now >= kept.unsaved.expiresAt ? { ...kept, unsaved: null } : kept
+}
 
 /**
  * True when the record holds nothing a user would lose (no authenticator, nothing pending) and nothing a limit

@@ -4,7 +4,6 @@
 import type { MFAPolicy, ProofReason } from '../api.js'
 import type { MFARecord, SealedCodes, UnsavedRecovery } from '../record/shapes.js'
 import { type ClosedGate, type CodeGate, refuseClosed } from './gates.js'
-import { pruneKeyState } from './key-assertions.js'
 import { securityChange } from './security-change.js'
 import { type ProofEvidence, proveStepUp } from './step-up.js'
 import type { FreshRecoveryCodes, NeedsRecovery, Refusal, Transition } from './types.js'
@@ -28,12 +27,6 @@ export function unsavedFor(
 export function liveUnsaved(record: MFARecord | null, now: number): UnsavedRecovery | null {
   const unsaved = record?.unsaved
   return unsaved && now < unsaved.expiresAt ? unsaved : null
-}
-
-/** A record as it is written: unsaved codes past their window are dropped, so their sealed copy leaves the store. */
-export function forgetStale(record: MFARecord, now: number): MFARecord {
-  const kept = pruneKeyState(record, now)
-  return kept.unsaved && now >= kept.unsaved.expiresAt ? { ...kept, unsaved: null } : kept
 }
 
 /** Sealed codes to open for the caller, with the digests their sealing is bound to. */
