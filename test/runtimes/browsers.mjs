@@ -34,8 +34,11 @@ async function chromium(url, log) {
 async function firefox(url, log) {
   const { default: puppeteer } = await import('puppeteer-core')
   const profile = mkdtempSync(join(tmpdir(), 'mfa-core-firefox-'))
+  // Firefox's helper processes may still write into the profile for a moment after close (seen: ENOTEMPTY on its
+  // glean database), so the removal retries, as rmSync does for ENOTEMPTY with maxRetries
+  const removeProfile = () => rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 })
   // also when puppeteer's SIGTERM handler ends the process (scripts/test-runtimes.mjs on a timeout)
-  process.on('exit', () => rmSync(profile, { recursive: true, force: true }))
+  process.on('exit', removeProfile)
   const browser = await puppeteer.launch({
     browser: 'firefox',
     protocol: 'webDriverBiDi',
@@ -57,7 +60,7 @@ async function firefox(url, log) {
     return { result, version }
   } finally {
     await browser.close()
-    rmSync(profile, { recursive: true, force: true })
+    removeProfile()
   }
 }
 
