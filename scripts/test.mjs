@@ -18,6 +18,7 @@ let passed = 0
 let failed = 0
 let skipped = 0
 const skippedNames = []
+const failedNames = []
 const notes = []
 
 /** Runs a command to its end; resolves to its exit status or signal. */
@@ -72,7 +73,12 @@ async function step(name, command, args, { env = {}, vitestReport } = {}) {
     skipped += report.numPendingTests + report.numTodoTests
     for (const file of report.testResults) {
       for (const t of file.assertionResults) {
-        if (t.status === 'passed' || t.status === 'failed') continue
+        if (t.status === 'passed') continue
+        if (t.status === 'failed') {
+          const first = (t.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 200)
+          failedNames.push(`${name}: ${file.name.replace(`${process.cwd()}/`, '')} > ${t.fullName}\n      ${first}`)
+          continue
+        }
         skippedNames.push(`${name}: ${file.name.replace(`${process.cwd()}/`, '')} > ${t.fullName}`)
       }
     }
@@ -133,6 +139,12 @@ await gitInstall()
 console.log('\n=== summary')
 for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(16)} ${r.seconds} s`)
 for (const note of notes) console.log(`note: ${note}`)
+// A failed test is named here too, so that the last lines of a run (all a CI log may show) say which one.
+if (failedNames.length > 0) {
+  console.log('failed:')
+  for (const line of failedNames.slice(0, 20)) console.log(`  ${line}`)
+  if (failedNames.length > 20) console.log(`  ... and ${failedNames.length - 20} more`)
+}
 // A skipped test is named here: a beforeAll that throws marks its suite's tests skipped, and CI allows no skip.
 if (skippedNames.length > 0) {
   console.log(`skipped${CI ? ' (CI allows none)' : ''}:`)
