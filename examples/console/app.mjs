@@ -7,7 +7,22 @@ import { renderSVG } from 'mfa-core/qr'
 import { identityRoutes } from './identity.mjs'
 import { devOutbox } from './mail.mjs'
 import { createConsoleMFA } from './mfa.mjs'
-import { date, form, html, kept, layout, notice, pages, problem, raw, refusal, said, waitText } from './pages.mjs'
+import {
+  date,
+  form,
+  html,
+  identityRefusal,
+  kept,
+  layout,
+  notice,
+  offPageRefusal,
+  pages,
+  problem,
+  raw,
+  refusal,
+  said,
+  waitText,
+} from './pages.mjs'
 import { checkPassword, hashPassword, passwordThrottle } from './passwords.mjs'
 import * as keys from './security-keys.mjs'
 
@@ -129,7 +144,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
       if (kind === 'key') return keys.beginFirstKey(ctx, { mfa, app: { securityPage, layout } }, label, proof)
       const started = await mfa.beginEnrollment(ctx.user.id, { accountName: ctx.user.email, label, proof })
       if (!started.ok)
-        return ctx.send(await securityPage(ctx, problem('enable-form', 'form', refusal(started), { label })))
+        return ctx.send(await securityPage(ctx, problem('enable-form', 'form', identityRefusal(started), { label })))
       await keepSetup(ctx.session, 'authenticator_id', started.authenticatorId)
       return ctx.send(enrollPage(ctx, started))
     },
@@ -338,6 +353,7 @@ export function createConsoleApp({ db, now, encryptionKey, proofKey, mailer, bef
           : ''
       body = html`<section id="mfa" data-state="on">
           <h2>Multi-factor authentication: <span class="on">on</span></h2>
+          ${offPageRefusal(shown)}
           <p id="mfa-status">${`On since ${date(status.enabledAt)}; ${status.authenticators} authenticator${status.authenticators === 1 ? '' : 's'}, ${status.recoveryCodesLeft} recovery codes left.`}
             ${status.lockedUntil ? `Codes are locked until ${date(status.lockedUntil)}.` : ''}</p>
         </section>

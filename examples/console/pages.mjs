@@ -81,6 +81,24 @@ export function refusal(result, id = 'message', messages = REASONS) {
   return html`<p class="message error" id="${id}" role="alert" data-reason="${result.reason}">${text}</p>`
 }
 
+/**
+ * A refusal to begin the first setup after the identity check. `method_not_allowed` there means MFA was turned on
+ * meanwhile (in another tab, say): an emailed code never authorizes adding to MFA that is on.
+ */
+export const identityRefusal = (result) =>
+  refusal(result, 'message', {
+    ...REASONS,
+    method_not_allowed:
+      'MFA is already on for this account (turned on in another tab?): add an authenticator below, with a code from one you have.',
+  })
+
+/**
+ * The refusal of a form that only the MFA-off page has (the first setup's), shown at the top of the page that has
+ * MFA on: with no form to stand beside, it would not be seen.
+ */
+export const offPageRefusal = (shown) =>
+  shown && (shown.form === 'enable-form' || shown.form === 'key-enable-form') ? shown.message : ''
+
 /** A message of the app itself (`kind`: ok, warning or error). */
 export const notice = (kind, reason, text, id = 'message') =>
   html`<p class="message ${kind}" id="${id}" role="${kind === 'ok' ? 'status' : 'alert'}" data-reason="${reason}">${text}</p>`
@@ -124,6 +142,10 @@ export function layout({ title, session, user, body, where, outbox = false, scri
     ? html`this page runs one small script (<a href="/security-keys.js">security-keys.js</a>), which only carries
       messages between your security key and the server`
     : 'the page itself runs no script'
+  // what the server keeps of a factor, said of the factor this page is about
+  const kept = script
+    ? 'A security key keeps its private key: the server stores only its public key and signature counter.'
+    : "An app's secret key is shown once, while you set it up, and stored encrypted."
   const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -141,8 +163,7 @@ ${body}
 </main>
 <footer id="server-side">
 <strong>Everything here runs on the server.</strong> Passwords, codes and recovery codes are checked by the Node
-process behind this page, with mfa-core's MFA service over ${where}; ${scripted}. The secret key is shown once, while
-you set up your app, and stored encrypted.
+process behind this page, with mfa-core's MFA service over ${where}; ${scripted}. ${kept}
 </footer>
 </body>
 </html>`

@@ -3,7 +3,7 @@
 // script of the console, served on the pages here that use a key; everything it sends is checked by the MFA service
 // (mfa.mjs), like a typed code.
 import { readFileSync } from 'node:fs'
-import { date, form, html, kept, problem, REASONS, raw, refusal, refusalText, said } from './pages.mjs'
+import { date, form, html, identityRefusal, kept, problem, REASONS, raw, refusal, refusalText, said } from './pages.mjs'
 
 /** The browser side, served as /security-keys.js. */
 export const SCRIPT = readFileSync(new URL('security-keys.js', import.meta.url))
@@ -180,7 +180,7 @@ function registerPage(ctx, layout, started, first) {
 export async function beginFirstKey(ctx, { mfa, app }, label, proof) {
   const started = await mfa.beginSecurityKeyRegistration(ctx.user.id, { accountName: ctx.user.email, label, proof })
   if (started.ok) return ctx.send(registerPage(ctx, app.layout, started, true))
-  return ctx.send(await app.securityPage(ctx, problem('key-enable-form', 'form', refusal(started), { label })))
+  return ctx.send(await app.securityPage(ctx, problem('key-enable-form', 'form', identityRefusal(started), { label })))
 }
 
 /**

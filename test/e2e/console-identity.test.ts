@@ -177,4 +177,43 @@ describe.skipIf(!haveBrowser)('the console identity check over real SMTP', { tim
     expect(await page.getAttribute('#mfa', 'data-state')).toBe('on')
     for (const mailed of received) expect(mailed.raw).not.toContain(key.replace(/ /g, ''))
   })
+
+  it('an identity check finished after MFA was turned on (a second tab) is refused, and said on the page', async () => {
+    // What a tab left on "Confirm it is you" posts, with this session's CSRF token: a resend, then the new code.
+    const post = (action: string, fields: Record<string, string>) =>
+      Promise.all([
+        page.waitForNavigation(),
+        page.evaluate(
+          ({ action, fields }) => {
+            const form = document.createElement('form')
+            form.method = 'post'
+            form.action = action
+            const csrf = (document.querySelector('input[name=csrf]') as HTMLInputElement).value
+            for (const [name, value] of Object.entries({ ...fields, csrf })) {
+              const input = document.createElement('input')
+              input.type = 'hidden'
+              input.name = name
+              input.value = value
+              form.append(input)
+            }
+            document.body.append(form)
+            form.submit()
+          },
+          { action, fields },
+        ),
+      ])
+    clock += 2 * MIN
+    await post('/security/mfa/resend', { kind: 'app', label: 'Tablet', resendAt: '0' })
+    expect((await message()).reason).toBe('code_sent')
+    const code = await mailedCode(4)
+    await post('/security/mfa/identity', { kind: 'app', label: 'Tablet', resendAt: '0', code })
+    // the security page of MFA that is on, with the refusal at its top (the form it answers is not on this page)
+    expect(await page.getAttribute('#mfa', 'data-state')).toBe('on')
+    expect(await page.isVisible('#message')).toBe(true)
+    expect(await message()).toEqual({
+      reason: 'method_not_allowed',
+      text: 'MFA is already on for this account (turned on in another tab?): add an authenticator below, with a code from one you have.',
+    })
+    expect(await page.isVisible('#qr')).toBe(false)
+  })
 })
