@@ -305,7 +305,9 @@ async function tryRegistry(tarball) {
 
 try {
   if (wanted.includes('tarball')) {
-    const pack = run('npm', ['pack', '--silent', '--pack-destination', work], root)
+    // dist/ as built (npm test's build step): --ignore-scripts skips `prepare`, which would rebuild it (7 s)
+    if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('no dist/: run tsup (npm run build) first')
+    const pack = run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], root)
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))
     ok = pack.status === 0 && tarball !== undefined && tryInstall('tarball', join(work, tarball))
     if (ok) {

@@ -7,7 +7,7 @@
 // (scripts/check-links.mjs), and installs from a tarball and a
 // git clone (scripts/check-install.mjs; arguments, as `tarball` or `git`, pass on to it to run one). Run after `tsup`.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -21,15 +21,21 @@ function run(name, command, args) {
   }
 }
 
+if (!existsSync('dist/index.js')) {
+  console.error('*** no dist/: run tsup (npm run build) first')
+  process.exit(1)
+}
 run('package.json entries', 'node', ['scripts/package-entries.mjs'])
-run('publint', 'npx', ['publint', '--strict'])
 const dir = mkdtempSync(join(tmpdir(), 'mfa-core-pack-'))
-const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', dir], { encoding: 'utf8' })
+// One tarball of dist/ as built, for every check below: --ignore-scripts skips `prepare`, which would run tsup again
+// (7 s a pack; the git install checks that `prepare` builds).
+const pack = spawnSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], { encoding: 'utf8' })
 if (pack.status !== 0) {
   console.error(pack.stderr)
   ok = false
 } else {
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))
+  run('publint', 'npx', ['publint', '--strict', join(dir, tarball)])
   // no --profile: the default (strict) profile checks node10 as well, which --profile node16 ignored
   run('arethetypeswrong', 'npx', ['attw', join(dir, tarball)])
   run('consumer types', 'node', ['scripts/check-types.mjs', join(dir, tarball)])

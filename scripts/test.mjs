@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: everything a change must pass, in order, with one summary line at the end.
-// Steps: typecheck, lint, build, the suites of the test tree (it mirrors src/: vectors, properties and differentials
-// sit next to what they test) on src/ with coverage, the portable suites against the built dist/ (Node ESM + CJS)
-// and in headless Chromium (all but `*.node.test.ts`), storage suites against real servers, the
-// package checks (size budgets, publint, arethetypeswrong, bundle isolation, installs) and the type-checked docs.
+// Steps: typecheck and lint (beside the build), build, the suites of the test tree (it mirrors src/: vectors,
+// properties and differentials sit next to what they test) on src/ with coverage, the portable suites against the
+// built dist/ (Node ESM + CJS) and in headless Chromium (all but `*.node.test.ts`), storage suites against real
+// servers, the package checks (size budgets, publint, arethetypeswrong, bundle isolation, installs) and the
+// type-checked docs.
 // The install from a git clone of HEAD (scripts/check-install.mjs git) needs no build and spends most of its time in
 // npm unpacking the dev dependencies, so it starts first, in the background, and is collected at the end. The runtime
 // matrix's tools (the private package test/runtimes/, with its own lock file; `npm ci` at the root leaves them out)
@@ -109,10 +110,14 @@ const vitest = (name, args, env) =>
 
 const gitInstall = background('git-install', 'node', ['scripts/check-install.mjs', 'git'])
 const runtimeTools = background('runtime-tools', 'node', ['scripts/runtime-tools.mjs'])
-;(await step('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit'])) &&
-  (await step('typecheck-tests', npx, ['tsc', '-p', 'tsconfig.test.json', '--noEmit']))
-await step('lint', npx, ['biome', 'check', '.'])
+// the type checks and the lint read the sources only: they run beside the build
+const typecheck = background('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit'])
+const typecheckTests = background('typecheck-tests', npx, ['tsc', '-p', 'tsconfig.test.json', '--noEmit'])
+const lint = background('lint', npx, ['biome', 'check', '.'])
 const built = await step('build', npx, ['tsup', '--silent'])
+await typecheck()
+await typecheckTests()
+await lint()
 await vitest('src', ['--project', 'node', '--coverage'])
 // Deno, workerd and miniflare for the storage suites, Deno, Bun and workerd for the tarball's install check
 await runtimeTools()

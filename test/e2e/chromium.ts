@@ -34,7 +34,11 @@ export async function scanQR(page: Page): Promise<string | undefined> {
     const context = canvas.getContext('2d') as CanvasRenderingContext2D
     context.imageSmoothingEnabled = false
     context.drawImage(img, 0, 0, size, size)
-    return { size, data: Array.from(context.getImageData(0, 0, size, size).data) }
+    // the pixels as base64: a plain array of them took about 1.5 s a scan to cross the DevTools protocol as JSON
+    const pixels = context.getImageData(0, 0, size, size).data
+    let binary = ''
+    for (let i = 0; i < pixels.length; i += 0x8000) binary += String.fromCharCode(...pixels.subarray(i, i + 0x8000))
+    return { size, base64: btoa(binary) }
   })
-  return jsQR(Uint8ClampedArray.from(image.data), image.size, image.size)?.data
+  return jsQR(new Uint8ClampedArray(Buffer.from(image.base64, 'base64')), image.size, image.size)?.data
 }
