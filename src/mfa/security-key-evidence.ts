@@ -3,9 +3,10 @@
 // the browser gets. Deciding what a verdict means is the machine's (machine/security-keys.ts).
 import { describe, misuse } from '../errors.js'
 import { decodeBase64URL, encodeBase64URL } from '../internal/base64url.js'
-import { verifyAuthentication } from '../webauthn/authentication.js'
+import { verifyAssertion } from '../webauthn/authentication.js'
 import { readEnvelope } from '../webauthn/ceremony.js'
 import { parseClientData } from '../webauthn/client-data.js'
+import { type COSEKeyReason, importCOSEKey, type VerifyKey } from '../webauthn/cose.js'
 import {
   type AuthenticationOptionsJSON,
   createAuthenticationOptions,
@@ -95,12 +96,42 @@ export interface KeyVerifier {
 // (ours are random), so the verifier answers challenge_mismatch after its envelope checks
 const NOT_OURS = /* @__PURE__ */ new Uint8Array(32)
 
+/** How many imported credential keys a service keeps (a few hundred KB at most). */
+export const KEY_IMPORTS_KEPT = 1000
+
+/**
+ * The credential keys a service imported, by their stored text (the record's base64url COSE key): the same text is
+ * the same key, so its import is reused. The oldest goes when `limit` are kept. Only a key is kept: an import that
+ * failed (a key the runtime refused, no WebCrypto) is tried again the next time.
+ *
+ * @param limit - how many keys to keep
+ * @returns `(text, bytes)`: the import of `bytes`, the decoded `text`
+ */
+export function keyImports(limit: number): (text: string, bytes: Uint8Array) => Promise<VerifyKey | COSEKeyReason> {
+  const kept = new Map<string, Promise<VerifyKey | COSEKeyReason>>()
+  return (text, bytes) => {
+    let key = kept.get(text)
+    if (key === undefined) {
+      if (kept.size >= limit) kept.delete(kept.keys().next().value as string)
+      key = importCOSEKey(bytes)
+      const pending = key
+      const forget = () => {
+        if (kept.get(text) === pending) kept.delete(text)
+      }
+      pending.then((result) => typeof result === 'string' && forget(), forget)
+      kept.set(text, key)
+    }
+    return key
+  }
+}
+
 /**
  * Creates the key verifier of a service.
  *
  * @param config - the checked `webauthn` option
  */
 export function createKeyVerifier(config: WebAuthnConfig): KeyVerifier {
+  const imported = keyImports(KEY_IMPORTS_KEPT)
   const expectations = {
     expectedOrigin: config.origins,
     expectedRPID: config.rpId,
@@ -122,16 +153,21 @@ export function createKeyVerifier(config: WebAuthnConfig): KeyVerifier {
           verdict: { ok: false, reason: 'credential_mismatch' },
         }
       const ours = gate.challenges.some((c) => c.challenge === named)
-      const verdict = await verifyAuthentication(response, {
-        ...expectations,
-        expectedChallenge: ours ? named : NOT_OURS,
-        credential: {
-          id: key.credentialId,
-          publicKey: decodeBase64URL(key.publicKey) as Uint8Array,
-          signCount: key.signCount,
-          backupEligible: key.backupEligible,
+      const stored = key.publicKey
+      const verdict = await verifyAssertion(
+        response,
+        {
+          ...expectations,
+          expectedChallenge: ours ? named : NOT_OURS,
+          credential: {
+            id: key.credentialId,
+            publicKey: decodeBase64URL(stored) as Uint8Array,
+            signCount: key.signCount,
+            backupEligible: key.backupEligible,
+          },
         },
-      })
+        (bytes) => imported(stored, bytes),
+      )
       return {
         kind: 'webauthn',
         authenticatorId: key.id,

@@ -14,7 +14,7 @@ import {
   readEnvelope,
   readExpectations,
 } from './ceremony.js'
-import { importCOSEKey, verifyWithCOSEKey } from './cose.js'
+import { type COSEKeyReason, importCOSEKey, type VerifyKey, verifyWithCOSEKey } from './cose.js'
 import type { RegistrationReason } from './registration.js'
 
 /** The stored credential an assertion is checked against (what {@link verifyRegistration} returned). */
@@ -87,10 +87,29 @@ export async function verifyAuthentication(
   response: unknown,
   options: VerifyAuthenticationOptions,
 ): Promise<VerifyAuthenticationResult> {
+  return verifyAssertion(response, options, importCOSEKey)
+}
+
+/**
+ * {@link verifyAuthentication} with the import of the credential's key given: the MFA service keeps the keys it
+ * imported (security-key-evidence.ts), since importing a P-256 key checks its point, about 100 µs an assertion.
+ * Internal: the `mfa-core/webauthn` entry does not export it.
+ *
+ * @param response - as for {@link verifyAuthentication}
+ * @param options - as for {@link verifyAuthentication}
+ * @param importKey - imports `credential.publicKey` (COSE bytes), as {@link importCOSEKey} does
+ * @returns as {@link verifyAuthentication}
+ * @throws as {@link verifyAuthentication}
+ */
+export async function verifyAssertion(
+  response: unknown,
+  options: VerifyAuthenticationOptions,
+  importKey: (publicKey: Uint8Array) => Promise<VerifyKey | COSEKeyReason>,
+): Promise<VerifyAuthenticationResult> {
   const expected = readExpectations(options)
   const credential = readCredential(options.credential)
   // the key import and both digests run at once (WebCrypto works off the main thread where it can)
-  const importing = importCOSEKey(credential.publicKey)
+  const importing = importKey(credential.publicKey)
   const envelope = readEnvelope(response, ['clientDataJSON', 'authenticatorData', 'signature'])
   const clientDataHash = envelope && sha256(envelope.fields.clientDataJSON as Uint8Array)
   // awaited below unless the response is refused first; a rejection (no WebCrypto) surfaces from the import
