@@ -418,12 +418,17 @@ describe('security keys: proofs and changes', () => {
     expect(h.events.at(-1)).toMatchObject({ type: 'disabled', method: 'webauthn' })
   })
 
-  it('a removed key never signs in, even with a challenge taken before the removal', async () => {
+  it('a removed key never signs in, even with a challenge taken before the removal and its import kept', async () => {
     const h = harness({ webauthn: WEBAUTHN, store: memoryStore() })
     const app = await enable(h)
     h.clock.advance(STEP_MS)
     const key = softKey()
     const { id } = await register(h, key, 'alice', h.typed(await codeAt(app.secret, h.clock.t)))
+    // a sign-in first: the service now keeps this key's import (keyImports)
+    expect(await h.mfa.verify('alice', key.sign(await requestOptions(h)))).toMatchObject({
+      ok: true,
+      method: 'webauthn',
+    })
     const options = await requestOptions(h)
     h.clock.advance(STEP_MS)
     expect(await h.mfa.removeAuthenticator('alice', id, h.typed(await codeAt(app.secret, h.clock.t)))).toEqual({
