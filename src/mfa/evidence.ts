@@ -73,7 +73,7 @@ function firstEqual(codes: Map<number, string>, typed: string, order: readonly n
   return found
 }
 
-/** Most signers kept prepared; past it the cache starts over (the next logins prepare again). */
+/** Most signers kept prepared; past it the oldest goes (its next login prepares again). */
 const MAX_SIGNERS = 1000
 
 /**

@@ -3,6 +3,7 @@
 // the browser gets. Deciding what a verdict means is the machine's (machine/security-keys.ts).
 import { describe, misuse } from '../errors.js'
 import { decodeBase64URL, encodeBase64URL } from '../internal/base64url.js'
+import { createPromiseCache } from '../internal/cache.js'
 import { verifyAssertion } from '../webauthn/authentication.js'
 import { readEnvelope } from '../webauthn/ceremony.js'
 import { parseClientData } from '../webauthn/client-data.js'
@@ -111,21 +112,8 @@ export const KEY_IMPORTS_KEPT = 256
  * @returns `(text, bytes)`: the import of `bytes`, the decoded `text`
  */
 export function keyImports(limit: number): (text: string, bytes: Uint8Array) => Promise<VerifyKey | COSEKeyReason> {
-  const kept = new Map<string, Promise<VerifyKey | COSEKeyReason>>()
-  return (text, bytes) => {
-    let key = kept.get(text)
-    if (key === undefined) {
-      if (kept.size >= limit) kept.delete(kept.keys().next().value as string)
-      key = importCOSEKey(bytes)
-      const pending = key
-      const forget = () => {
-        if (kept.get(text) === pending) kept.delete(text)
-      }
-      pending.then((result) => typeof result === 'string' && forget(), forget)
-      kept.set(text, key)
-    }
-    return key
-  }
+  const kept = createPromiseCache<VerifyKey | COSEKeyReason>(limit, (result) => typeof result !== 'string')
+  return (text, bytes) => kept.get(text, () => importCOSEKey(bytes))
 }
 
 /**
